@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* CWMP namespace versions: urn:dslforum-org:cwmp-1-0 .. cwmp-1-4. */
+typedef enum {
+    HENB_CWMP_VERSION_1_0 = 0,
+    HENB_CWMP_VERSION_1_1,
+    HENB_CWMP_VERSION_1_2,
+    HENB_CWMP_VERSION_1_3,
+    HENB_CWMP_VERSION_1_4,
+} HenbCwmpVersion;
+
+#define HENB_CWMP_VERSION_LAST HENB_CWMP_VERSION_1_4
+
+const gchar *henb_cwmp_version_namespace (HenbCwmpVersion version);
+const gchar *henb_cwmp_version_to_string (HenbCwmpVersion version);
+gboolean     henb_cwmp_version_from_namespace (const gchar *ns, HenbCwmpVersion *out_version);
+gboolean     henb_cwmp_version_from_string (const gchar *str, HenbCwmpVersion *out_version);
+
+typedef enum {
+    HENB_CWMP_METHOD_UNKNOWN = 0,
+    HENB_CWMP_METHOD_FAULT,
+    HENB_CWMP_METHOD_INFORM,
+    HENB_CWMP_METHOD_INFORM_RESPONSE,
+    HENB_CWMP_METHOD_GET_RPC_METHODS,
+    HENB_CWMP_METHOD_GET_RPC_METHODS_RESPONSE,
+    HENB_CWMP_METHOD_SET_PARAMETER_VALUES,
+    HENB_CWMP_METHOD_SET_PARAMETER_VALUES_RESPONSE,
+    HENB_CWMP_METHOD_GET_PARAMETER_VALUES,
+    HENB_CWMP_METHOD_GET_PARAMETER_VALUES_RESPONSE,
+    HENB_CWMP_METHOD_GET_PARAMETER_NAMES,
+    HENB_CWMP_METHOD_GET_PARAMETER_NAMES_RESPONSE,
+} HenbCwmpMethod;
+
+const gchar   *henb_cwmp_method_to_string (HenbCwmpMethod method);
+HenbCwmpMethod henb_cwmp_method_from_string (const gchar *name);
+gboolean       henb_cwmp_method_is_request (HenbCwmpMethod method);
+
+/* xsd types a parameter value can carry (TR-106 data types map onto these). */
+typedef enum {
+    HENB_CWMP_TYPE_NONE = 0, /* no xsi:type given */
+    HENB_CWMP_TYPE_STRING,
+    HENB_CWMP_TYPE_INT,
+    HENB_CWMP_TYPE_UNSIGNED_INT,
+    HENB_CWMP_TYPE_LONG,
+    HENB_CWMP_TYPE_UNSIGNED_LONG,
+    HENB_CWMP_TYPE_BOOLEAN,
+    HENB_CWMP_TYPE_DATE_TIME,
+    HENB_CWMP_TYPE_BASE64,
+    HENB_CWMP_TYPE_HEX_BINARY,
+    HENB_CWMP_TYPE_OTHER, /* an xsi:type henbd does not know */
+} HenbCwmpType;
+
+const gchar *henb_cwmp_type_to_xsd (HenbCwmpType type);
+HenbCwmpType henb_cwmp_type_from_xsd (const gchar *local_name);
+
+/* Fault codes of TR-069 Amendment 6, table A.5 (CPE) and A.4 (ACS). */
+typedef enum {
+    HENB_CWMP_FAULT_ACS_METHOD_NOT_SUPPORTED = 8000,
+    HENB_CWMP_FAULT_ACS_REQUEST_DENIED = 8001,
+    HENB_CWMP_FAULT_ACS_INTERNAL_ERROR = 8002,
+    HENB_CWMP_FAULT_ACS_INVALID_ARGUMENTS = 8003,
+    HENB_CWMP_FAULT_ACS_RESOURCES_EXCEEDED = 8004,
+    HENB_CWMP_FAULT_ACS_RETRY_REQUEST = 8005,
+    HENB_CWMP_FAULT_ACS_VERSION_INCOMPATIBLE = 8006,
+    HENB_CWMP_FAULT_METHOD_NOT_SUPPORTED = 9000,
+    HENB_CWMP_FAULT_REQUEST_DENIED = 9001,
+    HENB_CWMP_FAULT_INTERNAL_ERROR = 9002,
+    HENB_CWMP_FAULT_INVALID_ARGUMENTS = 9003,
+    HENB_CWMP_FAULT_RESOURCES_EXCEEDED = 9004,
+    HENB_CWMP_FAULT_INVALID_PARAMETER_NAME = 9005,
+    HENB_CWMP_FAULT_INVALID_PARAMETER_TYPE = 9006,
+    HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE = 9007,
+    HENB_CWMP_FAULT_NON_WRITABLE_PARAMETER = 9008,
+    HENB_CWMP_FAULT_NOTIFICATION_REJECTED = 9009,
+} HenbCwmpFaultCode;
+
+const gchar *henb_cwmp_fault_code_to_string (guint code);
+/* "Client" or "Server", the SOAP faultcode TR-069 pairs with @code. */
+const gchar *henb_cwmp_fault_code_soap_kind (guint code);
+
+typedef struct {
+    gchar *manufacturer;
+    gchar *oui;
+    gchar *product_class;
+    gchar *serial_number;
+} HenbCwmpDeviceId;
+
+typedef struct {
+    gchar *code;
+    gchar *command_key;
+} HenbCwmpEvent;
+
+typedef struct {
+    gchar       *name;
+    gchar       *value;
+    HenbCwmpType type;
+    gchar       *type_name; /* the xsi:type as received, for HENB_CWMP_TYPE_OTHER */
+} HenbCwmpParamValue;
+
+typedef struct {
+    gchar   *name;
+    gboolean writable;
+} HenbCwmpParamInfo;
+
+typedef struct {
+    gchar *name;
+    guint  code;
+    gchar *string;
+} HenbCwmpParamFault;
+
+typedef struct {
+    gchar     *soap_code;   /* SOAP faultcode, "Client" or "Server" */
+    gchar     *soap_string; /* SOAP faultstring, "CWMP fault" */
+    guint      code;
+    gchar     *string;
+    GPtrArray *param_faults; /* HenbCwmpParamFault; SetParameterValuesFault entries */
+} HenbCwmpFault;
+
+/*
+ * One SOAP envelope in either direction. Only the fields of @method are meaningful; the
+ * rest stay zero/NULL. Owned by whoever created or parsed it.
+ */
+typedef struct {
+    HenbCwmpVersion version;
+    gchar          *id;               /* cwmp:ID header, NULL when absent */
+    gboolean        hold_requests;    /* cwmp:HoldRequests header */
+    HenbCwmpMethod  method;
+    gchar          *method_name;      /* local name of the body element */
+
+    /* Inform */
+    HenbCwmpDeviceId device_id;
+    GPtrArray       *events;          /* HenbCwmpEvent */
+    guint            max_envelopes;   /* Inform, InformResponse */
+    gchar           *current_time;
+    guint            retry_count;
+
+    /* Inform, SetParameterValues, GetParameterValuesResponse */
+    GPtrArray *params;                /* HenbCwmpParamValue */
+    gchar     *parameter_key;         /* SetParameterValues */
+    guint      status;                /* SetParameterValuesResponse */
+
+    /* GetParameterValues: parameter names; GetRPCMethodsResponse: method names */
+    GPtrArray *names;
+
+    /* GetParameterNames */
+    gchar    *parameter_path;
+    gboolean  next_level;
+    GPtrArray *param_infos;           /* GetParameterNamesResponse: HenbCwmpParamInfo */
+
+    HenbCwmpFault *fault;             /* Fault */
+} HenbCwmpMessage;
+
+HenbCwmpMessage *henb_cwmp_message_new (HenbCwmpMethod method, HenbCwmpVersion version);
+void             henb_cwmp_message_free (HenbCwmpMessage *msg);
+void             henb_cwmp_message_set_id (HenbCwmpMessage *msg, const gchar *id);
+void             henb_cwmp_message_add_event (HenbCwmpMessage *msg,
+                                              const gchar     *code,
+                                              const gchar     *command_key);
+void             henb_cwmp_message_add_param (HenbCwmpMessage *msg,
+                                              const gchar     *name,
+                                              const gchar     *value,
+                                              HenbCwmpType     type);
+void             henb_cwmp_message_add_name (HenbCwmpMessage *msg, const gchar *name);
+void             henb_cwmp_message_add_param_info (HenbCwmpMessage *msg,
+                                                   const gchar     *name,
+                                                   gboolean         writable);
+const HenbCwmpParamValue *henb_cwmp_message_find_param (const HenbCwmpMessage *msg,
+                                                        const gchar           *name);
+
+HenbCwmpFault *henb_cwmp_fault_new (guint code, const gchar *string);
+void           henb_cwmp_fault_free (HenbCwmpFault *fault);
+void           henb_cwmp_fault_add_param (HenbCwmpFault *fault,
+                                          const gchar   *name,
+                                          guint          code,
+                                          const gchar   *string);
+/* A Fault message answering @request (same version, same cwmp:ID); takes @fault. */
+HenbCwmpMessage *henb_cwmp_message_new_fault_reply (const HenbCwmpMessage *request,
+                                                    HenbCwmpFault         *fault);
+
+void henb_cwmp_device_id_clear (HenbCwmpDeviceId *id);
+void henb_cwmp_param_value_free (HenbCwmpParamValue *pv);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HenbCwmpMessage, henb_cwmp_message_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HenbCwmpFault, henb_cwmp_fault_free)
+
+G_END_DECLS

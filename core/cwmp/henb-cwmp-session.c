@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include "henb-errors.h"
+#include "henb-cwmp-codec.h"
+#include "henb-cwmp-rpc.h"
+#include "henb-cwmp-session.h"
+
+struct _HenbCwmpSession {
+    GObject            parent_instance;
+    HenbCwmpTransport *transport;
+    HenbDataModel     *dm;
+    HenbCwmpVersion    version;
+    gsize              max_envelope_size;
+    HenbCwmpTraceFunc  trace_func;
+    gpointer           trace_data;
+    GHashTable        *changed;  /* parameter names set in this session */
+    gulong             changed_id;
+    guint              request_count;
+    guint              id_counter;
+};
+
+G_DEFINE_TYPE (HenbCwmpSession, henb_cwmp_session, G_TYPE_OBJECT)
+
+static void
+on_parameters_changed (HenbDataModel *dm, GPtrArray *names, HenbCwmpSession *self)
+{
+    for (guint i = 0; i < names->len; i++)
+        g_hash_table_add (self->changed, g_strdup (g_ptr_array_index (names, i)));
+}
+
+static void
+henb_cwmp_session_dispose (GObject *object)
+{
+    HenbCwmpSession *self = HENB_CWMP_SESSION (object);
+
+    if (self->changed_id != 0) {
+        g_signal_handler_disconnect (self->dm, self->changed_id);
+        self->changed_id = 0;
+    }
+    g_clear_object (&self->transport);
+    g_clear_object (&self->dm);
+    G_OBJECT_CLASS (henb_cwmp_session_parent_class)->dispose (object);
+}
+
+static void
+henb_cwmp_session_finalize (GObject *object)
+{
+    HenbCwmpSession *self = HENB_CWMP_SESSION (object);
+
+    g_hash_table_unref (self->changed);
+    G_OBJECT_CLASS (henb_cwmp_session_parent_class)->finalize (object);
+}
+
+static void
+henb_cwmp_session_class_init (HenbCwmpSessionClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+    object_class->dispose = henb_cwmp_session_dispose;
+    object_class->finalize = henb_cwmp_session_finalize;
+}
+
+static void
+henb_cwmp_session_init (HenbCwmpSession *self)
+{
+    self->changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    self->max_envelope_size = HENB_CWMP_MAX_ENVELOPE_SIZE;
+}
+
+HenbCwmpSession *
+henb_cwmp_session_new (HenbCwmpTransport *transport,
+                       HenbDataModel     *dm,
+                       HenbCwmpVersion    preferred_version)
+{
+    HenbCwmpSession *self;
+
+    g_return_val_if_fail (HENB_IS_CWMP_TRANSPORT (transport), NULL);
+    g_return_val_if_fail (HENB_IS_DATA_MODEL (dm), NULL);
+
+    self = g_object_new (HENB_TYPE_CWMP_SESSION, NULL);
+    self->transport = g_object_ref (transport);
+    self->dm = g_object_ref (dm);
+    self->version = preferred_version;
+    self->changed_id = g_signal_connect (dm, "parameters-changed",
+                                         G_CALLBACK (on_parameters_changed), self);
+    return self;
+}
+
+void
+henb_cwmp_session_set_trace_func (HenbCwmpSession *self, HenbCwmpTraceFunc func, gpointer user_data)
+{
+    self->trace_func = func;
+    self->trace_data = user_data;
+}
+
+void
+henb_cwmp_session_set_max_envelope_size (HenbCwmpSession *self, gsize max_size)
+{
+    self->max_envelope_size = max_size > 0 ? max_size : HENB_CWMP_MAX_ENVELOPE_SIZE;
+}
+
+HenbCwmpTransport *
+henb_cwmp_session_get_transport (HenbCwmpSession *self)
+{
+    return self->transport;
+}
+
+HenbCwmpVersion
+henb_cwmp_session_get_version (HenbCwmpSession *self)
+{
+    return self->version;
+}
+
+gboolean
+henb_cwmp_session_parameter_changed (HenbCwmpSession *self, const gchar *name)
+{
+    g_autofree gchar *expanded = henb_data_model_path (self->dm, name);
+
+    return g_hash_table_contains (self->changed, expanded);
+}
+
+guint
+henb_cwmp_session_get_request_count (HenbCwmpSession *self)
+{
+    return self->request_count;
+}
+
+void
+henb_cwmp_session_close (HenbCwmpSession *self)
+{
+    henb_cwmp_transport_close (self->transport);
+}
+
+static void
+trace (HenbCwmpSession *self, gboolean outgoing, const gchar *method, GBytes *envelope)
+{
+    if (self->trace_func != NULL && envelope != NULL && g_bytes_get_size (envelope) > 0)
+        self->trace_func (outgoing, method, envelope, self->trace_data);
+}
+
+HenbCwmpMessage *
+henb_cwmp_session_build_inform (HenbCwmpSession *self,
+                                GPtrArray       *events,
+                                guint            retry_count,
+                                GDateTime       *now)
+{
+    HenbCwmpMessage *inform = henb_cwmp_message_new (HENB_CWMP_METHOD_INFORM, self->version);
+    g_autofree gchar *id = g_strdup_printf ("henb-%u", ++self->id_counter);
+
+    henb_cwmp_message_set_id (inform, id);
+    inform->device_id.manufacturer = henb_data_model_get (self->dm, HENB_DM_DEVINFO "Manufacturer");
+    inform->device_id.oui = henb_data_model_get (self->dm, HENB_DM_DEVINFO "ManufacturerOUI");
+    inform->device_id.product_class = henb_data_model_get (self->dm, HENB_DM_DEVINFO "ProductClass");
+    inform->device_id.serial_number = henb_data_model_get (self->dm, HENB_DM_DEVINFO "SerialNumber");
+    for (guint i = 0; events != NULL && i < events->len; i++) {
+        const HenbCwmpEvent *ev = g_ptr_array_index (events, i);
+        henb_cwmp_message_add_event (inform, ev->code, ev->command_key);
+    }
+    /* a CPE must send 1: it never packs several envelopes into one HTTP message */
+    inform->max_envelopes = 1;
+    inform->current_time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+    inform->retry_count = retry_count;
+    henb_data_model_add_forced_inform (self->dm, inform);
+    return inform;
+}
+
+/* Turns an HTTP answer into the HeMS's message, or NULL when it ended its part (204/empty). */
+static gboolean
+decode_response (HenbCwmpSession      *self,
+                 HenbCwmpHttpResponse *response,
+                 HenbCwmpMessage     **out_msg,
+                 gchar               **out_argument_error,
+                 GError              **error)
+{
+    gsize size = g_bytes_get_size (response->body);
+
+    *out_msg = NULL;
+    if (response->status == 401 || response->status == 407) {
+        g_set_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_AUTH_FAILED,
+                     "HeMS refused our credentials (HTTP %u)", response->status);
+        return FALSE;
+    }
+    if (response->status == 204 || (response->status == 200 && size == 0))
+        return TRUE;
+    if (response->status != 200) {
+        g_set_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_HTTP_STATUS,
+                     "HeMS answered HTTP %u", response->status);
+        return FALSE;
+    }
+    *out_msg = henb_cwmp_parse (g_bytes_get_data (response->body, NULL), size,
+                                self->max_envelope_size, out_argument_error, error);
+    trace (self, FALSE, *out_msg != NULL ? (*out_msg)->method_name : "Malformed", response->body);
+    return *out_msg != NULL;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Inform */
+
+static void
+inform_posted (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(GTask) task = user_data;
+    HenbCwmpSession *self = g_task_get_source_object (task);
+    g_autoptr(HenbCwmpHttpResponse) response = NULL;
+    g_autoptr(HenbCwmpMessage) msg = NULL;
+    g_autofree gchar *argument_error = NULL;
+    GError *error = NULL;
+
+    response = henb_cwmp_transport_post_finish (self->transport, res, &error);
+    if (response == NULL || !decode_response (self, response, &msg, &argument_error, &error)) {
+        g_task_return_error (task, error);
+        return;
+    }
+    if (msg == NULL) {
+        g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNEXPECTED_MESSAGE,
+                                 "HeMS answered the Inform with an empty HTTP %u instead of an "
+                                 "InformResponse", response->status);
+        return;
+    }
+    if (msg->method == HENB_CWMP_METHOD_FAULT) {
+        g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_FAULT,
+                                 "HeMS rejected the Inform with fault %u (%s)", msg->fault->code,
+                                 msg->fault->string);
+        return;
+    }
+    if (msg->method != HENB_CWMP_METHOD_INFORM_RESPONSE) {
+        g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNEXPECTED_MESSAGE,
+                                 "HeMS answered the Inform with %s instead of an InformResponse",
+                                 msg->method_name);
+        return;
+    }
+    if (argument_error != NULL) {
+        g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_MALFORMED,
+                                 "malformed InformResponse: %s", argument_error);
+        return;
+    }
+    /* speak the HeMS's CWMP version for the rest of the session */
+    if (msg->version != self->version) {
+        g_debug ("HeMS answered in %s; switching from %s",
+                 henb_cwmp_version_namespace (msg->version),
+                 henb_cwmp_version_namespace (self->version));
+        self->version = msg->version;
+    }
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+henb_cwmp_session_inform_async (HenbCwmpSession    *self,
+                                GPtrArray          *events,
+                                guint               retry_count,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
+{
+    GTask *task = g_task_new (self, cancellable, callback, user_data);
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autoptr(HenbCwmpMessage) inform = henb_cwmp_session_build_inform (self, events, retry_count, now);
+    g_autoptr(GBytes) body = henb_cwmp_serialize (inform);
+
+    g_task_set_source_tag (task, henb_cwmp_session_inform_async);
+    trace (self, TRUE, "Inform", body);
+    henb_cwmp_transport_post_async (self->transport, body, cancellable, inform_posted, task);
+}
+
+gboolean
+henb_cwmp_session_inform_finish (HenbCwmpSession *self, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Serving the HeMS's requests */
+
+static void serve_posted (GObject *source, GAsyncResult *res, gpointer user_data);
+
+static void
+serve_post (GTask *task, GBytes *body)
+{
+    HenbCwmpSession *self = g_task_get_source_object (task);
+
+    henb_cwmp_transport_post_async (self->transport, body, g_task_get_cancellable (task),
+                                    serve_posted, task);
+}
+
+static void
+serve_posted (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbCwmpSession *self = g_task_get_source_object (task);
+    g_autoptr(HenbCwmpHttpResponse) response = NULL;
+    g_autoptr(HenbCwmpMessage) request = NULL;
+    g_autoptr(HenbCwmpMessage) reply = NULL;
+    g_autoptr(GBytes) body = NULL;
+    g_autofree gchar *argument_error = NULL;
+    GError *error = NULL;
+
+    response = henb_cwmp_transport_post_finish (self->transport, res, &error);
+    if (response == NULL || !decode_response (self, response, &request, &argument_error, &error)) {
+        g_task_return_error (task, error);
+        g_object_unref (task);
+        return;
+    }
+    if (request == NULL) {
+        /* the HeMS has nothing more: the session is over */
+        g_task_return_boolean (task, TRUE);
+        g_object_unref (task);
+        return;
+    }
+    if (request->method == HENB_CWMP_METHOD_FAULT) {
+        g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_FAULT,
+                                 "HeMS sent fault %u (%s) although henbd had no request pending",
+                                 request->fault->code, request->fault->string);
+        g_object_unref (task);
+        return;
+    }
+    if (!henb_cwmp_method_is_request (request->method) &&
+        request->method != HENB_CWMP_METHOD_UNKNOWN) {
+        g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNEXPECTED_MESSAGE,
+                                 "HeMS sent %s although henbd had no request pending",
+                                 request->method_name);
+        g_object_unref (task);
+        return;
+    }
+    if (++self->request_count > HENB_CWMP_SESSION_MAX_REQUESTS) {
+        g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE,
+                                 "HeMS sent more than %u requests in one session",
+                                 HENB_CWMP_SESSION_MAX_REQUESTS);
+        g_object_unref (task);
+        return;
+    }
+
+    reply = henb_cwmp_rpc_handle (self->dm, request, argument_error);
+    if (reply->method == HENB_CWMP_METHOD_FAULT)
+        g_message ("answering %s with fault %u: %s", request->method_name, reply->fault->code,
+                   reply->fault->string);
+    else
+        g_debug ("answering %s with %s", request->method_name, reply->method_name);
+    body = henb_cwmp_serialize (reply);
+    trace (self, TRUE, reply->method == HENB_CWMP_METHOD_FAULT ? "Fault" : reply->method_name, body);
+    serve_post (task, body);
+}
+
+void
+henb_cwmp_session_serve_async (HenbCwmpSession    *self,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+    GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+    g_task_set_source_tag (task, henb_cwmp_session_serve_async);
+    /* nothing of our own to send: the empty POST hands the session to the HeMS */
+    serve_post (task, NULL);
+}
+
+gboolean
+henb_cwmp_session_serve_finish (HenbCwmpSession *self, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean (G_TASK (result), error);
+}

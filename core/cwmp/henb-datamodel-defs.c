@@ -1,0 +1,84 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include "henb-datamodel.h"
+
+/*
+ * The parameters henbd exposes. Types, sizes and access follow TR-181 Issue 2 (Device:2.17)
+ * and TR-196 Issue 2 (FAPService:2.1); test-datamodel-bbf checks them against the Broadband
+ * Forum XML. Parameters the standards lack carry the vendor prefix X_<ManufacturerOUI>_.
+ */
+
+#define RW  HENB_DM_FLAG_WRITABLE
+#define FI  HENB_DM_FLAG_FORCED_INFORM
+#define P   HENB_DM_FLAG_PERSISTENT
+#define HID HENB_DM_FLAG_HIDDEN
+#define DEF HENB_DM_FLAG_DEFERRED
+#define LST HENB_DM_FLAG_LIST
+
+#define STR(path, flags, maxlen, ...) \
+    { path, HENB_CWMP_TYPE_STRING, flags, maxlen, __VA_ARGS__ }
+#define UINT(path, flags, lo, hi, dflt) \
+    { path, HENB_CWMP_TYPE_UNSIGNED_INT, flags, 0, 0, TRUE, lo, hi, NULL, HENB_DM_SYNTAX_PLAIN, dflt }
+#define BOOL(path, flags, dflt) \
+    { path, HENB_CWMP_TYPE_BOOLEAN, flags, 0, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_PLAIN, dflt }
+#define TIME(path, flags, dflt) \
+    { path, HENB_CWMP_TYPE_DATE_TIME, flags, 0, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_PLAIN, dflt }
+
+static const gchar *const s1_connection_modes[] = { "One", "All", NULL };
+
+#define FAP "Device.Services.FAPService.{i}."
+#define GW  FAP "FAPControl.LTE.Gateway."
+
+static const HenbDmParamDef definitions[] = {
+    STR ("Device.RootDataModelVersion", FI, 32, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_PLAIN, "2.17"),
+
+    STR ("Device.DeviceInfo.Manufacturer", 0, 64),
+    STR ("Device.DeviceInfo.ManufacturerOUI", 0, 6, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_OUI),
+    STR ("Device.DeviceInfo.ModelName", 0, 64),
+    STR ("Device.DeviceInfo.Description", 0, 256),
+    STR ("Device.DeviceInfo.ProductClass", 0, 64),
+    STR ("Device.DeviceInfo.SerialNumber", 0, 64),
+    STR ("Device.DeviceInfo.HardwareVersion", FI, 64),
+    STR ("Device.DeviceInfo.SoftwareVersion", FI, 64),
+    STR ("Device.DeviceInfo.ProvisioningCode", FI | RW | P, 64),
+    UINT ("Device.DeviceInfo.UpTime", 0, 0, G_MAXUINT32, "0"),
+
+    STR ("Device.ManagementServer.URL", RW | P | DEF, 2048, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_URL),
+    STR ("Device.ManagementServer.Username", RW | P, 256),
+    STR ("Device.ManagementServer.Password", RW | P | HID, 256),
+    BOOL ("Device.ManagementServer.PeriodicInformEnable", RW | P, "false"),
+    UINT ("Device.ManagementServer.PeriodicInformInterval", RW | P, 1, G_MAXUINT32, "86400"),
+    TIME ("Device.ManagementServer.PeriodicInformTime", RW | P, "0001-01-01T00:00:00Z"),
+    STR ("Device.ManagementServer.ParameterKey", FI | P, 32),
+    STR ("Device.ManagementServer.ConnectionRequestURL", FI, 2048),
+    STR ("Device.ManagementServer.ConnectionRequestUsername", RW | P, 256),
+    STR ("Device.ManagementServer.ConnectionRequestPassword", RW | P | HID, 256),
+    UINT ("Device.ManagementServer.CWMPRetryMinimumWaitInterval", RW | P, 1, 65535, "5"),
+    UINT ("Device.ManagementServer.CWMPRetryIntervalMultiplier", RW | P, 1000, 65535, "2000"),
+    BOOL ("Device.ManagementServer.AliasBasedAddressing", FI, "false"),
+    STR ("Device.ManagementServer." HENB_DM_VENDOR_PLACEHOLDER "InitialURL", 0, 2048, 0, FALSE, 0, 0,
+         NULL, HENB_DM_SYNTAX_URL),
+
+    BOOL (FAP "FAPControl.LTE.AdminState", RW | P, "false"),
+    BOOL (FAP "FAPControl.LTE.OpState", FI, "false"),
+    BOOL (FAP "FAPControl.LTE.RFTxStatus", FI, "false"),
+
+    STR (GW "SecGWServer1", RW | P | DEF, 64, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_HOST),
+    STR (GW "SecGWServer2", RW | P | DEF, 64, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_HOST),
+    STR (GW "SecGWServer3", RW | P | DEF, 64, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_HOST),
+    STR (GW "S1SigLinkServerList", RW | P | DEF | LST, 256, 1, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_HOST),
+    STR (GW "S1ConnectionMode", RW | P | DEF, 0, 0, FALSE, 0, 0, s1_connection_modes,
+         HENB_DM_SYNTAX_PLAIN, "One"),
+    UINT (GW "S1SigLinkPort", RW | P | DEF, 0, 65535, "36412"),
+    BOOL (GW HENB_DM_VENDOR_PLACEHOLDER "S1IPsecUsed", RW | P | DEF, "true"),
+    STR (GW HENB_DM_VENDOR_PLACEHOLDER "InitialSecGWServer", 0, 64, 0, FALSE, 0, 0, NULL,
+         HENB_DM_SYNTAX_HOST),
+};
+
+const HenbDmParamDef *
+henb_dm_definitions (guint *out_n)
+{
+    *out_n = G_N_ELEMENTS (definitions);
+    return definitions;
+}

@@ -1,0 +1,801 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include "henb-errors.h"
+#include "henb-datamodel.h"
+
+typedef struct {
+    gchar                *name;
+    gboolean              is_object;
+    const HenbDmParamDef *def;      /* parameters only */
+    gchar                *value;    /* NULL: reads the default */
+    gchar                *default_value;
+    HenbDmGetter          getter;
+    gpointer              getter_data;
+} Node;
+
+struct _HenbDataModel {
+    GObject          parent_instance;
+    gchar           *vendor_oui;
+    GPtrArray       *nodes;  /* Node, objects before their children, in model order */
+    GHashTable      *by_name;
+    HenbDmCommitFunc commit_func;
+    gpointer         commit_data;
+};
+
+G_DEFINE_TYPE (HenbDataModel, henb_data_model, G_TYPE_OBJECT)
+
+enum {
+    SIGNAL_PARAMETERS_CHANGED,
+    N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+static void
+node_free (Node *node)
+{
+    g_free (node->name);
+    g_free (node->value);
+    g_free (node->default_value);
+    g_free (node);
+}
+
+static gchar *
+expand_path (const gchar *schema_path, const gchar *vendor_oui)
+{
+    g_autoptr(GString) s = g_string_new (schema_path);
+    g_autofree gchar *vendor = g_strdup_printf ("X_%s_", vendor_oui);
+
+    /* only one FAPService instance: a HeNB runs one LTE cell */
+    g_string_replace (s, "{i}", "1", 0);
+    g_string_replace (s, HENB_DM_VENDOR_PLACEHOLDER, vendor, 0);
+    return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static void
+add_objects_for (HenbDataModel *self, const gchar *param_name)
+{
+    for (const gchar *dot = strchr (param_name, '.'); dot != NULL; dot = strchr (dot + 1, '.')) {
+        g_autofree gchar *object = g_strndup (param_name, dot - param_name + 1);
+        Node *node;
+
+        if (g_hash_table_contains (self->by_name, object))
+            continue;
+        node = g_new0 (Node, 1);
+        node->name = g_steal_pointer (&object);
+        node->is_object = TRUE;
+        g_ptr_array_add (self->nodes, node);
+        g_hash_table_insert (self->by_name, node->name, node);
+    }
+}
+
+static void
+henb_data_model_finalize (GObject *object)
+{
+    HenbDataModel *self = HENB_DATA_MODEL (object);
+
+    g_hash_table_unref (self->by_name);
+    g_ptr_array_unref (self->nodes);
+    g_free (self->vendor_oui);
+    G_OBJECT_CLASS (henb_data_model_parent_class)->finalize (object);
+}
+
+static void
+henb_data_model_class_init (HenbDataModelClass *klass)
+{
+    G_OBJECT_CLASS (klass)->finalize = henb_data_model_finalize;
+
+    /**
+     * HenbDataModel::parameters-changed:
+     * @names: (element-type utf8): the parameters SetParameterValues changed
+     *
+     * Emitted after a SetParameterValues was committed and applied.
+     */
+    signals[SIGNAL_PARAMETERS_CHANGED] =
+        g_signal_new ("parameters-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                      NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+}
+
+static void
+henb_data_model_init (HenbDataModel *self)
+{
+    self->nodes = g_ptr_array_new_with_free_func ((GDestroyNotify) node_free);
+    self->by_name = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+HenbDataModel *
+henb_data_model_new (const gchar *vendor_oui)
+{
+    HenbDataModel *self = g_object_new (HENB_TYPE_DATA_MODEL, NULL);
+    const HenbDmParamDef *defs;
+    guint n;
+
+    g_return_val_if_fail (vendor_oui != NULL, NULL);
+    self->vendor_oui = g_strdup (vendor_oui);
+    defs = henb_dm_definitions (&n);
+    for (guint i = 0; i < n; i++) {
+        Node *node = g_new0 (Node, 1);
+
+        node->name = expand_path (defs[i].path, vendor_oui);
+        node->def = &defs[i];
+        node->default_value = g_strdup (defs[i].default_value);
+        add_objects_for (self, node->name);
+        g_ptr_array_add (self->nodes, node);
+        g_hash_table_insert (self->by_name, node->name, node);
+    }
+    return self;
+}
+
+gchar *
+henb_data_model_path (HenbDataModel *self, const gchar *path)
+{
+    g_return_val_if_fail (HENB_IS_DATA_MODEL (self), NULL);
+    return expand_path (path, self->vendor_oui);
+}
+
+const gchar *
+henb_data_model_get_vendor_oui (HenbDataModel *self)
+{
+    return self->vendor_oui;
+}
+
+static Node *
+lookup_param (HenbDataModel *self, const gchar *name)
+{
+    Node *node;
+
+    if (name == NULL)
+        return NULL;
+    node = g_hash_table_lookup (self->by_name, name);
+    if (node == NULL && strstr (name, HENB_DM_VENDOR_PLACEHOLDER) != NULL) {
+        g_autofree gchar *expanded = expand_path (name, self->vendor_oui);
+        node = g_hash_table_lookup (self->by_name, expanded);
+    }
+    return node != NULL && !node->is_object ? node : NULL;
+}
+
+gboolean
+henb_data_model_has_parameter (HenbDataModel *self, const gchar *name)
+{
+    return lookup_param (self, name) != NULL;
+}
+
+gboolean
+henb_data_model_is_writable (HenbDataModel *self, const gchar *name)
+{
+    Node *node = lookup_param (self, name);
+
+    return node != NULL && (node->def->flags & HENB_DM_FLAG_WRITABLE) != 0;
+}
+
+HenbCwmpType
+henb_data_model_get_type_of (HenbDataModel *self, const gchar *name)
+{
+    Node *node = lookup_param (self, name);
+
+    return node != NULL ? node->def->type : HENB_CWMP_TYPE_NONE;
+}
+
+const HenbDmParamDef *
+henb_data_model_get_definition (HenbDataModel *self, const gchar *name)
+{
+    Node *node = lookup_param (self, name);
+
+    return node != NULL ? node->def : NULL;
+}
+
+GPtrArray *
+henb_data_model_list_parameters (HenbDataModel *self)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+
+    for (guint i = 0; i < self->nodes->len; i++) {
+        Node *node = g_ptr_array_index (self->nodes, i);
+        if (!node->is_object)
+            g_ptr_array_add (names, g_strdup (node->name));
+    }
+    return names;
+}
+
+static const gchar *
+type_zero (HenbCwmpType type)
+{
+    switch (type) {
+    case HENB_CWMP_TYPE_BOOLEAN:
+        return "false";
+    case HENB_CWMP_TYPE_INT:
+    case HENB_CWMP_TYPE_UNSIGNED_INT:
+    case HENB_CWMP_TYPE_LONG:
+    case HENB_CWMP_TYPE_UNSIGNED_LONG:
+        return "0";
+    case HENB_CWMP_TYPE_DATE_TIME:
+        return "0001-01-01T00:00:00Z";
+    case HENB_CWMP_TYPE_NONE:
+    case HENB_CWMP_TYPE_STRING:
+    case HENB_CWMP_TYPE_BASE64:
+    case HENB_CWMP_TYPE_HEX_BINARY:
+    case HENB_CWMP_TYPE_OTHER:
+    default:
+        return "";
+    }
+}
+
+static gchar *
+node_value (Node *node)
+{
+    if (node->getter != NULL)
+        return node->getter (node->name, node->getter_data);
+    if (node->value != NULL)
+        return g_strdup (node->value);
+    if (node->default_value != NULL)
+        return g_strdup (node->default_value);
+    return g_strdup (type_zero (node->def->type));
+}
+
+gchar *
+henb_data_model_get (HenbDataModel *self, const gchar *name)
+{
+    Node *node;
+
+    g_return_val_if_fail (HENB_IS_DATA_MODEL (self), NULL);
+    node = lookup_param (self, name);
+    return node != NULL ? node_value (node) : NULL;
+}
+
+gboolean
+henb_data_model_get_boolean (HenbDataModel *self, const gchar *name)
+{
+    g_autofree gchar *v = henb_data_model_get (self, name);
+
+    return g_strcmp0 (v, "true") == 0 || g_strcmp0 (v, "1") == 0;
+}
+
+guint
+henb_data_model_get_uint (HenbDataModel *self, const gchar *name)
+{
+    g_autofree gchar *v = henb_data_model_get (self, name);
+    guint64 n = 0;
+
+    if (v == NULL || !g_ascii_string_to_unsigned (v, 10, 0, G_MAXUINT32, &n, NULL))
+        return 0;
+    return (guint) n;
+}
+
+GStrv
+henb_data_model_get_list (HenbDataModel *self, const gchar *name)
+{
+    g_autofree gchar *v = henb_data_model_get (self, name);
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+    g_auto(GStrv) items = NULL;
+
+    if (v == NULL)
+        return g_strv_builder_end (builder);
+    items = g_strsplit (v, ",", -1);
+    for (guint i = 0; items[i] != NULL; i++) {
+        g_strstrip (items[i]);
+        if (items[i][0] != '\0')
+            g_strv_builder_add (builder, items[i]);
+    }
+    return g_strv_builder_end (builder);
+}
+
+void
+henb_data_model_set_default (HenbDataModel *self, const gchar *name, const gchar *value)
+{
+    Node *node = lookup_param (self, name);
+
+    g_return_if_fail (node != NULL);
+    g_free (node->default_value);
+    node->default_value = g_strdup (value);
+}
+
+gboolean
+henb_data_model_set (HenbDataModel *self, const gchar *name, const gchar *value, GError **error)
+{
+    Node *node = lookup_param (self, name);
+    g_autofree gchar *normalized = NULL;
+    g_autofree gchar *reason = NULL;
+
+    if (node == NULL) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_INVALID_ARGS,
+                     "%s is not a parameter of the data model", name);
+        return FALSE;
+    }
+    if (henb_data_model_validate (self, node->name, value, HENB_CWMP_TYPE_NONE, &normalized,
+                                  &reason) != 0) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_INVALID_ARGS, "%s: %s", node->name,
+                     reason);
+        return FALSE;
+    }
+    g_free (node->value);
+    node->value = g_steal_pointer (&normalized);
+    return TRUE;
+}
+
+void
+henb_data_model_reset (HenbDataModel *self, const gchar *name)
+{
+    Node *node = lookup_param (self, name);
+
+    g_return_if_fail (node != NULL);
+    g_clear_pointer (&node->value, g_free);
+}
+
+gboolean
+henb_data_model_is_set (HenbDataModel *self, const gchar *name)
+{
+    Node *node = lookup_param (self, name);
+
+    return node != NULL && node->value != NULL;
+}
+
+void
+henb_data_model_set_getter (HenbDataModel *self,
+                            const gchar   *name,
+                            HenbDmGetter   getter,
+                            gpointer       user_data)
+{
+    Node *node = lookup_param (self, name);
+
+    g_return_if_fail (node != NULL);
+    node->getter = getter;
+    node->getter_data = user_data;
+}
+
+void
+henb_data_model_set_commit_func (HenbDataModel *self, HenbDmCommitFunc func, gpointer user_data)
+{
+    self->commit_func = func;
+    self->commit_data = user_data;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Validation */
+
+static gboolean
+is_valid_hostname (const gchar *host)
+{
+    gsize len = strlen (host);
+    const gchar *label = host;
+
+    if (len == 0 || len > 253)
+        return FALSE;
+    while (label != NULL && *label != '\0') {
+        const gchar *dot = strchr (label, '.');
+        gsize label_len = dot != NULL ? (gsize) (dot - label) : strlen (label);
+
+        if (label_len == 0 || label_len > 63 || label[0] == '-' || label[label_len - 1] == '-')
+            return FALSE;
+        for (gsize i = 0; i < label_len; i++) {
+            if (!g_ascii_isalnum (label[i]) && label[i] != '-')
+                return FALSE;
+        }
+        label = dot != NULL ? dot + 1 : NULL;
+    }
+    /* a trailing dot would leave an empty last label, already refused above */
+    return TRUE;
+}
+
+static gboolean
+check_syntax (HenbDmSyntax syntax, const gchar *value, gchar **out_reason)
+{
+    switch (syntax) {
+    case HENB_DM_SYNTAX_URL: {
+        g_autoptr(GUri) uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
+        const gchar *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+        const gchar *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+
+        if (uri == NULL) {
+            *out_reason = g_strdup_printf ("'%s' is not a valid URL", value);
+            return FALSE;
+        }
+        if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0) {
+            *out_reason = g_strdup_printf ("'%s' is not an HTTP or HTTPS URL", value);
+            return FALSE;
+        }
+        if (host == NULL || host[0] == '\0' ||
+            (!g_hostname_is_ip_address (host) && !is_valid_hostname (host))) {
+            *out_reason = g_strdup_printf ("'%s' has no valid host", value);
+            return FALSE;
+        }
+        if (g_uri_get_userinfo (uri) != NULL) {
+            *out_reason = g_strdup_printf ("'%s' carries credentials in the URL", value);
+            return FALSE;
+        }
+        return TRUE;
+    }
+    case HENB_DM_SYNTAX_HOST:
+        if (value[0] == '\0' || g_hostname_is_ip_address (value) || is_valid_hostname (value))
+            return TRUE;
+        *out_reason = g_strdup_printf ("'%s' is neither a hostname nor an IP address", value);
+        return FALSE;
+    case HENB_DM_SYNTAX_OUI:
+        if (strlen (value) == 6) {
+            gboolean ok = TRUE;
+            for (guint i = 0; i < 6; i++)
+                ok = ok && (g_ascii_isdigit (value[i]) || (value[i] >= 'A' && value[i] <= 'F'));
+            if (ok)
+                return TRUE;
+        }
+        *out_reason = g_strdup_printf ("'%s' is not six upper-case hex digits", value);
+        return FALSE;
+    case HENB_DM_SYNTAX_PLAIN:
+    default:
+        return TRUE;
+    }
+}
+
+static guint
+validate_string (const HenbDmParamDef *def, const gchar *value, gchar **out_normalized,
+                 gchar **out_reason)
+{
+    glong chars;
+
+    if (!g_utf8_validate (value, -1, NULL)) {
+        *out_reason = g_strdup ("not valid UTF-8");
+        return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+    }
+    chars = g_utf8_strlen (value, -1);
+    if (def->max_length > 0 && chars > (glong) def->max_length) {
+        *out_reason = g_strdup_printf ("%ld characters, at most %u allowed", chars, def->max_length);
+        return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+    }
+    if (def->flags & HENB_DM_FLAG_LIST) {
+        g_auto(GStrv) items = g_strsplit (value, ",", -1);
+        g_autoptr(GString) normalized = g_string_new (NULL);
+        guint n_items = 0;
+
+        for (guint i = 0; items[i] != NULL; i++) {
+            g_strstrip (items[i]);
+            if (items[i][0] == '\0') {
+                if (value[0] != '\0') {
+                    *out_reason = g_strdup ("empty list item");
+                    return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+                }
+                continue;
+            }
+            if (!check_syntax (def->syntax, items[i], out_reason))
+                return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+            if (normalized->len > 0)
+                g_string_append_c (normalized, ',');
+            g_string_append (normalized, items[i]);
+            n_items++;
+        }
+        if (n_items < def->min_items) {
+            *out_reason = g_strdup_printf ("at least %u item(s) required", def->min_items);
+            return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+        }
+        *out_normalized = g_string_free (g_steal_pointer (&normalized), FALSE);
+        return 0;
+    }
+    if (def->enumeration != NULL && !g_strv_contains (def->enumeration, value)) {
+        g_autofree gchar *allowed = g_strjoinv ("|", (GStrv) def->enumeration);
+        *out_reason = g_strdup_printf ("'%s' is not one of %s", value, allowed);
+        return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+    }
+    if (!check_syntax (def->syntax, value, out_reason))
+        return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+    *out_normalized = g_strdup (value);
+    return 0;
+}
+
+guint
+henb_data_model_validate (HenbDataModel *self,
+                          const gchar   *name,
+                          const gchar   *value,
+                          HenbCwmpType   type,
+                          gchar        **out_normalized,
+                          gchar        **out_reason)
+{
+    Node *node = lookup_param (self, name);
+    const HenbDmParamDef *def;
+    g_autofree gchar *stripped = NULL;
+
+    g_return_val_if_fail (out_normalized != NULL && out_reason != NULL, HENB_CWMP_FAULT_INTERNAL_ERROR);
+
+    if (node == NULL) {
+        *out_reason = g_strdup_printf ("%s is not a parameter of this device", name);
+        return HENB_CWMP_FAULT_INVALID_PARAMETER_NAME;
+    }
+    def = node->def;
+    if (type != HENB_CWMP_TYPE_NONE && type != def->type) {
+        *out_reason = g_strdup_printf ("%s is xsd:%s, not xsd:%s", name,
+                                       henb_cwmp_type_to_xsd (def->type),
+                                       henb_cwmp_type_to_xsd (type) != NULL
+                                           ? henb_cwmp_type_to_xsd (type) : "(unknown)");
+        return HENB_CWMP_FAULT_INVALID_PARAMETER_TYPE;
+    }
+    if (value == NULL)
+        value = "";
+
+    switch (def->type) {
+    case HENB_CWMP_TYPE_STRING:
+        return validate_string (def, value, out_normalized, out_reason);
+    case HENB_CWMP_TYPE_UNSIGNED_INT:
+    case HENB_CWMP_TYPE_UNSIGNED_LONG: {
+        guint64 v;
+        guint64 lo = def->has_range ? (guint64) def->min_value : 0;
+        guint64 hi = def->has_range ? (guint64) def->max_value
+                     : def->type == HENB_CWMP_TYPE_UNSIGNED_INT ? G_MAXUINT32 : G_MAXUINT64;
+
+        stripped = g_strstrip (g_strdup (value));
+        if (!g_ascii_string_to_unsigned (stripped, 10, lo, hi, &v, NULL)) {
+            *out_reason = g_strdup_printf ("'%s' is not an unsigned integer in [%" G_GUINT64_FORMAT
+                                           ", %" G_GUINT64_FORMAT "]", value, lo, hi);
+            return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+        }
+        *out_normalized = g_strdup_printf ("%" G_GUINT64_FORMAT, v);
+        return 0;
+    }
+    case HENB_CWMP_TYPE_INT:
+    case HENB_CWMP_TYPE_LONG: {
+        gint64 v;
+        gint64 lo = def->has_range ? def->min_value
+                    : def->type == HENB_CWMP_TYPE_INT ? G_MININT32 : G_MININT64;
+        gint64 hi = def->has_range ? def->max_value
+                    : def->type == HENB_CWMP_TYPE_INT ? G_MAXINT32 : G_MAXINT64;
+
+        stripped = g_strstrip (g_strdup (value));
+        if (!g_ascii_string_to_signed (stripped, 10, lo, hi, &v, NULL)) {
+            *out_reason = g_strdup_printf ("'%s' is not an integer in [%" G_GINT64_FORMAT
+                                           ", %" G_GINT64_FORMAT "]", value, lo, hi);
+            return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+        }
+        *out_normalized = g_strdup_printf ("%" G_GINT64_FORMAT, v);
+        return 0;
+    }
+    case HENB_CWMP_TYPE_BOOLEAN:
+        stripped = g_strstrip (g_strdup (value));
+        if (g_str_equal (stripped, "true") || g_str_equal (stripped, "1")) {
+            *out_normalized = g_strdup ("true");
+            return 0;
+        }
+        if (g_str_equal (stripped, "false") || g_str_equal (stripped, "0")) {
+            *out_normalized = g_strdup ("false");
+            return 0;
+        }
+        *out_reason = g_strdup_printf ("'%s' is not a boolean", value);
+        return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+    case HENB_CWMP_TYPE_DATE_TIME: {
+        g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+        g_autoptr(GDateTime) dt = NULL;
+
+        stripped = g_strstrip (g_strdup (value));
+        dt = g_date_time_new_from_iso8601 (stripped, utc);
+        if (dt == NULL) {
+            *out_reason = g_strdup_printf ("'%s' is not an ISO 8601 dateTime", value);
+            return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+        }
+        *out_normalized = g_steal_pointer (&stripped);
+        return 0;
+    }
+    case HENB_CWMP_TYPE_NONE:
+    case HENB_CWMP_TYPE_BASE64:
+    case HENB_CWMP_TYPE_HEX_BINARY:
+    case HENB_CWMP_TYPE_OTHER:
+    default:
+        *out_normalized = g_strdup (value);
+        return 0;
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* RPCs */
+
+gboolean
+henb_data_model_set_parameter_values (HenbDataModel  *self,
+                                      GPtrArray      *params,
+                                      const gchar    *parameter_key,
+                                      guint          *out_status,
+                                      HenbCwmpFault **out_fault)
+{
+    g_autoptr(HenbCwmpFault) fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_ARGUMENTS, NULL);
+    g_autoptr(GHashTable) changes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr(GPtrArray) changed_names = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr(GError) error = NULL;
+    gboolean deferred = FALSE;
+    GHashTableIter iter;
+    gpointer key, val;
+
+    g_return_val_if_fail (HENB_IS_DATA_MODEL (self), FALSE);
+    g_return_val_if_fail (out_status != NULL && out_fault != NULL, FALSE);
+
+    if (parameter_key != NULL && g_utf8_strlen (parameter_key, -1) > 32) {
+        *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_ARGUMENTS,
+                                          "ParameterKey longer than 32 characters");
+        return FALSE;
+    }
+
+    /* validate everything first: one bad parameter means nothing is applied */
+    for (guint i = 0; i < params->len; i++) {
+        const HenbCwmpParamValue *pv = g_ptr_array_index (params, i);
+        g_autofree gchar *normalized = NULL;
+        g_autofree gchar *reason = NULL;
+        Node *node = lookup_param (self, pv->name);
+        guint code;
+
+        if (g_hash_table_contains (seen, pv->name)) {
+            henb_cwmp_fault_add_param (fault, pv->name, HENB_CWMP_FAULT_INVALID_ARGUMENTS,
+                                       "Parameter appears more than once");
+            continue;
+        }
+        g_hash_table_add (seen, pv->name);
+        if (node == NULL) {
+            henb_cwmp_fault_add_param (fault, pv->name, HENB_CWMP_FAULT_INVALID_PARAMETER_NAME, NULL);
+            continue;
+        }
+        if ((node->def->flags & HENB_DM_FLAG_WRITABLE) == 0) {
+            henb_cwmp_fault_add_param (fault, pv->name, HENB_CWMP_FAULT_NON_WRITABLE_PARAMETER, NULL);
+            continue;
+        }
+        code = henb_data_model_validate (self, pv->name, pv->value, pv->type, &normalized, &reason);
+        if (code != 0) {
+            g_autofree gchar *text = g_strdup_printf ("%s: %s", henb_cwmp_fault_code_to_string (code),
+                                                      reason);
+            henb_cwmp_fault_add_param (fault, pv->name, code, text);
+            continue;
+        }
+        g_hash_table_insert (changes, g_strdup (node->name), g_steal_pointer (&normalized));
+    }
+    if (fault->param_faults->len > 0) {
+        *out_fault = g_steal_pointer (&fault);
+        return FALSE;
+    }
+
+    g_hash_table_insert (changes, g_strdup (HENB_DM_MS_PARAMETER_KEY),
+                         g_strdup (parameter_key != NULL ? parameter_key : ""));
+    if (self->commit_func != NULL &&
+        !self->commit_func (changes, parameter_key, self->commit_data, &error)) {
+        g_warning ("SetParameterValues not committed: %s", error->message);
+        *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INTERNAL_ERROR, error->message);
+        return FALSE;
+    }
+
+    g_hash_table_iter_init (&iter, changes);
+    while (g_hash_table_iter_next (&iter, &key, &val)) {
+        Node *node = lookup_param (self, key);
+        g_autofree gchar *old = node_value (node);
+
+        if (g_strcmp0 (old, val) != 0) {
+            if (node->def->flags & HENB_DM_FLAG_DEFERRED)
+                deferred = TRUE;
+            g_ptr_array_add (changed_names, g_strdup (node->name));
+        }
+        g_free (node->value);
+        node->value = g_strdup (val);
+    }
+    *out_status = deferred ? 1 : 0;
+    g_signal_emit (self, signals[SIGNAL_PARAMETERS_CHANGED], 0, changed_names);
+    return TRUE;
+}
+
+static gboolean
+is_under (const gchar *name, const gchar *object_path)
+{
+    return g_str_has_prefix (name, object_path);
+}
+
+static void
+add_value (HenbDataModel *self, Node *node, GPtrArray *out_params)
+{
+    HenbCwmpParamValue *pv = g_new0 (HenbCwmpParamValue, 1);
+
+    pv->name = g_strdup (node->name);
+    pv->value = (node->def->flags & HENB_DM_FLAG_HIDDEN) ? g_strdup ("") : node_value (node);
+    pv->type = node->def->type;
+    g_ptr_array_add (out_params, pv);
+}
+
+gboolean
+henb_data_model_get_parameter_values (HenbDataModel  *self,
+                                      GPtrArray      *names,
+                                      GPtrArray      *out_params,
+                                      HenbCwmpFault **out_fault)
+{
+    g_autoptr(GPtrArray) result =
+        g_ptr_array_new_with_free_func ((GDestroyNotify) henb_cwmp_param_value_free);
+
+    for (guint i = 0; i < names->len; i++) {
+        const gchar *name = g_ptr_array_index (names, i);
+        Node *node = g_hash_table_lookup (self->by_name, name);
+
+        if (name[0] == '\0' || (node != NULL && node->is_object)) {
+            for (guint j = 0; j < self->nodes->len; j++) {
+                Node *n = g_ptr_array_index (self->nodes, j);
+                if (!n->is_object && is_under (n->name, name))
+                    add_value (self, n, result);
+            }
+        } else if (node != NULL) {
+            add_value (self, node, result);
+        } else {
+            g_autofree gchar *text = g_strdup_printf ("Invalid parameter name: %s", name);
+            *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_PARAMETER_NAME, text);
+            return FALSE;
+        }
+    }
+    for (guint i = 0; i < result->len; i++)
+        g_ptr_array_add (out_params, g_steal_pointer (&result->pdata[i]));
+    g_ptr_array_set_free_func (result, NULL);
+    return TRUE;
+}
+
+static guint
+depth_of (const gchar *name)
+{
+    guint dots = 0;
+
+    for (const gchar *p = name; *p != '\0'; p++)
+        dots += *p == '.';
+    /* an object "A.B." is one level below "A." like the parameter "A.p" */
+    return g_str_has_suffix (name, ".") ? dots - 1 : dots;
+}
+
+gboolean
+henb_data_model_get_parameter_names (HenbDataModel  *self,
+                                     const gchar    *path,
+                                     gboolean        next_level,
+                                     GPtrArray      *out_infos,
+                                     HenbCwmpFault **out_fault)
+{
+    Node *node;
+    guint base_depth;
+
+    if (path == NULL)
+        path = "";
+    node = g_hash_table_lookup (self->by_name, path);
+    if (path[0] != '\0' && node == NULL) {
+        g_autofree gchar *text = g_strdup_printf ("Invalid parameter name: %s", path);
+        *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_PARAMETER_NAME, text);
+        return FALSE;
+    }
+    if (node != NULL && !node->is_object) {
+        HenbCwmpParamInfo *pi;
+
+        if (next_level) {
+            *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_ARGUMENTS,
+                                              "NextLevel is true for a parameter name");
+            return FALSE;
+        }
+        pi = g_new0 (HenbCwmpParamInfo, 1);
+        pi->name = g_strdup (node->name);
+        pi->writable = (node->def->flags & HENB_DM_FLAG_WRITABLE) != 0;
+        g_ptr_array_add (out_infos, pi);
+        return TRUE;
+    }
+
+    /* the empty path stands for the root object one level up */
+    base_depth = path[0] == '\0' ? 0 : depth_of (path) + 1;
+    for (guint i = 0; i < self->nodes->len; i++) {
+        Node *n = g_ptr_array_index (self->nodes, i);
+        HenbCwmpParamInfo *pi;
+
+        if (!is_under (n->name, path))
+            continue;
+        if (next_level && depth_of (n->name) != base_depth)
+            continue;
+        pi = g_new0 (HenbCwmpParamInfo, 1);
+        pi->name = g_strdup (n->name);
+        pi->writable = !n->is_object && (n->def->flags & HENB_DM_FLAG_WRITABLE) != 0;
+        g_ptr_array_add (out_infos, pi);
+    }
+    return TRUE;
+}
+
+void
+henb_data_model_add_forced_inform (HenbDataModel *self, HenbCwmpMessage *msg)
+{
+    for (guint i = 0; i < self->nodes->len; i++) {
+        Node *node = g_ptr_array_index (self->nodes, i);
+        g_autofree gchar *value = NULL;
+
+        if (node->is_object || (node->def->flags & HENB_DM_FLAG_FORCED_INFORM) == 0)
+            continue;
+        value = node_value (node);
+        henb_cwmp_message_add_param (msg, node->name, value, node->def->type);
+    }
+}

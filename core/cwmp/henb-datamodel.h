@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "henb-cwmp-message.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+    HENB_DM_FLAG_NONE = 0,
+    HENB_DM_FLAG_WRITABLE = 1 << 0,
+    HENB_DM_FLAG_FORCED_INFORM = 1 << 1, /* in every Inform */
+    HENB_DM_FLAG_PERSISTENT = 1 << 2,    /* survives restarts in the state file */
+    HENB_DM_FLAG_HIDDEN = 1 << 3,        /* reads as "" (passwords) */
+    HENB_DM_FLAG_DEFERRED = 1 << 4,      /* takes effect after the session: SPV Status 1 */
+    HENB_DM_FLAG_LIST = 1 << 5,          /* comma-separated list */
+} HenbDmFlags;
+
+typedef enum {
+    HENB_DM_SYNTAX_PLAIN = 0,
+    HENB_DM_SYNTAX_URL,  /* absolute http or https URL */
+    HENB_DM_SYNTAX_HOST, /* hostname or IP address */
+    HENB_DM_SYNTAX_OUI,  /* six upper-case hex digits */
+} HenbDmSyntax;
+
+/* A parameter as the data model defines it; @path may hold "{i}" and "X_{OUI}_". */
+typedef struct {
+    const gchar        *path;
+    HenbCwmpType        type;
+    HenbDmFlags         flags;
+    guint               max_length; /* strings: in characters, lists: the whole list; 0 = none */
+    guint               min_items;  /* lists */
+    gboolean            has_range;
+    gint64              min_value;
+    gint64              max_value;
+    const gchar *const *enumeration;
+    HenbDmSyntax        syntax;
+    const gchar        *default_value;
+} HenbDmParamDef;
+
+/* The vendor extension prefix henbd uses for parameters the standards lack. */
+#define HENB_DM_VENDOR_PLACEHOLDER "X_{OUI}_"
+
+/* Paths of the parameters the bootstrap procedure reads and writes. */
+#define HENB_DM_ROOT                 "Device."
+#define HENB_DM_MS                   "Device.ManagementServer."
+#define HENB_DM_MS_URL               HENB_DM_MS "URL"
+#define HENB_DM_MS_USERNAME          HENB_DM_MS "Username"
+#define HENB_DM_MS_PASSWORD          HENB_DM_MS "Password"
+#define HENB_DM_MS_PARAMETER_KEY     HENB_DM_MS "ParameterKey"
+#define HENB_DM_MS_CR_URL            HENB_DM_MS "ConnectionRequestURL"
+#define HENB_DM_MS_INITIAL_URL       HENB_DM_MS HENB_DM_VENDOR_PLACEHOLDER "InitialURL"
+#define HENB_DM_DEVINFO              "Device.DeviceInfo."
+#define HENB_DM_FAP                  "Device.Services.FAPService.1."
+#define HENB_DM_FAP_LTE              HENB_DM_FAP "FAPControl.LTE."
+#define HENB_DM_GW                   HENB_DM_FAP_LTE "Gateway."
+#define HENB_DM_GW_SECGW1            HENB_DM_GW "SecGWServer1"
+#define HENB_DM_GW_SECGW2            HENB_DM_GW "SecGWServer2"
+#define HENB_DM_GW_SECGW3            HENB_DM_GW "SecGWServer3"
+#define HENB_DM_GW_S1_LIST           HENB_DM_GW "S1SigLinkServerList"
+#define HENB_DM_GW_S1_MODE           HENB_DM_GW "S1ConnectionMode"
+#define HENB_DM_GW_S1_PORT           HENB_DM_GW "S1SigLinkPort"
+#define HENB_DM_GW_S1_IPSEC          HENB_DM_GW HENB_DM_VENDOR_PLACEHOLDER "S1IPsecUsed"
+#define HENB_DM_GW_INITIAL_SECGW     HENB_DM_GW HENB_DM_VENDOR_PLACEHOLDER "InitialSecGWServer"
+#define HENB_DM_LTE_OPSTATE          HENB_DM_FAP_LTE "OpState"
+
+/* The henbd data model: TR-181 Device:2 with the TR-196 FAPService:2 subset a HeNB needs. */
+const HenbDmParamDef *henb_dm_definitions (guint *out_n);
+
+typedef gchar *(*HenbDmGetter) (const gchar *name, gpointer user_data);
+
+/*
+ * Called with every change of a SetParameterValues before anything is applied; the changes
+ * must be made durable (or refused with an error, which becomes fault 9002).
+ */
+typedef gboolean (*HenbDmCommitFunc) (GHashTable  *changes,
+                                      const gchar *parameter_key,
+                                      gpointer     user_data,
+                                      GError     **error);
+
+#define HENB_TYPE_DATA_MODEL (henb_data_model_get_type ())
+G_DECLARE_FINAL_TYPE (HenbDataModel, henb_data_model, HENB, DATA_MODEL, GObject)
+
+HenbDataModel *henb_data_model_new (const gchar *vendor_oui);
+
+/* Expands the vendor placeholder of a HENB_DM_* path: "X_{OUI}_" becomes "X_<oui>_". */
+gchar       *henb_data_model_path (HenbDataModel *self, const gchar *path);
+const gchar *henb_data_model_get_vendor_oui (HenbDataModel *self);
+
+gboolean     henb_data_model_has_parameter (HenbDataModel *self, const gchar *name);
+gboolean     henb_data_model_is_writable (HenbDataModel *self, const gchar *name);
+HenbCwmpType henb_data_model_get_type_of (HenbDataModel *self, const gchar *name);
+const HenbDmParamDef *henb_data_model_get_definition (HenbDataModel *self, const gchar *name);
+/* Every parameter name in model order. */
+GPtrArray   *henb_data_model_list_parameters (HenbDataModel *self);
+
+/* Current value, including computed ones; NULL for an unknown name. */
+gchar       *henb_data_model_get (HenbDataModel *self, const gchar *name);
+gboolean     henb_data_model_get_boolean (HenbDataModel *self, const gchar *name);
+guint        henb_data_model_get_uint (HenbDataModel *self, const gchar *name);
+/* The value as a list, for HENB_DM_FLAG_LIST parameters; empty items dropped. */
+GStrv        henb_data_model_get_list (HenbDataModel *self, const gchar *name);
+
+/* Factory value: what the parameter reads when nothing set it. */
+void         henb_data_model_set_default (HenbDataModel *self, const gchar *name, const gchar *value);
+/* Sets a value without access checks (state restore, local changes); validated. */
+gboolean     henb_data_model_set (HenbDataModel *self,
+                                  const gchar   *name,
+                                  const gchar   *value,
+                                  GError       **error);
+void         henb_data_model_reset (HenbDataModel *self, const gchar *name);
+/* TRUE when the parameter holds a value set after the factory default. */
+gboolean     henb_data_model_is_set (HenbDataModel *self, const gchar *name);
+void         henb_data_model_set_getter (HenbDataModel *self,
+                                         const gchar   *name,
+                                         HenbDmGetter   getter,
+                                         gpointer       user_data);
+void         henb_data_model_set_commit_func (HenbDataModel   *self,
+                                              HenbDmCommitFunc func,
+                                              gpointer         user_data);
+
+/* Checks @value against the definition of @name; on failure returns a 900x fault code. */
+guint        henb_data_model_validate (HenbDataModel *self,
+                                       const gchar   *name,
+                                       const gchar   *value,
+                                       HenbCwmpType   type,
+                                       gchar        **out_normalized,
+                                       gchar        **out_reason);
+
+/* RPC semantics of TR-069 Amendment 6, A.3.2. */
+gboolean henb_data_model_set_parameter_values (HenbDataModel  *self,
+                                               GPtrArray      *params,
+                                               const gchar    *parameter_key,
+                                               guint          *out_status,
+                                               HenbCwmpFault **out_fault);
+gboolean henb_data_model_get_parameter_values (HenbDataModel  *self,
+                                               GPtrArray      *names,
+                                               GPtrArray      *out_params,
+                                               HenbCwmpFault **out_fault);
+gboolean henb_data_model_get_parameter_names (HenbDataModel  *self,
+                                              const gchar    *path,
+                                              gboolean        next_level,
+                                              GPtrArray      *out_infos,
+                                              HenbCwmpFault **out_fault);
+/* Appends the forced Inform parameters to @msg. */
+void     henb_data_model_add_forced_inform (HenbDataModel *self, HenbCwmpMessage *msg);
+
+G_END_DECLS

@@ -1,0 +1,288 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include "henb-errors.h"
+#include "henb-cwmp-codec.h"
+
+static gchar *
+read_data (const gchar *name, gsize *len)
+{
+    g_autofree gchar *path = g_test_build_filename (G_TEST_DIST, "data", name, NULL);
+    gchar *contents = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_file_get_contents (path, &contents, len, &error);
+    g_assert_no_error (error);
+    return contents;
+}
+
+static HenbCwmpMessage *
+parse_data (const gchar *name, gchar **argument_error, GError **error)
+{
+    gsize len;
+    g_autofree gchar *data = read_data (name, &len);
+
+    return henb_cwmp_parse (data, len, 0, argument_error, error);
+}
+
+static HenbCwmpMessage *
+sample_inform (void)
+{
+    HenbCwmpMessage *msg = henb_cwmp_message_new (HENB_CWMP_METHOD_INFORM, HENB_CWMP_VERSION_1_2);
+
+    henb_cwmp_message_set_id (msg, "henb-1");
+    msg->device_id.manufacturer = g_strdup ("Example & Sons");
+    msg->device_id.oui = g_strdup ("00005A");
+    msg->device_id.product_class = g_strdup ("HeNB");
+    msg->device_id.serial_number = g_strdup ("SN<0001>");
+    henb_cwmp_message_add_event (msg, "0 BOOTSTRAP", NULL);
+    henb_cwmp_message_add_event (msg, "1 BOOT", "");
+    msg->max_envelopes = 1;
+    msg->current_time = g_strdup ("2026-11-27T10:00:00Z");
+    msg->retry_count = 0;
+    henb_cwmp_message_add_param (msg, "Device.RootDataModelVersion", "2.17", HENB_CWMP_TYPE_STRING);
+    henb_cwmp_message_add_param (msg, "Device.ManagementServer.ParameterKey", "", HENB_CWMP_TYPE_STRING);
+    henb_cwmp_message_add_param (msg, "Device.Services.FAPService.1.FAPControl.LTE.OpState", "false",
+                                 HENB_CWMP_TYPE_BOOLEAN);
+    return msg;
+}
+
+/* HENB_UPDATE_GOLDEN=1 rewrites the golden files in the source tree; review the diff. */
+static void
+assert_golden (GBytes *bytes, const gchar *name)
+{
+    gsize len;
+    g_autofree gchar *golden = NULL;
+    g_autofree gchar *got = g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+
+    if (g_getenv ("HENB_UPDATE_GOLDEN") != NULL) {
+        g_autofree gchar *path = g_test_build_filename (G_TEST_DIST, "data", name, NULL);
+        g_autoptr(GError) error = NULL;
+
+        g_file_set_contents (path, got, -1, &error);
+        g_assert_no_error (error);
+    }
+    golden = read_data (name, &len);
+    g_assert_cmpstr (got, ==, golden);
+}
+
+static void
+test_inform_golden (void)
+{
+    g_autoptr(HenbCwmpMessage) msg = sample_inform ();
+    g_autoptr(GBytes) bytes = henb_cwmp_serialize (msg);
+
+    assert_golden (bytes, "inform-1-2.xml");
+}
+
+static void
+test_inform_round_trip (void)
+{
+    g_autoptr(HenbCwmpMessage) msg = sample_inform ();
+    g_autoptr(GBytes) bytes = henb_cwmp_serialize (msg);
+    g_autoptr(HenbCwmpMessage) back = NULL;
+    g_autofree gchar *argument_error = NULL;
+    g_autoptr(GError) error = NULL;
+    const HenbCwmpParamValue *pv;
+
+    back = henb_cwmp_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), 0,
+                            &argument_error, &error);
+    g_assert_no_error (error);
+    g_assert_null (argument_error);
+    g_assert_cmpint (back->method, ==, HENB_CWMP_METHOD_INFORM);
+    g_assert_cmpint (back->version, ==, HENB_CWMP_VERSION_1_2);
+    g_assert_cmpstr (back->id, ==, "henb-1");
+    g_assert_cmpstr (back->device_id.manufacturer, ==, "Example & Sons");
+    g_assert_cmpstr (back->device_id.serial_number, ==, "SN<0001>");
+    g_assert_cmpuint (back->events->len, ==, 2);
+    g_assert_cmpstr (((HenbCwmpEvent *) back->events->pdata[0])->code, ==, "0 BOOTSTRAP");
+    g_assert_cmpstr (((HenbCwmpEvent *) back->events->pdata[1])->code, ==, "1 BOOT");
+    g_assert_cmpuint (back->max_envelopes, ==, 1);
+    g_assert_cmpstr (back->current_time, ==, "2026-11-27T10:00:00Z");
+    g_assert_cmpuint (back->params->len, ==, 3);
+    pv = henb_cwmp_message_find_param (back, "Device.Services.FAPService.1.FAPControl.LTE.OpState");
+    g_assert_nonnull (pv);
+    g_assert_cmpint (pv->type, ==, HENB_CWMP_TYPE_BOOLEAN);
+    g_assert_cmpstr (pv->value, ==, "false");
+}
+
+static void
+test_spv_round_trip_each_version (void)
+{
+    for (HenbCwmpVersion v = HENB_CWMP_VERSION_1_0; v <= HENB_CWMP_VERSION_LAST; v++) {
+        g_autoptr(HenbCwmpMessage) msg = henb_cwmp_message_new (HENB_CWMP_METHOD_SET_PARAMETER_VALUES, v);
+        g_autoptr(HenbCwmpMessage) back = NULL;
+        g_autoptr(GBytes) bytes = NULL;
+        g_autoptr(GError) error = NULL;
+
+        henb_cwmp_message_set_id (msg, "acs-7");
+        henb_cwmp_message_add_param (msg, "Device.ManagementServer.URL", "https://serving.example:7547/acs",
+                                     HENB_CWMP_TYPE_STRING);
+        henb_cwmp_message_add_param (msg, "Device.Services.FAPService.1.FAPControl.LTE.Gateway.S1SigLinkPort",
+                                     "36412", HENB_CWMP_TYPE_UNSIGNED_INT);
+        msg->parameter_key = g_strdup ("key-1");
+        bytes = henb_cwmp_serialize (msg);
+        back = henb_cwmp_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), 0, NULL, &error);
+        g_assert_no_error (error);
+        g_assert_cmpint (back->version, ==, v);
+        g_assert_cmpint (back->method, ==, HENB_CWMP_METHOD_SET_PARAMETER_VALUES);
+        g_assert_cmpstr (back->parameter_key, ==, "key-1");
+        g_assert_cmpuint (back->params->len, ==, 2);
+        g_assert_cmpint (((HenbCwmpParamValue *) back->params->pdata[1])->type, ==, HENB_CWMP_TYPE_UNSIGNED_INT);
+    }
+}
+
+static void
+test_fault_golden_and_round_trip (void)
+{
+    g_autoptr(HenbCwmpMessage) request = henb_cwmp_message_new (HENB_CWMP_METHOD_SET_PARAMETER_VALUES,
+                                                                HENB_CWMP_VERSION_1_0);
+    g_autoptr(HenbCwmpMessage) msg = NULL;
+    g_autoptr(HenbCwmpMessage) back = NULL;
+    g_autoptr(GBytes) bytes = NULL;
+    g_autoptr(GError) error = NULL;
+    HenbCwmpFault *fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_ARGUMENTS, NULL);
+    const HenbCwmpParamFault *pf;
+
+    henb_cwmp_message_set_id (request, "42");
+    henb_cwmp_fault_add_param (fault, "Device.Nope", HENB_CWMP_FAULT_INVALID_PARAMETER_NAME, NULL);
+    henb_cwmp_fault_add_param (fault, "Device.DeviceInfo.SerialNumber",
+                               HENB_CWMP_FAULT_NON_WRITABLE_PARAMETER, NULL);
+    msg = henb_cwmp_message_new_fault_reply (request, fault);
+    bytes = henb_cwmp_serialize (msg);
+    assert_golden (bytes, "fault-1-0.xml");
+
+    back = henb_cwmp_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), 0, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (back->method, ==, HENB_CWMP_METHOD_FAULT);
+    g_assert_cmpint (back->version, ==, HENB_CWMP_VERSION_1_0);
+    g_assert_cmpstr (back->id, ==, "42");
+    g_assert_cmpstr (back->fault->soap_code, ==, "Client");
+    g_assert_cmpuint (back->fault->code, ==, 9003);
+    g_assert_cmpuint (back->fault->param_faults->len, ==, 2);
+    pf = g_ptr_array_index (back->fault->param_faults, 1);
+    g_assert_cmpstr (pf->name, ==, "Device.DeviceInfo.SerialNumber");
+    g_assert_cmpuint (pf->code, ==, 9008);
+}
+
+static void
+test_parse_hems_spv (void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree gchar *argument_error = NULL;
+    g_autoptr(HenbCwmpMessage) msg = parse_data ("spv-1-0.xml", &argument_error, &error);
+    const HenbCwmpParamValue *pv;
+
+    g_assert_no_error (error);
+    g_assert_null (argument_error);
+    g_assert_cmpint (msg->version, ==, HENB_CWMP_VERSION_1_0);
+    g_assert_cmpint (msg->method, ==, HENB_CWMP_METHOD_SET_PARAMETER_VALUES);
+    g_assert_cmpstr (msg->id, ==, "ACS-1001");
+    g_assert_cmpstr (msg->parameter_key, ==, "bootstrap-1");
+    g_assert_cmpuint (msg->params->len, ==, 3);
+    pv = henb_cwmp_message_find_param (msg, "Device.ManagementServer.URL");
+    g_assert_nonnull (pv);
+    g_assert_cmpstr (pv->value, ==, "https://serving.operator.test:7548/cwmp");
+    g_assert_cmpint (pv->type, ==, HENB_CWMP_TYPE_STRING);
+    /* a HeMS that binds the xsd prefix under another name */
+    pv = henb_cwmp_message_find_param (msg, "Device.Services.FAPService.1.FAPControl.LTE.Gateway.S1SigLinkPort");
+    g_assert_cmpint (pv->type, ==, HENB_CWMP_TYPE_UNSIGNED_INT);
+    pv = henb_cwmp_message_find_param (msg, "Device.Services.FAPService.1.FAPControl.LTE.Gateway.SecGWServer1");
+    g_assert_cmpint (pv->type, ==, HENB_CWMP_TYPE_NONE);
+}
+
+static void
+test_parse_gpn_and_unknown (void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HenbCwmpMessage) gpn = parse_data ("gpn-1-2.xml", NULL, &error);
+    g_autoptr(HenbCwmpMessage) unknown = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (gpn->method, ==, HENB_CWMP_METHOD_GET_PARAMETER_NAMES);
+    g_assert_cmpstr (gpn->parameter_path, ==, "Device.ManagementServer.");
+    g_assert_true (gpn->next_level);
+
+    unknown = parse_data ("unknown-rpc.xml", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (unknown->method, ==, HENB_CWMP_METHOD_UNKNOWN);
+    g_assert_cmpstr (unknown->method_name, ==, "X_Vendor_Frobnicate");
+    g_assert_cmpstr (unknown->id, ==, "u1");
+}
+
+static void
+test_parse_argument_errors (void)
+{
+    g_autoptr(GError) error = NULL;
+    g_autofree gchar *argument_error = NULL;
+    g_autoptr(HenbCwmpMessage) msg = parse_data ("spv-missing-key.xml", &argument_error, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (msg);
+    g_assert_cmpstr (argument_error, ==, "ParameterKey is missing");
+}
+
+static void
+assert_refused (const gchar *name, gint code, const gchar *fragment)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HenbCwmpMessage) msg = parse_data (name, NULL, &error);
+
+    g_assert_null (msg);
+    g_assert_error (error, HENB_CWMP_ERROR, code);
+    if (strstr (error->message, fragment) == NULL)
+        g_error ("%s: '%s' does not mention '%s'", name, error->message, fragment);
+}
+
+static void
+test_hostile_input (void)
+{
+    assert_refused ("billion-laughs.xml", HENB_CWMP_ERROR_MALFORMED, "document type");
+    assert_refused ("external-entity.xml", HENB_CWMP_ERROR_MALFORMED, "document type");
+    assert_refused ("truncated.xml", HENB_CWMP_ERROR_MALFORMED, "not well-formed");
+    assert_refused ("not-soap.xml", HENB_CWMP_ERROR_MALFORMED, "not a SOAP 1.1 Envelope");
+    assert_refused ("two-bodies.xml", HENB_CWMP_ERROR_MALFORMED, "more than one message");
+    assert_refused ("wrong-namespace.xml", HENB_CWMP_ERROR_UNSUPPORTED_VERSION, "cwmp-2-0");
+}
+
+static void
+test_deep_nesting_and_size (void)
+{
+    g_autoptr(GString) deep = g_string_new ("<soap:Envelope xmlns:soap=\"" HENB_SOAP_ENV_NS "\"><soap:Body>");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HenbCwmpMessage) msg = NULL;
+    g_autofree gchar *big = NULL;
+
+    for (guint i = 0; i < 200; i++)
+        g_string_append (deep, "<a>");
+    for (guint i = 0; i < 200; i++)
+        g_string_append (deep, "</a>");
+    g_string_append (deep, "</soap:Body></soap:Envelope>");
+    msg = henb_cwmp_parse (deep->str, deep->len, 0, NULL, &error);
+    g_assert_null (msg);
+    g_assert_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_MALFORMED);
+    g_clear_error (&error);
+
+    big = g_strnfill (HENB_CWMP_MAX_ENVELOPE_SIZE + 1, ' ');
+    msg = henb_cwmp_parse (big, strlen (big), 0, NULL, &error);
+    g_assert_null (msg);
+    g_assert_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE);
+}
+
+int
+main (int argc, char **argv)
+{
+    g_test_init (&argc, &argv, NULL);
+    g_test_add_func ("/cwmp/codec/inform/golden", test_inform_golden);
+    g_test_add_func ("/cwmp/codec/inform/round-trip", test_inform_round_trip);
+    g_test_add_func ("/cwmp/codec/spv/round-trip-each-version", test_spv_round_trip_each_version);
+    g_test_add_func ("/cwmp/codec/fault/golden-round-trip", test_fault_golden_and_round_trip);
+    g_test_add_func ("/cwmp/codec/parse/spv-1-0", test_parse_hems_spv);
+    g_test_add_func ("/cwmp/codec/parse/gpn-unknown", test_parse_gpn_and_unknown);
+    g_test_add_func ("/cwmp/codec/parse/argument-errors", test_parse_argument_errors);
+    g_test_add_func ("/cwmp/codec/parse/hostile", test_hostile_input);
+    g_test_add_func ("/cwmp/codec/parse/deep-and-big", test_deep_nesting_and_size);
+    return g_test_run ();
+}
