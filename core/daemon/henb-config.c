@@ -1,0 +1,348 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <gio/gio.h>
+
+#include "henb-errors.h"
+#include "henb-config.h"
+
+#define FACTORY "Factory"
+#define DEVICE  "DeviceInfo"
+
+void
+henb_config_free (HenbConfig *c)
+{
+    if (c == NULL)
+        return;
+    g_free (c->factory_file);
+    g_free (c->conf_dir);
+    g_clear_pointer (&c->keyfile, g_key_file_unref);
+    g_free (c->initial_hems_url);
+    g_free (c->initial_segw);
+    g_free (c->root_ca);
+    g_free (c->device_certificate);
+    g_free (c->device_key);
+    g_free (c->manufacturer);
+    g_free (c->oui);
+    g_free (c->product_class);
+    g_free (c->serial_number);
+    g_free (c->model_name);
+    g_free (c->description);
+    g_free (c->hardware_version);
+    g_free (c->software_version);
+    g_free (c->provisioning_code);
+    g_free (c->trace_dir);
+    g_free (c->tls_backend);
+    g_free (c->transport);
+    g_free (c->s1_handoff);
+    g_strfreev (c->public_dns);
+    g_free (c->username);
+    g_free (c->password);
+    g_free (c);
+}
+
+/* Copies every key of @src over @dst; a later snippet wins. */
+static void
+merge (GKeyFile *dst, GKeyFile *src)
+{
+    g_auto(GStrv) groups = g_key_file_get_groups (src, NULL);
+
+    for (guint i = 0; groups[i] != NULL; i++) {
+        g_auto(GStrv) keys = g_key_file_get_keys (src, groups[i], NULL, NULL);
+
+        for (guint j = 0; keys != NULL && keys[j] != NULL; j++) {
+            g_autofree gchar *value = g_key_file_get_value (src, groups[i], keys[j], NULL);
+            g_key_file_set_value (dst, groups[i], keys[j], value);
+        }
+    }
+}
+
+/* Makes relative paths absolute against the directory of the file that set them. */
+static void
+absolutize_paths (GKeyFile *kf, const gchar *origin_file)
+{
+    static const gchar *const path_keys[] = { "RootCA", "DeviceCertificate", "DeviceKey", NULL };
+    g_autofree gchar *dir = g_path_get_dirname (origin_file);
+
+    for (guint i = 0; path_keys[i] != NULL; i++) {
+        g_autofree gchar *value = g_key_file_get_string (kf, FACTORY, path_keys[i], NULL);
+
+        if (value != NULL && value[0] != '\0' && !g_path_is_absolute (value)) {
+            g_autofree gchar *abs = g_build_filename (dir, value, NULL);
+            g_key_file_set_string (kf, FACTORY, path_keys[i], abs);
+        }
+    }
+    {
+        g_autofree gchar *trace = g_key_file_get_string (kf, "Daemon", "TraceDir", NULL);
+        if (trace != NULL && trace[0] != '\0' && !g_path_is_absolute (trace)) {
+            g_autofree gchar *abs = g_build_filename (dir, trace, NULL);
+            g_key_file_set_string (kf, "Daemon", "TraceDir", abs);
+        }
+    }
+}
+
+static gboolean
+load_keyfile (GKeyFile *dst, const gchar *path, GError **error)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new ();
+    g_autoptr(GError) error_local = NULL;
+
+    if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &error_local)) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION, "%s: %s", path,
+                     error_local->message);
+        return FALSE;
+    }
+    absolutize_paths (kf, path);
+    merge (dst, kf);
+    return TRUE;
+}
+
+static gchar *
+get_string (GKeyFile *kf, const gchar *group, const gchar *key, const gchar *fallback)
+{
+    g_autofree gchar *v = g_key_file_get_string (kf, group, key, NULL);
+
+    if (v != NULL)
+        g_strstrip (v);
+    if (v == NULL || v[0] == '\0')
+        return g_strdup (fallback);
+    return g_steal_pointer (&v);
+}
+
+static gboolean
+get_boolean (GKeyFile *kf, const gchar *group, const gchar *key, gboolean fallback, GError **error)
+{
+    g_autoptr(GError) error_local = NULL;
+    gboolean v;
+
+    if (!g_key_file_has_key (kf, group, key, NULL))
+        return fallback;
+    v = g_key_file_get_boolean (kf, group, key, &error_local);
+    if (error_local != NULL) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION, "[%s] %s: %s", group,
+                     key, error_local->message);
+        return fallback;
+    }
+    return v;
+}
+
+static guint
+get_seconds (GKeyFile *kf, const gchar *key, guint fallback, guint min, GError **error)
+{
+    g_autofree gchar *v = get_string (kf, "Timeouts", key, NULL);
+    guint64 n;
+
+    if (v == NULL)
+        return fallback;
+    if (!g_ascii_string_to_unsigned (v, 10, min, 86400, &n, NULL)) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                     "[Timeouts] %s: '%s' is not a number of seconds in [%u, 86400]", key, v, min);
+        return fallback;
+    }
+    return (guint) n;
+}
+
+static gboolean
+require (HenbConfig *c, const gchar *group, const gchar *key, gchar **out, GError **error)
+{
+    *out = get_string (c->keyfile, group, key, NULL);
+    if (*out == NULL) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                     "%s: [%s] %s is required", c->factory_file, group, key);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+check_hems_url (HenbConfig *c, GError **error)
+{
+    g_autoptr(GUri) uri = g_uri_parse (c->initial_hems_url, G_URI_FLAGS_NONE, NULL);
+    const gchar *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+
+    if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0' ||
+        (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0)) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                     "[Factory] InitialHeMS '%s' is not an http or https URL", c->initial_hems_url);
+        return FALSE;
+    }
+    if (c->variant == HENB_DISCOVERY_VARIANT_PUBLIC_INTERNET && g_strcmp0 (scheme, "https") != 0 &&
+        !c->allow_plain_http) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                     "[Factory] InitialHeMS '%s' must be https: the public-internet variant "
+                     "reaches the Initial HeMS over TLS", c->initial_hems_url);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+check_oui (const gchar *oui)
+{
+    if (strlen (oui) != 6)
+        return FALSE;
+    for (guint i = 0; i < 6; i++) {
+        if (!g_ascii_isdigit (oui[i]) && !(oui[i] >= 'A' && oui[i] <= 'F'))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+parse (HenbConfig *c, GError **error)
+{
+    GKeyFile *kf = c->keyfile;
+    g_autofree gchar *variant = get_string (kf, FACTORY, "DiscoveryVariant", "public-internet");
+    g_autofree gchar *version = get_string (kf, "CWMP", "Version", "1.2");
+    GError *error_local = NULL;
+
+    if (!henb_discovery_variant_from_string (variant, &c->variant)) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                     "[Factory] DiscoveryVariant '%s' is neither public-internet nor private-domain",
+                     variant);
+        return FALSE;
+    }
+    c->allow_plain_http = get_boolean (kf, "CWMP", "AllowPlainHttp", FALSE, &error_local);
+    if (error_local != NULL) {
+        g_propagate_error (error, error_local);
+        return FALSE;
+    }
+    if (!require (c, FACTORY, "InitialHeMS", &c->initial_hems_url, error) ||
+        !check_hems_url (c, error))
+        return FALSE;
+    c->initial_segw = get_string (kf, FACTORY, "InitialSeGW", NULL);
+    if (c->variant == HENB_DISCOVERY_VARIANT_PRIVATE_DOMAIN && c->initial_segw == NULL) {
+        g_set_error_literal (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                             "[Factory] InitialSeGW is required for the private-domain variant");
+        return FALSE;
+    }
+    if (!require (c, FACTORY, "RootCA", &c->root_ca, error) ||
+        !require (c, FACTORY, "DeviceCertificate", &c->device_certificate, error) ||
+        !require (c, FACTORY, "DeviceKey", &c->device_key, error))
+        return FALSE;
+
+    if (!require (c, DEVICE, "Manufacturer", &c->manufacturer, error) ||
+        !require (c, DEVICE, "ManufacturerOUI", &c->oui, error) ||
+        !require (c, DEVICE, "ProductClass", &c->product_class, error) ||
+        !require (c, DEVICE, "SerialNumber", &c->serial_number, error))
+        return FALSE;
+    if (!check_oui (c->oui)) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                     "[DeviceInfo] ManufacturerOUI '%s' is not six upper-case hex digits", c->oui);
+        return FALSE;
+    }
+    c->model_name = get_string (kf, DEVICE, "ModelName", c->product_class);
+    c->description = get_string (kf, DEVICE, "Description", "LTE Home eNodeB");
+    c->hardware_version = get_string (kf, DEVICE, "HardwareVersion", "");
+    c->software_version = get_string (kf, DEVICE, "SoftwareVersion", PACKAGE_VERSION);
+    c->provisioning_code = get_string (kf, DEVICE, "ProvisioningCode", "");
+
+    c->auto_start = get_boolean (kf, "Daemon", "AutoStart", TRUE, &error_local);
+    if (error_local != NULL) {
+        g_propagate_error (error, error_local);
+        return FALSE;
+    }
+    c->trace_dir = get_string (kf, "Daemon", "TraceDir", NULL);
+    c->tls_backend = get_string (kf, "Daemon", "TlsBackend", NULL);
+    c->transport = get_string (kf, "Daemon", "Transport", NULL);
+    c->s1_handoff = get_string (kf, "Daemon", "S1Handoff", NULL);
+
+    c->public_dns = g_key_file_get_string_list (kf, "Network", "PublicDNS", NULL, NULL);
+    if (c->public_dns == NULL)
+        c->public_dns = g_new0 (gchar *, 1);
+    for (guint i = 0; c->public_dns[i] != NULL; i++)
+        g_strstrip (c->public_dns[i]);
+
+    if (!henb_cwmp_version_from_string (version, &c->cwmp_version) ||
+        c->cwmp_version > HENB_CWMP_VERSION_1_2) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                     "[CWMP] Version '%s' is not one of 1.0, 1.1, 1.2", version);
+        return FALSE;
+    }
+    c->username = get_string (kf, "CWMP", "Username", NULL);
+    c->password = get_string (kf, "CWMP", "Password", NULL);
+
+    c->resolve_timeout = get_seconds (kf, "Resolve", 20, 1, &error_local);
+    if (error_local == NULL)
+        c->connect_timeout = get_seconds (kf, "Connect", 30, 1, &error_local);
+    /* TR-069: a CPE waits at least 30 s for an HTTP response */
+    if (error_local == NULL)
+        c->response_timeout = get_seconds (kf, "Response", 30, 30, &error_local);
+    if (error_local == NULL)
+        c->session_timeout = get_seconds (kf, "Session", 300, 30, &error_local);
+    if (error_local == NULL)
+        c->s1_timeout = get_seconds (kf, "S1Setup", 60, 1, &error_local);
+    if (error_local != NULL) {
+        g_propagate_error (error, error_local);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+    return g_strcmp0 (*(const gchar *const *) a, *(const gchar *const *) b);
+}
+
+HenbConfig *
+henb_config_load (const gchar *factory_file, const gchar *conf_dir, GError **error)
+{
+    g_autoptr(HenbConfig) c = g_new0 (HenbConfig, 1);
+
+    g_return_val_if_fail (factory_file != NULL, NULL);
+
+    c->factory_file = g_canonicalize_filename (factory_file, NULL);
+    c->conf_dir = conf_dir != NULL ? g_canonicalize_filename (conf_dir, NULL) : NULL;
+    c->keyfile = g_key_file_new ();
+    if (!load_keyfile (c->keyfile, c->factory_file, error))
+        return NULL;
+
+    if (c->conf_dir != NULL && g_file_test (c->conf_dir, G_FILE_TEST_IS_DIR)) {
+        g_autoptr(GDir) dir = g_dir_open (c->conf_dir, 0, error);
+        g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+        const gchar *name;
+
+        if (dir == NULL)
+            return NULL;
+        while ((name = g_dir_read_name (dir)) != NULL) {
+            if (g_str_has_suffix (name, ".conf") && name[0] != '.')
+                g_ptr_array_add (names, g_strdup (name));
+        }
+        g_ptr_array_sort (names, compare_names);
+        for (guint i = 0; i < names->len; i++) {
+            g_autofree gchar *path = g_build_filename (c->conf_dir, names->pdata[i], NULL);
+            if (!load_keyfile (c->keyfile, path, error))
+                return NULL;
+        }
+    }
+    if (!parse (c, error))
+        return NULL;
+    return g_steal_pointer (&c);
+}
+
+static void
+append_escaped (GString *s, const gchar *field)
+{
+    /* '-' separates the three fields, so it is escaped inside them (TR-069 3.4.4) */
+    g_autofree gchar *escaped = g_uri_escape_string (field, "_.~", FALSE);
+    g_autoptr(GString) e = g_string_new (escaped);
+
+    g_string_replace (e, "-", "%2D", 0);
+    g_string_append (s, e->str);
+}
+
+gchar *
+henb_config_default_username (const HenbConfig *config)
+{
+    GString *s = g_string_new (NULL);
+
+    append_escaped (s, config->oui);
+    g_string_append_c (s, '-');
+    append_escaped (s, config->product_class);
+    g_string_append_c (s, '-');
+    append_escaped (s, config->serial_number);
+    return g_string_free (s, FALSE);
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+#include "henb-enums.h"
+#include "henb-cwmp-message.h"
+
+G_BEGIN_DECLS
+
+/*
+ * henbd's configuration: the factory file (what the HeNB left the factory with: Initial HeMS,
+ * Initial SeGW, operator root CA, device credentials, DeviceId) overlaid with the snippets of
+ * conf.d in name order. Relative paths are taken relative to the file that names them.
+ */
+typedef struct {
+    gchar               *factory_file;
+    gchar               *conf_dir;
+    GKeyFile            *keyfile;      /* the merged configuration, for plugins */
+
+    /* [Factory] */
+    HenbDiscoveryVariant variant;
+    gchar               *initial_hems_url;
+    gchar               *initial_segw;
+    gchar               *root_ca;
+    gchar               *device_certificate;
+    gchar               *device_key;
+
+    /* [DeviceInfo] */
+    gchar               *manufacturer;
+    gchar               *oui;
+    gchar               *product_class;
+    gchar               *serial_number;
+    gchar               *model_name;
+    gchar               *description;
+    gchar               *hardware_version;
+    gchar               *software_version;
+    gchar               *provisioning_code;
+
+    /* [Daemon] */
+    gboolean             auto_start;
+    gchar               *trace_dir;
+    gchar               *tls_backend;     /* plugin names; NULL picks the one installed */
+    gchar               *transport;
+    gchar               *s1_handoff;
+
+    /* [Network] */
+    GStrv                public_dns;      /* "ip" or "ip:port"; empty = the system resolver */
+
+    /* [CWMP] */
+    HenbCwmpVersion      cwmp_version;    /* namespace of the first Inform */
+    gchar               *username;        /* HTTP credentials for the HeMS */
+    gchar               *password;
+    gboolean             allow_plain_http; /* HeMS over http:// on the public internet */
+
+    /* [Timeouts], seconds */
+    guint                resolve_timeout;
+    guint                connect_timeout;
+    guint                response_timeout;
+    guint                session_timeout;
+    guint                s1_timeout;
+} HenbConfig;
+
+HenbConfig *henb_config_load (const gchar *factory_file, const gchar *conf_dir, GError **error);
+void        henb_config_free (HenbConfig *config);
+/* The default ACS username of TR-069: OUI-ProductClass-SerialNumber, percent-encoded. */
+gchar      *henb_config_default_username (const HenbConfig *config);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (HenbConfig, henb_config_free)
+
+G_END_DECLS

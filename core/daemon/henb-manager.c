@@ -1,0 +1,592 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include "henb-errors.h"
+#include "henb-gdbus.h"
+#include "henb-manager.h"
+#include "henb-names.h"
+#include "henb-procedure.h"
+#include "henb-s1.h"
+
+struct _HenbManager {
+    GObject              parent_instance;
+    HenbServices         services;
+    gint64               start_time;
+
+    HenbGdbusManager    *skel_manager;
+    HenbGdbusProcedure  *skel_procedure;
+    HenbGdbusServing    *skel_serving;
+
+    HenbProcedure       *procedure;    /* the running one, NULL when idle */
+    GCancellable        *cancellable;
+    HenbState            state;
+};
+
+G_DEFINE_TYPE (HenbManager, henb_manager, G_TYPE_OBJECT)
+
+static const gchar *const serving_parameters[] = {
+    HENB_DM_MS_URL, HENB_DM_GW_SECGW1, HENB_DM_GW_SECGW2, HENB_DM_GW_SECGW3, HENB_DM_GW_S1_LIST,
+    HENB_DM_GW_S1_MODE, HENB_DM_GW_S1_PORT, HENB_DM_GW_S1_IPSEC, NULL,
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Errors and state */
+
+/* Errors leave henbd in one of its own domains (MM's mm_normalize_error). */
+static GError *
+normalize_error (const GError *error)
+{
+    if (error->domain == HENB_CORE_ERROR || error->domain == HENB_NETWORK_ERROR ||
+        error->domain == HENB_SECURITY_ERROR || error->domain == HENB_CWMP_ERROR ||
+        error->domain == HENB_PROCEDURE_ERROR)
+        return g_error_copy (error);
+    if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return g_error_new_literal (HENB_CORE_ERROR, HENB_CORE_ERROR_CANCELLED, error->message);
+    if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+        return g_error_new_literal (HENB_NETWORK_ERROR, HENB_NETWORK_ERROR_TIMEOUT, error->message);
+    return g_error_new_literal (HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED, error->message);
+}
+
+static HenbStateFailedReason
+failed_reason_for (const GError *error, const HenbStep *step)
+{
+    if (error->domain == HENB_NETWORK_ERROR) {
+        switch ((HenbNetworkError) error->code) {
+        case HENB_NETWORK_ERROR_NAME_NOT_FOUND:
+        case HENB_NETWORK_ERROR_DNS_FAILED:
+            return HENB_STATE_FAILED_REASON_DNS;
+        case HENB_NETWORK_ERROR_TIMEOUT:
+        case HENB_NETWORK_ERROR_REFUSED:
+        case HENB_NETWORK_ERROR_UNREACHABLE:
+        case HENB_NETWORK_ERROR_CONNECTION_LOST:
+        default:
+            return HENB_STATE_FAILED_REASON_UNREACHABLE;
+        }
+    }
+    if (error->domain == HENB_SECURITY_ERROR)
+        return step != NULL ? step->security_reason : HENB_STATE_FAILED_REASON_TLS;
+    if (error->domain == HENB_CWMP_ERROR) {
+        if (error->code == HENB_CWMP_ERROR_HTTP_STATUS || error->code == HENB_CWMP_ERROR_AUTH_FAILED)
+            return HENB_STATE_FAILED_REASON_HTTP;
+        return HENB_STATE_FAILED_REASON_HEMS_PROTOCOL;
+    }
+    if (error->domain == HENB_PROCEDURE_ERROR) {
+        switch ((HenbProcedureError) error->code) {
+        case HENB_PROCEDURE_ERROR_NO_SERVING_HEMS:
+            return HENB_STATE_FAILED_REASON_NO_SERVING_HEMS;
+        case HENB_PROCEDURE_ERROR_NO_S1_ADDRESS:
+            return HENB_STATE_FAILED_REASON_NO_S1_ADDRESS;
+        case HENB_PROCEDURE_ERROR_S1_SETUP:
+            return HENB_STATE_FAILED_REASON_S1_SETUP;
+        case HENB_PROCEDURE_ERROR_INSECURE_URL:
+        default:
+            return HENB_STATE_FAILED_REASON_CONFIGURATION;
+        }
+    }
+    if (error->domain == HENB_CORE_ERROR) {
+        switch ((HenbCoreError) error->code) {
+        case HENB_CORE_ERROR_TIMEOUT:
+            return HENB_STATE_FAILED_REASON_TIMEOUT;
+        case HENB_CORE_ERROR_CONFIGURATION:
+        case HENB_CORE_ERROR_PLUGIN:
+        case HENB_CORE_ERROR_INSECURE:
+            return HENB_STATE_FAILED_REASON_CONFIGURATION;
+        default:
+            return HENB_STATE_FAILED_REASON_UNKNOWN;
+        }
+    }
+    return HENB_STATE_FAILED_REASON_UNKNOWN;
+}
+
+static void
+set_last_error (HenbManager *self, const GError *error)
+{
+    g_autofree gchar *name = NULL;
+
+    if (error == NULL) {
+        henb_gdbus_manager_set_last_error (self->skel_manager, g_variant_new ("(ss)", "", ""));
+        return;
+    }
+    name = g_dbus_error_encode_gerror (error);
+    henb_gdbus_manager_set_last_error (self->skel_manager,
+                                       g_variant_new ("(ss)", name, error->message));
+}
+
+/* Properties first, then the signal: a client reading State in its handler sees the new one. */
+static void
+set_state (HenbManager          *self,
+           HenbState             state,
+           HenbStateFailedReason failed_reason,
+           HenbStateChangeReason reason)
+{
+    HenbState old = self->state;
+
+    if (old == state &&
+        henb_gdbus_manager_get_state_failed_reason (self->skel_manager) == (guint) failed_reason)
+        return;
+    self->state = state;
+    henb_gdbus_manager_set_state (self->skel_manager, state);
+    henb_gdbus_manager_set_state_failed_reason (self->skel_manager, failed_reason);
+    g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skel_manager));
+    henb_gdbus_manager_emit_state_changed (self->skel_manager, old, state, reason);
+    if (state == HENB_STATE_FAILED)
+        g_message ("state %s -> failed (%s)", henb_state_to_string (old),
+                   henb_state_failed_reason_to_string (failed_reason));
+    else
+        g_message ("state %s -> %s (%s)", henb_state_to_string (old), henb_state_to_string (state),
+                   henb_state_change_reason_to_string (reason));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Serving values on the bus */
+
+static void
+update_serving (HenbManager *self)
+{
+    HenbDataModel *dm = self->services.dm;
+    g_autoptr(GStrvBuilder) segws = g_strv_builder_new ();
+    g_auto(GStrv) segw_list = NULL;
+    g_auto(GStrv) s1 = henb_data_model_get_list (dm, HENB_DM_GW_S1_LIST);
+    g_autofree gchar *url = henb_data_model_get (dm, HENB_DM_MS_URL);
+    g_autofree gchar *mode = henb_data_model_get (dm, HENB_DM_GW_S1_MODE);
+    const gchar *segw_names[] = { HENB_DM_GW_SECGW1, HENB_DM_GW_SECGW2, HENB_DM_GW_SECGW3 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (segw_names); i++) {
+        g_autofree gchar *v = henb_data_model_get (dm, segw_names[i]);
+        if (v[0] != '\0')
+            g_strv_builder_add (segws, v);
+    }
+    segw_list = g_strv_builder_end (segws);
+    henb_gdbus_serving_set_hems_url (self->skel_serving,
+                                     henb_data_model_is_set (dm, HENB_DM_MS_URL) ? url : "");
+    henb_gdbus_serving_set_security_gateways (self->skel_serving, (const gchar *const *) segw_list);
+    henb_gdbus_serving_set_s1_addresses (self->skel_serving, (const gchar *const *) s1);
+    henb_gdbus_serving_set_s1_port (self->skel_serving, henb_data_model_get_uint (dm, HENB_DM_GW_S1_PORT));
+    henb_gdbus_serving_set_s1_connection_mode (self->skel_serving, mode);
+    henb_gdbus_serving_set_s1_ipsec (self->skel_serving, henb_data_model_get_boolean (dm, HENB_DM_GW_S1_IPSEC));
+    g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skel_serving));
+}
+
+static void
+on_parameters_changed (HenbDataModel *dm, GPtrArray *names, HenbManager *self)
+{
+    update_serving (self);
+}
+
+static void
+on_s1_setup_requested (HenbS1Handoff *handoff, GStrv addresses, guint port, const gchar *mode,
+                       gboolean ipsec, HenbManager *self)
+{
+    henb_gdbus_serving_emit_s1_setup_requested (self->skel_serving, (const gchar *const *) addresses,
+                                                port, mode, ipsec);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Progress on the bus */
+
+static void
+update_steps (HenbManager *self, HenbProcedure *proc)
+{
+    GPtrArray *records = henb_procedure_get_records (proc);
+    GVariantBuilder b;
+
+    g_variant_builder_init (&b, G_VARIANT_TYPE ("a(sssxt)"));
+    for (guint i = 0; i < records->len; i++) {
+        const HenbStepRecord *r = records->pdata[i];
+        g_variant_builder_add (&b, "(sssxt)", r->id, r->name, henb_step_result_to_string (r->result),
+                               r->start_wall_us, r->duration_us);
+    }
+    henb_gdbus_procedure_set_completed_steps (self->skel_procedure, g_variant_builder_end (&b));
+    henb_gdbus_procedure_set_percentage (self->skel_procedure, henb_procedure_get_percentage (proc));
+}
+
+static void
+on_step_started (HenbProcedure *proc, HenbManager *self)
+{
+    const HenbStep *step = henb_procedure_get_current_step (proc);
+
+    if (proc != self->procedure)
+        return;
+    henb_gdbus_procedure_set_current_step (self->skel_procedure,
+                                           g_variant_new ("(ss)", step->id, step->name));
+    g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skel_procedure));
+}
+
+static void
+on_step_finished (HenbProcedure *proc, HenbStepRecord *record, HenbManager *self)
+{
+    if (proc != self->procedure)
+        return;
+    henb_gdbus_procedure_set_current_step (self->skel_procedure, g_variant_new ("(ss)", "", ""));
+    update_steps (self, proc);
+    g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skel_procedure));
+}
+
+static void
+on_procedure_state_changed (HenbProcedure *proc, gint state, HenbManager *self)
+{
+    if (proc != self->procedure)
+        return;
+    set_state (self, (HenbState) state, HENB_STATE_FAILED_REASON_NONE,
+               HENB_STATE_CHANGE_REASON_PROGRESS);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Running the procedure */
+
+static void
+drop_procedure (HenbManager *self)
+{
+    if (self->procedure != NULL)
+        g_signal_handlers_disconnect_by_data (self->procedure, self);
+    g_clear_object (&self->procedure);
+    g_clear_object (&self->cancellable);
+}
+
+static void
+fail (HenbManager *self, const GError *error, const HenbStep *step)
+{
+    g_autoptr(GError) normalized = normalize_error (error);
+
+    g_warning ("bootstrap failed: %s", normalized->message);
+    set_last_error (self, normalized);
+    set_state (self, HENB_STATE_FAILED, failed_reason_for (normalized, step),
+               HENB_STATE_CHANGE_REASON_FAILURE);
+}
+
+static void
+procedure_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(HenbManager) self = user_data;
+    HenbProcedure *proc = HENB_PROCEDURE (source);
+    g_autoptr(GError) error = NULL;
+    gboolean ok = henb_procedure_run_finish (proc, res, &error);
+
+    /* a run that Rediscover replaced reports too late to matter */
+    if (proc != self->procedure)
+        return;
+    update_steps (self, proc);
+    henb_gdbus_procedure_set_current_step (self->skel_procedure, g_variant_new ("(ss)", "", ""));
+    g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skel_procedure));
+
+    if (ok) {
+        g_message ("registered with %s", henb_gdbus_serving_get_hems_url (self->skel_serving));
+        set_state (self, HENB_STATE_REGISTERED, HENB_STATE_FAILED_REASON_NONE,
+                   HENB_STATE_CHANGE_REASON_PROGRESS);
+    } else if (g_error_matches (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CANCELLED)) {
+        g_message ("bootstrap cancelled");
+        set_last_error (self, error);
+        set_state (self, HENB_STATE_IDLE, HENB_STATE_FAILED_REASON_NONE,
+                   HENB_STATE_CHANGE_REASON_USER_REQUESTED);
+    } else {
+        fail (self, error, henb_procedure_get_failed_step (proc));
+    }
+    drop_procedure (self);
+}
+
+static gboolean
+start_procedure (HenbManager *self, gboolean discover, GError **error)
+{
+    g_autoptr(HenbProcedure) proc = NULL;
+    g_autoptr(GError) error_local = NULL;
+
+    if (self->procedure != NULL) {
+        g_set_error_literal (error, HENB_CORE_ERROR, HENB_CORE_ERROR_IN_PROGRESS,
+                             "the bootstrap procedure is already running");
+        return FALSE;
+    }
+    proc = henb_procedure_new (&self->services, discover);
+    set_last_error (self, NULL);
+    henb_gdbus_procedure_set_completed_steps (self->skel_procedure,
+                                              g_variant_new_array (G_VARIANT_TYPE ("(sssxt)"), NULL, 0));
+    henb_gdbus_procedure_set_percentage (self->skel_procedure, 0);
+    if (!henb_procedure_prepare (proc, &error_local)) {
+        henb_gdbus_procedure_set_step_count (self->skel_procedure, 0);
+        fail (self, error_local, NULL);
+        return TRUE;
+    }
+    henb_gdbus_procedure_set_step_count (self->skel_procedure, henb_procedure_get_steps (proc)->len);
+    g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skel_procedure));
+    g_message ("starting %s (%u steps)",
+               discover ? "Serving HeMS discovery and registration" : "registration with the stored Serving HeMS",
+               henb_procedure_get_steps (proc)->len);
+
+    self->procedure = g_steal_pointer (&proc);
+    self->cancellable = g_cancellable_new ();
+    g_signal_connect (self->procedure, "step-started", G_CALLBACK (on_step_started), self);
+    g_signal_connect (self->procedure, "step-finished", G_CALLBACK (on_step_finished), self);
+    g_signal_connect (self->procedure, "state-changed", G_CALLBACK (on_procedure_state_changed), self);
+    henb_procedure_run_async (self->procedure, self->cancellable, procedure_done, g_object_ref (self));
+    return TRUE;
+}
+
+static gboolean
+serving_hems_known (HenbManager *self)
+{
+    return henb_data_model_is_set (self->services.dm, HENB_DM_MS_URL);
+}
+
+/* Back to what the HeNB left the factory with: the Initial HeMS. */
+static gboolean
+forget_serving (HenbManager *self, GError **error)
+{
+    gboolean had_url = serving_hems_known (self);
+
+    for (guint i = 0; serving_parameters[i] != NULL; i++)
+        henb_data_model_reset (self->services.dm, serving_parameters[i]);
+    if (had_url)
+        henb_store_queue_event (self->services.store, "0 BOOTSTRAP", NULL);
+    update_serving (self);
+    return henb_store_save (self->services.store, error);
+}
+
+void
+henb_manager_power_up (HenbManager *self)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!self->services.config->auto_start) {
+        g_message ("waiting for Start (AutoStart=false)");
+        return;
+    }
+    if (!start_procedure (self, !serving_hems_known (self), &error))
+        g_warning ("%s", error->message);
+}
+
+void
+henb_manager_shutdown (HenbManager *self)
+{
+    if (self->cancellable != NULL)
+        g_cancellable_cancel (self->cancellable);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* D-Bus methods */
+
+static gboolean
+handle_start (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbManager *self)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (self->state == HENB_STATE_REGISTERED && self->procedure == NULL) {
+        henb_gdbus_manager_complete_start (skel, invocation);
+        return TRUE;
+    }
+    if (!start_procedure (self, !serving_hems_known (self), &error)) {
+        g_dbus_method_invocation_return_gerror (invocation, error);
+        return TRUE;
+    }
+    henb_gdbus_manager_complete_start (skel, invocation);
+    return TRUE;
+}
+
+static gboolean
+handle_rediscover (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbManager *self)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (self->procedure != NULL) {
+        g_message ("Rediscover: cancelling the running procedure");
+        g_cancellable_cancel (self->cancellable);
+        drop_procedure (self);
+    }
+    if (!forget_serving (self, &error)) {
+        g_autoptr(GError) normalized = normalize_error (error);
+        g_dbus_method_invocation_return_gerror (invocation, normalized);
+        return TRUE;
+    }
+    set_state (self, HENB_STATE_IDLE, HENB_STATE_FAILED_REASON_NONE,
+               HENB_STATE_CHANGE_REASON_USER_REQUESTED);
+    start_procedure (self, TRUE, NULL);
+    henb_gdbus_manager_complete_rediscover (skel, invocation);
+    return TRUE;
+}
+
+static gboolean
+handle_cancel (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbManager *self)
+{
+    if (self->procedure == NULL) {
+        g_dbus_method_invocation_return_error_literal (invocation, HENB_CORE_ERROR,
+                                                       HENB_CORE_ERROR_WRONG_STATE,
+                                                       "no procedure is running");
+        return TRUE;
+    }
+    g_cancellable_cancel (self->cancellable);
+    henb_gdbus_manager_complete_cancel (skel, invocation);
+    return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Set-up */
+
+static gchar *
+get_uptime (const gchar *name, gpointer user_data)
+{
+    HenbManager *self = user_data;
+
+    return g_strdup_printf ("%" G_GINT64_FORMAT, (g_get_monotonic_time () - self->start_time) / G_USEC_PER_SEC);
+}
+
+static gchar *
+get_op_state (const gchar *name, gpointer user_data)
+{
+    HenbManager *self = user_data;
+
+    return g_strdup (self->state == HENB_STATE_REGISTERED ? "true" : "false");
+}
+
+static gboolean
+commit_parameters (GHashTable *changes, const gchar *parameter_key, gpointer user_data, GError **error)
+{
+    HenbManager *self = user_data;
+
+    return henb_store_commit (self->services.store, changes, parameter_key, error);
+}
+
+static void
+set_factory_defaults (HenbManager *self)
+{
+    HenbConfig *c = self->services.config;
+    HenbDataModel *dm = self->services.dm;
+    g_autofree gchar *username = c->username != NULL ? g_strdup (c->username) : henb_config_default_username (c);
+    g_autofree gchar *initial_url = henb_data_model_path (dm, HENB_DM_MS_INITIAL_URL);
+    g_autofree gchar *initial_segw = henb_data_model_path (dm, HENB_DM_GW_INITIAL_SECGW);
+
+    henb_data_model_set_default (dm, HENB_DM_DEVINFO "Manufacturer", c->manufacturer);
+    henb_data_model_set_default (dm, HENB_DM_DEVINFO "ManufacturerOUI", c->oui);
+    henb_data_model_set_default (dm, HENB_DM_DEVINFO "ModelName", c->model_name);
+    henb_data_model_set_default (dm, HENB_DM_DEVINFO "Description", c->description);
+    henb_data_model_set_default (dm, HENB_DM_DEVINFO "ProductClass", c->product_class);
+    henb_data_model_set_default (dm, HENB_DM_DEVINFO "SerialNumber", c->serial_number);
+    henb_data_model_set_default (dm, HENB_DM_DEVINFO "HardwareVersion", c->hardware_version);
+    henb_data_model_set_default (dm, HENB_DM_DEVINFO "SoftwareVersion", c->software_version);
+    henb_data_model_set_default (dm, HENB_DM_DEVINFO "ProvisioningCode", c->provisioning_code);
+    /* the Initial HeMS is the factory value of ManagementServer.URL (TR-181) */
+    henb_data_model_set_default (dm, HENB_DM_MS_URL, c->initial_hems_url);
+    henb_data_model_set_default (dm, initial_url, c->initial_hems_url);
+    henb_data_model_set_default (dm, initial_segw, c->initial_segw != NULL ? c->initial_segw : "");
+    henb_data_model_set_default (dm, HENB_DM_MS_USERNAME, username);
+    henb_data_model_set_default (dm, HENB_DM_MS_PASSWORD, c->password != NULL ? c->password : "");
+    henb_data_model_set_getter (dm, HENB_DM_DEVINFO "UpTime", get_uptime, self);
+    henb_data_model_set_getter (dm, HENB_DM_LTE_OPSTATE, get_op_state, self);
+}
+
+static gboolean
+load_state (HenbManager *self, GError **error)
+{
+    g_autoptr(GError) error_local = NULL;
+    gboolean fresh = FALSE;
+
+    if (!henb_store_load (self->services.store, &fresh, &error_local)) {
+        /* damaged state: reported, kept aside, and the HeNB starts over from the factory */
+        g_warning ("%s", error_local->message);
+        set_last_error (self, error_local);
+        fresh = TRUE;
+    }
+    if (fresh)
+        henb_store_queue_event (self->services.store, "0 BOOTSTRAP", NULL);
+    henb_store_queue_event (self->services.store, "1 BOOT", NULL);
+    return henb_store_save (self->services.store, error);
+}
+
+static void
+henb_manager_dispose (GObject *object)
+{
+    HenbManager *self = HENB_MANAGER (object);
+
+    drop_procedure (self);
+    g_clear_object (&self->skel_manager);
+    g_clear_object (&self->skel_procedure);
+    g_clear_object (&self->skel_serving);
+    g_clear_object (&self->services.dm);
+    g_clear_object (&self->services.store);
+    g_clear_object (&self->services.resolver);
+    g_clear_object (&self->services.plugins);
+    g_clear_object (&self->services.trace);
+    g_clear_pointer (&self->services.config, henb_config_free);
+    G_OBJECT_CLASS (henb_manager_parent_class)->dispose (object);
+}
+
+static void
+henb_manager_class_init (HenbManagerClass *klass)
+{
+    G_OBJECT_CLASS (klass)->dispose = henb_manager_dispose;
+}
+
+static void
+henb_manager_init (HenbManager *self)
+{
+    self->start_time = g_get_monotonic_time ();
+    self->state = HENB_STATE_IDLE;
+    self->skel_manager = henb_gdbus_manager_skeleton_new ();
+    self->skel_procedure = henb_gdbus_procedure_skeleton_new ();
+    self->skel_serving = henb_gdbus_serving_skeleton_new ();
+}
+
+HenbManager *
+henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError **error)
+{
+    g_autoptr(HenbManager) self = g_object_new (HENB_TYPE_MANAGER, NULL);
+    g_autoptr(GResolver) system_resolver = g_resolver_get_default ();
+    GPtrArray *plugins;
+    const gchar *trace_dir;
+
+    self->services.config = config;
+    henb_gdbus_manager_set_version (self->skel_manager, PACKAGE_VERSION);
+    henb_gdbus_manager_set_state (self->skel_manager, HENB_STATE_IDLE);
+    henb_gdbus_manager_set_discovery_variant (self->skel_manager,
+                                              henb_discovery_variant_to_string (config->variant));
+    set_last_error (self, NULL);
+    henb_gdbus_procedure_set_current_step (self->skel_procedure, g_variant_new ("(ss)", "", ""));
+    henb_gdbus_procedure_set_completed_steps (self->skel_procedure,
+                                              g_variant_new_array (G_VARIANT_TYPE ("(sssxt)"), NULL, 0));
+
+    self->services.dm = henb_data_model_new (config->oui);
+    set_factory_defaults (self);
+    self->services.store = henb_store_new (options->state_dir, self->services.dm);
+    if (!load_state (self, error))
+        return NULL;
+    henb_data_model_set_commit_func (self->services.dm, commit_parameters, self);
+    g_signal_connect (self->services.dm, "parameters-changed", G_CALLBACK (on_parameters_changed), self);
+    update_serving (self);
+
+    self->services.resolver = henb_resolver_new (system_resolver, (const gchar *const *) config->public_dns);
+    henb_resolver_set_timeout (self->services.resolver, config->resolve_timeout);
+    g_resolver_set_default (G_RESOLVER (self->services.resolver));
+
+    self->services.plugins = henb_plugin_manager_new ();
+    if (!henb_plugin_manager_load_dir (self->services.plugins, options->plugin_dir, error) ||
+        !henb_plugin_manager_configure (self->services.plugins, config->keyfile, error))
+        return NULL;
+    plugins = henb_plugin_manager_get_plugins (self->services.plugins);
+    for (guint i = 0; i < plugins->len; i++) {
+        if (HENB_IS_S1_HANDOFF (plugins->pdata[i]))
+            g_signal_connect (plugins->pdata[i], "setup-requested", G_CALLBACK (on_s1_setup_requested), self);
+    }
+
+    trace_dir = options->trace_dir != NULL ? options->trace_dir : config->trace_dir;
+    if (trace_dir != NULL) {
+        self->services.trace = henb_trace_new (trace_dir, error);
+        if (self->services.trace == NULL)
+            return NULL;
+        g_message ("tracing envelopes to %s", trace_dir);
+    }
+
+    g_signal_connect (self->skel_manager, "handle-start", G_CALLBACK (handle_start), self);
+    g_signal_connect (self->skel_manager, "handle-rediscover", G_CALLBACK (handle_rediscover), self);
+    g_signal_connect (self->skel_manager, "handle-cancel", G_CALLBACK (handle_cancel), self);
+    return g_steal_pointer (&self);
+}
+
+gboolean
+henb_manager_export (HenbManager *self, GDBusConnection *connection, GError **error)
+{
+    if (!g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skel_manager), connection,
+                                           HENB_DBUS_PATH, error) ||
+        !g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skel_procedure), connection,
+                                           HENB_DBUS_PATH, error) ||
+        !g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skel_serving), connection,
+                                           HENB_DBUS_PATH, error))
+        return FALSE;
+    return TRUE;
+}

@@ -1,0 +1,381 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include "henb-errors.h"
+#include "henb-procedure.h"
+#include "henb-steps.h"
+
+struct _HenbProcedure {
+    GObject        parent_instance;
+    HenbServices   services;
+    gboolean       discover;
+    HenbHemsLink   links[2];
+    GPtrArray     *steps;    /* HenbStep */
+    GPtrArray     *records;  /* HenbStepRecord */
+    gint           current;  /* index of the running step, -1 when none */
+    gint           failed;   /* index of the step that failed, -1 when none */
+    gchar         *detail;   /* note of the running step, see henb_procedure_set_step_detail() */
+    HenbState      state;
+};
+
+G_DEFINE_TYPE (HenbProcedure, henb_procedure, G_TYPE_OBJECT)
+
+enum {
+    SIGNAL_STEP_STARTED,
+    SIGNAL_STEP_FINISHED,
+    SIGNAL_STATE_CHANGED,
+    N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+static void
+link_clear (HenbHemsLink *link)
+{
+    if (link->session != NULL)
+        henb_cwmp_session_close (link->session);
+    else if (link->transport != NULL)
+        henb_cwmp_transport_close (link->transport);
+    g_clear_object (&link->session);
+    g_clear_object (&link->transport);
+    g_clear_object (&link->tls);
+    g_clear_pointer (&link->url, g_free);
+    g_clear_pointer (&link->host, g_free);
+    link->host_is_ip = FALSE;
+}
+
+static void
+henb_procedure_dispose (GObject *object)
+{
+    HenbProcedure *self = HENB_PROCEDURE (object);
+
+    link_clear (&self->links[HENB_HEMS_INITIAL]);
+    link_clear (&self->links[HENB_HEMS_SERVING]);
+    g_clear_object (&self->services.dm);
+    g_clear_object (&self->services.store);
+    g_clear_object (&self->services.resolver);
+    g_clear_object (&self->services.plugins);
+    g_clear_object (&self->services.trace);
+    G_OBJECT_CLASS (henb_procedure_parent_class)->dispose (object);
+}
+
+static void
+henb_procedure_finalize (GObject *object)
+{
+    HenbProcedure *self = HENB_PROCEDURE (object);
+
+    g_ptr_array_unref (self->steps);
+    g_ptr_array_unref (self->records);
+    g_free (self->detail);
+    G_OBJECT_CLASS (henb_procedure_parent_class)->finalize (object);
+}
+
+static void
+henb_procedure_class_init (HenbProcedureClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+    object_class->dispose = henb_procedure_dispose;
+    object_class->finalize = henb_procedure_finalize;
+
+    signals[SIGNAL_STEP_STARTED] =
+        g_signal_new ("step-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 0);
+    /* the HenbStepRecord just added to the records */
+    signals[SIGNAL_STEP_FINISHED] =
+        g_signal_new ("step-finished", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
+    signals[SIGNAL_STATE_CHANGED] =
+        g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+}
+
+static void
+henb_procedure_init (HenbProcedure *self)
+{
+    self->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) henb_step_free);
+    self->records = g_ptr_array_new_with_free_func ((GDestroyNotify) henb_step_record_free);
+    self->current = -1;
+    self->failed = -1;
+    self->state = HENB_STATE_IDLE;
+}
+
+HenbProcedure *
+henb_procedure_new (const HenbServices *services, gboolean discover)
+{
+    HenbProcedure *self = g_object_new (HENB_TYPE_PROCEDURE, NULL);
+
+    /* the configuration outlives every procedure: it is not reloaded while henbd runs */
+    self->services.config = services->config;
+    self->services.dm = g_object_ref (services->dm);
+    self->services.store = g_object_ref (services->store);
+    self->services.resolver = g_object_ref (services->resolver);
+    self->services.plugins = g_object_ref (services->plugins);
+    self->services.trace = services->trace != NULL ? g_object_ref (services->trace) : NULL;
+    self->discover = discover;
+    return self;
+}
+
+const HenbServices *
+henb_procedure_get_services (HenbProcedure *self)
+{
+    return &self->services;
+}
+
+HenbHemsLink *
+henb_procedure_get_link (HenbProcedure *self, HenbHemsRole role)
+{
+    return &self->links[role];
+}
+
+const gchar *const *
+henb_procedure_get_dns_servers (HenbProcedure *self, HenbHemsRole role)
+{
+    /* no tunnel in this variant: every name is public */
+    return NULL;
+}
+
+GPtrArray *
+henb_procedure_get_steps (HenbProcedure *self)
+{
+    return self->steps;
+}
+
+GPtrArray *
+henb_procedure_get_records (HenbProcedure *self)
+{
+    return self->records;
+}
+
+const HenbStep *
+henb_procedure_get_current_step (HenbProcedure *self)
+{
+    return self->current >= 0 ? self->steps->pdata[self->current] : NULL;
+}
+
+const HenbStep *
+henb_procedure_get_failed_step (HenbProcedure *self)
+{
+    return self->failed >= 0 ? self->steps->pdata[self->failed] : NULL;
+}
+
+guint
+henb_procedure_get_percentage (HenbProcedure *self)
+{
+    guint total = 0, done = 0;
+
+    for (guint i = 0; i < self->steps->len; i++) {
+        HenbStep *step = self->steps->pdata[i];
+
+        total += step->weight;
+        if (i < self->records->len && ((HenbStepRecord *) self->records->pdata[i])->result != HENB_STEP_RESULT_FAILED)
+            done += step->weight;
+    }
+    return total > 0 ? done * 100 / total : 0;
+}
+
+void
+henb_procedure_set_step_detail (HenbProcedure *self, const gchar *format, ...)
+{
+    va_list args;
+
+    g_free (self->detail);
+    va_start (args, format);
+    self->detail = g_strdup_vprintf (format, args);
+    va_end (args);
+}
+
+/* Plans the run: the discovery plugin's steps (unless Serving HeMS data is stored), then
+ * registration. */
+gboolean
+henb_procedure_prepare (HenbProcedure *self, GError **error)
+{
+    g_return_val_if_fail (self->steps->len == 0, FALSE);
+
+    if (self->discover) {
+        HenbDiscovery *discovery = henb_plugin_manager_find_discovery (self->services.plugins,
+                                                                       self->services.config->variant,
+                                                                       error);
+        if (discovery == NULL)
+            return FALSE;
+        henb_discovery_add_steps (discovery, self, self->steps);
+    }
+    henb_steps_add_registration (self, self->steps);
+    return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The step machine */
+
+typedef struct {
+    GCancellable *step_cancellable;
+    gulong        cancelled_id;
+    guint         timeout_id;
+    gboolean      timed_out;
+    gint64        start_mono;
+    gint64        start_wall;
+} RunContext;
+
+static void
+run_context_free (RunContext *ctx)
+{
+    g_assert (ctx->timeout_id == 0);
+    g_clear_object (&ctx->step_cancellable);
+    g_free (ctx);
+}
+
+static void
+set_state (HenbProcedure *self, HenbState state)
+{
+    if (self->state == state)
+        return;
+    self->state = state;
+    g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, (gint) state);
+}
+
+static guint
+step_timeout (HenbProcedure *self, HenbStep *step)
+{
+    return step->timeout > 0 ? step->timeout : self->services.config->session_timeout;
+}
+
+static gboolean
+step_timed_out (gpointer user_data)
+{
+    GTask *task = user_data;
+    RunContext *ctx = g_task_get_task_data (task);
+
+    ctx->timeout_id = 0;
+    ctx->timed_out = TRUE;
+    g_cancellable_cancel (ctx->step_cancellable);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+on_run_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+    g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+static void run_next_step (GTask *task);
+
+static void
+record_step (HenbProcedure *self, RunContext *ctx, HenbStep *step, HenbStepResult result,
+             const gchar *detail)
+{
+    HenbStepRecord *record = g_new0 (HenbStepRecord, 1);
+
+    record->id = g_strdup (step->id);
+    record->name = g_strdup (step->name);
+    record->result = result;
+    record->start_wall_us = ctx->start_wall;
+    record->duration_us = (guint64) (g_get_monotonic_time () - ctx->start_mono);
+    record->detail = detail != NULL ? g_strdup (detail) : g_steal_pointer (&self->detail);
+    g_clear_pointer (&self->detail, g_free);
+    g_ptr_array_add (self->records, record);
+    g_signal_emit (self, signals[SIGNAL_STEP_FINISHED], 0, record);
+}
+
+static void
+step_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbProcedure *self = g_task_get_source_object (task);
+    RunContext *ctx = g_task_get_task_data (task);
+    HenbStep *step = self->steps->pdata[self->current];
+    GError *error = NULL;
+    gssize result;
+
+    if (ctx->timeout_id != 0) {
+        g_source_remove (ctx->timeout_id);
+        ctx->timeout_id = 0;
+    }
+    g_cancellable_disconnect (g_task_get_cancellable (task), ctx->cancelled_id);
+    ctx->cancelled_id = 0;
+
+    result = g_task_propagate_int (G_TASK (res), &error);
+    if (error != NULL) {
+        if (ctx->timed_out) {
+            g_clear_error (&error);
+            g_set_error (&error, HENB_CORE_ERROR, HENB_CORE_ERROR_TIMEOUT,
+                         "did not finish within %u s", step_timeout (self, step));
+        } else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+            g_clear_error (&error);
+            g_set_error_literal (&error, HENB_CORE_ERROR, HENB_CORE_ERROR_CANCELLED, "cancelled");
+        }
+        g_prefix_error (&error, "%s %s: ", step->id, step->name);
+        self->failed = self->current;
+        self->current = -1;
+        record_step (self, ctx, step, HENB_STEP_RESULT_FAILED, error->message);
+        link_clear (&self->links[HENB_HEMS_INITIAL]);
+        link_clear (&self->links[HENB_HEMS_SERVING]);
+        g_task_return_error (task, error);
+        g_object_unref (task);
+        return;
+    }
+    g_message ("step %s %s: %s (%.3f s)%s%s", step->id, step->name,
+               henb_step_result_to_string ((HenbStepResult) result),
+               (g_get_monotonic_time () - ctx->start_mono) / 1e6, self->detail != NULL ? ": " : "",
+               self->detail != NULL ? self->detail : "");
+    record_step (self, ctx, step, (HenbStepResult) result, NULL);
+    self->current++;
+    run_next_step (task);
+}
+
+static void
+run_next_step (GTask *task)
+{
+    HenbProcedure *self = g_task_get_source_object (task);
+    RunContext *ctx = g_task_get_task_data (task);
+    GTask *step_task;
+    HenbStep *step;
+
+    if (self->current >= (gint) self->steps->len) {
+        self->current = -1;
+        set_state (self, HENB_STATE_REGISTERED);
+        g_task_return_boolean (task, TRUE);
+        g_object_unref (task);
+        return;
+    }
+    step = self->steps->pdata[self->current];
+    set_state (self, step->state);
+
+    g_clear_object (&ctx->step_cancellable);
+    ctx->step_cancellable = g_cancellable_new ();
+    ctx->timed_out = FALSE;
+    ctx->start_mono = g_get_monotonic_time ();
+    ctx->start_wall = g_get_real_time ();
+    ctx->cancelled_id = g_cancellable_connect (g_task_get_cancellable (task),
+                                               G_CALLBACK (on_run_cancelled),
+                                               g_object_ref (ctx->step_cancellable), g_object_unref);
+    ctx->timeout_id = g_timeout_add_seconds (step_timeout (self, step), step_timed_out, task);
+    g_signal_emit (self, signals[SIGNAL_STEP_STARTED], 0);
+    g_debug ("step %s %s started", step->id, step->name);
+
+    step_task = g_task_new (self, ctx->step_cancellable, step_done, task);
+    g_task_set_source_tag (step_task, step->run);
+    /* run() owns step_task; GTask defers a synchronous return to the next iteration */
+    step->run (step, self, step_task);
+}
+
+void
+henb_procedure_run_async (HenbProcedure      *self,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
+{
+    g_autoptr(GCancellable) own = cancellable == NULL ? g_cancellable_new () : NULL;
+    GTask *task = g_task_new (self, cancellable != NULL ? cancellable : own, callback, user_data);
+
+    g_task_set_source_tag (task, henb_procedure_run_async);
+    g_task_set_task_data (task, g_new0 (RunContext, 1), (GDestroyNotify) run_context_free);
+    g_return_if_fail (self->steps->len > 0);
+    henb_resolver_unpin_all (self->services.resolver);
+    self->current = 0;
+    run_next_step (task);
+}
+
+gboolean
+henb_procedure_run_finish (HenbProcedure *self, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "henb-config.h"
+#include "henb-cwmp-session.h"
+#include "henb-datamodel.h"
+#include "henb-plugin-manager.h"
+#include "henb-resolver.h"
+#include "henb-step.h"
+#include "henb-store.h"
+#include "henb-tls.h"
+#include "henb-trace.h"
+
+G_BEGIN_DECLS
+
+/* The long-lived parts of henbd a procedure works with. */
+typedef struct {
+    HenbConfig        *config;
+    HenbDataModel     *dm;
+    HenbStore         *store;
+    HenbResolver      *resolver;
+    HenbPluginManager *plugins;
+    HenbTrace         *trace;   /* NULL without --trace-dir */
+} HenbServices;
+
+typedef enum {
+    HENB_HEMS_INITIAL = 0,
+    HENB_HEMS_SERVING = 1,
+} HenbHemsRole;
+
+/* What the steps of one run learn about a HeMS and hand on to the next step. */
+typedef struct {
+    gchar             *url;
+    gchar             *host;
+    gboolean           host_is_ip;
+    HenbTlsContext    *tls;
+    HenbCwmpTransport *transport;
+    HenbCwmpSession   *session;
+} HenbHemsLink;
+
+/*
+ * One run of the bootstrap: a GTask step machine over the steps of the discovery plugin
+ * (5.1.2) and of registration (5.1.3), each with a timeout, all cancellable.
+ */
+#define HENB_TYPE_PROCEDURE (henb_procedure_get_type ())
+G_DECLARE_FINAL_TYPE (HenbProcedure, henb_procedure, HENB, PROCEDURE, GObject)
+
+HenbProcedure      *henb_procedure_new (const HenbServices *services, gboolean discover);
+const HenbServices *henb_procedure_get_services (HenbProcedure *self);
+HenbHemsLink       *henb_procedure_get_link (HenbProcedure *self, HenbHemsRole role);
+/* DNS servers for names of the given HeMS: NULL for the public resolver. */
+const gchar *const *henb_procedure_get_dns_servers (HenbProcedure *self, HenbHemsRole role);
+
+/* The planned steps; valid once the procedure is constructed. */
+GPtrArray          *henb_procedure_get_steps (HenbProcedure *self);
+/* Records of the steps run so far (HenbStepRecord). */
+GPtrArray          *henb_procedure_get_records (HenbProcedure *self);
+const HenbStep     *henb_procedure_get_current_step (HenbProcedure *self);
+const HenbStep     *henb_procedure_get_failed_step (HenbProcedure *self);
+guint               henb_procedure_get_percentage (HenbProcedure *self);
+
+gboolean henb_procedure_prepare (HenbProcedure *self, GError **error);
+void     henb_procedure_run_async (HenbProcedure      *self,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data);
+gboolean henb_procedure_run_finish (HenbProcedure *self, GAsyncResult *result, GError **error);
+
+G_END_DECLS

@@ -1,0 +1,516 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include "henb-errors.h"
+#include "henb-s1.h"
+#include "henb-steps.h"
+#include "henb-transport.h"
+
+#define ROLE(step) ((HenbHemsRole) GPOINTER_TO_INT ((step)->data))
+
+static const gchar *
+role_name (HenbHemsRole role)
+{
+    return role == HENB_HEMS_INITIAL ? "Initial HeMS" : "Serving HeMS";
+}
+
+static void
+return_result (GTask *task, HenbStepResult result)
+{
+    g_task_return_int (task, result);
+    g_object_unref (task);
+}
+
+static void
+return_error (GTask *task, GError *error)
+{
+    g_task_return_error (task, error);
+    g_object_unref (task);
+}
+
+/* Points the link at the URL the role calls for: the factory Initial HeMS, or the Serving
+ * HeMS the Initial HeMS configured. */
+static gboolean
+link_prepare (HenbProcedure *proc, HenbHemsRole role, GError **error)
+{
+    const HenbServices *svc = henb_procedure_get_services (proc);
+    HenbHemsLink *link = henb_procedure_get_link (proc, role);
+    g_autofree gchar *url = NULL;
+    g_autoptr(GUri) uri = NULL;
+    const gchar *scheme;
+
+    if (link->url != NULL)
+        return TRUE;
+    url = role == HENB_HEMS_INITIAL ? g_strdup (svc->config->initial_hems_url)
+                                    : henb_data_model_get (svc->dm, HENB_DM_MS_URL);
+    uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+    if (uri == NULL || g_uri_get_host (uri) == NULL) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                     "%s URL '%s' is not a valid URL", role_name (role), url);
+        return FALSE;
+    }
+    scheme = g_uri_get_scheme (uri);
+    if (svc->config->variant == HENB_DISCOVERY_VARIANT_PUBLIC_INTERNET &&
+        g_ascii_strcasecmp (scheme, "https") != 0 && !svc->config->allow_plain_http) {
+        g_set_error (error, HENB_PROCEDURE_ERROR, HENB_PROCEDURE_ERROR_INSECURE_URL,
+                     "refusing %s URL %s: a HeMS on the public internet is reached over TLS only",
+                     role_name (role), url);
+        return FALSE;
+    }
+    link->url = g_steal_pointer (&url);
+    link->host = g_strdup (g_uri_get_host (uri));
+    link->host_is_ip = g_hostname_is_ip_address (link->host);
+    return TRUE;
+}
+
+static HenbStep *
+role_step_new (const gchar *id, const gchar *name, HenbState state, HenbHemsRole role,
+               HenbStepRunFunc run, guint weight, guint timeout)
+{
+    HenbStep *step = henb_step_new (id, name, state, run, GINT_TO_POINTER (role), NULL);
+
+    step->weight = weight;
+    step->timeout = timeout;
+    return step;
+}
+
+static const HenbConfig *
+config_of (HenbProcedure *proc)
+{
+    return henb_procedure_get_services (proc)->config;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* resolve */
+
+static void
+resolve_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbProcedure *proc = g_task_get_source_object (task);
+    HenbStep *step = g_task_get_task_data (task);
+    HenbHemsLink *link = henb_procedure_get_link (proc, ROLE (step));
+    GError *error = NULL;
+    GList *addresses = henb_resolver_lookup_finish (HENB_RESOLVER (source), res, &error);
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    if (addresses == NULL) {
+        return_error (task, error);
+        return;
+    }
+    for (GList *l = addresses; l != NULL; l = l->next) {
+        g_autofree gchar *a = g_inet_address_to_string (l->data);
+        g_string_append_printf (text, "%s%s", text->len > 0 ? ", " : "", a);
+    }
+    henb_resolver_pin (HENB_RESOLVER (source), link->host, addresses);
+    henb_procedure_set_step_detail (proc, "%s is %s", link->host, text->str);
+    g_resolver_free_addresses (addresses);
+    return_result (task, HENB_STEP_RESULT_OK);
+}
+
+static void
+resolve_run (HenbStep *step, HenbProcedure *proc, GTask *task)
+{
+    const HenbServices *svc = henb_procedure_get_services (proc);
+    HenbHemsLink *link = henb_procedure_get_link (proc, ROLE (step));
+    GError *error = NULL;
+
+    g_task_set_task_data (task, step, NULL);
+    if (!link_prepare (proc, ROLE (step), &error)) {
+        return_error (task, error);
+        return;
+    }
+    if (link->host_is_ip) {
+        henb_procedure_set_step_detail (proc, "%s is an IP address", link->host);
+        return_result (task, HENB_STEP_RESULT_SKIPPED);
+        return;
+    }
+    henb_resolver_lookup_async (svc->resolver, link->host,
+                                henb_procedure_get_dns_servers (proc, ROLE (step)),
+                                g_task_get_cancellable (task), resolve_done, task);
+}
+
+HenbStep *
+henb_step_resolve_hems_new (HenbProcedure *proc, const gchar *id, const gchar *name, HenbState state,
+                            HenbHemsRole role)
+{
+    return role_step_new (id, name, state, role, resolve_run, 1, config_of (proc)->resolve_timeout);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* connect */
+
+static void
+connect_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbProcedure *proc = g_task_get_source_object (task);
+    GError *error = NULL;
+    g_autofree gchar *described = NULL;
+
+    if (!henb_cwmp_transport_connect_finish (HENB_CWMP_TRANSPORT (source), res, &error)) {
+        return_error (task, error);
+        return;
+    }
+    described = henb_cwmp_transport_describe (HENB_CWMP_TRANSPORT (source));
+    henb_procedure_set_step_detail (proc, "%s", described);
+    return_result (task, HENB_STEP_RESULT_OK);
+}
+
+static void
+connect_run (HenbStep *step, HenbProcedure *proc, GTask *task)
+{
+    const HenbServices *svc = henb_procedure_get_services (proc);
+    HenbHemsLink *link = henb_procedure_get_link (proc, ROLE (step));
+    HenbPlugin *factory;
+    HenbTransportOptions options = { 0 };
+    g_autofree gchar *username = NULL;
+    g_autofree gchar *password = NULL;
+    GError *error = NULL;
+
+    if (!link_prepare (proc, ROLE (step), &error)) {
+        return_error (task, error);
+        return;
+    }
+    if (g_str_has_prefix (link->url, "https:") && link->tls == NULL) {
+        HenbTlsCredentials creds = {
+            .root_ca_file = svc->config->root_ca,
+            .certificate_file = svc->config->device_certificate,
+            .key_file = svc->config->device_key,
+        };
+        HenbPlugin *provider = henb_plugin_manager_find (svc->plugins, HENB_TYPE_TLS_PROVIDER,
+                                                         svc->config->tls_backend, &error);
+
+        if (provider == NULL) {
+            return_error (task, error);
+            return;
+        }
+        link->tls = henb_tls_provider_create_context (HENB_TLS_PROVIDER (provider), &creds, &error);
+        if (link->tls == NULL) {
+            return_error (task, error);
+            return;
+        }
+    }
+    factory = henb_plugin_manager_find (svc->plugins, HENB_TYPE_TRANSPORT_FACTORY,
+                                        svc->config->transport, &error);
+    if (factory == NULL) {
+        return_error (task, error);
+        return;
+    }
+    username = henb_data_model_get (svc->dm, HENB_DM_MS_USERNAME);
+    password = henb_data_model_get (svc->dm, HENB_DM_MS_PASSWORD);
+    options.url = link->url;
+    options.tls = link->tls;
+    options.username = username;
+    options.password = password;
+    options.connect_timeout = svc->config->connect_timeout;
+    options.response_timeout = svc->config->response_timeout;
+    options.user_agent = "henbd/" PACKAGE_VERSION;
+    g_clear_object (&link->transport);
+    link->transport = henb_transport_factory_create (HENB_TRANSPORT_FACTORY (factory), &options, &error);
+    if (link->transport == NULL) {
+        return_error (task, error);
+        return;
+    }
+    henb_cwmp_transport_connect_async (link->transport, g_task_get_cancellable (task), connect_done, task);
+}
+
+HenbStep *
+henb_step_connect_hems_new (HenbProcedure *proc, const gchar *id, const gchar *name, HenbState state,
+                            HenbHemsRole role)
+{
+    return role_step_new (id, name, state, role, connect_run, 2, config_of (proc)->connect_timeout + 5);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* inform */
+
+static void
+trace_envelope (gboolean outgoing, const gchar *method, GBytes *envelope, gpointer user_data)
+{
+    henb_trace_envelope (HENB_TRACE (user_data), outgoing, method, envelope);
+}
+
+typedef struct {
+    HenbStep  *step;
+    GPtrArray *events;
+} InformData;
+
+static void
+inform_data_free (InformData *d)
+{
+    g_ptr_array_unref (d->events);
+    g_free (d);
+}
+
+static void
+inform_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbProcedure *proc = g_task_get_source_object (task);
+    const HenbServices *svc = henb_procedure_get_services (proc);
+    InformData *d = g_task_get_task_data (task);
+    g_autoptr(GError) error_save = NULL;
+    g_autoptr(GString) codes = g_string_new (NULL);
+    GError *error = NULL;
+
+    if (!henb_cwmp_session_inform_finish (HENB_CWMP_SESSION (source), res, &error)) {
+        return_error (task, error);
+        return;
+    }
+    /* the InformResponse acknowledged them: delivered exactly once */
+    if (!henb_store_retire_events (svc->store, d->events, &error_save))
+        g_warning ("delivered events stay queued: %s", error_save->message);
+    for (guint i = 0; i < d->events->len; i++)
+        g_string_append_printf (codes, "%s%s", i > 0 ? ", " : "",
+                                ((HenbCwmpEvent *) d->events->pdata[i])->code);
+    henb_procedure_set_step_detail (proc, "events [%s], %s", codes->str,
+                                    henb_cwmp_version_namespace (
+                                        henb_cwmp_session_get_version (HENB_CWMP_SESSION (source))));
+    return_result (task, HENB_STEP_RESULT_OK);
+}
+
+static void
+inform_run (HenbStep *step, HenbProcedure *proc, GTask *task)
+{
+    const HenbServices *svc = henb_procedure_get_services (proc);
+    HenbHemsLink *link = henb_procedure_get_link (proc, ROLE (step));
+    InformData *d = g_new0 (InformData, 1);
+
+    g_return_if_fail (link->transport != NULL);
+    d->step = step;
+    d->events = henb_store_dup_events (svc->store);
+    g_task_set_task_data (task, d, (GDestroyNotify) inform_data_free);
+
+    g_clear_object (&link->session);
+    link->session = henb_cwmp_session_new (link->transport, svc->dm, svc->config->cwmp_version);
+    if (svc->trace != NULL)
+        henb_cwmp_session_set_trace_func (link->session, trace_envelope, svc->trace);
+    henb_cwmp_session_inform_async (link->session, d->events, 0, g_task_get_cancellable (task),
+                                    inform_done, task);
+}
+
+HenbStep *
+henb_step_inform_new (HenbProcedure *proc, const gchar *id, const gchar *name, HenbState state,
+                      HenbHemsRole role)
+{
+    const HenbConfig *config = config_of (proc);
+
+    /* the HeMS may close the connection after the handshake: room for a reconnect */
+    return role_step_new (id, name, state, role, inform_run, 2,
+                          config->connect_timeout + config->response_timeout + 5);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* serve */
+
+static void
+serve_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbProcedure *proc = g_task_get_source_object (task);
+    GError *error = NULL;
+
+    if (!henb_cwmp_session_serve_finish (HENB_CWMP_SESSION (source), res, &error)) {
+        return_error (task, error);
+        return;
+    }
+    henb_procedure_set_step_detail (proc, "%u request(s) answered",
+                                    henb_cwmp_session_get_request_count (HENB_CWMP_SESSION (source)));
+    return_result (task, HENB_STEP_RESULT_OK);
+}
+
+static void
+serve_run (HenbStep *step, HenbProcedure *proc, GTask *task)
+{
+    HenbHemsLink *link = henb_procedure_get_link (proc, ROLE (step));
+
+    g_return_if_fail (link->session != NULL);
+    henb_cwmp_session_serve_async (link->session, g_task_get_cancellable (task), serve_done, task);
+}
+
+HenbStep *
+henb_step_serve_hems_new (HenbProcedure *proc, const gchar *id, const gchar *name, HenbState state,
+                          HenbHemsRole role)
+{
+    return role_step_new (id, name, state, role, serve_run, 2, config_of (proc)->session_timeout);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* release */
+
+static void
+release_run (HenbStep *step, HenbProcedure *proc, GTask *task)
+{
+    const HenbServices *svc = henb_procedure_get_services (proc);
+    HenbHemsLink *link = henb_procedure_get_link (proc, ROLE (step));
+    g_autofree gchar *url = henb_data_model_get (svc->dm, HENB_DM_MS_URL);
+
+    if (link->session != NULL)
+        henb_cwmp_session_close (link->session);
+    g_clear_object (&link->session);
+    g_clear_object (&link->transport);
+
+    if (ROLE (step) == HENB_HEMS_INITIAL) {
+        g_autofree gchar *segw = henb_data_model_get (svc->dm, HENB_DM_GW_SECGW1);
+
+        if (!henb_data_model_is_set (svc->dm, HENB_DM_MS_URL)) {
+            return_error (task, g_error_new (HENB_PROCEDURE_ERROR, HENB_PROCEDURE_ERROR_NO_SERVING_HEMS,
+                                             "the Initial HeMS ended the session without setting "
+                                             "the Serving HeMS (%s)", HENB_DM_MS_URL));
+            return;
+        }
+        henb_procedure_set_step_detail (proc, "Serving HeMS %s, Serving SeGW %s", url,
+                                        segw[0] != '\0' ? segw : "(none)");
+    } else {
+        g_auto(GStrv) s1 = henb_data_model_get_list (svc->dm, HENB_DM_GW_S1_LIST);
+
+        if (s1[0] == NULL) {
+            return_error (task, g_error_new (HENB_PROCEDURE_ERROR, HENB_PROCEDURE_ERROR_NO_S1_ADDRESS,
+                                             "neither the Initial nor the Serving HeMS set the S1 "
+                                             "far-end address (%s)", HENB_DM_GW_S1_LIST));
+            return;
+        }
+        henb_procedure_set_step_detail (proc, "S1 far end %s", s1[0]);
+    }
+    return_result (task, HENB_STEP_RESULT_OK);
+}
+
+HenbStep *
+henb_step_release_new (HenbProcedure *proc, const gchar *id, const gchar *name, HenbState state,
+                       HenbHemsRole role)
+{
+    return role_step_new (id, name, state, role, release_run, 1, 10);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* S1 */
+
+typedef struct {
+    HenbS1Request *request;
+    GStrv          names;     /* S1SigLinkServerList items */
+    guint          next;      /* next name to resolve */
+    GPtrArray     *addresses; /* resolved, as strings */
+} S1Data;
+
+static void
+s1_data_free (S1Data *d)
+{
+    henb_s1_request_free (d->request);
+    g_strfreev (d->names);
+    g_ptr_array_unref (d->addresses);
+    g_free (d);
+}
+
+static void s1_resolve_next (GTask *task);
+
+static void
+s1_handoff_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbProcedure *proc = g_task_get_source_object (task);
+    S1Data *d = g_task_get_task_data (task);
+    GError *error = NULL;
+    g_autofree gchar *list = g_strjoinv (",", d->request->addresses);
+
+    if (!henb_s1_handoff_start_finish (HENB_S1_HANDOFF (source), res, &error)) {
+        return_error (task, error);
+        return;
+    }
+    henb_procedure_set_step_detail (proc, "%s port %u mode %s%s", list, d->request->port,
+                                    d->request->mode, d->request->ipsec ? " over IPsec" : "");
+    return_result (task, HENB_STEP_RESULT_OK);
+}
+
+static void
+s1_resolved (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    S1Data *d = g_task_get_task_data (task);
+    GError *error = NULL;
+    GList *addresses = henb_resolver_lookup_finish (HENB_RESOLVER (source), res, &error);
+
+    if (addresses == NULL) {
+        g_prefix_error (&error, "S1 far end: ");
+        return_error (task, error);
+        return;
+    }
+    for (GList *l = addresses; l != NULL; l = l->next)
+        g_ptr_array_add (d->addresses, g_inet_address_to_string (l->data));
+    g_resolver_free_addresses (addresses);
+    s1_resolve_next (task);
+}
+
+static void
+s1_resolve_next (GTask *task)
+{
+    HenbProcedure *proc = g_task_get_source_object (task);
+    const HenbServices *svc = henb_procedure_get_services (proc);
+    S1Data *d = g_task_get_task_data (task);
+    HenbPlugin *handoff;
+    GError *error = NULL;
+
+    while (d->names[d->next] != NULL) {
+        const gchar *name = d->names[d->next++];
+
+        if (!g_hostname_is_ip_address (name)) {
+            henb_resolver_lookup_async (svc->resolver, name,
+                                        henb_procedure_get_dns_servers (proc, HENB_HEMS_SERVING),
+                                        g_task_get_cancellable (task), s1_resolved, task);
+            return;
+        }
+        g_ptr_array_add (d->addresses, g_strdup (name));
+    }
+    handoff = henb_plugin_manager_find (svc->plugins, HENB_TYPE_S1_HANDOFF, svc->config->s1_handoff, &error);
+    if (handoff == NULL) {
+        return_error (task, error);
+        return;
+    }
+    g_ptr_array_add (d->addresses, NULL);
+    d->request->addresses = (GStrv) g_ptr_array_steal (d->addresses, NULL);
+    henb_s1_handoff_start_async (HENB_S1_HANDOFF (handoff), d->request, g_task_get_cancellable (task),
+                                 s1_handoff_done, task);
+}
+
+static void
+s1_run (HenbStep *step, HenbProcedure *proc, GTask *task)
+{
+    const HenbServices *svc = henb_procedure_get_services (proc);
+    S1Data *d = g_new0 (S1Data, 1);
+
+    d->request = g_new0 (HenbS1Request, 1);
+    d->request->port = henb_data_model_get_uint (svc->dm, HENB_DM_GW_S1_PORT);
+    d->request->mode = henb_data_model_get (svc->dm, HENB_DM_GW_S1_MODE);
+    d->request->ipsec = henb_data_model_get_boolean (svc->dm, HENB_DM_GW_S1_IPSEC);
+    d->names = henb_data_model_get_list (svc->dm, HENB_DM_GW_S1_LIST);
+    d->addresses = g_ptr_array_new_with_free_func (g_free);
+    g_task_set_task_data (task, d, (GDestroyNotify) s1_data_free);
+    s1_resolve_next (task);
+}
+
+HenbStep *
+henb_step_s1_setup_new (HenbProcedure *proc, const gchar *id, const gchar *name)
+{
+    HenbStep *step = henb_step_new (id, name, HENB_STATE_S1_SETUP, s1_run, NULL, NULL);
+
+    step->timeout = config_of (proc)->resolve_timeout + config_of (proc)->s1_timeout;
+    return step;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+void
+henb_steps_add_registration (HenbProcedure *proc, GPtrArray *steps)
+{
+    g_ptr_array_add (steps, henb_step_resolve_hems_new (proc, "5.1.3/1", "resolve-serving-hems",
+                                                        HENB_STATE_CONNECTING, HENB_HEMS_SERVING));
+    g_ptr_array_add (steps, henb_step_connect_hems_new (proc, "5.1.3/2", "connect-serving-hems",
+                                                        HENB_STATE_CONNECTING, HENB_HEMS_SERVING));
+    g_ptr_array_add (steps, henb_step_inform_new (proc, "5.1.3/3", "inform-serving-hems",
+                                                  HENB_STATE_REGISTERING, HENB_HEMS_SERVING));
+    g_ptr_array_add (steps, henb_step_serve_hems_new (proc, "5.1.3/4", "receive-s1-configuration",
+                                                      HENB_STATE_REGISTERING, HENB_HEMS_SERVING));
+    g_ptr_array_add (steps, henb_step_release_new (proc, "5.1.3/5", "release-serving-session",
+                                                   HENB_STATE_REGISTERING, HENB_HEMS_SERVING));
+    g_ptr_array_add (steps, henb_step_s1_setup_new (proc, "5.1.3/6", "start-s1-setup"));
+}

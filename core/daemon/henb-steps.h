@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "henb-procedure.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The building blocks of TS 32.593 5.1 that both discovery variants and registration share.
+ * Discovery plugins compose them with their own clause numbers.
+ */
+
+/* Resolves the host of the HeMS URL (skipped for an IP address) and pins the answer. */
+HenbStep *henb_step_resolve_hems_new (HenbProcedure *proc, const gchar *id, const gchar *name, HenbState state,
+                                      HenbHemsRole role);
+/* Opens the HTTP(S) connection, TLS with the operator root CA and the device certificate. */
+HenbStep *henb_step_connect_hems_new (HenbProcedure *proc, const gchar *id, const gchar *name, HenbState state,
+                                      HenbHemsRole role);
+/* Inform with the pending events, until the InformResponse; retires the delivered events. */
+HenbStep *henb_step_inform_new (HenbProcedure *proc, const gchar *id, const gchar *name, HenbState state,
+                                HenbHemsRole role);
+/* Answers the HeMS's requests (SetParameterValues, ...) until it ends the session. */
+HenbStep *henb_step_serve_hems_new (HenbProcedure *proc, const gchar *id, const gchar *name, HenbState state,
+                                    HenbHemsRole role);
+/*
+ * Closes the session and checks what it had to deliver: the Serving HeMS from the Initial
+ * HeMS, the S1 far end from either HeMS after registration.
+ */
+HenbStep *henb_step_release_new (HenbProcedure *proc, const gchar *id, const gchar *name, HenbState state,
+                                 HenbHemsRole role);
+/* Hands the S1 far end to the S1 hand-off plugin. */
+HenbStep *henb_step_s1_setup_new (HenbProcedure *proc, const gchar *id, const gchar *name);
+
+/* Appends the registration steps (TS 32.593 5.1.3). */
+void henb_steps_add_registration (HenbProcedure *procedure, GPtrArray *steps);
+
+/* A note shown with the current step's record, e.g. why it was skipped. */
+void henb_procedure_set_step_detail (HenbProcedure *procedure, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
+
+G_END_DECLS

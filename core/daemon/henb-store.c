@@ -1,0 +1,342 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+
+#include "henb-errors.h"
+#include "henb-store.h"
+
+#define STATE_VERSION 1
+#define SEAL "\n[Integrity]\nSHA256="
+
+typedef HenbCwmpEvent Event;
+
+struct _HenbStore {
+    GObject        parent_instance;
+    gchar         *dir;
+    gchar         *path;
+    HenbDataModel *dm;
+    GPtrArray     *events; /* Event */
+};
+
+G_DEFINE_TYPE (HenbStore, henb_store, G_TYPE_OBJECT)
+
+static void
+event_free (Event *ev)
+{
+    g_free (ev->code);
+    g_free (ev->command_key);
+    g_free (ev);
+}
+
+static void
+henb_store_finalize (GObject *object)
+{
+    HenbStore *self = HENB_STORE (object);
+
+    g_free (self->dir);
+    g_free (self->path);
+    g_clear_object (&self->dm);
+    g_ptr_array_unref (self->events);
+    G_OBJECT_CLASS (henb_store_parent_class)->finalize (object);
+}
+
+static void
+henb_store_class_init (HenbStoreClass *klass)
+{
+    G_OBJECT_CLASS (klass)->finalize = henb_store_finalize;
+}
+
+static void
+henb_store_init (HenbStore *self)
+{
+    self->events = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
+}
+
+HenbStore *
+henb_store_new (const gchar *state_dir, HenbDataModel *dm)
+{
+    HenbStore *self = g_object_new (HENB_TYPE_STORE, NULL);
+
+    self->dir = g_strdup (state_dir);
+    self->path = g_build_filename (state_dir, HENB_STORE_FILE_NAME, NULL);
+    self->dm = g_object_ref (dm);
+    return self;
+}
+
+const gchar *
+henb_store_get_path (HenbStore *self)
+{
+    return self->path;
+}
+
+/* Events that are meaningful once however often they occurred (TR-069 "single" events). */
+static gboolean
+is_single_event (const gchar *code)
+{
+    return g_str_has_prefix (code, "0 ") || g_str_has_prefix (code, "1 ") ||
+           g_str_has_prefix (code, "2 ") || g_str_has_prefix (code, "3 ") ||
+           g_str_has_prefix (code, "4 ") || g_str_has_prefix (code, "6 ");
+}
+
+static void
+queue_event (GPtrArray *events, const gchar *code, const gchar *command_key)
+{
+    Event *ev;
+
+    if (is_single_event (code)) {
+        for (guint i = 0; i < events->len; i++) {
+            if (g_strcmp0 (((Event *) events->pdata[i])->code, code) == 0)
+                return;
+        }
+    }
+    ev = g_new0 (Event, 1);
+    ev->code = g_strdup (code);
+    ev->command_key = g_strdup (command_key != NULL ? command_key : "");
+    g_ptr_array_add (events, ev);
+}
+
+void
+henb_store_queue_event (HenbStore *self, const gchar *code, const gchar *command_key)
+{
+    g_return_if_fail (HENB_IS_STORE (self));
+    queue_event (self->events, code, command_key);
+}
+
+GPtrArray *
+henb_store_dup_events (HenbStore *self)
+{
+    GPtrArray *out = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
+
+    for (guint i = 0; i < self->events->len; i++) {
+        Event *ev = self->events->pdata[i];
+        Event *copy = g_new0 (Event, 1);
+
+        copy->code = g_strdup (ev->code);
+        copy->command_key = g_strdup (ev->command_key);
+        g_ptr_array_add (out, copy);
+    }
+    return out;
+}
+
+/* Serializes the persistent parameters (with @changes applied over them) and @events. */
+static gchar *
+serialize (HenbStore *self, GHashTable *changes, GPtrArray *events, gsize *out_len)
+{
+    g_autoptr(GKeyFile) kf = g_key_file_new ();
+    g_autoptr(GPtrArray) names = henb_data_model_list_parameters (self->dm);
+    g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+    g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+    g_autofree gchar *data = NULL;
+    g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+    gsize len;
+    GString *out;
+
+    g_key_file_set_integer (kf, "henbd", "Version", STATE_VERSION);
+    for (guint i = 0; i < names->len; i++) {
+        const gchar *name = names->pdata[i];
+        const HenbDmParamDef *def = henb_data_model_get_definition (self->dm, name);
+        const gchar *changed = changes != NULL ? g_hash_table_lookup (changes, name) : NULL;
+
+        if ((def->flags & HENB_DM_FLAG_PERSISTENT) == 0)
+            continue;
+        if (changed != NULL) {
+            g_key_file_set_value (kf, "Parameters", name, changed);
+        } else if (henb_data_model_is_set (self->dm, name)) {
+            g_autofree gchar *value = henb_data_model_get (self->dm, name);
+            g_key_file_set_value (kf, "Parameters", name, value);
+        }
+    }
+    for (guint i = 0; i < events->len; i++) {
+        Event *ev = events->pdata[i];
+        g_ptr_array_add (codes, ev->code);
+        g_ptr_array_add (keys, ev->command_key);
+    }
+    g_key_file_set_string_list (kf, "Events", "Codes", (const gchar *const *) codes->pdata, codes->len);
+    g_key_file_set_string_list (kf, "Events", "CommandKeys", (const gchar *const *) keys->pdata, keys->len);
+
+    data = g_key_file_to_data (kf, &len, NULL);
+    g_checksum_update (sum, (const guchar *) data, len);
+    out = g_string_new_len (data, len);
+    g_string_append (out, SEAL);
+    g_string_append (out, g_checksum_get_string (sum));
+    g_string_append_c (out, '\n');
+    *out_len = out->len;
+    return g_string_free (out, FALSE);
+}
+
+static gboolean
+write_state (HenbStore *self, GHashTable *changes, GPtrArray *events, GError **error)
+{
+    g_autofree gchar *contents = NULL;
+    g_autoptr(GError) error_local = NULL;
+    gsize len;
+
+    if (g_mkdir_with_parents (self->dir, 0700) != 0) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED,
+                     "cannot create state directory %s: %s", self->dir, g_strerror (errno));
+        return FALSE;
+    }
+    contents = serialize (self, changes, events, &len);
+    if (!g_file_set_contents_full (self->path, contents, len,
+                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                   0600, &error_local)) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED, "cannot write state: %s",
+                     error_local->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+henb_store_save (HenbStore *self, GError **error)
+{
+    g_return_val_if_fail (HENB_IS_STORE (self), FALSE);
+    return write_state (self, NULL, self->events, error);
+}
+
+static GPtrArray *
+copy_events (GPtrArray *events)
+{
+    GPtrArray *copy = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
+
+    for (guint i = 0; i < events->len; i++) {
+        Event *ev = events->pdata[i];
+        queue_event (copy, ev->code, ev->command_key);
+    }
+    return copy;
+}
+
+gboolean
+henb_store_commit (HenbStore   *self,
+                   GHashTable  *changes,
+                   const gchar *parameter_key,
+                   GError     **error)
+{
+    g_autoptr(GPtrArray) events = copy_events (self->events);
+    const gchar *url = g_hash_table_lookup (changes, HENB_DM_MS_URL);
+
+    g_return_val_if_fail (HENB_IS_STORE (self), FALSE);
+
+    if (url != NULL) {
+        g_autofree gchar *current = henb_data_model_get (self->dm, HENB_DM_MS_URL);
+        /* TR-069: the first session with a changed ACS URL carries 0 BOOTSTRAP */
+        if (g_strcmp0 (current, url) != 0)
+            queue_event (events, "0 BOOTSTRAP", NULL);
+    }
+    if (!write_state (self, changes, events, error))
+        return FALSE;
+    g_ptr_array_unref (self->events);
+    self->events = g_steal_pointer (&events);
+    return TRUE;
+}
+
+gboolean
+henb_store_retire_events (HenbStore *self, GPtrArray *delivered, GError **error)
+{
+    g_autoptr(GPtrArray) remaining = copy_events (self->events);
+
+    for (guint i = 0; i < delivered->len; i++) {
+        const HenbCwmpEvent *d = delivered->pdata[i];
+
+        for (guint j = 0; j < remaining->len; j++) {
+            Event *ev = remaining->pdata[j];
+            if (g_strcmp0 (ev->code, d->code) == 0 && g_strcmp0 (ev->command_key, d->command_key) == 0) {
+                g_ptr_array_remove_index (remaining, j);
+                break;
+            }
+        }
+    }
+    if (!write_state (self, NULL, remaining, error))
+        return FALSE;
+    g_ptr_array_unref (self->events);
+    self->events = g_steal_pointer (&remaining);
+    return TRUE;
+}
+
+static gboolean
+move_aside (HenbStore *self, const gchar *why, GError **error)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+    g_autofree gchar *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
+    g_autofree gchar *aside = g_strdup_printf ("%s.corrupt-%s", self->path, stamp);
+
+    if (g_rename (self->path, aside) != 0) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_CORRUPT,
+                     "state file %s is damaged (%s) and could not be moved aside: %s", self->path,
+                     why, g_strerror (errno));
+        return FALSE;
+    }
+    g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_CORRUPT,
+                 "state file %s is damaged (%s); kept as %s, starting from the factory "
+                 "configuration", self->path, why, aside);
+    return FALSE;
+}
+
+gboolean
+henb_store_load (HenbStore *self, gboolean *out_fresh, GError **error)
+{
+    g_autofree gchar *contents = NULL;
+    g_autoptr(GError) error_local = NULL;
+    g_autoptr(GKeyFile) kf = g_key_file_new ();
+    g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+    g_auto(GStrv) names = NULL;
+    g_auto(GStrv) codes = NULL;
+    g_auto(GStrv) keys = NULL;
+    g_autoptr(GPtrArray) events = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
+    gsize len, data_len;
+    const gchar *seal;
+    gint version;
+
+    g_return_val_if_fail (HENB_IS_STORE (self), FALSE);
+    *out_fresh = FALSE;
+
+    if (!g_file_get_contents (self->path, &contents, &len, &error_local)) {
+        if (g_error_matches (error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
+            *out_fresh = TRUE;
+            return TRUE;
+        }
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_CORRUPT,
+                     "state file %s is unreadable: %s", self->path, error_local->message);
+        return FALSE;
+    }
+
+    seal = g_strrstr_len (contents, len, SEAL);
+    if (seal == NULL)
+        return move_aside (self, "no integrity seal", error);
+    data_len = seal - contents;
+    g_checksum_update (sum, (const guchar *) contents, data_len);
+    if (strlen (seal + strlen (SEAL)) < 64 ||
+        strncmp (seal + strlen (SEAL), g_checksum_get_string (sum), 64) != 0)
+        return move_aside (self, "checksum mismatch", error);
+    if (!g_key_file_load_from_data (kf, contents, data_len, G_KEY_FILE_NONE, &error_local))
+        return move_aside (self, error_local->message, error);
+    version = g_key_file_get_integer (kf, "henbd", "Version", NULL);
+    if (version != STATE_VERSION) {
+        g_autofree gchar *why = g_strdup_printf ("unknown version %d", version);
+        return move_aside (self, why, error);
+    }
+
+    names = g_key_file_get_keys (kf, "Parameters", NULL, NULL);
+    for (guint i = 0; names != NULL && names[i] != NULL; i++) {
+        g_autofree gchar *value = g_key_file_get_value (kf, "Parameters", names[i], NULL);
+        g_autoptr(GError) error_set = NULL;
+
+        /* a parameter a newer or older henbd knew: keep the rest of the state */
+        if (!henb_data_model_set (self->dm, names[i], value, &error_set))
+            g_warning ("state: ignoring %s", error_set->message);
+    }
+    codes = g_key_file_get_string_list (kf, "Events", "Codes", NULL, NULL);
+    keys = g_key_file_get_string_list (kf, "Events", "CommandKeys", NULL, NULL);
+    for (guint i = 0; codes != NULL && codes[i] != NULL; i++) {
+        const gchar *key = keys != NULL && i < g_strv_length (keys) ? keys[i] : "";
+        queue_event (events, codes[i], key);
+    }
+    g_ptr_array_unref (self->events);
+    self->events = g_steal_pointer (&events);
+    return TRUE;
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <glib-object.h>
+
+#include "henb-datamodel.h"
+
+G_BEGIN_DECLS
+
+#define HENB_STORE_FILE_NAME "henbd.state"
+
+/*
+ * What henbd must not lose: the parameters the HeMS configured (every persistent parameter of
+ * the data model, ParameterKey included) and the events not yet delivered. One file, written
+ * atomically (temporary file, fsync, rename) and sealed with a SHA-256 so that a damaged file
+ * is detected rather than half-believed.
+ */
+#define HENB_TYPE_STORE (henb_store_get_type ())
+G_DECLARE_FINAL_TYPE (HenbStore, henb_store, HENB, STORE, GObject)
+
+HenbStore   *henb_store_new (const gchar *state_dir, HenbDataModel *dm);
+const gchar *henb_store_get_path (HenbStore *self);
+
+/*
+ * Loads the state into the data model. @out_fresh is TRUE when there was no state (a HeNB
+ * fresh from the factory). A damaged file is moved aside (its new name in the error) and
+ * HENB_CORE_ERROR_STATE_CORRUPT returned; the store is then empty.
+ */
+gboolean     henb_store_load (HenbStore *self, gboolean *out_fresh, GError **error);
+gboolean     henb_store_save (HenbStore *self, GError **error);
+
+/*
+ * The data model's commit hook: makes a SetParameterValues durable before it is applied. A
+ * change of ManagementServer.URL queues "0 BOOTSTRAP" in the same write.
+ */
+gboolean     henb_store_commit (HenbStore   *self,
+                                GHashTable  *changes,
+                                const gchar *parameter_key,
+                                GError     **error);
+
+/* Queues an event (single events such as "1 BOOT" are kept once); call save afterwards. */
+void         henb_store_queue_event (HenbStore *self, const gchar *code, const gchar *command_key);
+/* The undelivered events, oldest first (HenbCwmpEvent). */
+GPtrArray   *henb_store_dup_events (HenbStore *self);
+/* Retires the events an InformResponse acknowledged and saves. */
+gboolean     henb_store_retire_events (HenbStore *self, GPtrArray *delivered, GError **error);
+
+G_END_DECLS

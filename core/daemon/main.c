@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <locale.h>
+#include <stdlib.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "henb-errors.h"
+#include "henb-manager.h"
+#include "henb-names.h"
+
+typedef struct {
+    GMainLoop   *loop;
+    HenbManager *manager;
+    gint         exit_code;
+} Daemon;
+
+static gchar   *opt_config = NULL;
+static gchar   *opt_conf_dir = NULL;
+static gchar   *opt_state_dir = NULL;
+static gchar   *opt_plugin_dir = NULL;
+static gchar   *opt_trace_dir = NULL;
+static gboolean opt_session = FALSE;
+static gboolean opt_debug = FALSE;
+static gboolean opt_version = FALSE;
+
+static const GOptionEntry entries[] = {
+    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
+      N_("Factory configuration file (default: " HENB_CONF_DIR "/factory.conf)"), N_("FILE") },
+    { "conf-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_conf_dir,
+      N_("Directory of configuration snippets (default: " HENB_CONF_DIR "/conf.d)"), N_("DIR") },
+    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_state_dir,
+      N_("Where henbd keeps what the HeMS configured (default: " HENB_STATE_DIR ")"), N_("DIR") },
+    { "plugin-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_plugin_dir,
+      N_("Directory to load plugins from (default: " HENB_PLUGIN_DIR ")"), N_("DIR") },
+    { "trace-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_trace_dir,
+      N_("Write every CWMP envelope sent and received to DIR"), N_("DIR") },
+    { "session", 0, 0, G_OPTION_ARG_NONE, &opt_session,
+      N_("Use the session bus instead of the system bus (tests, demo)"), NULL },
+    { "debug", 'd', 0, G_OPTION_ARG_NONE, &opt_debug, N_("Log debug messages"), NULL },
+    { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version and exit"), NULL },
+    { NULL }
+};
+
+static gboolean
+on_signal (gpointer user_data)
+{
+    Daemon *d = user_data;
+
+    g_message ("caught signal, shutting down");
+    henb_manager_shutdown (d->manager);
+    g_main_loop_quit (d->loop);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+on_bus_acquired (GDBusConnection *connection, const gchar *name, gpointer user_data)
+{
+    Daemon *d = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (!henb_manager_export (d->manager, connection, &error)) {
+        g_critical ("cannot export %s: %s", HENB_DBUS_PATH, error->message);
+        d->exit_code = EXIT_FAILURE;
+        g_main_loop_quit (d->loop);
+    }
+}
+
+static void
+on_name_acquired (GDBusConnection *connection, const gchar *name, gpointer user_data)
+{
+    Daemon *d = user_data;
+
+    g_message ("%s on the %s bus", name, opt_session ? "session" : "system");
+    henb_manager_power_up (d->manager);
+}
+
+static void
+on_name_lost (GDBusConnection *connection, const gchar *name, gpointer user_data)
+{
+    Daemon *d = user_data;
+
+    if (connection == NULL)
+        g_warning ("cannot connect to the %s bus", opt_session ? "session" : "system");
+    else
+        g_warning ("cannot own %s: another henbd runs or the bus policy forbids it", name);
+    d->exit_code = EXIT_FAILURE;
+    g_main_loop_quit (d->loop);
+}
+
+int
+main (int argc, char **argv)
+{
+    g_autoptr(GOptionContext) context = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GMainLoop) loop = NULL;
+    g_autoptr(HenbManager) manager = NULL;
+    g_autofree gchar *config_file = NULL;
+    g_autofree gchar *conf_dir = NULL;
+    HenbManagerOptions options = { 0 };
+    HenbConfig *config;
+    Daemon d = { 0 };
+    guint owner_id;
+
+    setlocale (LC_ALL, "");
+    bindtextdomain (GETTEXT_PACKAGE, HENB_LOCALEDIR);
+    bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+    textdomain (GETTEXT_PACKAGE);
+
+    context = g_option_context_new (NULL);
+    g_option_context_set_summary (context, _("Home eNodeB management agent: finds the Serving HeMS "
+                                             "and registers the HeNB (TS 32.593 5.1)"));
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+    if (!g_option_context_parse (context, &argc, &argv, &error)) {
+        g_printerr ("henbd: %s\n", error->message);
+        return EXIT_FAILURE;
+    }
+    if (opt_version) {
+        g_print ("henbd %s\n", PACKAGE_VERSION);
+        return EXIT_SUCCESS;
+    }
+    if (opt_debug)
+        g_log_set_debug_enabled (TRUE);
+    henb_errors_register ();
+
+    config_file = opt_config != NULL ? g_strdup (opt_config) : g_build_filename (HENB_CONF_DIR, "factory.conf", NULL);
+    conf_dir = opt_conf_dir != NULL ? g_strdup (opt_conf_dir) : g_build_filename (HENB_CONF_DIR, "conf.d", NULL);
+    config = henb_config_load (config_file, conf_dir, &error);
+    if (config == NULL) {
+        g_printerr ("henbd: %s\n", error->message);
+        return EXIT_FAILURE;
+    }
+    options.state_dir = opt_state_dir != NULL ? opt_state_dir : HENB_STATE_DIR;
+    options.plugin_dir = opt_plugin_dir != NULL ? opt_plugin_dir : HENB_PLUGIN_DIR;
+    options.trace_dir = opt_trace_dir;
+
+    /* takes the configuration */
+    manager = henb_manager_new (config, &options, &error);
+    if (manager == NULL) {
+        g_printerr ("henbd: %s\n", error->message);
+        return EXIT_FAILURE;
+    }
+
+    loop = g_main_loop_new (NULL, FALSE);
+    d.loop = loop;
+    d.manager = manager;
+    g_unix_signal_add (SIGTERM, on_signal, &d);
+    g_unix_signal_add (SIGINT, on_signal, &d);
+    owner_id = g_bus_own_name (opt_session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, HENB_DBUS_SERVICE,
+                               G_BUS_NAME_OWNER_FLAGS_NONE, on_bus_acquired, on_name_acquired,
+                               on_name_lost, &d, NULL);
+    g_main_loop_run (loop);
+    g_bus_unown_name (owner_id);
+    return d.exit_code;
+}

@@ -1,0 +1,332 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * security-gnutls: TLS toward the HeMS with the operator root CA as the only trust anchor,
+ * the device certificate as client certificate, TLS 1.2 or later, and the HeMS identity
+ * matched in the form it was configured. The handshake itself is GnuTLS through GIO's TLS
+ * backend (glib-networking); the peer verification is done here with GnuTLS directly.
+ */
+#include "config.h"
+
+#include <gnutls/gnutls.h>
+
+#include "henb-errors.h"
+#include "henb-gnutls-verify.h"
+#include "henb-plugin.h"
+#include "henb-tls.h"
+
+/* TLS 1.2 is the floor (TR-069 Amd 6, RFC 7525); glib-networking reads this at first use */
+#define PRIORITY_FLOOR "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:%COMPAT"
+
+/* ------------------------------------------------------------------------------------------ */
+/* A GTlsDatabase that trusts the operator root CA only */
+
+#define HENB_TYPE_GNUTLS_DATABASE (henb_gnutls_database_get_type ())
+G_DECLARE_FINAL_TYPE (HenbGnutlsDatabase, henb_gnutls_database, HENB, GNUTLS_DATABASE, GTlsDatabase)
+
+struct _HenbGnutlsDatabase {
+    GTlsDatabase     parent_instance;
+    HenbGnutlsTrust *trust;
+    GMutex           lock;
+    GError          *last_error; /* why the last chain was refused */
+};
+
+G_DEFINE_TYPE (HenbGnutlsDatabase, henb_gnutls_database, G_TYPE_TLS_DATABASE)
+
+static gchar *
+identity_host (GSocketConnectable *identity)
+{
+    if (identity == NULL)
+        return NULL;
+    if (G_IS_NETWORK_ADDRESS (identity))
+        return g_strdup (g_network_address_get_hostname (G_NETWORK_ADDRESS (identity)));
+    if (G_IS_NETWORK_SERVICE (identity))
+        return g_strdup (g_network_service_get_domain (G_NETWORK_SERVICE (identity)));
+    if (G_IS_INET_SOCKET_ADDRESS (identity))
+        return g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (identity)));
+    return NULL;
+}
+
+static GTlsCertificateFlags
+flags_for (const GError *error)
+{
+    switch (error->code) {
+    case HENB_SECURITY_ERROR_UNKNOWN_CA:
+        return G_TLS_CERTIFICATE_UNKNOWN_CA;
+    case HENB_SECURITY_ERROR_IDENTITY_MISMATCH:
+        return G_TLS_CERTIFICATE_BAD_IDENTITY;
+    case HENB_SECURITY_ERROR_EXPIRED:
+        return G_TLS_CERTIFICATE_EXPIRED;
+    case HENB_SECURITY_ERROR_NOT_ACTIVATED:
+        return G_TLS_CERTIFICATE_NOT_ACTIVATED;
+    default:
+        return G_TLS_CERTIFICATE_GENERIC_ERROR;
+    }
+}
+
+static GTlsCertificateFlags
+henb_gnutls_database_verify_chain (GTlsDatabase            *database,
+                                   GTlsCertificate         *chain,
+                                   const gchar             *purpose,
+                                   GSocketConnectable      *identity,
+                                   GTlsInteraction         *interaction,
+                                   GTlsDatabaseVerifyFlags  flags,
+                                   GCancellable            *cancellable,
+                                   GError                 **error)
+{
+    HenbGnutlsDatabase *self = HENB_GNUTLS_DATABASE (database);
+    g_autoptr(GPtrArray) der = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+    g_autofree gchar *host = identity_host (identity);
+    g_autoptr(GError) verify_error = NULL;
+    GTlsCertificateFlags result = 0;
+
+    if (g_strcmp0 (purpose, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER) != 0) {
+        g_set_error_literal (&verify_error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_BAD_CERTIFICATE,
+                             "henbd verifies TLS servers only");
+    } else {
+        for (GTlsCertificate *c = chain; c != NULL; c = g_tls_certificate_get_issuer (c)) {
+            g_autoptr(GByteArray) bytes = NULL;
+
+            g_object_get (c, "certificate", &bytes, NULL);
+            g_ptr_array_add (der, g_bytes_new (bytes->data, bytes->len));
+        }
+        henb_gnutls_verify_server (self->trust, der, host, 0, &verify_error);
+    }
+
+    g_mutex_lock (&self->lock);
+    g_clear_error (&self->last_error);
+    if (verify_error != NULL) {
+        result = flags_for (verify_error);
+        self->last_error = g_error_copy (verify_error);
+    }
+    g_mutex_unlock (&self->lock);
+    if (verify_error != NULL)
+        g_info ("refused the certificate of %s: %s", host, verify_error->message);
+    return result;
+}
+
+/* Nothing to look up: the chain the peer sends is verified against the root CA alone. */
+static GTlsCertificate *
+henb_gnutls_database_lookup_certificate_issuer (GTlsDatabase *database, GTlsCertificate *certificate,
+                                                GTlsInteraction *interaction,
+                                                GTlsDatabaseLookupFlags flags,
+                                                GCancellable *cancellable, GError **error)
+{
+    return NULL;
+}
+
+static GList *
+henb_gnutls_database_lookup_certificates_issued_by (GTlsDatabase *database, GByteArray *issuer,
+                                                    GTlsInteraction *interaction,
+                                                    GTlsDatabaseLookupFlags flags,
+                                                    GCancellable *cancellable, GError **error)
+{
+    return NULL;
+}
+
+static gchar *
+henb_gnutls_database_create_certificate_handle (GTlsDatabase *database, GTlsCertificate *certificate)
+{
+    return NULL;
+}
+
+static GTlsCertificate *
+henb_gnutls_database_lookup_certificate_for_handle (GTlsDatabase *database, const gchar *handle,
+                                                    GTlsInteraction *interaction,
+                                                    GTlsDatabaseLookupFlags flags,
+                                                    GCancellable *cancellable, GError **error)
+{
+    return NULL;
+}
+
+static void
+henb_gnutls_database_finalize (GObject *object)
+{
+    HenbGnutlsDatabase *self = HENB_GNUTLS_DATABASE (object);
+
+    henb_gnutls_trust_free (self->trust);
+    g_clear_error (&self->last_error);
+    g_mutex_clear (&self->lock);
+    G_OBJECT_CLASS (henb_gnutls_database_parent_class)->finalize (object);
+}
+
+static void
+henb_gnutls_database_class_init (HenbGnutlsDatabaseClass *klass)
+{
+    GTlsDatabaseClass *db_class = G_TLS_DATABASE_CLASS (klass);
+
+    G_OBJECT_CLASS (klass)->finalize = henb_gnutls_database_finalize;
+    db_class->verify_chain = henb_gnutls_database_verify_chain;
+    db_class->lookup_certificate_issuer = henb_gnutls_database_lookup_certificate_issuer;
+    db_class->lookup_certificates_issued_by = henb_gnutls_database_lookup_certificates_issued_by;
+    db_class->create_certificate_handle = henb_gnutls_database_create_certificate_handle;
+    db_class->lookup_certificate_for_handle = henb_gnutls_database_lookup_certificate_for_handle;
+}
+
+static void
+henb_gnutls_database_init (HenbGnutlsDatabase *self)
+{
+    g_mutex_init (&self->lock);
+}
+
+static GError *
+henb_gnutls_database_take_error (HenbGnutlsDatabase *self)
+{
+    GError *error;
+
+    g_mutex_lock (&self->lock);
+    error = g_steal_pointer (&self->last_error);
+    g_mutex_unlock (&self->lock);
+    return error;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The TLS context handed to transports */
+
+#define HENB_TYPE_GNUTLS_CONTEXT (henb_gnutls_context_get_type ())
+G_DECLARE_FINAL_TYPE (HenbGnutlsContext, henb_gnutls_context, HENB, GNUTLS_CONTEXT, HenbTlsContext)
+
+struct _HenbGnutlsContext {
+    HenbTlsContext      parent_instance;
+    HenbGnutlsDatabase *database;
+    GTlsCertificate    *client_certificate;
+};
+
+G_DEFINE_TYPE (HenbGnutlsContext, henb_gnutls_context, HENB_TYPE_TLS_CONTEXT)
+
+static GTlsDatabase *
+henb_gnutls_context_get_database (HenbTlsContext *ctx)
+{
+    return G_TLS_DATABASE (HENB_GNUTLS_CONTEXT (ctx)->database);
+}
+
+static GTlsCertificate *
+henb_gnutls_context_get_client_certificate (HenbTlsContext *ctx)
+{
+    return HENB_GNUTLS_CONTEXT (ctx)->client_certificate;
+}
+
+static const gchar *
+protocol_name (GTlsProtocolVersion version)
+{
+    switch (version) {
+    case G_TLS_PROTOCOL_VERSION_SSL_3_0:
+        return "SSL 3.0";
+    case G_TLS_PROTOCOL_VERSION_TLS_1_0:
+        return "TLS 1.0";
+    case G_TLS_PROTOCOL_VERSION_TLS_1_1:
+        return "TLS 1.1";
+    case G_TLS_PROTOCOL_VERSION_TLS_1_2:
+        return "TLS 1.2";
+    case G_TLS_PROTOCOL_VERSION_TLS_1_3:
+        return "TLS 1.3";
+    case G_TLS_PROTOCOL_VERSION_DTLS_1_0:
+    case G_TLS_PROTOCOL_VERSION_DTLS_1_2:
+    case G_TLS_PROTOCOL_VERSION_UNKNOWN:
+    default:
+        return "an unknown protocol";
+    }
+}
+
+static gboolean
+henb_gnutls_context_check_connection (HenbTlsContext *ctx, GTlsConnection *connection, GError **error)
+{
+    GTlsProtocolVersion version = g_tls_connection_get_protocol_version (connection);
+
+    if (version != G_TLS_PROTOCOL_VERSION_TLS_1_2 && version != G_TLS_PROTOCOL_VERSION_TLS_1_3) {
+        g_set_error (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_PROTOCOL_VERSION,
+                     "the peer negotiated %s; henbd requires TLS 1.2 or 1.3", protocol_name (version));
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static GError *
+henb_gnutls_context_take_verify_error (HenbTlsContext *ctx)
+{
+    return henb_gnutls_database_take_error (HENB_GNUTLS_CONTEXT (ctx)->database);
+}
+
+static void
+henb_gnutls_context_finalize (GObject *object)
+{
+    HenbGnutlsContext *self = HENB_GNUTLS_CONTEXT (object);
+
+    g_clear_object (&self->database);
+    g_clear_object (&self->client_certificate);
+    G_OBJECT_CLASS (henb_gnutls_context_parent_class)->finalize (object);
+}
+
+static void
+henb_gnutls_context_class_init (HenbGnutlsContextClass *klass)
+{
+    HenbTlsContextClass *ctx_class = HENB_TLS_CONTEXT_CLASS (klass);
+
+    G_OBJECT_CLASS (klass)->finalize = henb_gnutls_context_finalize;
+    ctx_class->get_database = henb_gnutls_context_get_database;
+    ctx_class->get_client_certificate = henb_gnutls_context_get_client_certificate;
+    ctx_class->check_connection = henb_gnutls_context_check_connection;
+    ctx_class->take_verify_error = henb_gnutls_context_take_verify_error;
+}
+
+static void
+henb_gnutls_context_init (HenbGnutlsContext *self)
+{
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The plugin */
+
+#define HENB_TYPE_SECURITY_GNUTLS (henb_security_gnutls_get_type ())
+G_DECLARE_FINAL_TYPE (HenbSecurityGnutls, henb_security_gnutls, HENB, SECURITY_GNUTLS, HenbPlugin)
+
+struct _HenbSecurityGnutls {
+    HenbPlugin parent_instance;
+};
+
+static void henb_security_gnutls_tls_provider_init (HenbTlsProviderInterface *iface);
+
+G_DEFINE_TYPE_WITH_CODE (HenbSecurityGnutls, henb_security_gnutls, HENB_TYPE_PLUGIN,
+                         G_IMPLEMENT_INTERFACE (HENB_TYPE_TLS_PROVIDER, henb_security_gnutls_tls_provider_init))
+
+static HenbTlsContext *
+create_context (HenbTlsProvider *provider, const HenbTlsCredentials *creds, GError **error)
+{
+    g_autoptr(HenbGnutlsContext) ctx = g_object_new (HENB_TYPE_GNUTLS_CONTEXT, NULL);
+    g_autoptr(GError) error_local = NULL;
+    HenbGnutlsTrust *trust;
+
+    trust = henb_gnutls_trust_new (creds->root_ca_file, error);
+    if (trust == NULL)
+        return NULL;
+    ctx->database = g_object_new (HENB_TYPE_GNUTLS_DATABASE, NULL);
+    ctx->database->trust = trust;
+    ctx->client_certificate = g_tls_certificate_new_from_files (creds->certificate_file, creds->key_file,
+                                                                &error_local);
+    if (ctx->client_certificate == NULL) {
+        g_set_error (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_CREDENTIALS,
+                     "device certificate %s / key %s: %s", creds->certificate_file, creds->key_file,
+                     error_local->message);
+        return NULL;
+    }
+    return HENB_TLS_CONTEXT (g_steal_pointer (&ctx));
+}
+
+static void
+henb_security_gnutls_tls_provider_init (HenbTlsProviderInterface *iface)
+{
+    iface->create_context = create_context;
+}
+
+static void
+henb_security_gnutls_class_init (HenbSecurityGnutlsClass *klass)
+{
+}
+
+static void
+henb_security_gnutls_init (HenbSecurityGnutls *self)
+{
+    /* before any TLS connection exists; an administrator's own setting wins */
+    g_setenv ("G_TLS_GNUTLS_PRIORITY", PRIORITY_FLOOR, FALSE);
+}
+
+HENB_PLUGIN_DEFINE (HENB_TYPE_SECURITY_GNUTLS, "security-gnutls")

@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * transport-soup: CWMP over HTTP/HTTPS with libsoup 3. One persistent connection for the
+ * whole session (no pipelining), a cookie jar per session, Basic and Digest authentication,
+ * TLS through the security backend's HenbTlsContext, a bounded response size.
+ */
+#include "config.h"
+
+#include <libsoup/soup.h>
+
+#include "henb-cwmp-codec.h"
+#include "henb-errors.h"
+#include "henb-plugin.h"
+#include "henb-transport.h"
+
+/* ------------------------------------------------------------------------------------------ */
+/* The transport of one session */
+
+#define HENB_TYPE_SOUP_TRANSPORT (henb_soup_transport_get_type ())
+G_DECLARE_FINAL_TYPE (HenbSoupTransport, henb_soup_transport, HENB, SOUP_TRANSPORT, HenbCwmpTransport)
+
+struct _HenbSoupTransport {
+    HenbCwmpTransport parent_instance;
+    SoupSession      *session;
+    GUri             *uri;
+    gchar            *url;
+    HenbTlsContext   *tls;
+    gchar            *username;
+    gchar            *password;
+    gsize             max_response_size;
+    GError           *tls_error;     /* set when the handshake check refused the connection */
+    gchar            *peer;          /* last peer address */
+    GTlsProtocolVersion tls_version;
+};
+
+G_DEFINE_TYPE (HenbSoupTransport, henb_soup_transport, HENB_TYPE_CWMP_TRANSPORT)
+
+typedef struct {
+    SoupMessage  *msg;
+    GCancellable *cancellable;   /* ours: cancelled by the caller's or by the TLS check */
+    gulong        cancelled_id;
+    GCancellable *caller;
+    GInputStream *stream;
+    GByteArray   *body;
+} Request;
+
+static void
+request_free (Request *r)
+{
+    if (r->cancelled_id != 0)
+        g_cancellable_disconnect (r->caller, r->cancelled_id);
+    g_clear_object (&r->caller);
+    g_clear_object (&r->msg);
+    g_clear_object (&r->cancellable);
+    g_clear_object (&r->stream);
+    if (r->body != NULL)
+        g_byte_array_unref (r->body);
+    g_free (r);
+}
+
+static void
+on_caller_cancelled (GCancellable *caller, gpointer user_data)
+{
+    g_cancellable_cancel (G_CANCELLABLE (user_data));
+}
+
+static void
+on_network_event (SoupMessage *msg, GSocketClientEvent event, GIOStream *connection, Request *r)
+{
+    HenbSoupTransport *self = g_object_get_data (G_OBJECT (msg), "henb-transport");
+    g_autoptr(GError) error = NULL;
+
+    if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection)) {
+        g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (G_SOCKET_CONNECTION (connection), NULL);
+        if (G_IS_INET_SOCKET_ADDRESS (remote)) {
+            g_autofree gchar *ip = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+            g_free (self->peer);
+            self->peer = g_strdup_printf ("%s:%u", ip, g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote)));
+        }
+    }
+    if (event != G_SOCKET_CLIENT_TLS_HANDSHAKED || self->tls == NULL || !G_IS_TLS_CONNECTION (connection))
+        return;
+    self->tls_version = g_tls_connection_get_protocol_version (G_TLS_CONNECTION (connection));
+    if (!henb_tls_context_check_connection (self->tls, G_TLS_CONNECTION (connection), &error)) {
+        g_clear_error (&self->tls_error);
+        self->tls_error = g_steal_pointer (&error);
+        g_cancellable_cancel (r->cancellable);
+    }
+}
+
+static gboolean
+on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, HenbSoupTransport *self)
+{
+    /* the same credentials again would only loop: let the 401 through */
+    if (retrying || self->username == NULL)
+        return FALSE;
+    soup_auth_authenticate (auth, self->username, self->password != NULL ? self->password : "");
+    return TRUE;
+}
+
+static Request *
+request_new (HenbSoupTransport *self, GBytes *body, GCancellable *caller)
+{
+    Request *r = g_new0 (Request, 1);
+    SoupMessageHeaders *headers;
+
+    r->msg = soup_message_new_from_uri (SOUP_METHOD_POST, self->uri);
+    r->cancellable = g_cancellable_new ();
+    if (caller != NULL) {
+        r->caller = g_object_ref (caller);
+        r->cancelled_id = g_cancellable_connect (caller, G_CALLBACK (on_caller_cancelled),
+                                                 g_object_ref (r->cancellable), g_object_unref);
+    }
+    soup_message_add_flags (r->msg, SOUP_MESSAGE_NO_REDIRECT);
+    headers = soup_message_get_request_headers (r->msg);
+    if (body != NULL) {
+        /* TR-069 3.4.1: an envelope carries Content-Type and an empty SOAPAction */
+        soup_message_headers_replace (headers, "SOAPAction", "");
+        soup_message_set_request_body_from_bytes (r->msg, "text/xml; charset=utf-8", body);
+    } else {
+        /* an empty POST carries neither */
+        soup_message_set_request_body_from_bytes (r->msg, NULL, NULL);
+    }
+    if (self->tls != NULL) {
+        GTlsCertificate *cert = henb_tls_context_get_client_certificate (self->tls);
+        if (cert != NULL)
+            soup_message_set_tls_client_certificate (r->msg, cert);
+    }
+    g_object_set_data (G_OBJECT (r->msg), "henb-transport", self);
+    g_signal_connect (r->msg, "network-event", G_CALLBACK (on_network_event), r);
+    g_signal_connect (r->msg, "authenticate", G_CALLBACK (on_authenticate), self);
+    return r;
+}
+
+/* Turns what GIO and libsoup report into henbd's error domains. */
+static GError *
+map_error (HenbSoupTransport *self, GError *error)
+{
+    GError *mapped;
+    const gchar *host = g_uri_get_host (self->uri);
+
+    if (self->tls_error != NULL) {
+        mapped = g_steal_pointer (&self->tls_error);
+    } else if (error->domain == G_TLS_ERROR && error->code == G_TLS_ERROR_BAD_CERTIFICATE) {
+        mapped = self->tls != NULL ? henb_tls_context_take_verify_error (self->tls) : NULL;
+        if (mapped == NULL)
+            mapped = g_error_new (HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_BAD_CERTIFICATE,
+                                  "certificate of %s refused: %s", host, error->message);
+    } else if (error->domain == G_TLS_ERROR) {
+        mapped = g_error_new (HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_FAILED,
+                              "TLS handshake with %s failed: %s", host, error->message);
+    } else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+        mapped = g_error_copy (error);
+    } else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED)) {
+        mapped = g_error_new (HENB_NETWORK_ERROR, HENB_NETWORK_ERROR_REFUSED,
+                              "%s refused the connection (%s)", host, error->message);
+    } else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_HOST_UNREACHABLE) ||
+               g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE)) {
+        mapped = g_error_new (HENB_NETWORK_ERROR, HENB_NETWORK_ERROR_UNREACHABLE,
+                              "%s is unreachable (%s)", host, error->message);
+    } else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT)) {
+        mapped = g_error_new (HENB_NETWORK_ERROR, HENB_NETWORK_ERROR_TIMEOUT,
+                              "%s did not answer in time (%s)", host, error->message);
+    } else if (error->domain == G_RESOLVER_ERROR) {
+        mapped = g_error_new (HENB_NETWORK_ERROR,
+                              error->code == G_RESOLVER_ERROR_NOT_FOUND ? HENB_NETWORK_ERROR_NAME_NOT_FOUND
+                                                                        : HENB_NETWORK_ERROR_DNS_FAILED,
+                              "%s: %s", host, error->message);
+    } else if (error->domain == SOUP_SESSION_ERROR) {
+        mapped = g_error_new (HENB_CWMP_ERROR, HENB_CWMP_ERROR_MALFORMED,
+                              "bad HTTP from %s: %s", host, error->message);
+    } else {
+        mapped = g_error_new (HENB_NETWORK_ERROR, HENB_NETWORK_ERROR_CONNECTION_LOST,
+                              "connection to %s failed: %s", host, error->message);
+    }
+    g_error_free (error);
+    return mapped;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* connect */
+
+static void
+preconnected (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(GTask) task = user_data;
+    HenbSoupTransport *self = g_task_get_source_object (task);
+    GError *error = NULL;
+
+    if (!soup_session_preconnect_finish (SOUP_SESSION (source), res, &error)) {
+        g_task_return_error (task, map_error (self, error));
+        return;
+    }
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+henb_soup_transport_connect_async (HenbCwmpTransport  *transport,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data)
+{
+    HenbSoupTransport *self = HENB_SOUP_TRANSPORT (transport);
+    GTask *task = g_task_new (self, cancellable, callback, user_data);
+    Request *r = request_new (self, NULL, cancellable);
+
+    g_task_set_task_data (task, r, (GDestroyNotify) request_free);
+    g_clear_error (&self->tls_error);
+    soup_session_preconnect_async (self->session, r->msg, G_PRIORITY_DEFAULT, r->cancellable,
+                                   preconnected, task);
+}
+
+static gboolean
+henb_soup_transport_connect_finish (HenbCwmpTransport *transport, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* post */
+
+static void read_more (GTask *task);
+
+static void
+finish_response (GTask *task)
+{
+    Request *r = g_task_get_task_data (task);
+    HenbCwmpHttpResponse *response = g_new0 (HenbCwmpHttpResponse, 1);
+    const gchar *content_type = soup_message_headers_get_content_type (
+        soup_message_get_response_headers (r->msg), NULL);
+
+    response->status = soup_message_get_status (r->msg);
+    response->content_type = g_strdup (content_type);
+    response->body = g_byte_array_free_to_bytes (g_steal_pointer (&r->body));
+    g_task_return_pointer (task, response, (GDestroyNotify) henb_cwmp_http_response_free);
+    g_object_unref (task);
+}
+
+static void
+read_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbSoupTransport *self = g_task_get_source_object (task);
+    Request *r = g_task_get_task_data (task);
+    GError *error = NULL;
+    g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), res, &error);
+
+    if (chunk == NULL) {
+        g_task_return_error (task, map_error (self, error));
+        g_object_unref (task);
+        return;
+    }
+    if (g_bytes_get_size (chunk) == 0) {
+        finish_response (task);
+        return;
+    }
+    if (r->body->len + g_bytes_get_size (chunk) > self->max_response_size) {
+        g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE,
+                                 "HeMS response exceeds %" G_GSIZE_FORMAT " bytes", self->max_response_size);
+        g_object_unref (task);
+        return;
+    }
+    g_byte_array_append (r->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+    read_more (task);
+}
+
+static void
+read_more (GTask *task)
+{
+    Request *r = g_task_get_task_data (task);
+
+    g_input_stream_read_bytes_async (r->stream, 16384, G_PRIORITY_DEFAULT, r->cancellable, read_done, task);
+}
+
+static void
+sent (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbSoupTransport *self = g_task_get_source_object (task);
+    Request *r = g_task_get_task_data (task);
+    GError *error = NULL;
+    goffset length;
+
+    r->stream = soup_session_send_finish (SOUP_SESSION (source), res, &error);
+    if (r->stream == NULL) {
+        g_task_return_error (task, map_error (self, error));
+        g_object_unref (task);
+        return;
+    }
+    length = soup_message_headers_get_content_length (soup_message_get_response_headers (r->msg));
+    if (length > 0 && (gsize) length > self->max_response_size) {
+        g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE,
+                                 "HeMS announced a %" G_GOFFSET_FORMAT "-byte response, the limit is %"
+                                 G_GSIZE_FORMAT, length, self->max_response_size);
+        g_object_unref (task);
+        return;
+    }
+    r->body = g_byte_array_new ();
+    read_more (task);
+}
+
+static void
+henb_soup_transport_post_async (HenbCwmpTransport  *transport,
+                                GBytes             *body,
+                                GCancellable       *cancellable,
+                                GAsyncReadyCallback callback,
+                                gpointer            user_data)
+{
+    HenbSoupTransport *self = HENB_SOUP_TRANSPORT (transport);
+    GTask *task = g_task_new (self, cancellable, callback, user_data);
+    Request *r = request_new (self, body, cancellable);
+
+    g_task_set_task_data (task, r, (GDestroyNotify) request_free);
+    g_clear_error (&self->tls_error);
+    soup_session_send_async (self->session, r->msg, G_PRIORITY_DEFAULT, r->cancellable, sent, task);
+}
+
+static HenbCwmpHttpResponse *
+henb_soup_transport_post_finish (HenbCwmpTransport *transport, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+henb_soup_transport_close (HenbCwmpTransport *transport)
+{
+    soup_session_abort (HENB_SOUP_TRANSPORT (transport)->session);
+}
+
+static gchar *
+henb_soup_transport_describe (HenbCwmpTransport *transport)
+{
+    HenbSoupTransport *self = HENB_SOUP_TRANSPORT (transport);
+    const gchar *tls = NULL;
+
+    switch (self->tls_version) {
+    case G_TLS_PROTOCOL_VERSION_TLS_1_2:
+        tls = "TLS 1.2";
+        break;
+    case G_TLS_PROTOCOL_VERSION_TLS_1_3:
+        tls = "TLS 1.3";
+        break;
+    case G_TLS_PROTOCOL_VERSION_UNKNOWN:
+    case G_TLS_PROTOCOL_VERSION_SSL_3_0:
+    case G_TLS_PROTOCOL_VERSION_TLS_1_0:
+    case G_TLS_PROTOCOL_VERSION_TLS_1_1:
+    case G_TLS_PROTOCOL_VERSION_DTLS_1_0:
+    case G_TLS_PROTOCOL_VERSION_DTLS_1_2:
+    default:
+        break;
+    }
+    return g_strdup_printf ("%s via %s%s%s", self->url, self->peer != NULL ? self->peer : "?",
+                            tls != NULL ? ", " : "", tls != NULL ? tls : "");
+}
+
+static void
+henb_soup_transport_finalize (GObject *object)
+{
+    HenbSoupTransport *self = HENB_SOUP_TRANSPORT (object);
+
+    soup_session_abort (self->session);
+    g_clear_object (&self->session);
+    g_clear_pointer (&self->uri, g_uri_unref);
+    g_free (self->url);
+    g_clear_object (&self->tls);
+    g_free (self->username);
+    g_free (self->password);
+    g_free (self->peer);
+    g_clear_error (&self->tls_error);
+    G_OBJECT_CLASS (henb_soup_transport_parent_class)->finalize (object);
+}
+
+static void
+henb_soup_transport_class_init (HenbSoupTransportClass *klass)
+{
+    HenbCwmpTransportClass *transport_class = HENB_CWMP_TRANSPORT_CLASS (klass);
+
+    G_OBJECT_CLASS (klass)->finalize = henb_soup_transport_finalize;
+    transport_class->connect_async = henb_soup_transport_connect_async;
+    transport_class->connect_finish = henb_soup_transport_connect_finish;
+    transport_class->post_async = henb_soup_transport_post_async;
+    transport_class->post_finish = henb_soup_transport_post_finish;
+    transport_class->close = henb_soup_transport_close;
+    transport_class->describe = henb_soup_transport_describe;
+}
+
+static void
+henb_soup_transport_init (HenbSoupTransport *self)
+{
+}
+
+static HenbCwmpTransport *
+transport_new (const HenbTransportOptions *options, GError **error)
+{
+    g_autoptr(HenbSoupTransport) self = g_object_new (HENB_TYPE_SOUP_TRANSPORT, NULL);
+    g_autoptr(GError) error_local = NULL;
+    gboolean https;
+
+    self->uri = g_uri_parse (options->url, SOUP_HTTP_URI_FLAGS, &error_local);
+    if (self->uri == NULL) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_INVALID_ARGS, "%s: %s", options->url,
+                     error_local->message);
+        return NULL;
+    }
+    https = g_ascii_strcasecmp (g_uri_get_scheme (self->uri), "https") == 0;
+    if (https && options->tls == NULL) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_INVALID_ARGS,
+                     "%s needs a TLS context", options->url);
+        return NULL;
+    }
+    self->url = g_strdup (options->url);
+    self->tls = https ? g_object_ref (options->tls) : NULL;
+    self->username = g_strdup (options->username);
+    self->password = g_strdup (options->password);
+    self->max_response_size = options->max_response_size > 0 ? options->max_response_size
+                                                             : HENB_CWMP_MAX_ENVELOPE_SIZE;
+    /* TR-069 forbids pipelining: one connection, kept alive for the session */
+    self->session = soup_session_new_with_options (
+        "max-conns", 1, "max-conns-per-host", 1,
+        "timeout", MAX (options->response_timeout, options->connect_timeout),
+        "idle-timeout", 0,
+        "user-agent", options->user_agent != NULL ? options->user_agent : "henbd",
+        "tls-database", self->tls != NULL ? henb_tls_context_get_database (self->tls) : NULL,
+        NULL);
+    soup_session_add_feature (self->session, SOUP_SESSION_FEATURE (soup_cookie_jar_new ()));
+    return HENB_CWMP_TRANSPORT (g_steal_pointer (&self));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The plugin */
+
+#define HENB_TYPE_TRANSPORT_SOUP (henb_transport_soup_get_type ())
+G_DECLARE_FINAL_TYPE (HenbTransportSoup, henb_transport_soup, HENB, TRANSPORT_SOUP, HenbPlugin)
+
+struct _HenbTransportSoup {
+    HenbPlugin parent_instance;
+};
+
+static void henb_transport_soup_factory_init (HenbTransportFactoryInterface *iface);
+
+G_DEFINE_TYPE_WITH_CODE (HenbTransportSoup, henb_transport_soup, HENB_TYPE_PLUGIN,
+                         G_IMPLEMENT_INTERFACE (HENB_TYPE_TRANSPORT_FACTORY, henb_transport_soup_factory_init))
+
+static HenbCwmpTransport *
+factory_create (HenbTransportFactory *factory, const HenbTransportOptions *options, GError **error)
+{
+    return transport_new (options, error);
+}
+
+static void
+henb_transport_soup_factory_init (HenbTransportFactoryInterface *iface)
+{
+    iface->create = factory_create;
+}
+
+static void
+henb_transport_soup_class_init (HenbTransportSoupClass *klass)
+{
+}
+
+static void
+henb_transport_soup_init (HenbTransportSoup *self)
+{
+}
+
+HENB_PLUGIN_DEFINE (HENB_TYPE_TRANSPORT_SOUP, "transport-soup")
