@@ -44,6 +44,23 @@ static const GOptionEntry entries[] = {
     { NULL }
 };
 
+/* --debug shows henbd's own debug messages, not those of every library it loads. */
+static GLogWriterOutput
+log_writer (GLogLevelFlags log_level, const GLogField *fields, gsize n_fields, gpointer user_data)
+{
+    if (log_level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) {
+        const gchar *domain = NULL;
+
+        for (gsize i = 0; i < n_fields; i++) {
+            if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0)
+                domain = fields[i].value;
+        }
+        if (!opt_debug || domain == NULL || !g_str_has_prefix (domain, "henb"))
+            return G_LOG_WRITER_HANDLED;
+    }
+    return g_log_writer_default (log_level, fields, n_fields, user_data);
+}
+
 static gboolean
 on_signal (gpointer user_data)
 {
@@ -123,6 +140,7 @@ main (int argc, char **argv)
     }
     if (opt_debug)
         g_log_set_debug_enabled (TRUE);
+    g_log_set_writer_func (log_writer, NULL, NULL);
     henb_errors_register ();
 
     config_file = opt_config != NULL ? g_strdup (opt_config) : g_build_filename (HENB_CONF_DIR, "factory.conf", NULL);

@@ -415,7 +415,10 @@ transport_new (const HenbTransportOptions *options, GError **error)
     self->max_response_size = options->max_response_size > 0 ? options->max_response_size
                                                              : HENB_CWMP_MAX_ENVELOPE_SIZE;
     /* TR-069 forbids pipelining: one connection, kept alive for the session */
+    /* no proxy: the HeMS is reached directly (or through the IPsec tunnel), never through a
+     * desktop or environment proxy setting */
     self->session = soup_session_new_with_options (
+        "proxy-resolver", NULL,
         "max-conns", 1, "max-conns-per-host", 1,
         "timeout", MAX (options->response_timeout, options->connect_timeout),
         "idle-timeout", 0,

@@ -1,0 +1,412 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * henbctl: control and watch henbd.
+ *
+ *   henbctl [--session] status [--json]
+ *   henbctl [--session] monitor [--timeout SECONDS]
+ *   henbctl [--session] start | rediscover | cancel
+ *
+ * Exit status: 0 success (monitor: registered), 1 failure (monitor: failed or stopped),
+ * 2 usage error, 3 monitor timed out, 4 henbd not running.
+ */
+#include "config.h"
+
+#include <locale.h>
+#include <stdlib.h>
+
+#include <glib-unix.h>
+#include <glib/gi18n.h>
+
+#include "libhenb-glib.h"
+
+enum {
+    EXIT_OK = 0,
+    EXIT_FAILED = 1,
+    EXIT_USAGE = 2,
+    EXIT_TIMEOUT = 3,
+    EXIT_NOT_RUNNING = 4,
+};
+
+static gboolean opt_session = FALSE;
+static gboolean opt_json = FALSE;
+static gint     opt_timeout = 0;
+
+/* ------------------------------------------------------------------------------------------ */
+/* Output helpers */
+
+static gchar *
+format_wall (gint64 usec)
+{
+    g_autoptr(GDateTime) seconds = g_date_time_new_from_unix_local (usec / G_USEC_PER_SEC);
+    g_autoptr(GDateTime) dt = seconds != NULL ? g_date_time_add (seconds, usec % G_USEC_PER_SEC) : NULL;
+
+    return dt != NULL ? g_date_time_format (dt, "%H:%M:%S.%f") : g_strdup ("?");
+}
+
+static void
+json_string (GString *out, const gchar *s)
+{
+    g_string_append_c (out, '"');
+    for (const gchar *p = s != NULL ? s : ""; *p != '\0'; p++) {
+        guchar c = (guchar) *p;
+
+        switch (c) {
+        case '"':
+            g_string_append (out, "\\\"");
+            break;
+        case '\\':
+            g_string_append (out, "\\\\");
+            break;
+        case '\n':
+            g_string_append (out, "\\n");
+            break;
+        case '\r':
+            g_string_append (out, "\\r");
+            break;
+        case '\t':
+            g_string_append (out, "\\t");
+            break;
+        default:
+            if (c < 0x20)
+                g_string_append_printf (out, "\\u%04x", c);
+            else
+                g_string_append_c (out, (gchar) c);
+        }
+    }
+    g_string_append_c (out, '"');
+}
+
+static void
+json_strv (GString *out, const gchar *const *v)
+{
+    g_string_append_c (out, '[');
+    for (guint i = 0; v != NULL && v[i] != NULL; i++) {
+        if (i > 0)
+            g_string_append (out, ", ");
+        json_string (out, v[i]);
+    }
+    g_string_append_c (out, ']');
+}
+
+static void
+print_json (HenbClient *client)
+{
+    g_autoptr(GString) out = g_string_new ("{\n");
+    g_autoptr(GPtrArray) steps = henb_client_dup_completed_steps (client);
+    const gchar *err_name, *err_message;
+
+    henb_client_get_last_error_name (client, &err_name, &err_message);
+    g_string_append (out, "  \"running\": ");
+    g_string_append (out, henb_client_is_running (client) ? "true" : "false");
+    g_string_append (out, ",\n  \"version\": ");
+    json_string (out, henb_client_get_version (client));
+    g_string_append (out, ",\n  \"state\": ");
+    json_string (out, henb_state_to_string (henb_client_get_state (client)));
+    g_string_append_printf (out, ",\n  \"state_value\": %d", henb_client_get_state (client));
+    g_string_append (out, ",\n  \"state_failed_reason\": ");
+    json_string (out, henb_state_failed_reason_to_string (henb_client_get_state_failed_reason (client)));
+    g_string_append (out, ",\n  \"discovery_variant\": ");
+    json_string (out, henb_discovery_variant_to_string (henb_client_get_discovery_variant (client)));
+    g_string_append (out, ",\n  \"last_error\": {\"name\": ");
+    json_string (out, err_name);
+    g_string_append (out, ", \"message\": ");
+    json_string (out, err_message);
+    g_string_append (out, "},\n  \"current_step\": {\"id\": ");
+    json_string (out, henb_client_get_current_step_id (client));
+    g_string_append (out, ", \"name\": ");
+    json_string (out, henb_client_get_current_step_name (client));
+    g_string_append_printf (out, "},\n  \"percentage\": %u,\n  \"step_count\": %u,\n  \"steps\": [",
+                            henb_client_get_percentage (client), henb_client_get_step_count (client));
+    for (guint i = 0; i < steps->len; i++) {
+        HenbStepInfo *s = steps->pdata[i];
+
+        g_string_append (out, i > 0 ? ",\n    {\"id\": " : "\n    {\"id\": ");
+        json_string (out, henb_step_info_get_id (s));
+        g_string_append (out, ", \"name\": ");
+        json_string (out, henb_step_info_get_name (s));
+        g_string_append (out, ", \"result\": ");
+        json_string (out, henb_step_result_to_string (henb_step_info_get_result (s)));
+        g_string_append_printf (out, ", \"start_us\": %" G_GINT64_FORMAT ", \"duration_us\": %" G_GUINT64_FORMAT "}",
+                                henb_step_info_get_start_time (s), henb_step_info_get_duration (s));
+    }
+    g_string_append (out, steps->len > 0 ? "\n  ],\n" : "],\n");
+    g_string_append (out, "  \"serving\": {\"hems_url\": ");
+    json_string (out, henb_client_get_serving_hems_url (client));
+    g_string_append (out, ", \"security_gateways\": ");
+    json_strv (out, henb_client_get_security_gateways (client));
+    g_string_append (out, ", \"s1_addresses\": ");
+    json_strv (out, henb_client_get_s1_addresses (client));
+    g_string_append_printf (out, ", \"s1_port\": %u, \"s1_connection_mode\": ", henb_client_get_s1_port (client));
+    json_string (out, henb_client_get_s1_connection_mode (client));
+    g_string_append_printf (out, ", \"s1_ipsec\": %s}\n}\n", henb_client_get_s1_ipsec (client) ? "true" : "false");
+    g_print ("%s", out->str);
+}
+
+static gchar *
+join_or_none (const gchar *const *v)
+{
+    return v != NULL && v[0] != NULL ? g_strjoinv (", ", (GStrv) v) : g_strdup ("-");
+}
+
+static void
+print_step (HenbStepInfo *s, guint index, guint count)
+{
+    g_autofree gchar *start = format_wall (henb_step_info_get_start_time (s));
+
+    g_print ("  [%2u/%u] %-16s %-26s %-8s %s  %8.3f s\n", index, count, henb_step_info_get_id (s),
+             henb_step_info_get_name (s), henb_step_result_to_string (henb_step_info_get_result (s)),
+             start, henb_step_info_get_duration (s) / 1e6);
+}
+
+static void
+print_status (HenbClient *client)
+{
+    g_autoptr(GPtrArray) steps = henb_client_dup_completed_steps (client);
+    g_autofree gchar *segw = join_or_none (henb_client_get_security_gateways (client));
+    g_autofree gchar *s1 = join_or_none (henb_client_get_s1_addresses (client));
+    const gchar *err_name, *err_message;
+    const gchar *url = henb_client_get_serving_hems_url (client);
+    HenbState state = henb_client_get_state (client);
+
+    g_print ("state: %s\n", henb_state_to_string (state));
+    if (state == HENB_STATE_FAILED)
+        g_print ("failed reason: %s\n",
+                 henb_state_failed_reason_to_string (henb_client_get_state_failed_reason (client)));
+    g_print ("discovery variant: %s\n",
+             henb_discovery_variant_to_string (henb_client_get_discovery_variant (client)));
+    if (henb_client_get_current_step_id (client)[0] != '\0')
+        g_print ("current step: %s %s\n", henb_client_get_current_step_id (client),
+                 henb_client_get_current_step_name (client));
+    g_print ("progress: %u%% (%u of %u steps)\n", henb_client_get_percentage (client), steps->len,
+             henb_client_get_step_count (client));
+    if (henb_client_get_last_error_name (client, &err_name, &err_message))
+        g_print ("last error: %s: %s\n", err_name, err_message);
+    g_print ("serving HeMS: %s\n", url[0] != '\0' ? url : "-");
+    g_print ("serving SeGW: %s\n", segw);
+    g_print ("S1 addresses: %s\n", s1);
+    g_print ("S1 port: %u\n", henb_client_get_s1_port (client));
+    g_print ("S1 connection mode: %s\n", henb_client_get_s1_connection_mode (client));
+    g_print ("S1 over IPsec: %s\n", henb_client_get_s1_ipsec (client) ? "yes" : "no");
+    if (steps->len > 0)
+        g_print ("steps:\n");
+    for (guint i = 0; i < steps->len; i++)
+        print_step (steps->pdata[i], i + 1, henb_client_get_step_count (client));
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* monitor */
+
+typedef struct {
+    GMainLoop  *loop;
+    HenbClient *client;
+    guint       printed;   /* steps already printed */
+    gint        exit_code;
+} Monitor;
+
+static void
+monitor_print_new_steps (Monitor *m)
+{
+    g_autoptr(GPtrArray) steps = henb_client_dup_completed_steps (m->client);
+
+    /* a new run starts over */
+    if (steps->len < m->printed)
+        m->printed = 0;
+    for (; m->printed < steps->len; m->printed++)
+        print_step (steps->pdata[m->printed], m->printed + 1, henb_client_get_step_count (m->client));
+}
+
+static gboolean
+monitor_check_done (Monitor *m)
+{
+    HenbState state = henb_client_get_state (m->client);
+    const gchar *err_name, *err_message;
+
+    if (state == HENB_STATE_REGISTERED) {
+        monitor_print_new_steps (m);
+        g_print ("registered with %s\n", henb_client_get_serving_hems_url (m->client));
+        m->exit_code = EXIT_OK;
+        g_main_loop_quit (m->loop);
+        return TRUE;
+    }
+    if (state == HENB_STATE_FAILED || state == HENB_STATE_IDLE) {
+        monitor_print_new_steps (m);
+        if (state == HENB_STATE_FAILED)
+            g_print ("failed: %s\n",
+                     henb_state_failed_reason_to_string (henb_client_get_state_failed_reason (m->client)));
+        else
+            g_print ("stopped: henbd is idle\n");
+        if (henb_client_get_last_error_name (m->client, &err_name, &err_message))
+            g_print ("  %s: %s\n", err_name, err_message);
+        m->exit_code = EXIT_FAILED;
+        g_main_loop_quit (m->loop);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+static void
+on_state_changed (HenbClient *client, gint old, gint new_state, guint reason, Monitor *m)
+{
+    monitor_print_new_steps (m);
+    g_print ("state: %s\n", henb_state_to_string (new_state));
+    monitor_check_done (m);
+}
+
+static void
+on_steps_changed (GObject *object, GParamSpec *pspec, Monitor *m)
+{
+    monitor_print_new_steps (m);
+}
+
+static void
+on_current_step (GObject *object, GParamSpec *pspec, Monitor *m)
+{
+    const gchar *id = henb_client_get_current_step_id (m->client);
+
+    if (id[0] != '\0')
+        g_print ("  ...     %-16s %s\n", id, henb_client_get_current_step_name (m->client));
+}
+
+static void
+on_name_owner (GObject *object, GParamSpec *pspec, Monitor *m)
+{
+    if (!henb_client_is_running (m->client)) {
+        g_print ("henbd left the bus\n");
+        m->exit_code = EXIT_NOT_RUNNING;
+        g_main_loop_quit (m->loop);
+    }
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+    Monitor *m = user_data;
+
+    g_print ("timed out in state %s\n", henb_state_to_string (henb_client_get_state (m->client)));
+    m->exit_code = EXIT_TIMEOUT;
+    g_main_loop_quit (m->loop);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_interrupt (gpointer user_data)
+{
+    Monitor *m = user_data;
+
+    m->exit_code = EXIT_FAILED;
+    g_main_loop_quit (m->loop);
+    return G_SOURCE_REMOVE;
+}
+
+static gint
+run_monitor (HenbClient *client)
+{
+    g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+    Monitor m = { loop, client, 0, EXIT_FAILED };
+
+    g_print ("state: %s\n", henb_state_to_string (henb_client_get_state (client)));
+    monitor_print_new_steps (&m);
+    on_current_step (NULL, NULL, &m);
+    if (monitor_check_done (&m))
+        return m.exit_code;
+    g_signal_connect (client, "state-changed", G_CALLBACK (on_state_changed), &m);
+    g_signal_connect (client, "notify::completed-steps", G_CALLBACK (on_steps_changed), &m);
+    g_signal_connect (client, "notify::current-step-id", G_CALLBACK (on_current_step), &m);
+    g_signal_connect (client, "notify::running", G_CALLBACK (on_name_owner), &m);
+    if (opt_timeout > 0)
+        g_timeout_add_seconds ((guint) opt_timeout, on_timeout, &m);
+    g_unix_signal_add (SIGINT, on_interrupt, &m);
+    g_unix_signal_add (SIGTERM, on_interrupt, &m);
+    g_main_loop_run (loop);
+    g_signal_handlers_disconnect_by_data (client, &m);
+    return m.exit_code;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static gint
+report_error (const gchar *what, GError *error)
+{
+    g_autofree gchar *name = g_dbus_error_encode_gerror (error);
+
+    g_printerr ("henbctl: %s failed: %s (%s)\n", what, error->message, name);
+    return EXIT_FAILED;
+}
+
+static void
+usage (GOptionContext *context)
+{
+    g_autofree gchar *help = g_option_context_get_help (context, TRUE, NULL);
+
+    g_printerr ("%s", help);
+}
+
+int
+main (int argc, char **argv)
+{
+    const GOptionEntry entries[] = {
+        { "session", 0, 0, G_OPTION_ARG_NONE, &opt_session, N_("Talk to henbd on the session bus"), NULL },
+        { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json, N_("status: print JSON"), NULL },
+        { "timeout", 't', 0, G_OPTION_ARG_INT, &opt_timeout, N_("monitor: give up after SECONDS"), N_("SECONDS") },
+        { NULL }
+    };
+    g_autoptr(GOptionContext) context = g_option_context_new (N_("status|monitor|start|rediscover|cancel"));
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GDBusConnection) bus = NULL;
+    g_autoptr(HenbClient) client = NULL;
+    const gchar *command;
+
+    setlocale (LC_ALL, "");
+    bindtextdomain (GETTEXT_PACKAGE, HENB_LOCALEDIR);
+    bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+    textdomain (GETTEXT_PACKAGE);
+
+    g_option_context_set_summary (context, _("Control and watch henbd, the HeNB management agent."));
+    g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+    if (!g_option_context_parse (context, &argc, &argv, &error)) {
+        g_printerr ("henbctl: %s\n", error->message);
+        return EXIT_USAGE;
+    }
+    if (argc != 2) {
+        usage (context);
+        return EXIT_USAGE;
+    }
+    command = argv[1];
+    if (!g_strv_contains ((const gchar *const[]) { "status", "monitor", "start", "rediscover", "cancel", NULL },
+                          command)) {
+        g_printerr ("henbctl: unknown command '%s'\n", command);
+        usage (context);
+        return EXIT_USAGE;
+    }
+
+    bus = g_bus_get_sync (opt_session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, NULL, &error);
+    if (bus == NULL) {
+        g_printerr ("henbctl: cannot connect to the %s bus: %s\n", opt_session ? "session" : "system",
+                    error->message);
+        return EXIT_FAILED;
+    }
+    client = henb_client_new_sync (bus, NULL, &error);
+    if (client == NULL)
+        return report_error ("connecting to henbd", error);
+    if (!henb_client_is_running (client) && !g_str_equal (command, "start")) {
+        g_printerr ("henbctl: henbd is not running on the %s bus\n", opt_session ? "session" : "system");
+        return EXIT_NOT_RUNNING;
+    }
+
+    if (g_str_equal (command, "status")) {
+        if (opt_json)
+            print_json (client);
+        else
+            print_status (client);
+        return EXIT_OK;
+    }
+    if (g_str_equal (command, "monitor"))
+        return run_monitor (client);
+    if (g_str_equal (command, "start") && !henb_client_start_sync (client, NULL, &error))
+        return report_error ("Start", error);
+    if (g_str_equal (command, "rediscover") && !henb_client_rediscover_sync (client, NULL, &error))
+        return report_error ("Rediscover", error);
+    if (g_str_equal (command, "cancel") && !henb_client_cancel_sync (client, NULL, &error))
+        return report_error ("Cancel", error);
+    return EXIT_OK;
+}

@@ -1,0 +1,904 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "henb-client.h"
+#include "henb-enum-types.h"
+#include "henb-errors.h"
+#include "henb-gdbus.h"
+#include "henb-names.h"
+#include "henb-step-info-private.h"
+
+/**
+ * HenbClient:
+ *
+ * A client of henbd's org.henbd.HeNB1 object: the bootstrap's state and progress, the
+ * values the HeMS configured, and the Start, Rediscover and Cancel methods. Property
+ * notifications and signals are delivered in the thread-default main context of the
+ * thread that created the client.
+ */
+struct _HenbClient {
+    GObject             parent_instance;
+    GDBusConnection    *connection;
+    HenbGdbusManager   *manager;
+    HenbGdbusProcedure *procedure;
+    HenbGdbusServing   *serving;
+};
+
+static void henb_client_async_initable_init (GAsyncInitableIface *iface);
+static void henb_client_initable_init (GInitableIface *iface);
+
+G_DEFINE_TYPE_WITH_CODE (HenbClient, henb_client, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, henb_client_initable_init)
+                         G_IMPLEMENT_INTERFACE (G_TYPE_ASYNC_INITABLE, henb_client_async_initable_init))
+
+enum {
+    PROP_0,
+    PROP_CONNECTION,
+    PROP_RUNNING,
+    PROP_VERSION,
+    PROP_STATE,
+    PROP_STATE_FAILED_REASON,
+    PROP_DISCOVERY_VARIANT,
+    PROP_LAST_ERROR,
+    PROP_CURRENT_STEP_ID,
+    PROP_CURRENT_STEP_NAME,
+    PROP_COMPLETED_STEPS,
+    PROP_STEP_COUNT,
+    PROP_PERCENTAGE,
+    PROP_SERVING_HEMS_URL,
+    PROP_SECURITY_GATEWAYS,
+    PROP_S1_ADDRESSES,
+    PROP_S1_PORT,
+    PROP_S1_CONNECTION_MODE,
+    PROP_S1_IPSEC,
+    N_PROPS
+};
+static GParamSpec *props[N_PROPS];
+
+enum {
+    SIGNAL_STATE_CHANGED,
+    SIGNAL_S1_SETUP_REQUESTED,
+    N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+/* D-Bus property (as the generated proxy names it) -> client properties to notify */
+static const struct {
+    const gchar *proxy_property;
+    guint        props[2];
+} notify_map[] = {
+    { "g-name-owner", { PROP_RUNNING, PROP_STATE } },
+    { "version", { PROP_VERSION } },
+    { "state", { PROP_STATE } },
+    { "state-failed-reason", { PROP_STATE_FAILED_REASON } },
+    { "discovery-variant", { PROP_DISCOVERY_VARIANT } },
+    { "last-error", { PROP_LAST_ERROR } },
+    { "current-step", { PROP_CURRENT_STEP_ID, PROP_CURRENT_STEP_NAME } },
+    { "completed-steps", { PROP_COMPLETED_STEPS } },
+    { "step-count", { PROP_STEP_COUNT } },
+    { "percentage", { PROP_PERCENTAGE } },
+    { "hems-url", { PROP_SERVING_HEMS_URL } },
+    { "security-gateways", { PROP_SECURITY_GATEWAYS } },
+    { "s1-addresses", { PROP_S1_ADDRESSES } },
+    { "s1-port", { PROP_S1_PORT } },
+    { "s1-connection-mode", { PROP_S1_CONNECTION_MODE } },
+    { "s1-ipsec", { PROP_S1_IPSEC } },
+};
+
+static void
+on_proxy_notify (GObject *proxy, GParamSpec *pspec, HenbClient *self)
+{
+    if (proxy != G_OBJECT (self->manager) && g_str_equal (pspec->name, "g-name-owner"))
+        return;
+    for (guint i = 0; i < G_N_ELEMENTS (notify_map); i++) {
+        if (g_strcmp0 (notify_map[i].proxy_property, pspec->name) != 0)
+            continue;
+        for (guint j = 0; j < G_N_ELEMENTS (notify_map[i].props) && notify_map[i].props[j] != 0; j++)
+            g_object_notify_by_pspec (G_OBJECT (self), props[notify_map[i].props[j]]);
+    }
+}
+
+static void
+on_state_changed (HenbGdbusManager *manager, gint old, gint new_state, guint reason, HenbClient *self)
+{
+    g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, old, new_state, reason);
+}
+
+static void
+on_s1_setup_requested (HenbGdbusServing *serving, const gchar *const *addresses, guint port,
+                       const gchar *mode, gboolean ipsec, HenbClient *self)
+{
+    g_signal_emit (self, signals[SIGNAL_S1_SETUP_REQUESTED], 0, addresses, port, mode, ipsec);
+}
+
+static void
+connect_proxies (HenbClient *self)
+{
+    /* name owner changes come through the manager proxy alone */
+    g_signal_connect (self->manager, "notify", G_CALLBACK (on_proxy_notify), self);
+    g_signal_connect (self->procedure, "notify", G_CALLBACK (on_proxy_notify), self);
+    g_signal_connect (self->serving, "notify", G_CALLBACK (on_proxy_notify), self);
+    g_signal_connect (self->manager, "state-changed", G_CALLBACK (on_state_changed), self);
+    g_signal_connect (self->serving, "s1-setup-requested", G_CALLBACK (on_s1_setup_requested), self);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Construction */
+
+static gboolean
+henb_client_initable_init_sync (GInitable *initable, GCancellable *cancellable, GError **error)
+{
+    HenbClient *self = HENB_CLIENT (initable);
+
+    henb_errors_register ();
+    self->manager = henb_gdbus_manager_proxy_new_sync (self->connection, G_DBUS_PROXY_FLAGS_NONE,
+                                                       HENB_DBUS_SERVICE, HENB_DBUS_PATH, cancellable, error);
+    if (self->manager == NULL)
+        return FALSE;
+    self->procedure = henb_gdbus_procedure_proxy_new_sync (self->connection, G_DBUS_PROXY_FLAGS_NONE,
+                                                           HENB_DBUS_SERVICE, HENB_DBUS_PATH, cancellable, error);
+    if (self->procedure == NULL)
+        return FALSE;
+    self->serving = henb_gdbus_serving_proxy_new_sync (self->connection, G_DBUS_PROXY_FLAGS_NONE,
+                                                       HENB_DBUS_SERVICE, HENB_DBUS_PATH, cancellable, error);
+    if (self->serving == NULL)
+        return FALSE;
+    connect_proxies (self);
+    return TRUE;
+}
+
+static void
+henb_client_initable_init (GInitableIface *iface)
+{
+    iface->init = henb_client_initable_init_sync;
+}
+
+static void serving_ready (GObject *source, GAsyncResult *res, gpointer user_data);
+
+static void
+procedure_ready (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbClient *self = g_task_get_source_object (task);
+    GError *error = NULL;
+
+    self->procedure = henb_gdbus_procedure_proxy_new_finish (res, &error);
+    if (self->procedure == NULL) {
+        g_task_return_error (task, error);
+        g_object_unref (task);
+        return;
+    }
+    henb_gdbus_serving_proxy_new (self->connection, G_DBUS_PROXY_FLAGS_NONE, HENB_DBUS_SERVICE,
+                                  HENB_DBUS_PATH, g_task_get_cancellable (task), serving_ready, task);
+}
+
+static void
+manager_ready (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbClient *self = g_task_get_source_object (task);
+    GError *error = NULL;
+
+    self->manager = henb_gdbus_manager_proxy_new_finish (res, &error);
+    if (self->manager == NULL) {
+        g_task_return_error (task, error);
+        g_object_unref (task);
+        return;
+    }
+    henb_gdbus_procedure_proxy_new (self->connection, G_DBUS_PROXY_FLAGS_NONE, HENB_DBUS_SERVICE,
+                                    HENB_DBUS_PATH, g_task_get_cancellable (task), procedure_ready, task);
+}
+
+static void
+serving_ready (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbClient *self = g_task_get_source_object (task);
+    GError *error = NULL;
+
+    self->serving = henb_gdbus_serving_proxy_new_finish (res, &error);
+    if (self->serving == NULL) {
+        g_task_return_error (task, error);
+        g_object_unref (task);
+        return;
+    }
+    connect_proxies (self);
+    g_task_return_boolean (task, TRUE);
+    g_object_unref (task);
+}
+
+static void
+henb_client_init_async (GAsyncInitable *initable, int io_priority, GCancellable *cancellable,
+                        GAsyncReadyCallback callback, gpointer user_data)
+{
+    HenbClient *self = HENB_CLIENT (initable);
+    GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+    henb_errors_register ();
+    henb_gdbus_manager_proxy_new (self->connection, G_DBUS_PROXY_FLAGS_NONE, HENB_DBUS_SERVICE,
+                                  HENB_DBUS_PATH, cancellable, manager_ready, task);
+}
+
+static gboolean
+henb_client_init_finish (GAsyncInitable *initable, GAsyncResult *res, GError **error)
+{
+    return g_task_propagate_boolean (G_TASK (res), error);
+}
+
+static void
+henb_client_async_initable_init (GAsyncInitableIface *iface)
+{
+    iface->init_async = henb_client_init_async;
+    iface->init_finish = henb_client_init_finish;
+}
+
+/**
+ * henb_client_new:
+ * @connection: the bus henbd is on (normally the system bus)
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when the client is ready
+ * @user_data: data for @callback
+ *
+ * Creates a client for henbd's org.henbd.HeNB1 object. henbd need not be running yet;
+ * henb_client_is_running() tells.
+ */
+void
+henb_client_new (GDBusConnection *connection, GCancellable *cancellable, GAsyncReadyCallback callback,
+                 gpointer user_data)
+{
+    g_async_initable_new_async (HENB_TYPE_CLIENT, G_PRIORITY_DEFAULT, cancellable, callback, user_data,
+                                "connection", connection, NULL);
+}
+
+/**
+ * henb_client_new_finish:
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the client, or %NULL on error
+ */
+HenbClient *
+henb_client_new_finish (GAsyncResult *result, GError **error)
+{
+    g_autoptr(GObject) source = g_async_result_get_source_object (result);
+    GObject *object = g_async_initable_new_finish (G_ASYNC_INITABLE (source), result, error);
+
+    return object != NULL ? HENB_CLIENT (object) : NULL;
+}
+
+/**
+ * henb_client_new_sync:
+ * @connection: the bus henbd is on
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Returns: (transfer full): the client, or %NULL on error
+ */
+HenbClient *
+henb_client_new_sync (GDBusConnection *connection, GCancellable *cancellable, GError **error)
+{
+    return g_initable_new (HENB_TYPE_CLIENT, cancellable, error, "connection", connection, NULL);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Getters */
+
+/**
+ * henb_client_get_connection:
+ * @self: a #HenbClient
+ *
+ * Returns: (transfer none): the bus connection
+ */
+GDBusConnection *
+henb_client_get_connection (HenbClient *self)
+{
+    return self->connection;
+}
+
+/**
+ * henb_client_is_running:
+ * @self: a #HenbClient
+ *
+ * Returns: whether henbd owns its bus name
+ */
+gboolean
+henb_client_is_running (HenbClient *self)
+{
+    g_autofree gchar *owner = g_dbus_proxy_get_name_owner (G_DBUS_PROXY (self->manager));
+
+    return owner != NULL;
+}
+
+/**
+ * henb_client_get_version:
+ * @self: a #HenbClient
+ *
+ * Returns: (nullable): henbd's version
+ */
+const gchar *
+henb_client_get_version (HenbClient *self)
+{
+    return henb_gdbus_manager_get_version (self->manager);
+}
+
+/**
+ * henb_client_get_state:
+ * @self: a #HenbClient
+ *
+ * Returns: the state of the bootstrap
+ */
+HenbState
+henb_client_get_state (HenbClient *self)
+{
+    if (!henb_client_is_running (self))
+        return HENB_STATE_UNKNOWN;
+    return (HenbState) henb_gdbus_manager_get_state (self->manager);
+}
+
+/**
+ * henb_client_get_state_failed_reason:
+ * @self: a #HenbClient
+ *
+ * Returns: why the bootstrap failed, when the state is %HENB_STATE_FAILED
+ */
+HenbStateFailedReason
+henb_client_get_state_failed_reason (HenbClient *self)
+{
+    return (HenbStateFailedReason) henb_gdbus_manager_get_state_failed_reason (self->manager);
+}
+
+/**
+ * henb_client_get_discovery_variant:
+ * @self: a #HenbClient
+ *
+ * Returns: the factory-configured discovery variant
+ */
+HenbDiscoveryVariant
+henb_client_get_discovery_variant (HenbClient *self)
+{
+    HenbDiscoveryVariant variant = HENB_DISCOVERY_VARIANT_PUBLIC_INTERNET;
+
+    henb_discovery_variant_from_string (henb_gdbus_manager_get_discovery_variant (self->manager), &variant);
+    return variant;
+}
+
+/**
+ * henb_client_get_last_error_name:
+ * @self: a #HenbClient
+ * @out_name: (out) (optional) (transfer none): the D-Bus error name
+ * @out_message: (out) (optional) (transfer none): the message
+ *
+ * Returns: whether henbd reports a last error
+ */
+gboolean
+henb_client_get_last_error_name (HenbClient *self, const gchar **out_name, const gchar **out_message)
+{
+    GVariant *v = henb_gdbus_manager_get_last_error (self->manager);
+    const gchar *name = "", *message = "";
+
+    if (v != NULL)
+        g_variant_get (v, "(&s&s)", &name, &message);
+    if (out_name != NULL)
+        *out_name = name;
+    if (out_message != NULL)
+        *out_message = message;
+    return name[0] != '\0';
+}
+
+/**
+ * henb_client_dup_last_error:
+ * @self: a #HenbClient
+ *
+ * Returns: (transfer full) (nullable): the last error as a #GError in its henbd domain
+ */
+GError *
+henb_client_dup_last_error (HenbClient *self)
+{
+    const gchar *name, *message;
+
+    if (!henb_client_get_last_error_name (self, &name, &message))
+        return NULL;
+    return g_dbus_error_new_for_dbus_error (name, message);
+}
+
+static const gchar *
+current_step_field (HenbClient *self, guint field)
+{
+    GVariant *v = henb_gdbus_procedure_get_current_step (self->procedure);
+    const gchar *id = "", *name = "";
+
+    if (v != NULL)
+        g_variant_get (v, "(&s&s)", &id, &name);
+    return field == 0 ? id : name;
+}
+
+/**
+ * henb_client_get_current_step_id:
+ * @self: a #HenbClient
+ *
+ * Returns: the running step's id, "" when none runs
+ */
+const gchar *
+henb_client_get_current_step_id (HenbClient *self)
+{
+    return current_step_field (self, 0);
+}
+
+/**
+ * henb_client_get_current_step_name:
+ * @self: a #HenbClient
+ *
+ * Returns: the running step's name, "" when none runs
+ */
+const gchar *
+henb_client_get_current_step_name (HenbClient *self)
+{
+    return current_step_field (self, 1);
+}
+
+/**
+ * henb_client_dup_completed_steps:
+ * @self: a #HenbClient
+ *
+ * Returns: (transfer container) (element-type HenbStepInfo): the steps of the current or last run
+ */
+GPtrArray *
+henb_client_dup_completed_steps (HenbClient *self)
+{
+    GPtrArray *steps = g_ptr_array_new_with_free_func ((GDestroyNotify) henb_step_info_free);
+    GVariant *v = henb_gdbus_procedure_get_completed_steps (self->procedure);
+    GVariantIter iter;
+    const gchar *id, *name, *result;
+    gint64 start;
+    guint64 duration;
+
+    if (v == NULL)
+        return steps;
+    g_variant_iter_init (&iter, v);
+    while (g_variant_iter_next (&iter, "(&s&s&sxt)", &id, &name, &result, &start, &duration)) {
+        HenbStepResult r = g_str_equal (result, "ok") ? HENB_STEP_RESULT_OK
+                           : g_str_equal (result, "skipped") ? HENB_STEP_RESULT_SKIPPED
+                                                             : HENB_STEP_RESULT_FAILED;
+        g_ptr_array_add (steps, henb_step_info_new (id, name, r, start, duration));
+    }
+    return steps;
+}
+
+/**
+ * henb_client_get_step_count:
+ * @self: a #HenbClient
+ *
+ * Returns: the number of steps planned for the current or last run
+ */
+guint
+henb_client_get_step_count (HenbClient *self)
+{
+    return henb_gdbus_procedure_get_step_count (self->procedure);
+}
+
+/**
+ * henb_client_get_percentage:
+ * @self: a #HenbClient
+ *
+ * Returns: progress of the current run, 0 to 100
+ */
+guint
+henb_client_get_percentage (HenbClient *self)
+{
+    return henb_gdbus_procedure_get_percentage (self->procedure);
+}
+
+/**
+ * henb_client_get_serving_hems_url:
+ * @self: a #HenbClient
+ *
+ * Returns: the Serving HeMS URL, "" while unknown
+ */
+const gchar *
+henb_client_get_serving_hems_url (HenbClient *self)
+{
+    const gchar *url = henb_gdbus_serving_get_hems_url (self->serving);
+
+    return url != NULL ? url : "";
+}
+
+/**
+ * henb_client_get_security_gateways:
+ * @self: a #HenbClient
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the Serving SeGWs in order
+ */
+const gchar *const *
+henb_client_get_security_gateways (HenbClient *self)
+{
+    static const gchar *const empty[] = { NULL };
+    const gchar *const *v = henb_gdbus_serving_get_security_gateways (self->serving);
+
+    return v != NULL ? v : empty;
+}
+
+/**
+ * henb_client_get_s1_addresses:
+ * @self: a #HenbClient
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the S1 far-end addresses
+ */
+const gchar *const *
+henb_client_get_s1_addresses (HenbClient *self)
+{
+    static const gchar *const empty[] = { NULL };
+    const gchar *const *v = henb_gdbus_serving_get_s1_addresses (self->serving);
+
+    return v != NULL ? v : empty;
+}
+
+/**
+ * henb_client_get_s1_port:
+ * @self: a #HenbClient
+ *
+ * Returns: the S1 SCTP port
+ */
+guint
+henb_client_get_s1_port (HenbClient *self)
+{
+    return henb_gdbus_serving_get_s1_port (self->serving);
+}
+
+/**
+ * henb_client_get_s1_connection_mode:
+ * @self: a #HenbClient
+ *
+ * Returns: "One" or "All"
+ */
+const gchar *
+henb_client_get_s1_connection_mode (HenbClient *self)
+{
+    const gchar *mode = henb_gdbus_serving_get_s1_connection_mode (self->serving);
+
+    return mode != NULL ? mode : "";
+}
+
+/**
+ * henb_client_get_s1_ipsec:
+ * @self: a #HenbClient
+ *
+ * Returns: whether S1 runs through the IPsec tunnel
+ */
+gboolean
+henb_client_get_s1_ipsec (HenbClient *self)
+{
+    return henb_gdbus_serving_get_s1_ipsec (self->serving);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Methods */
+
+static void
+call_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(GTask) task = user_data;
+    GError *error = NULL;
+    gboolean (*finish) (HenbGdbusManager *, GAsyncResult *, GError **) = g_task_get_task_data (task);
+
+    if (!finish (HENB_GDBUS_MANAGER (source), res, &error)) {
+        g_dbus_error_strip_remote_error (error);
+        g_task_return_error (task, error);
+        return;
+    }
+    g_task_return_boolean (task, TRUE);
+}
+
+static gboolean
+strip (gboolean ok, GError **error)
+{
+    if (!ok && error != NULL && *error != NULL)
+        g_dbus_error_strip_remote_error (*error);
+    return ok;
+}
+
+/**
+ * henb_client_start:
+ * @self: a #HenbClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when henbd answered
+ * @user_data: data for @callback
+ *
+ * Starts the bootstrap (see org.henbd.HeNB1.Start).
+ */
+void
+henb_client_start (HenbClient *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                   gpointer user_data)
+{
+    GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+    g_task_set_task_data (task, henb_gdbus_manager_call_start_finish, NULL);
+    henb_gdbus_manager_call_start (self->manager, cancellable, call_done, task);
+}
+
+/**
+ * henb_client_start_finish:
+ * @self: a #HenbClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when henbd accepted the request
+ */
+gboolean
+henb_client_start_finish (HenbClient *self, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * henb_client_start_sync:
+ * @self: a #HenbClient
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when henbd accepted the request
+ */
+gboolean
+henb_client_start_sync (HenbClient *self, GCancellable *cancellable, GError **error)
+{
+    return strip (henb_gdbus_manager_call_start_sync (self->manager, cancellable, error), error);
+}
+
+/**
+ * henb_client_rediscover:
+ * @self: a #HenbClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when henbd answered
+ * @user_data: data for @callback
+ *
+ * Forgets the serving values and runs discovery again (see org.henbd.HeNB1.Rediscover).
+ */
+void
+henb_client_rediscover (HenbClient *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                        gpointer user_data)
+{
+    GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+    g_task_set_task_data (task, henb_gdbus_manager_call_rediscover_finish, NULL);
+    henb_gdbus_manager_call_rediscover (self->manager, cancellable, call_done, task);
+}
+
+/**
+ * henb_client_rediscover_finish:
+ * @self: a #HenbClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when henbd accepted the request
+ */
+gboolean
+henb_client_rediscover_finish (HenbClient *self, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * henb_client_rediscover_sync:
+ * @self: a #HenbClient
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when henbd accepted the request
+ */
+gboolean
+henb_client_rediscover_sync (HenbClient *self, GCancellable *cancellable, GError **error)
+{
+    return strip (henb_gdbus_manager_call_rediscover_sync (self->manager, cancellable, error), error);
+}
+
+/**
+ * henb_client_cancel:
+ * @self: a #HenbClient
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when henbd answered
+ * @user_data: data for @callback
+ *
+ * Stops the running procedure (see org.henbd.HeNB1.Cancel).
+ */
+void
+henb_client_cancel (HenbClient *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                    gpointer user_data)
+{
+    GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+    g_task_set_task_data (task, henb_gdbus_manager_call_cancel_finish, NULL);
+    henb_gdbus_manager_call_cancel (self->manager, cancellable, call_done, task);
+}
+
+/**
+ * henb_client_cancel_finish:
+ * @self: a #HenbClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when henbd accepted the request
+ */
+gboolean
+henb_client_cancel_finish (HenbClient *self, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * henb_client_cancel_sync:
+ * @self: a #HenbClient
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when henbd accepted the request
+ */
+gboolean
+henb_client_cancel_sync (HenbClient *self, GCancellable *cancellable, GError **error)
+{
+    return strip (henb_gdbus_manager_call_cancel_sync (self->manager, cancellable, error), error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* GObject */
+
+static void
+henb_client_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+    HenbClient *self = HENB_CLIENT (object);
+
+    switch (prop_id) {
+    case PROP_CONNECTION:
+        g_value_set_object (value, self->connection);
+        break;
+    case PROP_RUNNING:
+        g_value_set_boolean (value, henb_client_is_running (self));
+        break;
+    case PROP_VERSION:
+        g_value_set_string (value, henb_client_get_version (self));
+        break;
+    case PROP_STATE:
+        g_value_set_enum (value, henb_client_get_state (self));
+        break;
+    case PROP_STATE_FAILED_REASON:
+        g_value_set_enum (value, henb_client_get_state_failed_reason (self));
+        break;
+    case PROP_DISCOVERY_VARIANT:
+        g_value_set_enum (value, henb_client_get_discovery_variant (self));
+        break;
+    case PROP_LAST_ERROR:
+        g_value_take_boxed (value, henb_client_dup_last_error (self));
+        break;
+    case PROP_CURRENT_STEP_ID:
+        g_value_set_string (value, henb_client_get_current_step_id (self));
+        break;
+    case PROP_CURRENT_STEP_NAME:
+        g_value_set_string (value, henb_client_get_current_step_name (self));
+        break;
+    case PROP_COMPLETED_STEPS:
+        g_value_take_boxed (value, henb_client_dup_completed_steps (self));
+        break;
+    case PROP_STEP_COUNT:
+        g_value_set_uint (value, henb_client_get_step_count (self));
+        break;
+    case PROP_PERCENTAGE:
+        g_value_set_uint (value, henb_client_get_percentage (self));
+        break;
+    case PROP_SERVING_HEMS_URL:
+        g_value_set_string (value, henb_client_get_serving_hems_url (self));
+        break;
+    case PROP_SECURITY_GATEWAYS:
+        g_value_set_boxed (value, henb_client_get_security_gateways (self));
+        break;
+    case PROP_S1_ADDRESSES:
+        g_value_set_boxed (value, henb_client_get_s1_addresses (self));
+        break;
+    case PROP_S1_PORT:
+        g_value_set_uint (value, henb_client_get_s1_port (self));
+        break;
+    case PROP_S1_CONNECTION_MODE:
+        g_value_set_string (value, henb_client_get_s1_connection_mode (self));
+        break;
+    case PROP_S1_IPSEC:
+        g_value_set_boolean (value, henb_client_get_s1_ipsec (self));
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+        break;
+    }
+}
+
+static void
+henb_client_set_property (GObject *object, guint prop_id, const GValue *value, GParamSpec *pspec)
+{
+    HenbClient *self = HENB_CLIENT (object);
+
+    switch (prop_id) {
+    case PROP_CONNECTION:
+        self->connection = g_value_dup_object (value);
+        break;
+    default:
+        G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+        break;
+    }
+}
+
+static void
+henb_client_dispose (GObject *object)
+{
+    HenbClient *self = HENB_CLIENT (object);
+
+    if (self->manager != NULL)
+        g_signal_handlers_disconnect_by_data (self->manager, self);
+    if (self->procedure != NULL)
+        g_signal_handlers_disconnect_by_data (self->procedure, self);
+    if (self->serving != NULL)
+        g_signal_handlers_disconnect_by_data (self->serving, self);
+    g_clear_object (&self->manager);
+    g_clear_object (&self->procedure);
+    g_clear_object (&self->serving);
+    g_clear_object (&self->connection);
+    G_OBJECT_CLASS (henb_client_parent_class)->dispose (object);
+}
+
+#define RO (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)
+
+static void
+henb_client_class_init (HenbClientClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+    object_class->get_property = henb_client_get_property;
+    object_class->set_property = henb_client_set_property;
+    object_class->dispose = henb_client_dispose;
+
+    props[PROP_CONNECTION] = g_param_spec_object ("connection", NULL, NULL, G_TYPE_DBUS_CONNECTION,
+                                                  G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+    props[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE, RO);
+    props[PROP_VERSION] = g_param_spec_string ("version", NULL, NULL, NULL, RO);
+    props[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, HENB_TYPE_STATE, HENB_STATE_UNKNOWN, RO);
+    props[PROP_STATE_FAILED_REASON] = g_param_spec_enum ("state-failed-reason", NULL, NULL,
+                                                         HENB_TYPE_STATE_FAILED_REASON,
+                                                         HENB_STATE_FAILED_REASON_NONE, RO);
+    props[PROP_DISCOVERY_VARIANT] = g_param_spec_enum ("discovery-variant", NULL, NULL,
+                                                       HENB_TYPE_DISCOVERY_VARIANT,
+                                                       HENB_DISCOVERY_VARIANT_PUBLIC_INTERNET, RO);
+    props[PROP_LAST_ERROR] = g_param_spec_boxed ("last-error", NULL, NULL, G_TYPE_ERROR, RO);
+    props[PROP_CURRENT_STEP_ID] = g_param_spec_string ("current-step-id", NULL, NULL, NULL, RO);
+    props[PROP_CURRENT_STEP_NAME] = g_param_spec_string ("current-step-name", NULL, NULL, NULL, RO);
+    props[PROP_COMPLETED_STEPS] = g_param_spec_boxed ("completed-steps", NULL, NULL, G_TYPE_PTR_ARRAY, RO);
+    props[PROP_STEP_COUNT] = g_param_spec_uint ("step-count", NULL, NULL, 0, G_MAXUINT, 0, RO);
+    props[PROP_PERCENTAGE] = g_param_spec_uint ("percentage", NULL, NULL, 0, 100, 0, RO);
+    props[PROP_SERVING_HEMS_URL] = g_param_spec_string ("serving-hems-url", NULL, NULL, NULL, RO);
+    props[PROP_SECURITY_GATEWAYS] = g_param_spec_boxed ("security-gateways", NULL, NULL, G_TYPE_STRV, RO);
+    props[PROP_S1_ADDRESSES] = g_param_spec_boxed ("s1-addresses", NULL, NULL, G_TYPE_STRV, RO);
+    props[PROP_S1_PORT] = g_param_spec_uint ("s1-port", NULL, NULL, 0, 65535, 0, RO);
+    props[PROP_S1_CONNECTION_MODE] = g_param_spec_string ("s1-connection-mode", NULL, NULL, NULL, RO);
+    props[PROP_S1_IPSEC] = g_param_spec_boolean ("s1-ipsec", NULL, NULL, FALSE, RO);
+    g_object_class_install_properties (object_class, N_PROPS, props);
+
+    /**
+     * HenbClient::state-changed:
+     * @self: the client
+     * @old: the previous #HenbState
+     * @new_state: the new #HenbState
+     * @reason: a #HenbStateChangeReason
+     */
+    signals[SIGNAL_STATE_CHANGED] =
+        g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 3, G_TYPE_INT, G_TYPE_INT, G_TYPE_UINT);
+    /**
+     * HenbClient::s1-setup-requested:
+     * @self: the client
+     * @addresses: (array zero-terminated=1): S1 far-end IP addresses
+     * @port: the SCTP port
+     * @mode: "One" or "All"
+     * @ipsec: whether S1 runs through the IPsec tunnel
+     */
+    signals[SIGNAL_S1_SETUP_REQUESTED] =
+        g_signal_new ("s1-setup-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 4, G_TYPE_STRV, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_BOOLEAN);
+}
+
+static void
+henb_client_init (HenbClient *self)
+{
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+#if !defined (__LIBHENB_GLIB_H_INSIDE__) && !defined (LIBHENB_GLIB_COMPILATION)
+#error "Only <libhenb-glib.h> can be included directly."
+#endif
+
+#include <gio/gio.h>
+
+#include "henb-enums.h"
+#include "henb-step-info.h"
+
+G_BEGIN_DECLS
+
+#define HENB_TYPE_CLIENT (henb_client_get_type ())
+G_DECLARE_FINAL_TYPE (HenbClient, henb_client, HENB, CLIENT, GObject)
+
+void        henb_client_new (GDBusConnection    *connection,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data);
+HenbClient *henb_client_new_finish (GAsyncResult *result, GError **error);
+HenbClient *henb_client_new_sync (GDBusConnection *connection,
+                                  GCancellable    *cancellable,
+                                  GError         **error);
+
+GDBusConnection      *henb_client_get_connection (HenbClient *self);
+gboolean              henb_client_is_running (HenbClient *self);
+const gchar          *henb_client_get_version (HenbClient *self);
+HenbState             henb_client_get_state (HenbClient *self);
+HenbStateFailedReason henb_client_get_state_failed_reason (HenbClient *self);
+HenbDiscoveryVariant  henb_client_get_discovery_variant (HenbClient *self);
+GError               *henb_client_dup_last_error (HenbClient *self);
+gboolean              henb_client_get_last_error_name (HenbClient   *self,
+                                                       const gchar **out_name,
+                                                       const gchar **out_message);
+
+const gchar *henb_client_get_current_step_id (HenbClient *self);
+const gchar *henb_client_get_current_step_name (HenbClient *self);
+GPtrArray   *henb_client_dup_completed_steps (HenbClient *self);
+guint        henb_client_get_step_count (HenbClient *self);
+guint        henb_client_get_percentage (HenbClient *self);
+
+const gchar        *henb_client_get_serving_hems_url (HenbClient *self);
+const gchar *const *henb_client_get_security_gateways (HenbClient *self);
+const gchar *const *henb_client_get_s1_addresses (HenbClient *self);
+guint               henb_client_get_s1_port (HenbClient *self);
+const gchar        *henb_client_get_s1_connection_mode (HenbClient *self);
+gboolean            henb_client_get_s1_ipsec (HenbClient *self);
+
+void     henb_client_start (HenbClient *self, GCancellable *cancellable,
+                            GAsyncReadyCallback callback, gpointer user_data);
+gboolean henb_client_start_finish (HenbClient *self, GAsyncResult *result, GError **error);
+gboolean henb_client_start_sync (HenbClient *self, GCancellable *cancellable, GError **error);
+
+void     henb_client_rediscover (HenbClient *self, GCancellable *cancellable,
+                                 GAsyncReadyCallback callback, gpointer user_data);
+gboolean henb_client_rediscover_finish (HenbClient *self, GAsyncResult *result, GError **error);
+gboolean henb_client_rediscover_sync (HenbClient *self, GCancellable *cancellable, GError **error);
+
+void     henb_client_cancel (HenbClient *self, GCancellable *cancellable,
+                             GAsyncReadyCallback callback, gpointer user_data);
+gboolean henb_client_cancel_finish (HenbClient *self, GAsyncResult *result, GError **error);
+gboolean henb_client_cancel_sync (HenbClient *self, GCancellable *cancellable, GError **error);
+
+G_END_DECLS

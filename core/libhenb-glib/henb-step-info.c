@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#include "config.h"
+
+#include "henb-step-info-private.h"
+
+G_DEFINE_BOXED_TYPE (HenbStepInfo, henb_step_info, henb_step_info_copy, henb_step_info_free)
+
+HenbStepInfo *
+henb_step_info_new (const gchar *id, const gchar *name, HenbStepResult result, gint64 start_time,
+                    guint64 duration)
+{
+    HenbStepInfo *info = g_new0 (HenbStepInfo, 1);
+
+    info->id = g_strdup (id);
+    info->name = g_strdup (name);
+    info->result = result;
+    info->start_time = start_time;
+    info->duration = duration;
+    return info;
+}
+
+/**
+ * henb_step_info_copy:
+ * @info: a #HenbStepInfo
+ *
+ * Returns: (transfer full): a copy of @info
+ */
+HenbStepInfo *
+henb_step_info_copy (const HenbStepInfo *info)
+{
+    g_return_val_if_fail (info != NULL, NULL);
+    return henb_step_info_new (info->id, info->name, info->result, info->start_time, info->duration);
+}
+
+/**
+ * henb_step_info_free:
+ * @info: (transfer full): a #HenbStepInfo
+ */
+void
+henb_step_info_free (HenbStepInfo *info)
+{
+    if (info == NULL)
+        return;
+    g_free (info->id);
+    g_free (info->name);
+    g_free (info);
+}
+
+/**
+ * henb_step_info_get_id:
+ * @info: a #HenbStepInfo
+ *
+ * Returns: the step's clause and number, e.g. "5.1.2.3/1"
+ */
+const gchar *
+henb_step_info_get_id (const HenbStepInfo *info)
+{
+    return info->id;
+}
+
+/**
+ * henb_step_info_get_name:
+ * @info: a #HenbStepInfo
+ *
+ * Returns: the step's name, e.g. "resolve-initial-hems"
+ */
+const gchar *
+henb_step_info_get_name (const HenbStepInfo *info)
+{
+    return info->name;
+}
+
+/**
+ * henb_step_info_get_result:
+ * @info: a #HenbStepInfo
+ *
+ * Returns: how the step ended
+ */
+HenbStepResult
+henb_step_info_get_result (const HenbStepInfo *info)
+{
+    return info->result;
+}
+
+/**
+ * henb_step_info_get_start_time:
+ * @info: a #HenbStepInfo
+ *
+ * Returns: the wall-clock start, in microseconds since the epoch
+ */
+gint64
+henb_step_info_get_start_time (const HenbStepInfo *info)
+{
+    return info->start_time;
+}
+
+/**
+ * henb_step_info_get_duration:
+ * @info: a #HenbStepInfo
+ *
+ * Returns: how long the step took, in microseconds
+ */
+guint64
+henb_step_info_get_duration (const HenbStepInfo *info)
+{
+    return info->duration;
+}

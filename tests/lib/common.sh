@@ -1,0 +1,164 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Shared helpers of henbd's integration tests (sourced). Every test gets its own work folder,
+# its own dbus-daemon, its own loopback subnet 127.<HENB_TEST_NET>.0.0/24 (so tests can run in
+# parallel), real dnsmasq as DNS, real TLS with a PKI made by certtool, the reference HeMS and
+# henbd itself. Output is TAP; everything started is stopped by the EXIT trap.
+#
+# Environment (set by meson): HENBD HENBCTL HENB_REF_HEMS HENB_PLUGIN_DIR HENB_TOOLS_DIR
+# HENB_SPEC_DIR (may not exist) HENB_TEST_NET (1..254) HENB_KEEP (keep the work folder).
+
+set -u
+
+: "${HENB_TEST_NET:?set by meson}"
+NET=127.$HENB_TEST_NET.0
+DNS_IP=$NET.53
+DNS_PORT=5353
+INITIAL_IP=$NET.1
+SERVING_IP=$NET.2
+WORK=$(mktemp -d "/tmp/henb-test-$(basename "$0" .sh)-XXXXXX")
+PIDS=()
+HENBD_PID=
+TAP_N=0
+TAP_FAILED=0
+
+cleanup() {
+    local p
+    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+    for p in "${PIDS[@]}"; do
+        for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.02; done
+        kill -9 "$p" 2>/dev/null
+    done
+    if [ "$TAP_FAILED" -gt 0 ] || [ -n "${HENB_KEEP:-}" ]; then
+        echo "# work folder kept: $WORK"
+        for f in "$WORK"/*.log; do [ -f "$f" ] && { echo "# ---- $f"; sed 's/^/#   /' "$f" | tail -40; }; done
+    else
+        rm -rf "$WORK"
+    fi
+}
+trap cleanup EXIT
+
+# --- TAP ----------------------------------------------------------------------------------
+ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1"; }
+not_ok() { TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_N - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+# check DESCRIPTION COMMAND...   (passes when the command succeeds)
+check() { local d=$1; shift; if "$@" >"$WORK/check.out" 2>&1; then ok "$d"; else not_ok "$d" "$(tail -5 "$WORK/check.out")"; fi; }
+# check_eq DESCRIPTION EXPECTED ACTUAL
+check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "actual:   $3"; fi; }
+# check_contains DESCRIPTION NEEDLE HAYSTACK
+check_contains() { case "$3" in *"$2"*) ok "$1";; *) not_ok "$1" "expected to contain: $2" "actual: $3";; esac; }
+finish() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; exit $?; }
+skip_all() { echo "1..0 # SKIP $1"; exit 0; }
+
+# --- processes ----------------------------------------------------------------------------
+wait_for() { # wait_for SECONDS COMMAND...
+    local end=$(( $(date +%s%N) / 1000000 + $1 * 1000 )); shift
+    while ! "$@" >/dev/null 2>&1; do
+        [ $(( $(date +%s%N) / 1000000 )) -ge $end ] && return 1
+        sleep 0.05
+    done
+}
+
+start_bus() {
+    dbus-daemon --session --nofork --print-address=3 3>"$WORK/bus.address" >"$WORK/dbus.log" 2>&1 &
+    PIDS+=($!)
+    wait_for 5 test -s "$WORK/bus.address" || { echo "Bail out! dbus-daemon did not start"; exit 1; }
+    DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$WORK/bus.address")
+    export DBUS_SESSION_BUS_ADDRESS
+}
+
+make_pki() { "$HENB_TOOLS_DIR/make-pki" "$WORK/pki" "$INITIAL_IP" "$SERVING_IP" >/dev/null; }
+
+# start_dns NAME=IP...   real dnsmasq as the public DNS of the test
+start_dns() {
+    local args=() r
+    for r in "$@"; do args+=("--host-record=${r%%=*},${r#*=}"); done
+    dnsmasq --keep-in-foreground --port=$DNS_PORT --listen-address=$DNS_IP --bind-interfaces \
+        --no-resolv --no-hosts --local=/henb.test/ --user="$(id -un)" --pid-file= \
+        --log-queries --log-facility="$WORK/dns.log" "${args[@]}" 2>>"$WORK/dns.log" &
+    PIDS+=($!)
+    wait_for 5 grep -q "started" "$WORK/dns.log" || { echo "Bail out! dnsmasq did not start"; exit 1; }
+}
+
+# start_hems NAME IP:PORT ARGS...   (NAME.log is the HeMS's session log)
+start_hems() {
+    local name=$1 listen=$2; shift 2
+    rm -f "$WORK/$name.ready"
+    "$HENB_REF_HEMS" --listen "$listen" --log "$WORK/$name.log" --ready-file "$WORK/$name.ready" "$@" \
+        >>"$WORK/$name.stderr" 2>&1 &
+    PIDS+=($!)
+    eval "HEMS_PID_$name=$!"
+    wait_for 5 test -f "$WORK/$name.ready" || { echo "Bail out! HeMS $name did not start: $(cat "$WORK/$name.stderr")"; exit 1; }
+}
+
+tls_args() { # tls_args CERTNAME -> the HeMS's TLS options (client certificate required)
+    echo --tls-cert "$WORK/pki/$1.pem" --tls-key "$WORK/pki/$1.key" --client-ca "$WORK/pki/ca.pem"
+}
+
+# write_factory INITIAL_URL [extra lines for conf.d/50-test.conf...]
+write_factory() {
+    local url=$1; shift
+    mkdir -p "$WORK/etc/conf.d"
+    cat >"$WORK/etc/factory.conf" <<EOF
+[Factory]
+DiscoveryVariant=public-internet
+InitialHeMS=$url
+RootCA=$WORK/pki/ca.pem
+DeviceCertificate=$WORK/pki/device.pem
+DeviceKey=$WORK/pki/device.key
+
+[DeviceInfo]
+Manufacturer=henbd test
+ManufacturerOUI=00005A
+ProductClass=HeNB
+SerialNumber=SN-$HENB_TEST_NET
+HardwareVersion=hw1
+
+[Network]
+PublicDNS=$DNS_IP:$DNS_PORT
+
+[Timeouts]
+Resolve=5
+Connect=5
+EOF
+    printf '%s\n' "$@" >"$WORK/etc/conf.d/50-test.conf"
+}
+
+start_henbd() {
+    "$HENBD" --session --debug --config "$WORK/etc/factory.conf" --conf-dir "$WORK/etc/conf.d" \
+        --state-dir "$WORK/state" --plugin-dir "$HENB_PLUGIN_DIR" --trace-dir "$WORK/trace" "$@" \
+        >>"$WORK/henbd.log" 2>&1 &
+    HENBD_PID=$!
+    PIDS+=($HENBD_PID)
+    wait_for 5 henbctl_ status || {
+        echo "Bail out! henbd did not come up: $(tail -5 "$WORK/henbd.log")"; exit 1; }
+}
+
+stop_henbd() {
+    [ -n "$HENBD_PID" ] || return 0
+    kill "$HENBD_PID" 2>/dev/null
+    wait "$HENBD_PID" 2>/dev/null
+    HENBD_PID=
+    return 0
+}
+
+henbctl_() { "$HENBCTL" --session "$@"; }
+
+# wait_final [SECONDS] -> runs henbctl monitor; its exit status says registered (0) or not
+wait_final() { henbctl_ monitor --timeout "${1:-30}" >>"$WORK/monitor.log" 2>&1; }
+
+# prop INTERFACE-SUFFIX PROPERTY -> the property in GVariant text form, straight off the bus
+prop() {
+    local iface=org.henbd.HeNB1${1:+.$1} v
+    v=$(gdbus call --session -d org.henbd.HeNB1 -o /org/henbd/HeNB1 \
+        -m org.freedesktop.DBus.Properties.Get "$iface" "$2") || return 1
+    v=${v#"(<"}; echo "${v%">,)"}"
+}
+
+# json EXPR -> evaluates a Python expression on `henbctl status --json` bound to s
+json() {
+    henbctl_ status --json | /usr/bin/python3 -c "import json,sys; s=json.load(sys.stdin); print($1)"
+}
+
+validate_trace() { # validate_trace DIR -> every envelope against the BBF XSDs (skips without them)
+    "$HENB_TOOLS_DIR/validate-envelopes" "$HENB_SPEC_DIR" "$1"
+}
