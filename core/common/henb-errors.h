@@ -25,17 +25,17 @@ G_BEGIN_DECLS
  * @HENB_CORE_ERROR_INSECURE: a file or setting is not protected as it must be.
  */
 typedef enum {
-    HENB_CORE_ERROR_FAILED,        /*< nick=Failed >*/
-    HENB_CORE_ERROR_CANCELLED,     /*< nick=Cancelled >*/
-    HENB_CORE_ERROR_IN_PROGRESS,   /*< nick=InProgress >*/
-    HENB_CORE_ERROR_WRONG_STATE,   /*< nick=WrongState >*/
-    HENB_CORE_ERROR_INVALID_ARGS,  /*< nick=InvalidArgs >*/
-    HENB_CORE_ERROR_UNAUTHORIZED,  /*< nick=Unauthorized >*/
-    HENB_CORE_ERROR_TIMEOUT,       /*< nick=Timeout >*/
-    HENB_CORE_ERROR_CONFIGURATION, /*< nick=Configuration >*/
-    HENB_CORE_ERROR_STATE_CORRUPT, /*< nick=StateCorrupt >*/
-    HENB_CORE_ERROR_PLUGIN,        /*< nick=Plugin >*/
-    HENB_CORE_ERROR_INSECURE,      /*< nick=Insecure >*/
+    HENB_CORE_ERROR_FAILED,
+    HENB_CORE_ERROR_CANCELLED,
+    HENB_CORE_ERROR_IN_PROGRESS,
+    HENB_CORE_ERROR_WRONG_STATE,
+    HENB_CORE_ERROR_INVALID_ARGS,
+    HENB_CORE_ERROR_UNAUTHORIZED,
+    HENB_CORE_ERROR_TIMEOUT,
+    HENB_CORE_ERROR_CONFIGURATION,
+    HENB_CORE_ERROR_STATE_CORRUPT,
+    HENB_CORE_ERROR_PLUGIN,
+    HENB_CORE_ERROR_INSECURE,
 } HenbCoreError;
 
 /**
@@ -48,12 +48,12 @@ typedef enum {
  * @HENB_NETWORK_ERROR_CONNECTION_LOST: the connection broke while in use.
  */
 typedef enum {
-    HENB_NETWORK_ERROR_NAME_NOT_FOUND, /*< nick=NameNotFound >*/
-    HENB_NETWORK_ERROR_DNS_FAILED,     /*< nick=DnsFailed >*/
-    HENB_NETWORK_ERROR_REFUSED,        /*< nick=Refused >*/
-    HENB_NETWORK_ERROR_UNREACHABLE,    /*< nick=Unreachable >*/
-    HENB_NETWORK_ERROR_TIMEOUT,        /*< nick=Timeout >*/
-    HENB_NETWORK_ERROR_CONNECTION_LOST, /*< nick=ConnectionLost >*/
+    HENB_NETWORK_ERROR_NAME_NOT_FOUND,
+    HENB_NETWORK_ERROR_DNS_FAILED,
+    HENB_NETWORK_ERROR_REFUSED,
+    HENB_NETWORK_ERROR_UNREACHABLE,
+    HENB_NETWORK_ERROR_TIMEOUT,
+    HENB_NETWORK_ERROR_CONNECTION_LOST,
 } HenbNetworkError;
 
 /**
@@ -69,15 +69,15 @@ typedef enum {
  * @HENB_SECURITY_ERROR_AUTH_FAILED: the peer rejected our credentials.
  */
 typedef enum {
-    HENB_SECURITY_ERROR_FAILED,            /*< nick=Failed >*/
-    HENB_SECURITY_ERROR_UNKNOWN_CA,        /*< nick=UnknownCa >*/
-    HENB_SECURITY_ERROR_IDENTITY_MISMATCH, /*< nick=IdentityMismatch >*/
-    HENB_SECURITY_ERROR_EXPIRED,           /*< nick=Expired >*/
-    HENB_SECURITY_ERROR_NOT_ACTIVATED,     /*< nick=NotActivated >*/
-    HENB_SECURITY_ERROR_BAD_CERTIFICATE,   /*< nick=BadCertificate >*/
-    HENB_SECURITY_ERROR_PROTOCOL_VERSION,  /*< nick=ProtocolVersion >*/
-    HENB_SECURITY_ERROR_CREDENTIALS,       /*< nick=Credentials >*/
-    HENB_SECURITY_ERROR_AUTH_FAILED,       /*< nick=AuthFailed >*/
+    HENB_SECURITY_ERROR_FAILED,
+    HENB_SECURITY_ERROR_UNKNOWN_CA,
+    HENB_SECURITY_ERROR_IDENTITY_MISMATCH,
+    HENB_SECURITY_ERROR_EXPIRED,
+    HENB_SECURITY_ERROR_NOT_ACTIVATED,
+    HENB_SECURITY_ERROR_BAD_CERTIFICATE,
+    HENB_SECURITY_ERROR_PROTOCOL_VERSION,
+    HENB_SECURITY_ERROR_CREDENTIALS,
+    HENB_SECURITY_ERROR_AUTH_FAILED,
 } HenbSecurityError;
 
 /**
@@ -91,13 +91,13 @@ typedef enum {
  * @HENB_CWMP_ERROR_UNSUPPORTED_VERSION: the HeMS uses a CWMP version henbd does not speak.
  */
 typedef enum {
-    HENB_CWMP_ERROR_MALFORMED,           /*< nick=Malformed >*/
-    HENB_CWMP_ERROR_UNEXPECTED_MESSAGE,  /*< nick=UnexpectedMessage >*/
-    HENB_CWMP_ERROR_FAULT,               /*< nick=Fault >*/
-    HENB_CWMP_ERROR_HTTP_STATUS,         /*< nick=HttpStatus >*/
-    HENB_CWMP_ERROR_AUTH_FAILED,         /*< nick=AuthFailed >*/
-    HENB_CWMP_ERROR_TOO_LARGE,           /*< nick=TooLarge >*/
-    HENB_CWMP_ERROR_UNSUPPORTED_VERSION, /*< nick=UnsupportedVersion >*/
+    HENB_CWMP_ERROR_MALFORMED,
+    HENB_CWMP_ERROR_UNEXPECTED_MESSAGE,
+    HENB_CWMP_ERROR_FAULT,
+    HENB_CWMP_ERROR_HTTP_STATUS,
+    HENB_CWMP_ERROR_AUTH_FAILED,
+    HENB_CWMP_ERROR_TOO_LARGE,
+    HENB_CWMP_ERROR_UNSUPPORTED_VERSION,
 } HenbCwmpError;
 
 /**
@@ -108,10 +108,10 @@ typedef enum {
  * @HENB_PROCEDURE_ERROR_INSECURE_URL: a HeMS URL on the public internet is not HTTPS.
  */
 typedef enum {
-    HENB_PROCEDURE_ERROR_NO_SERVING_HEMS, /*< nick=NoServingHems >*/
-    HENB_PROCEDURE_ERROR_NO_S1_ADDRESS,   /*< nick=NoS1Address >*/
-    HENB_PROCEDURE_ERROR_S1_SETUP,        /*< nick=S1Setup >*/
-    HENB_PROCEDURE_ERROR_INSECURE_URL,    /*< nick=InsecureUrl >*/
+    HENB_PROCEDURE_ERROR_NO_SERVING_HEMS,
+    HENB_PROCEDURE_ERROR_NO_S1_ADDRESS,
+    HENB_PROCEDURE_ERROR_S1_SETUP,
+    HENB_PROCEDURE_ERROR_INSECURE_URL,
 } HenbProcedureError;
 
 #define HENB_CORE_ERROR      (henb_core_error_quark ())

@@ -259,12 +259,15 @@ procedure_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
     g_autoptr(HenbManager) self = user_data;
     HenbProcedure *proc = HENB_PROCEDURE (source);
+    g_autoptr(GError) error_run = NULL;
     g_autoptr(GError) error = NULL;
-    gboolean ok = henb_procedure_run_finish (proc, res, &error);
+    gboolean ok = henb_procedure_run_finish (proc, res, &error_run);
 
     /* a run that Rediscover replaced reports too late to matter */
     if (proc != self->procedure)
         return;
+    if (error_run != NULL)
+        error = normalize_error (error_run);
     update_steps (self, proc);
     henb_gdbus_procedure_set_current_step (self->skel_procedure, g_variant_new ("(ss)", "", ""));
     g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skel_procedure));

@@ -367,6 +367,8 @@ henb_procedure_run_async (HenbProcedure      *self,
     GTask *task = g_task_new (self, cancellable != NULL ? cancellable : own, callback, user_data);
 
     g_task_set_source_tag (task, henb_procedure_run_async);
+    /* the run reports its own error on cancel: which step was stopped */
+    g_task_set_check_cancellable (task, FALSE);
     g_task_set_task_data (task, g_new0 (RunContext, 1), (GDestroyNotify) run_context_free);
     g_return_if_fail (self->steps->len > 0);
     henb_resolver_unpin_all (self->services.resolver);

@@ -37,6 +37,7 @@ G_DEFINE_TYPE (HenbSoupTransport, henb_soup_transport, HENB_TYPE_CWMP_TRANSPORT)
 
 typedef struct {
     SoupMessage  *msg;
+    GBytes       *request_body;  /* NULL for an empty POST */
     GCancellable *cancellable;   /* ours: cancelled by the caller's or by the TLS check */
     gulong        cancelled_id;
     GCancellable *caller;
@@ -53,6 +54,7 @@ request_free (Request *r)
     g_clear_object (&r->msg);
     g_clear_object (&r->cancellable);
     g_clear_object (&r->stream);
+    g_clear_pointer (&r->request_body, g_bytes_unref);
     if (r->body != NULL)
         g_byte_array_unref (r->body);
     g_free (r);
@@ -98,6 +100,14 @@ on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, HenbSoupTr
     return TRUE;
 }
 
+/* libsoup 3.2 re-sends a POST restarted by an authentication challenge without its body */
+static void
+on_restarted (SoupMessage *msg, Request *r)
+{
+    if (r->request_body != NULL)
+        soup_message_set_request_body_from_bytes (msg, "text/xml; charset=utf-8", r->request_body);
+}
+
 static Request *
 request_new (HenbSoupTransport *self, GBytes *body, GCancellable *caller)
 {
@@ -129,6 +139,10 @@ request_new (HenbSoupTransport *self, GBytes *body, GCancellable *caller)
     g_object_set_data (G_OBJECT (r->msg), "henb-transport", self);
     g_signal_connect (r->msg, "network-event", G_CALLBACK (on_network_event), r);
     g_signal_connect (r->msg, "authenticate", G_CALLBACK (on_authenticate), self);
+    if (body != NULL) {
+        r->request_body = g_bytes_ref (body);
+        g_signal_connect (r->msg, "restarted", G_CALLBACK (on_restarted), r);
+    }
     return r;
 }
 

@@ -1,0 +1,17 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# libhenb-glib through GObject introspection (Henb-1.0), as a Python control panel would use it.
+. "$(dirname "$0")/../lib/common.sh"
+
+/usr/bin/python3 -c 'import gi; gi.require_version("Henb", "1.0"); from gi.repository import Henb' 2>/dev/null ||
+    skip_all "python3-gi or the Henb typelib is not available"
+
+make_pki
+start_bus
+start_dns hems.henb.test=$INITIAL_IP serving.henb.test=$SERVING_IP
+start_hems initial $INITIAL_IP:7547 --role initial $(tls_args hems-dns) \
+    --serving-hems-url https://serving.henb.test:7548/cwmp --serving-segw segw.henb.test
+start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns) --s1 10.40.0.1 --s1-ipsec false
+write_factory https://hems.henb.test:7547/cwmp "[Daemon]" "AutoStart=false"
+start_henbd
+/usr/bin/python3 "$(dirname "$0")/gi_client.py"

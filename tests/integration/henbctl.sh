@@ -1,0 +1,87 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# henbctl against henbd on a private dbus-daemon: status (text and JSON), monitor and its exit
+# status, start, rediscover and cancel, and their errors.
+. "$(dirname "$0")/../lib/common.sh"
+
+make_pki
+start_bus
+start_dns hems.henb.test=$INITIAL_IP serving.henb.test=$SERVING_IP
+start_hems initial $INITIAL_IP:7547 --role initial $(tls_args hems-dns) \
+    --serving-hems-url https://serving.henb.test:7548/cwmp --serving-segw segw.henb.test --s1 10.20.0.1
+start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns) --s1-port 36414
+
+henbctl_ status >"$WORK/status.out" 2>&1
+check_eq "henbctl without henbd: exit 4" "4" "$?"
+check "henbctl without henbd: says so" grep -q "henbd is not running on the session bus" "$WORK/status.out"
+
+# a HeMS that accepts TCP and never answers: the TLS step hangs until cancelled
+/usr/bin/python3 -c '
+import socket, sys, time
+s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], 7600)); s.listen(8); open(sys.argv[2], "w").close()
+conns = []
+while True:
+    c, _ = s.accept(); conns.append(c)
+' "$INITIAL_IP" "$WORK/blackhole.ready" &
+PIDS+=($!)
+wait_for 5 test -f "$WORK/blackhole.ready"
+
+write_factory https://hems.henb.test:7600/cwmp "[Daemon]" "AutoStart=false"
+start_henbd
+check_eq "AutoStart=false: henbd waits for Start" "1" "$(prop '' State)"
+check "status shows the state line" grep -q "^state: idle$" <(henbctl_ status)
+check "start: accepted" henbctl_ start
+check "the run hangs in the TLS step" wait_for 5 grep -q "^current step: 5.1.2.3/2 tls-initial-hems$" <(henbctl_ status)
+henbctl_ start >"$WORK/start2.out" 2>&1
+check_eq "start while running: exit 1" "1" "$?"
+check "start while running: Core.InProgress" grep -q "org.henbd.HeNB1.Error.Core.InProgress" "$WORK/start2.out"
+henbctl_ monitor --timeout 10 >"$WORK/cancel-monitor.out" 2>&1 &
+MON=$!
+sleep 0.3
+check "cancel: accepted" henbctl_ cancel
+wait $MON
+check_eq "monitor exits 1 when the run is cancelled" "1" "$?"
+check "monitor says it stopped" grep -q "stopped: henbd is idle" "$WORK/cancel-monitor.out"
+check_eq "after cancel: idle" "1" "$(prop '' State)"
+check_contains "after cancel: LastError Core.Cancelled" "org.henbd.HeNB1.Error.Core.Cancelled" "$(prop '' LastError)"
+henbctl_ cancel >"$WORK/cancel2.out" 2>&1
+check_eq "cancel when idle: exit 1" "1" "$?"
+check "cancel when idle: Core.WrongState" grep -q "Core.WrongState" "$WORK/cancel2.out"
+
+# a working Initial HeMS: start and follow to registered
+stop_henbd
+write_factory https://hems.henb.test:7547/cwmp "[Daemon]" "AutoStart=false"
+start_henbd
+henbctl_ start
+henbctl_ monitor --timeout 30 >"$WORK/monitor.out" 2>&1
+check_eq "monitor exits 0 on registered" "0" "$?"
+check "monitor printed every step live" test "$(grep -c '^  \[' "$WORK/monitor.out")" -ge 11
+check "monitor printed the state changes" grep -q "^state: s1-setup$" "$WORK/monitor.out"
+check "monitor ended with the Serving HeMS" grep -q "^registered with https://serving.henb.test:7548/cwmp$" "$WORK/monitor.out"
+check "monitor on a registered henbd returns at once" henbctl_ monitor --timeout 2
+
+henbctl_ status >"$WORK/status.out"
+check "status: state line" grep -qx "state: registered" "$WORK/status.out"
+check "status: serving HeMS" grep -qx "serving HeMS: https://serving.henb.test:7548/cwmp" "$WORK/status.out"
+check "status: SeGW" grep -qx "serving SeGW: segw.henb.test" "$WORK/status.out"
+check "status: S1 from the Initial HeMS, port from the Serving HeMS" grep -qx "S1 addresses: 10.20.0.1" "$WORK/status.out"
+check "status: S1 port" grep -qx "S1 port: 36414" "$WORK/status.out"
+check "status: step list" grep -q "5.1.3/6 *start-s1-setup *ok" "$WORK/status.out"
+check_eq "status --json: state" "registered" "$(json "s['state']")"
+check_eq "status --json: serving" "https://serving.henb.test:7548/cwmp segw.henb.test 36414" \
+    "$(json "s['serving']['hems_url'] + ' ' + ','.join(s['serving']['security_gateways']) + ' ' + str(s['serving']['s1_port'])")"
+check_eq "status --json: 11 steps, 100%" "11 100" "$(json "str(len(s['steps'])) + ' ' + str(s['percentage'])")"
+check "start when registered: nothing to do, exit 0" henbctl_ start
+check_eq "start when registered: still registered" "6" "$(prop '' State)"
+
+# rediscover: forget the serving values, discovery again through the Initial HeMS
+before=$(grep -c "Inform (" "$WORK/initial.log")
+check "rediscover: accepted" henbctl_ rediscover
+check "rediscover: registered again" wait_final 30
+check_eq "rediscover: the Initial HeMS got a new session" "$((before + 1))" "$(grep -c "Inform (" "$WORK/initial.log")"
+check "rediscover: that Inform carries 0 BOOTSTRAP (ACS URL changed)" test "$(grep "Inform (" "$WORK/initial.log" | tail -1 | grep -c "events: 0 BOOTSTRAP;")" = 1
+check_eq "rediscover: 11 steps again" "uint32 11" "$(prop Procedure StepCount)"
+henbctl_ bogus >/dev/null 2>&1
+check_eq "unknown command: exit 2" "2" "$?"
+finish
