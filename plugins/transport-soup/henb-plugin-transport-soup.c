@@ -121,7 +121,9 @@ request_new (HenbSoupTransport *self, GBytes *body, GCancellable *caller)
         r->cancelled_id = g_cancellable_connect (caller, G_CALLBACK (on_caller_cancelled),
                                                  g_object_ref (r->cancellable), g_object_unref);
     }
-    soup_message_add_flags (r->msg, SOUP_MESSAGE_NO_REDIRECT);
+    /* libsoup opens a new connection for every non-idempotent request; a CWMP session is
+     * one connection (TR-069 3.4), so the POSTs may reuse it */
+    soup_message_add_flags (r->msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_IDEMPOTENT);
     headers = soup_message_get_request_headers (r->msg);
     if (body != NULL) {
         /* TR-069 3.4.1: an envelope carries Content-Type and an empty SOAPAction */
@@ -246,6 +248,9 @@ finish_response (GTask *task)
     response->status = soup_message_get_status (r->msg);
     response->content_type = g_strdup (content_type);
     response->body = g_byte_array_free_to_bytes (g_steal_pointer (&r->body));
+    /* hands the connection back before the caller's next POST: one connection per session */
+    g_input_stream_close (r->stream, NULL, NULL);
+    g_clear_object (&r->stream);
     g_task_return_pointer (task, response, (GDestroyNotify) henb_cwmp_http_response_free);
     g_object_unref (task);
 }

@@ -31,6 +31,7 @@ typedef enum {
 
 typedef struct {
     guint           id;
+    guint16         port;    /* client port of the Inform: the session's connection */
     Phase           phase;
     HenbCwmpVersion version;
     gchar          *oui;
@@ -196,8 +197,10 @@ handle_inform (Hems *hems, SoupServerMessage *msg, HenbCwmpMessage *inform)
     key = g_strdup_printf ("%u", s->id);
     g_hash_table_insert (hems->sessions, g_strdup (key), s);
 
-    if (G_IS_INET_SOCKET_ADDRESS (remote))
+    if (G_IS_INET_SOCKET_ADDRESS (remote)) {
         peer = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+        s->port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote));
+    }
     for (guint i = 0; i < inform->events->len; i++)
         g_string_append_printf (events, "%s%s", i > 0 ? ", " : "",
                                 ((HenbCwmpEvent *) inform->events->pdata[i])->code);
@@ -234,6 +237,16 @@ handle_post (SoupServer *server, SoupServerMessage *msg, const char *path, GHash
     if (g_strcmp0 (soup_server_message_get_method (msg), "POST") != 0) {
         soup_server_message_set_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, NULL);
         return;
+    }
+    if (s != NULL) {
+        GSocketAddress *remote = soup_server_message_get_remote_address (msg);
+        guint16 port = G_IS_INET_SOCKET_ADDRESS (remote)
+                           ? g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote)) : 0;
+
+        /* TR-069 keeps one connection for the whole session */
+        if (port != s->port)
+            hems_log (hems, "[session %u] new connection (client port %u, the Inform came from %u)",
+                      s->id, port, s->port);
     }
     if (len == 0) {
         /* the CPE hands the session over: send our request once, then release */

@@ -14,7 +14,7 @@ start_hems nos1    $SERVING_IP:7548 --role serving $(tls_args hems-dns)
 
 run_case() {
     stop_henbd 2>/dev/null
-    rm -rf "$WORK/state" "$WORK/trace"
+    rm -rf "$WORK/state"
     write_factory "$1"
     start_henbd
     wait_final 30

@@ -20,7 +20,7 @@ start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-ip) --s1 10.1
 # run_case URL -> fresh henbd (factory state) against URL, waits for the end of the run
 run_case() {
     stop_henbd 2>/dev/null
-    rm -rf "$WORK/state" "$WORK/trace"
+    rm -rf "$WORK/state"
     write_factory "$1"
     start_henbd
     wait_final 30
@@ -69,6 +69,25 @@ check_contains "expired certificate: says when" "2021-01-01" "$(last_error)"
 # no serverAuth usage
 run_case https://hems.henb.test:7005/cwmp
 check_contains "certificate without serverAuth: refused" "lacks the serverAuth extended key usage" "$(last_error)"
+
+# TLS 1.2 is the floor: gnutls-serv offering one protocol version only
+tls_serv() { # tls_serv PORT PRIORITY
+    gnutls-serv --http --port "$1" --x509certfile "$WORK/pki/hems-dns.pem" --x509keyfile "$WORK/pki/hems-dns.key" \
+        --priority "$2" >"$WORK/gnutls-serv-$1.log" 2>&1 &
+    PIDS+=($!)
+    wait_for 5 /usr/bin/python3 -c "import socket; socket.create_connection(('$INITIAL_IP', $1), 1)"
+}
+P11=$((20000 + HENB_TEST_NET * 10 + 1)); P12=$((P11 + 1))
+tls_serv $P11 "NORMAL:-VERS-ALL:+VERS-TLS1.1"
+tls_serv $P12 "NORMAL:-VERS-ALL:+VERS-TLS1.2"
+run_case https://hems.henb.test:$P11/cwmp
+check_eq "TLS 1.1-only HeMS: failed with reason tls" "-1 uint32 5" "$(prop '' State) $(prop '' StateFailedReason)"
+check_contains "TLS 1.1-only HeMS: refused in the TLS step" "5.1.2.3/2 tls-initial-hems" "$(last_error)"
+run_case https://hems.henb.test:$P12/cwmp
+check "TLS 1.2-only HeMS: the TLS step succeeds with TLS 1.2" grep -q "tls-initial-hems: ok.*TLS 1.2$" "$WORK/henbd.log"
+# gnutls-serv answers with an HTML page: not a CWMP envelope
+check_eq "a web page instead of an InformResponse: reason hems-protocol (8)" "uint32 8" "$(prop '' StateFailedReason)"
+check_contains "a web page instead of an InformResponse: Cwmp.Malformed" "Cwmp.Malformed" "$(last_error)"
 
 # the Serving HeMS is checked the same way: discovery succeeds, registration fails at 5.1.3/2
 run_case https://hems.henb.test:7006/cwmp

@@ -46,7 +46,23 @@ check() { local d=$1; shift; if "$@" >"$WORK/check.out" 2>&1; then ok "$d"; else
 check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "actual:   $3"; fi; }
 # check_contains DESCRIPTION NEEDLE HAYSTACK
 check_contains() { case "$3" in *"$2"*) ok "$1";; *) not_ok "$1" "expected to contain: $2" "actual: $3";; esac; }
-finish() { echo "1..$TAP_N"; [ "$TAP_FAILED" -eq 0 ]; exit $?; }
+# finish: every envelope henbd sent during the test must validate against the BBF XSDs
+finish() {
+    local sent=("$WORK"/trace/*-sent-*.xml) rc
+    if [ -e "${sent[0]}" ]; then
+        "$HENB_TOOLS_DIR/validate-envelopes" "$HENB_SPEC_DIR" "${sent[@]}" >"$WORK/validate.log" 2>&1
+        rc=$?
+        if [ $rc = 77 ]; then
+            ok "# SKIP ${#sent[@]} envelopes vs BBF XSD: $(head -1 "$WORK/validate.log")"
+        else
+            check_eq "all ${#sent[@]} envelopes henbd sent validate against the BBF CWMP XSD" 0 $rc
+            [ $rc = 0 ] || sed 's/^/#   /' "$WORK/validate.log" | head -20
+        fi
+    fi
+    echo "1..$TAP_N"
+    [ "$TAP_FAILED" -eq 0 ]
+    exit $?
+}
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 
 # --- processes ----------------------------------------------------------------------------
