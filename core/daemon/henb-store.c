@@ -74,13 +74,12 @@ henb_store_get_path (HenbStore *self)
     return self->path;
 }
 
-/* Events that are meaningful once however often they occurred (TR-069 "single" events). */
+/* TR-069 numbered events ("0 BOOTSTRAP" ... "14 HEARTBEAT") are single: meaningful once however
+ * often they occurred; "M ..." and vendor events accumulate with their command keys. */
 static gboolean
 is_single_event (const gchar *code)
 {
-    return g_str_has_prefix (code, "0 ") || g_str_has_prefix (code, "1 ") ||
-           g_str_has_prefix (code, "2 ") || g_str_has_prefix (code, "3 ") ||
-           g_str_has_prefix (code, "4 ") || g_str_has_prefix (code, "6 ");
+    return g_ascii_isdigit (code[0]);
 }
 
 static void
@@ -144,11 +143,12 @@ serialize (HenbStore *self, GHashTable *changes, GPtrArray *events, gsize *out_l
 
         if ((def->flags & HENB_DM_FLAG_PERSISTENT) == 0)
             continue;
+        /* escaped: values set by the HeMS may hold newlines or leading blanks */
         if (changed != NULL) {
-            g_key_file_set_value (kf, "Parameters", name, changed);
+            g_key_file_set_string (kf, "Parameters", name, changed);
         } else if (henb_data_model_is_set (self->dm, name)) {
             g_autofree gchar *value = henb_data_model_get (self->dm, name);
-            g_key_file_set_value (kf, "Parameters", name, value);
+            g_key_file_set_string (kf, "Parameters", name, value);
         }
     }
     for (guint i = 0; i < events->len; i++) {
@@ -265,6 +265,12 @@ move_aside (HenbStore *self, const gchar *why, GError **error)
     g_autofree gchar *stamp = g_date_time_format (now, "%Y%m%dT%H%M%SZ");
     g_autofree gchar *aside = g_strdup_printf ("%s.corrupt-%s", self->path, stamp);
 
+    /* never overwrite an earlier damaged copy kept for inspection */
+    for (guint n = 1; g_file_test (aside, G_FILE_TEST_EXISTS); n++) {
+        g_free (aside);
+        aside = g_strdup_printf ("%s.corrupt-%s.%u", self->path, stamp, n);
+    }
+
     if (g_rename (self->path, aside) != 0) {
         g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_CORRUPT,
                      "state file %s is damaged (%s) and could not be moved aside: %s", self->path,
@@ -323,11 +329,11 @@ henb_store_load (HenbStore *self, gboolean *out_fresh, GError **error)
 
     names = g_key_file_get_keys (kf, "Parameters", NULL, NULL);
     for (guint i = 0; names != NULL && names[i] != NULL; i++) {
-        g_autofree gchar *value = g_key_file_get_value (kf, "Parameters", names[i], NULL);
         g_autoptr(GError) error_set = NULL;
+        g_autofree gchar *value = g_key_file_get_string (kf, "Parameters", names[i], &error_set);
 
-        /* a parameter a newer or older henbd knew: keep the rest of the state */
-        if (!henb_data_model_set (self->dm, names[i], value, &error_set))
+        /* a parameter a newer or older henbd knew, or an unreadable value: keep the rest */
+        if (error_set != NULL || !henb_data_model_set (self->dm, names[i], value, &error_set))
             g_warning ("state: ignoring %s", error_set->message);
     }
     codes = g_key_file_get_string_list (kf, "Events", "Codes", NULL, NULL);
