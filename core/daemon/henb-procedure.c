@@ -41,6 +41,7 @@ link_clear (HenbHemsLink *link)
     g_clear_pointer (&link->url, g_free);
     g_clear_pointer (&link->host, g_free);
     link->host_is_ip = FALSE;
+    link->https = FALSE;
 }
 
 static void

@@ -35,6 +35,7 @@ typedef struct {
     gchar             *url;
     gchar             *host;
     gboolean           host_is_ip;
+    gboolean           https;
     HenbTlsContext    *tls;
     HenbCwmpTransport *transport;
     HenbCwmpSession   *session;

@@ -60,6 +60,7 @@ link_prepare (HenbProcedure *proc, HenbHemsRole role, GError **error)
     link->url = g_steal_pointer (&url);
     link->host = g_strdup (g_uri_get_host (uri));
     link->host_is_ip = g_hostname_is_ip_address (link->host);
+    link->https = g_ascii_strcasecmp (scheme, "https") == 0;
     return TRUE;
 }
 
@@ -172,7 +173,7 @@ connect_run (HenbStep *step, HenbProcedure *proc, GTask *task)
         return_error (task, error);
         return;
     }
-    if (g_str_has_prefix (link->url, "https:") && link->tls == NULL) {
+    if (link->https && link->tls == NULL) {
         HenbTlsCredentials creds = {
             .root_ca_file = svc->config->root_ca,
             .certificate_file = svc->config->device_certificate,
