@@ -43,8 +43,9 @@ static const GDBusErrorEntry security_entries[] = {
     ENTRY ("Security", HENB_SECURITY_ERROR_PROTOCOL_VERSION, "ProtocolVersion"),
     ENTRY ("Security", HENB_SECURITY_ERROR_CREDENTIALS, "Credentials"),
     ENTRY ("Security", HENB_SECURITY_ERROR_AUTH_FAILED, "AuthFailed"),
+    ENTRY ("Security", HENB_SECURITY_ERROR_TUNNEL_DOWN, "TunnelDown"),
 };
-G_STATIC_ASSERT (G_N_ELEMENTS (security_entries) == HENB_SECURITY_ERROR_AUTH_FAILED + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (security_entries) == HENB_SECURITY_ERROR_TUNNEL_DOWN + 1);
 
 static const GDBusErrorEntry cwmp_entries[] = {
     ENTRY ("Cwmp", HENB_CWMP_ERROR_MALFORMED, "Malformed"),

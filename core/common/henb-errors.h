@@ -67,6 +67,7 @@ typedef enum {
  * @HENB_SECURITY_ERROR_PROTOCOL_VERSION: the peer negotiated a protocol version below the minimum.
  * @HENB_SECURITY_ERROR_CREDENTIALS: the device certificate, key or root CA could not be loaded.
  * @HENB_SECURITY_ERROR_AUTH_FAILED: the peer rejected our credentials.
+ * @HENB_SECURITY_ERROR_TUNNEL_DOWN: an IPsec tunnel went down while it was in use.
  */
 typedef enum {
     HENB_SECURITY_ERROR_FAILED,
@@ -78,6 +79,7 @@ typedef enum {
     HENB_SECURITY_ERROR_PROTOCOL_VERSION,
     HENB_SECURITY_ERROR_CREDENTIALS,
     HENB_SECURITY_ERROR_AUTH_FAILED,
+    HENB_SECURITY_ERROR_TUNNEL_DOWN,
 } HenbSecurityError;
 
 /**

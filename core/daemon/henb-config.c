@@ -37,6 +37,8 @@ henb_config_free (HenbConfig *c)
     g_free (c->tls_backend);
     g_free (c->transport);
     g_free (c->s1_handoff);
+    g_free (c->ipsec_backend);
+    g_free (c->local_identity);
     g_strfreev (c->public_dns);
     g_free (c->username);
     g_free (c->password);
@@ -261,6 +263,8 @@ parse (HenbConfig *c, GError **error)
                      "[CWMP] Version '%s' is not one of 1.0, 1.1, 1.2", version);
         return FALSE;
     }
+    c->ipsec_backend = get_string (kf, "IPsec", "Backend", NULL);
+    c->local_identity = get_string (kf, "IPsec", "LocalIdentity", NULL);
     c->username = get_string (kf, "CWMP", "Username", NULL);
     c->password = get_string (kf, "CWMP", "Password", NULL);
 
@@ -274,6 +278,8 @@ parse (HenbConfig *c, GError **error)
         c->session_timeout = get_seconds (kf, "Session", 300, 30, &error_local);
     if (error_local == NULL)
         c->s1_timeout = get_seconds (kf, "S1Setup", 60, 1, &error_local);
+    if (error_local == NULL)
+        c->ike_timeout = get_seconds (kf, "IKE", 30, 1, &error_local);
     if (error_local != NULL) {
         g_propagate_error (error, error_local);
         return FALSE;

@@ -53,6 +53,11 @@ typedef struct {
     gchar               *password;
     gboolean             allow_plain_http; /* HeMS over http:// on the public internet */
 
+    /* [IPsec] */
+    gchar               *ipsec_backend;   /* plugin name; NULL picks the one installed */
+    gchar               *local_identity;  /* IKE identity; NULL: the certificate's first DNS SAN */
+    guint                ike_timeout;     /* seconds for one IKE attempt */
+
     /* [Timeouts], seconds */
     guint                resolve_timeout;
     guint                connect_timeout;

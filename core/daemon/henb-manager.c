@@ -3,6 +3,7 @@
 
 #include "henb-errors.h"
 #include "henb-gdbus.h"
+#include "henb-ipsec.h"
 #include "henb-manager.h"
 #include "henb-names.h"
 #include "henb-procedure.h"
@@ -16,8 +17,11 @@ struct _HenbManager {
     HenbGdbusManager    *skel_manager;
     HenbGdbusProcedure  *skel_procedure;
     HenbGdbusServing    *skel_serving;
+    HenbGdbusTunnel     *skel_tunnel;
 
     HenbProcedure       *procedure;    /* the running one, NULL when idle */
+    HenbTunnel          *tunnel;       /* to the Serving SeGW, kept up once registered */
+    gboolean             discover_next; /* the run waiting for a tunnel to close */
     GCancellable        *cancellable;
     HenbState            state;
 };
@@ -232,6 +236,62 @@ on_procedure_state_changed (HenbProcedure *proc, gint state, HenbManager *self)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* The tunnel on the bus */
+
+static void
+update_tunnel (HenbManager *self, HenbTunnel *tunnel)
+{
+    static const gchar *const none[] = { NULL };
+    HenbGdbusTunnel *t = self->skel_tunnel;
+    gboolean up = tunnel != NULL && henb_tunnel_is_up (tunnel);
+
+    henb_gdbus_tunnel_set_active (t, up);
+    henb_gdbus_tunnel_set_purpose (t, up ? henb_tunnel_get_label (tunnel) : "");
+    henb_gdbus_tunnel_set_backend (t, up ? henb_tunnel_get_backend (tunnel) : "");
+    henb_gdbus_tunnel_set_security_gateway (t, up ? henb_tunnel_get_gateway (tunnel) : "");
+    henb_gdbus_tunnel_set_gateway_address (t, up ? henb_tunnel_get_gateway_address (tunnel) : "");
+    henb_gdbus_tunnel_set_inner_address (t, up ? henb_tunnel_get_inner_address (tunnel) : "");
+    henb_gdbus_tunnel_set_dns_servers (t, up ? henb_tunnel_get_dns_servers (tunnel) : none);
+    henb_gdbus_tunnel_set_up_since (t, up ? henb_tunnel_get_up_since (tunnel) : 0);
+    g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (t));
+}
+
+static void
+on_procedure_tunnel_changed (HenbProcedure *proc, HenbTunnel *tunnel, HenbManager *self)
+{
+    if (proc == self->procedure)
+        update_tunnel (self, tunnel);
+}
+
+static void fail (HenbManager *self, const GError *error, const HenbStep *step);
+
+/* The serving tunnel went down after registration: S1 and the HeMS are cut off. */
+static void
+on_serving_tunnel_dropped (HenbTunnel *tunnel, const GError *reason, HenbManager *self)
+{
+    g_autoptr(GError) error = g_error_new (HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_TUNNEL_DOWN,
+                                           "the tunnel to the Serving SeGW %s went down: %s",
+                                           henb_tunnel_get_gateway (tunnel), reason->message);
+
+    g_signal_handlers_disconnect_by_data (tunnel, self);
+    g_clear_object (&self->tunnel);
+    update_tunnel (self, NULL);
+    if (self->procedure == NULL)
+        fail (self, error, NULL);
+}
+
+static void
+keep_tunnel (HenbManager *self, HenbTunnel *tunnel)
+{
+    g_clear_object (&self->tunnel);
+    if (tunnel == NULL)
+        return;
+    self->tunnel = tunnel;
+    g_signal_connect (tunnel, "dropped", G_CALLBACK (on_serving_tunnel_dropped), self);
+    update_tunnel (self, tunnel);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* Running the procedure */
 
 static void
@@ -274,6 +334,9 @@ procedure_done (GObject *source, GAsyncResult *res, gpointer user_data)
 
     if (ok) {
         g_message ("registered with %s", henb_gdbus_serving_get_hems_url (self->skel_serving));
+        /* S1 and later HeMS sessions run through the serving tunnel: it stays up */
+        g_signal_handlers_disconnect_by_data (proc, self);
+        keep_tunnel (self, henb_procedure_steal_tunnel (proc, HENB_HEMS_SERVING));
         set_state (self, HENB_STATE_REGISTERED, HENB_STATE_FAILED_REASON_NONE,
                    HENB_STATE_CHANGE_REASON_PROGRESS);
     } else if (g_error_matches (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CANCELLED)) {
@@ -319,7 +382,41 @@ start_procedure (HenbManager *self, gboolean discover, GError **error)
     g_signal_connect (self->procedure, "step-started", G_CALLBACK (on_step_started), self);
     g_signal_connect (self->procedure, "step-finished", G_CALLBACK (on_step_finished), self);
     g_signal_connect (self->procedure, "state-changed", G_CALLBACK (on_procedure_state_changed), self);
+    g_signal_connect (self->procedure, "tunnel-changed", G_CALLBACK (on_procedure_tunnel_changed), self);
     henb_procedure_run_async (self->procedure, self->cancellable, procedure_done, g_object_ref (self));
+    return TRUE;
+}
+
+static void
+kept_tunnel_closed (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(HenbManager) self = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (!henb_tunnel_close_finish (HENB_TUNNEL (source), res, &error))
+        g_warning ("closing the tunnel to %s: %s", henb_tunnel_get_gateway (HENB_TUNNEL (source)),
+                   error->message);
+    start_procedure (self, self->discover_next, NULL);
+}
+
+/* A new run starts from scratch: the tunnel of the last registration goes first. */
+static gboolean
+restart_procedure (HenbManager *self, gboolean discover, GError **error)
+{
+    g_autoptr(HenbTunnel) tunnel = NULL;
+
+    if (self->procedure != NULL) {
+        g_set_error_literal (error, HENB_CORE_ERROR, HENB_CORE_ERROR_IN_PROGRESS,
+                             "the bootstrap procedure is already running");
+        return FALSE;
+    }
+    if (self->tunnel == NULL)
+        return start_procedure (self, discover, error);
+    tunnel = g_steal_pointer (&self->tunnel);
+    g_signal_handlers_disconnect_by_data (tunnel, self);
+    update_tunnel (self, NULL);
+    self->discover_next = discover;
+    henb_tunnel_close_async (tunnel, NULL, kept_tunnel_closed, g_object_ref (self));
     return TRUE;
 }
 
@@ -343,8 +440,8 @@ forget_serving (HenbManager *self, GError **error)
     return henb_store_save (self->services.store, error);
 }
 
-void
-henb_manager_power_up (HenbManager *self)
+static void
+powered_up (HenbManager *self)
 {
     g_autoptr(GError) error = NULL;
 
@@ -356,11 +453,65 @@ henb_manager_power_up (HenbManager *self)
         g_warning ("%s", error->message);
 }
 
-void
-henb_manager_shutdown (HenbManager *self)
+static void
+ipsec_cleaned_up (GObject *source, GAsyncResult *res, gpointer user_data)
 {
+    g_autoptr(HenbManager) self = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (!henb_ipsec_provider_cleanup_finish (HENB_IPSEC_PROVIDER (source), res, &error))
+        g_warning ("removing tunnels an earlier henbd left: %s", error->message);
+    powered_up (self);
+}
+
+void
+henb_manager_power_up (HenbManager *self)
+{
+    HenbPlugin *ipsec = henb_plugin_manager_find (self->services.plugins, HENB_TYPE_IPSEC_PROVIDER,
+                                                  self->services.config->ipsec_backend, NULL);
+
+    /* a tunnel a crashed henbd left up would stand in the way of the new one */
+    if (ipsec != NULL) {
+        henb_ipsec_provider_cleanup_async (HENB_IPSEC_PROVIDER (ipsec), NULL, ipsec_cleaned_up,
+                                           g_object_ref (self));
+        return;
+    }
+    powered_up (self);
+}
+
+static void
+shutdown_tunnel_closed (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(GTask) task = user_data;
+
+    henb_tunnel_close_finish (HENB_TUNNEL (source), res, NULL);
+    g_task_return_boolean (task, TRUE);
+}
+
+/* Stops the procedure and takes every tunnel down: henbd leaves nothing behind. */
+void
+henb_manager_shutdown_async (HenbManager *self, GAsyncReadyCallback callback, gpointer user_data)
+{
+    GTask *task = g_task_new (self, NULL, callback, user_data);
+    g_autoptr(HenbTunnel) tunnel = g_steal_pointer (&self->tunnel);
+
     if (self->cancellable != NULL)
         g_cancellable_cancel (self->cancellable);
+    /* the procedure's own tunnels close when it is disposed */
+    drop_procedure (self);
+    if (tunnel == NULL) {
+        g_task_return_boolean (task, TRUE);
+        g_object_unref (task);
+        return;
+    }
+    g_signal_handlers_disconnect_by_data (tunnel, self);
+    henb_tunnel_close_async (tunnel, NULL, shutdown_tunnel_closed, task);
+}
+
+gboolean
+henb_manager_shutdown_finish (HenbManager *self, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -375,7 +526,7 @@ handle_start (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbMan
         henb_gdbus_manager_complete_start (skel, invocation);
         return TRUE;
     }
-    if (!start_procedure (self, !serving_hems_known (self), &error)) {
+    if (!restart_procedure (self, !serving_hems_known (self), &error)) {
         g_dbus_method_invocation_return_gerror (invocation, error);
         return TRUE;
     }
@@ -400,7 +551,7 @@ handle_rediscover (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, He
     }
     set_state (self, HENB_STATE_IDLE, HENB_STATE_FAILED_REASON_NONE,
                HENB_STATE_CHANGE_REASON_USER_REQUESTED);
-    start_procedure (self, TRUE, NULL);
+    restart_procedure (self, TRUE, NULL);
     henb_gdbus_manager_complete_rediscover (skel, invocation);
     return TRUE;
 }
@@ -498,7 +649,9 @@ henb_manager_dispose (GObject *object)
     HenbManager *self = HENB_MANAGER (object);
 
     drop_procedure (self);
+    g_clear_object (&self->tunnel);
     g_clear_object (&self->skel_manager);
+    g_clear_object (&self->skel_tunnel);
     g_clear_object (&self->skel_procedure);
     g_clear_object (&self->skel_serving);
     g_clear_object (&self->services.dm);
@@ -524,6 +677,7 @@ henb_manager_init (HenbManager *self)
     self->skel_manager = henb_gdbus_manager_skeleton_new ();
     self->skel_procedure = henb_gdbus_procedure_skeleton_new ();
     self->skel_serving = henb_gdbus_serving_skeleton_new ();
+    self->skel_tunnel = henb_gdbus_tunnel_skeleton_new ();
 }
 
 HenbManager *
@@ -540,6 +694,7 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     henb_gdbus_manager_set_discovery_variant (self->skel_manager,
                                               henb_discovery_variant_to_string (config->variant));
     set_last_error (self, NULL);
+    update_tunnel (self, NULL);
     henb_gdbus_procedure_set_current_step (self->skel_procedure, g_variant_new ("(ss)", "", ""));
     henb_gdbus_procedure_set_completed_steps (self->skel_procedure,
                                               g_variant_new_array (G_VARIANT_TYPE ("(sssxt)"), NULL, 0));
@@ -589,6 +744,8 @@ henb_manager_export (HenbManager *self, GDBusConnection *connection, GError **er
         !g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skel_procedure), connection,
                                            HENB_DBUS_PATH, error) ||
         !g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skel_serving), connection,
+                                           HENB_DBUS_PATH, error) ||
+        !g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skel_tunnel), connection,
                                            HENB_DBUS_PATH, error))
         return FALSE;
     return TRUE;

@@ -24,6 +24,7 @@ HenbManager *henb_manager_new (HenbConfig *config, const HenbManagerOptions *opt
 gboolean     henb_manager_export (HenbManager *self, GDBusConnection *connection, GError **error);
 /* Starts the procedure as at power-up (unless the configuration says to wait for Start). */
 void         henb_manager_power_up (HenbManager *self);
-void         henb_manager_shutdown (HenbManager *self);
+void         henb_manager_shutdown_async (HenbManager *self, GAsyncReadyCallback callback, gpointer user_data);
+gboolean     henb_manager_shutdown_finish (HenbManager *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

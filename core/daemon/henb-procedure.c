@@ -10,6 +10,11 @@ struct _HenbProcedure {
     HenbServices   services;
     gboolean       discover;
     HenbHemsLink   links[2];
+    HenbTunnel    *tunnels[2];
+    GPtrArray     *candidates[2]; /* HenbSegwCandidate */
+    GError        *tunnel_error;  /* a tunnel dropped while a step ran */
+    GCancellable  *step_cancellable; /* of the running step, to stop it when its tunnel drops */
+    guint          steps_done;
     GPtrArray     *steps;    /* HenbStep */
     GPtrArray     *records;  /* HenbStepRecord */
     gint           current;  /* index of the running step, -1 when none */
@@ -24,6 +29,7 @@ enum {
     SIGNAL_STEP_STARTED,
     SIGNAL_STEP_FINISHED,
     SIGNAL_STATE_CHANGED,
+    SIGNAL_TUNNEL_CHANGED,
     N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -45,12 +51,45 @@ link_clear (HenbHemsLink *link)
 }
 
 static void
+candidate_free (HenbSegwCandidate *c)
+{
+    g_free (c->name);
+    g_free (c->host);
+    g_clear_object (&c->address);
+    g_free (c);
+}
+
+static void
+tunnel_closed (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!henb_tunnel_close_finish (HENB_TUNNEL (source), res, &error))
+        g_warning ("closing the tunnel to %s: %s", henb_tunnel_get_gateway (HENB_TUNNEL (source)),
+                   error->message);
+}
+
+/* A failed or abandoned run leaves no tunnel behind. */
+static void
+close_tunnels (HenbProcedure *self)
+{
+    for (guint role = 0; role < G_N_ELEMENTS (self->tunnels); role++) {
+        g_autoptr(HenbTunnel) tunnel = henb_procedure_steal_tunnel (self, role);
+
+        if (tunnel != NULL)
+            henb_tunnel_close_async (tunnel, NULL, tunnel_closed, NULL);
+    }
+}
+
+static void
 henb_procedure_dispose (GObject *object)
 {
     HenbProcedure *self = HENB_PROCEDURE (object);
 
     link_clear (&self->links[HENB_HEMS_INITIAL]);
     link_clear (&self->links[HENB_HEMS_SERVING]);
+    close_tunnels (self);
+    g_clear_object (&self->step_cancellable);
     g_clear_object (&self->services.dm);
     g_clear_object (&self->services.store);
     g_clear_object (&self->services.resolver);
@@ -66,6 +105,9 @@ henb_procedure_finalize (GObject *object)
 
     g_ptr_array_unref (self->steps);
     g_ptr_array_unref (self->records);
+    g_ptr_array_unref (self->candidates[0]);
+    g_ptr_array_unref (self->candidates[1]);
+    g_clear_error (&self->tunnel_error);
     g_free (self->detail);
     G_OBJECT_CLASS (henb_procedure_parent_class)->finalize (object);
 }
@@ -88,6 +130,10 @@ henb_procedure_class_init (HenbProcedureClass *klass)
     signals[SIGNAL_STATE_CHANGED] =
         g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
                       NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+    /* a tunnel came up or went: the HenbTunnel, or NULL */
+    signals[SIGNAL_TUNNEL_CHANGED] =
+        g_signal_new ("tunnel-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
+                      NULL, G_TYPE_NONE, 1, G_TYPE_POINTER);
 }
 
 static void
@@ -98,6 +144,8 @@ henb_procedure_init (HenbProcedure *self)
     self->current = -1;
     self->failed = -1;
     self->state = HENB_STATE_IDLE;
+    self->candidates[0] = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
+    self->candidates[1] = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
 }
 
 HenbProcedure *
@@ -131,8 +179,61 @@ henb_procedure_get_link (HenbProcedure *self, HenbHemsRole role)
 const gchar *const *
 henb_procedure_get_dns_servers (HenbProcedure *self, HenbHemsRole role)
 {
-    /* no tunnel in this variant: every name is public */
-    return NULL;
+    HenbTunnel *tunnel = self->tunnels[role];
+
+    /* a SeGW that assigned no DNS server leaves the names to the public resolver */
+    if (tunnel == NULL || henb_tunnel_get_dns_servers (tunnel)[0] == NULL)
+        return NULL;
+    return henb_tunnel_get_dns_servers (tunnel);
+}
+
+GPtrArray *
+henb_procedure_get_segw_candidates (HenbProcedure *self, HenbHemsRole role)
+{
+    return self->candidates[role];
+}
+
+HenbTunnel *
+henb_procedure_get_tunnel (HenbProcedure *self, HenbHemsRole role)
+{
+    return self->tunnels[role];
+}
+
+static void
+on_tunnel_dropped (HenbTunnel *tunnel, const GError *reason, HenbProcedure *self)
+{
+    g_warning ("tunnel to %s dropped: %s", henb_tunnel_get_gateway (tunnel), reason->message);
+    if (self->tunnel_error == NULL)
+        self->tunnel_error = g_error_copy (reason);
+    /* whatever runs through it cannot succeed any more */
+    if (self->step_cancellable != NULL)
+        g_cancellable_cancel (self->step_cancellable);
+}
+
+void
+henb_procedure_set_tunnel (HenbProcedure *self, HenbHemsRole role, HenbTunnel *tunnel)
+{
+    g_autoptr(HenbTunnel) old = henb_procedure_steal_tunnel (self, role);
+
+    if (old != NULL)
+        henb_tunnel_close_async (old, NULL, tunnel_closed, NULL);
+    if (tunnel == NULL)
+        return;
+    self->tunnels[role] = g_object_ref (tunnel);
+    g_signal_connect (tunnel, "dropped", G_CALLBACK (on_tunnel_dropped), self);
+    g_signal_emit (self, signals[SIGNAL_TUNNEL_CHANGED], 0, tunnel);
+}
+
+HenbTunnel *
+henb_procedure_steal_tunnel (HenbProcedure *self, HenbHemsRole role)
+{
+    HenbTunnel *tunnel = g_steal_pointer (&self->tunnels[role]);
+
+    if (tunnel == NULL)
+        return NULL;
+    g_signal_handlers_disconnect_by_data (tunnel, self);
+    g_signal_emit (self, signals[SIGNAL_TUNNEL_CHANGED], 0, NULL);
+    return tunnel;
 }
 
 GPtrArray *
@@ -168,7 +269,7 @@ henb_procedure_get_percentage (HenbProcedure *self)
         HenbStep *step = self->steps->pdata[i];
 
         total += step->weight;
-        if (i < self->records->len && ((HenbStepRecord *) self->records->pdata[i])->result != HENB_STEP_RESULT_FAILED)
+        if (i < self->steps_done)
             done += step->weight;
     }
     return total > 0 ? done * 100 / total : 0;
@@ -200,7 +301,7 @@ henb_procedure_prepare (HenbProcedure *self, GError **error)
             return FALSE;
         henb_discovery_add_steps (discovery, self, self->steps);
     }
-    henb_steps_add_registration (self, self->steps);
+    henb_steps_add_registration (self, self->steps, self->discover);
     return TRUE;
 }
 
@@ -276,6 +377,26 @@ record_step (HenbProcedure *self, RunContext *ctx, HenbStep *step, HenbStepResul
     g_signal_emit (self, signals[SIGNAL_STEP_FINISHED], 0, record);
 }
 
+void
+henb_procedure_record_attempt (HenbProcedure *self, const gchar *what, const GError *error)
+{
+    HenbStep *step;
+    HenbStepRecord *record;
+
+    g_return_if_fail (self->current >= 0);
+    step = self->steps->pdata[self->current];
+    record = g_new0 (HenbStepRecord, 1);
+    record->id = g_strdup (step->id);
+    record->name = g_strdup_printf ("%s [%s]", step->name, what);
+    record->result = error != NULL ? HENB_STEP_RESULT_FAILED : HENB_STEP_RESULT_OK;
+    record->start_wall_us = g_get_real_time ();
+    record->detail = error != NULL ? g_strdup (error->message) : NULL;
+    g_ptr_array_add (self->records, record);
+    if (error != NULL)
+        g_message ("step %s %s: %s failed: %s", step->id, step->name, what, error->message);
+    g_signal_emit (self, signals[SIGNAL_STEP_FINISHED], 0, record);
+}
+
 static void
 step_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -293,9 +414,17 @@ step_done (GObject *source, GAsyncResult *res, gpointer user_data)
     g_cancellable_disconnect (g_task_get_cancellable (task), ctx->cancelled_id);
     ctx->cancelled_id = 0;
 
+    g_clear_object (&self->step_cancellable);
     result = g_task_propagate_int (G_TASK (res), &error);
+    if (error == NULL && self->tunnel_error != NULL && g_cancellable_is_cancelled (ctx->step_cancellable)) {
+        /* the step finished anyway, but its tunnel is gone */
+        error = g_error_copy (self->tunnel_error);
+    }
     if (error != NULL) {
-        if (ctx->timed_out) {
+        if (self->tunnel_error != NULL && g_cancellable_is_cancelled (ctx->step_cancellable)) {
+            g_clear_error (&error);
+            error = g_error_copy (self->tunnel_error);
+        } else if (ctx->timed_out) {
             g_clear_error (&error);
             g_set_error (&error, HENB_CORE_ERROR, HENB_CORE_ERROR_TIMEOUT,
                          "did not finish within %u s", step_timeout (self, step));
@@ -309,6 +438,7 @@ step_done (GObject *source, GAsyncResult *res, gpointer user_data)
         record_step (self, ctx, step, HENB_STEP_RESULT_FAILED, error->message);
         link_clear (&self->links[HENB_HEMS_INITIAL]);
         link_clear (&self->links[HENB_HEMS_SERVING]);
+        close_tunnels (self);
         g_task_return_error (task, error);
         g_object_unref (task);
         return;
@@ -318,6 +448,7 @@ step_done (GObject *source, GAsyncResult *res, gpointer user_data)
                (g_get_monotonic_time () - ctx->start_mono) / 1e6, self->detail != NULL ? ": " : "",
                self->detail != NULL ? self->detail : "");
     record_step (self, ctx, step, (HenbStepResult) result, NULL);
+    self->steps_done++;
     self->current++;
     run_next_step (task);
 }
@@ -349,6 +480,7 @@ run_next_step (GTask *task)
                                                G_CALLBACK (on_run_cancelled),
                                                g_object_ref (ctx->step_cancellable), g_object_unref);
     ctx->timeout_id = g_timeout_add_seconds (step_timeout (self, step), step_timed_out, task);
+    g_set_object (&self->step_cancellable, ctx->step_cancellable);
     g_signal_emit (self, signals[SIGNAL_STEP_STARTED], 0);
     g_debug ("step %s %s started", step->id, step->name);
 

@@ -6,6 +6,7 @@
 #include "henb-config.h"
 #include "henb-cwmp-session.h"
 #include "henb-datamodel.h"
+#include "henb-ipsec.h"
 #include "henb-plugin-manager.h"
 #include "henb-resolver.h"
 #include "henb-step.h"
@@ -41,6 +42,13 @@ typedef struct {
     HenbCwmpSession   *session;
 } HenbHemsLink;
 
+/* A SeGW the procedure may tunnel to: as configured, and where public DNS put it. */
+typedef struct {
+    gchar        *name;     /* "SecGWServer1" or "InitialSeGW" */
+    gchar        *host;     /* FQDN or IP, as configured */
+    GInetAddress *address;  /* NULL until resolved */
+} HenbSegwCandidate;
+
 /*
  * One run of the bootstrap: a GTask step machine over the steps of the discovery plugin
  * (5.1.2) and of registration (5.1.3), each with a timeout, all cancellable.
@@ -51,8 +59,23 @@ G_DECLARE_FINAL_TYPE (HenbProcedure, henb_procedure, HENB, PROCEDURE, GObject)
 HenbProcedure      *henb_procedure_new (const HenbServices *services, gboolean discover);
 const HenbServices *henb_procedure_get_services (HenbProcedure *self);
 HenbHemsLink       *henb_procedure_get_link (HenbProcedure *self, HenbHemsRole role);
-/* DNS servers for names of the given HeMS: NULL for the public resolver. */
+/* DNS servers for names of the given HeMS: the servers its tunnel's SeGW assigned, or NULL
+ * for the public resolver when no tunnel leads to it. */
 const gchar *const *henb_procedure_get_dns_servers (HenbProcedure *self, HenbHemsRole role);
+
+/* SeGWs to try for the tunnel toward the given HeMS, in order (HenbSegwCandidate). */
+GPtrArray          *henb_procedure_get_segw_candidates (HenbProcedure *self, HenbHemsRole role);
+/* The tunnel toward the given HeMS; the procedure watches it and fails the running step when
+ * it drops. */
+HenbTunnel         *henb_procedure_get_tunnel (HenbProcedure *self, HenbHemsRole role);
+void                henb_procedure_set_tunnel (HenbProcedure *self, HenbHemsRole role, HenbTunnel *tunnel);
+/* Takes the serving tunnel out of a finished run: it stays up after registration. */
+HenbTunnel         *henb_procedure_steal_tunnel (HenbProcedure *self, HenbHemsRole role);
+/* Records one failed (or successful) attempt inside the running step, e.g. one SeGW of a
+ * fail-over list; the step's own result follows when it completes. */
+void                henb_procedure_record_attempt (HenbProcedure *self,
+                                                   const gchar   *what,
+                                                   const GError  *error);
 
 /* The planned steps; valid once the procedure is constructed. */
 GPtrArray          *henb_procedure_get_steps (HenbProcedure *self);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "henb-errors.h"
+#include "henb-ipsec.h"
 #include "henb-s1.h"
 #include "henb-steps.h"
 #include "henb-transport.h"
@@ -361,6 +362,13 @@ release_run (HenbStep *step, HenbProcedure *proc, GTask *task)
                                              "the Serving HeMS (%s)", HENB_DM_MS_URL));
             return;
         }
+        /* in the private domain the Serving HeMS is only reachable through the Serving SeGW */
+        if (svc->config->variant == HENB_DISCOVERY_VARIANT_PRIVATE_DOMAIN && segw[0] == '\0') {
+            return_error (task, g_error_new (HENB_PROCEDURE_ERROR, HENB_PROCEDURE_ERROR_NO_SERVING_HEMS,
+                                             "the Initial HeMS ended the session without setting "
+                                             "the Serving SeGW (%s)", HENB_DM_GW_SECGW1));
+            return;
+        }
         henb_procedure_set_step_detail (proc, "Serving HeMS %s, Serving SeGW %s", url,
                                         segw[0] != '\0' ? segw : "(none)");
     } else {
@@ -499,19 +507,344 @@ henb_step_s1_setup_new (HenbProcedure *proc, const gchar *id, const gchar *name)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* SeGW: resolve, tunnel up, tunnel down */
+
+static const gchar *const serving_segw_names[] = { "SecGWServer1", "SecGWServer2", "SecGWServer3" };
+
+/* Fills the procedure's SeGW candidates for @role from the configuration. */
+static void
+collect_candidates (HenbProcedure *proc, HenbHemsRole role)
+{
+    const HenbServices *svc = henb_procedure_get_services (proc);
+    GPtrArray *candidates = henb_procedure_get_segw_candidates (proc, role);
+
+    g_ptr_array_set_size (candidates, 0);
+    if (role == HENB_HEMS_INITIAL) {
+        HenbSegwCandidate *c;
+
+        if (svc->config->initial_segw == NULL)
+            return;
+        c = g_new0 (HenbSegwCandidate, 1);
+        c->name = g_strdup ("InitialSeGW");
+        c->host = g_strdup (svc->config->initial_segw);
+        g_ptr_array_add (candidates, c);
+        return;
+    }
+    for (guint i = 0; i < G_N_ELEMENTS (serving_segw_names); i++) {
+        g_autofree gchar *path = g_strconcat (HENB_DM_GW, serving_segw_names[i], NULL);
+        g_autofree gchar *host = henb_data_model_get (svc->dm, path);
+        HenbSegwCandidate *c;
+
+        if (host == NULL || host[0] == '\0')
+            continue;
+        c = g_new0 (HenbSegwCandidate, 1);
+        c->name = g_strdup (serving_segw_names[i]);
+        c->host = g_steal_pointer (&host);
+        g_ptr_array_add (candidates, c);
+    }
+}
+
+typedef struct {
+    HenbHemsRole role;
+    guint        next;      /* candidate being worked on */
+    GError      *last;      /* why the last candidate failed */
+    guint        failures;
+} SegwRun;
+
+static void
+segw_run_free (SegwRun *r)
+{
+    g_clear_error (&r->last);
+    g_free (r);
+}
+
+static void segw_resolve_next (GTask *task);
+
+static void
+segw_resolved (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbProcedure *proc = g_task_get_source_object (task);
+    SegwRun *r = g_task_get_task_data (task);
+    HenbSegwCandidate *c = henb_procedure_get_segw_candidates (proc, r->role)->pdata[r->next];
+    g_autoptr(GError) error = NULL;
+    GList *addresses = henb_resolver_lookup_finish (HENB_RESOLVER (source), res, &error);
+
+    if (addresses == NULL) {
+        g_autofree gchar *what = g_strdup_printf ("%s %s", c->name, c->host);
+
+        if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)) {
+            return_error (task, g_steal_pointer (&error));
+            return;
+        }
+        /* a SeGW whose name does not resolve is skipped: the next one may */
+        henb_procedure_record_attempt (proc, what, error);
+        g_clear_error (&r->last);
+        r->last = g_steal_pointer (&error);
+        r->failures++;
+    } else {
+        c->address = g_object_ref (addresses->data);
+        g_resolver_free_addresses (addresses);
+    }
+    r->next++;
+    segw_resolve_next (task);
+}
+
+static void
+segw_resolve_next (GTask *task)
+{
+    HenbProcedure *proc = g_task_get_source_object (task);
+    const HenbServices *svc = henb_procedure_get_services (proc);
+    SegwRun *r = g_task_get_task_data (task);
+    GPtrArray *candidates = henb_procedure_get_segw_candidates (proc, r->role);
+    g_autoptr(GString) text = g_string_new (NULL);
+
+    for (; r->next < candidates->len; r->next++) {
+        HenbSegwCandidate *c = candidates->pdata[r->next];
+
+        if (g_hostname_is_ip_address (c->host)) {
+            c->address = g_inet_address_new_from_string (c->host);
+            continue;
+        }
+        henb_resolver_lookup_async (svc->resolver, c->host, NULL, g_task_get_cancellable (task),
+                                    segw_resolved, task);
+        return;
+    }
+    if (r->failures == candidates->len) {
+        return_error (task, g_steal_pointer (&r->last));
+        return;
+    }
+    for (guint i = 0; i < candidates->len; i++) {
+        HenbSegwCandidate *c = candidates->pdata[i];
+        g_autofree gchar *a = c->address != NULL ? g_inet_address_to_string (c->address) : NULL;
+
+        g_string_append_printf (text, "%s%s %s", text->len > 0 ? ", " : "", c->host,
+                                a == NULL ? "(unresolved)" : g_hostname_is_ip_address (c->host) ? "(IP address)" : a);
+    }
+    henb_procedure_set_step_detail (proc, "%s", text->str);
+    /* nothing to resolve when every SeGW is configured as an IP address */
+    for (guint i = 0; i < candidates->len; i++) {
+        if (!g_hostname_is_ip_address (((HenbSegwCandidate *) candidates->pdata[i])->host)) {
+            return_result (task, HENB_STEP_RESULT_OK);
+            return;
+        }
+    }
+    return_result (task, HENB_STEP_RESULT_SKIPPED);
+}
+
+static void
+resolve_segw_run (HenbStep *step, HenbProcedure *proc, GTask *task)
+{
+    SegwRun *r = g_new0 (SegwRun, 1);
+
+    r->role = ROLE (step);
+    g_task_set_task_data (task, r, (GDestroyNotify) segw_run_free);
+    collect_candidates (proc, r->role);
+    if (henb_procedure_get_segw_candidates (proc, r->role)->len == 0) {
+        henb_procedure_set_step_detail (proc, "no %s SeGW configured",
+                                        r->role == HENB_HEMS_INITIAL ? "Initial" : "Serving");
+        return_result (task, HENB_STEP_RESULT_SKIPPED);
+        return;
+    }
+    segw_resolve_next (task);
+}
+
+HenbStep *
+henb_step_resolve_segw_new (HenbProcedure *proc, const gchar *id, const gchar *name, HenbState state,
+                            HenbHemsRole role)
+{
+    /* each of up to three names may take the full resolve time */
+    return role_step_new (id, name, state, role, resolve_segw_run, 1, 3 * config_of (proc)->resolve_timeout);
+}
+
+/* The device's IKE identity: configured, or the first DNS name of its certificate. */
+static gchar *
+local_identity (const HenbConfig *config)
+{
+    g_autoptr(GTlsCertificate) cert = NULL;
+    g_autoptr(GPtrArray) names = NULL;
+
+    if (config->local_identity != NULL)
+        return g_strdup (config->local_identity);
+    cert = g_tls_certificate_new_from_file (config->device_certificate, NULL);
+    if (cert != NULL)
+        names = g_tls_certificate_get_dns_names (cert);
+    if (names != NULL && names->len > 0) {
+        gsize len;
+        const gchar *data = g_bytes_get_data (names->pdata[0], &len);
+        return g_strndup (data, len);
+    }
+    return NULL;
+}
+
+static void tunnel_try_next (GTask *task);
+
+static void
+tunnel_established (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbProcedure *proc = g_task_get_source_object (task);
+    SegwRun *r = g_task_get_task_data (task);
+    HenbSegwCandidate *c = henb_procedure_get_segw_candidates (proc, r->role)->pdata[r->next];
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HenbTunnel) tunnel = henb_ipsec_provider_establish_finish (HENB_IPSEC_PROVIDER (source), res, &error);
+    g_autofree gchar *what = g_strdup_printf ("%s %s", c->name, c->host);
+    g_autofree gchar *dns = NULL;
+
+    if (tunnel == NULL) {
+        if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+            g_cancellable_is_cancelled (g_task_get_cancellable (task))) {
+            return_error (task, g_steal_pointer (&error));
+            return;
+        }
+        g_prefix_error (&error, "%s: ", what);
+        if (henb_procedure_get_segw_candidates (proc, r->role)->len > 1)
+            henb_procedure_record_attempt (proc, what, error);
+        g_clear_error (&r->last);
+        r->last = g_steal_pointer (&error);
+        r->next++;
+        tunnel_try_next (task);
+        return;
+    }
+    henb_procedure_set_tunnel (proc, r->role, tunnel);
+    dns = g_strjoinv (", ", (GStrv) henb_tunnel_get_dns_servers (tunnel));
+    henb_procedure_set_step_detail (proc, "%s via %s: inner address %s, DNS %s", what,
+                                    henb_tunnel_get_backend (tunnel),
+                                    henb_tunnel_get_inner_address (tunnel), dns[0] != '\0' ? dns : "(none)");
+    return_result (task, HENB_STEP_RESULT_OK);
+}
+
+static void
+tunnel_try_next (GTask *task)
+{
+    HenbProcedure *proc = g_task_get_source_object (task);
+    const HenbServices *svc = henb_procedure_get_services (proc);
+    SegwRun *r = g_task_get_task_data (task);
+    GPtrArray *candidates = henb_procedure_get_segw_candidates (proc, r->role);
+    g_autofree gchar *identity = NULL;
+    HenbPlugin *provider;
+    HenbIpsecParams params = { 0 };
+    GError *error = NULL;
+
+    /* SeGWs whose names did not resolve were already reported */
+    while (r->next < candidates->len && ((HenbSegwCandidate *) candidates->pdata[r->next])->address == NULL)
+        r->next++;
+    if (r->next >= candidates->len) {
+        return_error (task, r->last != NULL ? g_steal_pointer (&r->last)
+                                            : g_error_new_literal (HENB_NETWORK_ERROR, HENB_NETWORK_ERROR_UNREACHABLE,
+                                                                   "no SeGW could be reached"));
+        return;
+    }
+    provider = henb_plugin_manager_find (svc->plugins, HENB_TYPE_IPSEC_PROVIDER, svc->config->ipsec_backend, &error);
+    if (provider == NULL) {
+        return_error (task, error);
+        return;
+    }
+    identity = local_identity (svc->config);
+    params.label = r->role == HENB_HEMS_INITIAL ? "initial" : "serving";
+    params.gateway = ((HenbSegwCandidate *) candidates->pdata[r->next])->host;
+    params.gateway_address = ((HenbSegwCandidate *) candidates->pdata[r->next])->address;
+    params.root_ca_file = svc->config->root_ca;
+    params.certificate_file = svc->config->device_certificate;
+    params.key_file = svc->config->device_key;
+    params.local_identity = identity;
+    params.timeout = svc->config->ike_timeout;
+    henb_ipsec_provider_establish_async (HENB_IPSEC_PROVIDER (provider), &params, g_task_get_cancellable (task),
+                                         tunnel_established, task);
+}
+
+static void
+tunnel_run (HenbStep *step, HenbProcedure *proc, GTask *task)
+{
+    SegwRun *r = g_new0 (SegwRun, 1);
+
+    r->role = ROLE (step);
+    g_task_set_task_data (task, r, (GDestroyNotify) segw_run_free);
+    if (henb_procedure_get_segw_candidates (proc, r->role)->len == 0) {
+        henb_procedure_set_step_detail (proc, "no %s SeGW configured",
+                                        r->role == HENB_HEMS_INITIAL ? "Initial" : "Serving");
+        return_result (task, HENB_STEP_RESULT_SKIPPED);
+        return;
+    }
+    tunnel_try_next (task);
+}
+
+HenbStep *
+henb_step_tunnel_new (HenbProcedure *proc, const gchar *id, const gchar *name, HenbState state,
+                      HenbHemsRole role)
+{
+    HenbStep *step = role_step_new (id, name, state, role, tunnel_run, 3,
+                                    3 * (config_of (proc)->ike_timeout + 5));
+
+    step->security_reason = HENB_STATE_FAILED_REASON_IPSEC;
+    return step;
+}
+
+static void
+tunnel_closed_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbProcedure *proc = g_task_get_source_object (task);
+    GError *error = NULL;
+
+    if (!henb_tunnel_close_finish (HENB_TUNNEL (source), res, &error)) {
+        return_error (task, error);
+        return;
+    }
+    henb_procedure_set_step_detail (proc, "tunnel to %s closed", henb_tunnel_get_gateway (HENB_TUNNEL (source)));
+    return_result (task, HENB_STEP_RESULT_OK);
+}
+
+static void
+close_tunnel_run (HenbStep *step, HenbProcedure *proc, GTask *task)
+{
+    g_autoptr(HenbTunnel) tunnel = henb_procedure_steal_tunnel (proc, ROLE (step));
+
+    if (tunnel == NULL) {
+        henb_procedure_set_step_detail (proc, "no tunnel to close");
+        return_result (task, HENB_STEP_RESULT_SKIPPED);
+        return;
+    }
+    henb_tunnel_close_async (tunnel, g_task_get_cancellable (task), tunnel_closed_done, task);
+}
+
+HenbStep *
+henb_step_close_tunnel_new (HenbProcedure *proc, const gchar *id, const gchar *name, HenbState state,
+                            HenbHemsRole role)
+{
+    HenbStep *step = role_step_new (id, name, state, role, close_tunnel_run, 1, config_of (proc)->ike_timeout);
+
+    step->security_reason = HENB_STATE_FAILED_REASON_IPSEC;
+    return step;
+}
+
+/* ------------------------------------------------------------------------------------------ */
 
 void
-henb_steps_add_registration (HenbProcedure *proc, GPtrArray *steps)
+henb_steps_add_registration (HenbProcedure *proc, GPtrArray *steps, gboolean after_discovery)
 {
-    g_ptr_array_add (steps, henb_step_resolve_hems_new (proc, "5.1.3/1", "resolve-serving-hems",
+    const HenbServices *svc = henb_procedure_get_services (proc);
+
+    /* after discovery, the discovery plugin has already reached and resolved the Serving HeMS */
+    if (!after_discovery) {
+        g_autofree gchar *segw = henb_data_model_get (svc->dm, HENB_DM_GW_SECGW1);
+
+        if (segw[0] != '\0') {
+            g_ptr_array_add (steps, henb_step_resolve_segw_new (proc, "5.1.3/1.1-1.2", "resolve-serving-segw",
+                                                                HENB_STATE_CONNECTING, HENB_HEMS_SERVING));
+            g_ptr_array_add (steps, henb_step_tunnel_new (proc, "5.1.3/1.3", "tunnel-serving-segw",
+                                                          HENB_STATE_CONNECTING, HENB_HEMS_SERVING));
+        }
+        g_ptr_array_add (steps, henb_step_resolve_hems_new (proc, "5.1.3/2", "resolve-serving-hems",
+                                                            HENB_STATE_CONNECTING, HENB_HEMS_SERVING));
+    }
+    g_ptr_array_add (steps, henb_step_connect_hems_new (proc, "5.1.3/3", "connect-serving-hems",
                                                         HENB_STATE_CONNECTING, HENB_HEMS_SERVING));
-    g_ptr_array_add (steps, henb_step_connect_hems_new (proc, "5.1.3/2", "connect-serving-hems",
-                                                        HENB_STATE_CONNECTING, HENB_HEMS_SERVING));
-    g_ptr_array_add (steps, henb_step_inform_new (proc, "5.1.3/3", "inform-serving-hems",
+    g_ptr_array_add (steps, henb_step_inform_new (proc, "5.1.3/4", "inform-serving-hems",
                                                   HENB_STATE_REGISTERING, HENB_HEMS_SERVING));
-    g_ptr_array_add (steps, henb_step_serve_hems_new (proc, "5.1.3/4", "receive-s1-configuration",
+    g_ptr_array_add (steps, henb_step_serve_hems_new (proc, "5.1.3/5", "receive-s1-configuration",
                                                       HENB_STATE_REGISTERING, HENB_HEMS_SERVING));
-    g_ptr_array_add (steps, henb_step_release_new (proc, "5.1.3/5", "release-serving-session",
+    g_ptr_array_add (steps, henb_step_release_new (proc, "5.1.3/6", "release-serving-session",
                                                    HENB_STATE_REGISTERING, HENB_HEMS_SERVING));
-    g_ptr_array_add (steps, henb_step_s1_setup_new (proc, "5.1.3/6", "start-s1-setup"));
+    g_ptr_array_add (steps, henb_step_s1_setup_new (proc, "5.1.3/7", "start-s1-setup"));
 }

@@ -28,11 +28,23 @@ HenbStep *henb_step_serve_hems_new (HenbProcedure *proc, const gchar *id, const 
  */
 HenbStep *henb_step_release_new (HenbProcedure *proc, const gchar *id, const gchar *name, HenbState state,
                                  HenbHemsRole role);
+/* Resolves the SeGW(s) toward the given HeMS in public DNS: the Initial SeGW, or
+ * SecGWServer1..3; skipped for IP addresses and when none is configured. */
+HenbStep *henb_step_resolve_segw_new (HenbProcedure *proc, const gchar *id, const gchar *name,
+                                      HenbState state, HenbHemsRole role);
+/* IKEv2 tunnel to the first SeGW that answers (SecGWServer1, 2, 3 in order; every failed one
+ * is recorded); skipped when no SeGW is configured. */
+HenbStep *henb_step_tunnel_new (HenbProcedure *proc, const gchar *id, const gchar *name,
+                                HenbState state, HenbHemsRole role);
+/* Tears the tunnel toward the given HeMS down. */
+HenbStep *henb_step_close_tunnel_new (HenbProcedure *proc, const gchar *id, const gchar *name,
+                                      HenbState state, HenbHemsRole role);
 /* Hands the S1 far end to the S1 hand-off plugin. */
 HenbStep *henb_step_s1_setup_new (HenbProcedure *proc, const gchar *id, const gchar *name);
 
-/* Appends the registration steps (TS 32.593 5.1.3). */
-void henb_steps_add_registration (HenbProcedure *procedure, GPtrArray *steps);
+/* Appends the registration steps (TS 32.593 5.1.3); @after_discovery: the discovery steps
+ * already reached and resolved the Serving HeMS. */
+void henb_steps_add_registration (HenbProcedure *procedure, GPtrArray *steps, gboolean after_discovery);
 
 /* A note shown with the current step's record, e.g. why it was skipped. */
 void henb_procedure_set_step_detail (HenbProcedure *procedure, const gchar *format, ...) G_GNUC_PRINTF (2, 3);

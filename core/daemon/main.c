@@ -61,14 +61,34 @@ log_writer (GLogLevelFlags log_level, const GLogField *fields, gsize n_fields, g
     return g_log_writer_default (log_level, fields, n_fields, user_data);
 }
 
+static void
+shut_down (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    Daemon *d = user_data;
+
+    henb_manager_shutdown_finish (HENB_MANAGER (source), res, NULL);
+    g_main_loop_quit (d->loop);
+}
+
+static gboolean
+on_shutdown_timeout (gpointer user_data)
+{
+    Daemon *d = user_data;
+
+    g_warning ("tunnels did not close in time; exiting anyway");
+    g_main_loop_quit (d->loop);
+    return G_SOURCE_REMOVE;
+}
+
 static gboolean
 on_signal (gpointer user_data)
 {
     Daemon *d = user_data;
 
     g_message ("caught signal, shutting down");
-    henb_manager_shutdown (d->manager);
-    g_main_loop_quit (d->loop);
+    /* take the tunnels down first, but never hang on a backend that does not answer */
+    g_timeout_add_seconds (10, on_shutdown_timeout, d);
+    henb_manager_shutdown_async (d->manager, shut_down, d);
     return G_SOURCE_REMOVE;
 }
 

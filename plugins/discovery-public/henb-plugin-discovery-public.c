@@ -41,6 +41,13 @@ add_steps (HenbDiscovery *discovery, HenbProcedure *proc, GPtrArray *steps)
                                                       HENB_STATE_DISCOVERING, HENB_HEMS_INITIAL));
     g_ptr_array_add (steps, henb_step_release_new (proc, "5.1.2.3/4", "release-initial-session",
                                                    HENB_STATE_DISCOVERING, HENB_HEMS_INITIAL));
+    /* with a Serving SeGW the Serving HeMS is reached through it (skipped without one) */
+    g_ptr_array_add (steps, henb_step_resolve_segw_new (proc, "5.1.2.3/5.1-5.2", "resolve-serving-segw",
+                                                        HENB_STATE_CONNECTING, HENB_HEMS_SERVING));
+    g_ptr_array_add (steps, henb_step_tunnel_new (proc, "5.1.2.3/5.3", "tunnel-serving-segw",
+                                                  HENB_STATE_CONNECTING, HENB_HEMS_SERVING));
+    g_ptr_array_add (steps, henb_step_resolve_hems_new (proc, "5.1.2.3/5.4-5.5", "resolve-serving-hems",
+                                                        HENB_STATE_CONNECTING, HENB_HEMS_SERVING));
 }
 
 static void

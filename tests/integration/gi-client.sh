@@ -10,7 +10,7 @@ make_pki
 start_bus
 start_dns hems.henb.test=$INITIAL_IP serving.henb.test=$SERVING_IP
 start_hems initial $INITIAL_IP:7547 --role initial $(tls_args hems-dns) \
-    --serving-hems-url https://serving.henb.test:7548/cwmp --serving-segw segw.henb.test
+    --serving-hems-url https://serving.henb.test:7548/cwmp
 start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns) --s1 10.40.0.1 --s1-ipsec false
 write_factory https://hems.henb.test:7547/cwmp "[Daemon]" "AutoStart=false"
 start_henbd

@@ -8,7 +8,7 @@ make_pki
 start_bus
 start_dns hems.henb.test=$INITIAL_IP serving.henb.test=$SERVING_IP
 start_hems initial $INITIAL_IP:7547 --role initial $(tls_args hems-dns) \
-    --serving-hems-url https://serving.henb.test:7548/cwmp --serving-segw segw.henb.test --s1 10.20.0.1
+    --serving-hems-url https://serving.henb.test:7548/cwmp --s1 10.20.0.1
 start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns) --s1-port 36414
 
 henbctl_ status >"$WORK/status.out" 2>&1
@@ -56,7 +56,7 @@ start_henbd
 henbctl_ start
 henbctl_ monitor --timeout 30 >"$WORK/monitor.out" 2>&1
 check_eq "monitor exits 0 on registered" "0" "$?"
-check "monitor printed every step live" test "$(grep -c '^  \[' "$WORK/monitor.out")" -ge 11
+check "monitor printed every step live" test "$(grep -c '^  \[' "$WORK/monitor.out")" -ge 13
 check "monitor printed the state changes" grep -q "^state: s1-setup$" "$WORK/monitor.out"
 check "monitor ended with the Serving HeMS" grep -q "^registered with https://serving.henb.test:7548/cwmp$" "$WORK/monitor.out"
 check "monitor on a registered henbd returns at once" henbctl_ monitor --timeout 2
@@ -64,14 +64,14 @@ check "monitor on a registered henbd returns at once" henbctl_ monitor --timeout
 henbctl_ status >"$WORK/status.out"
 check "status: state line" grep -qx "state: registered" "$WORK/status.out"
 check "status: serving HeMS" grep -qx "serving HeMS: https://serving.henb.test:7548/cwmp" "$WORK/status.out"
-check "status: SeGW" grep -qx "serving SeGW: segw.henb.test" "$WORK/status.out"
+check "status: no SeGW" grep -qx "serving SeGW: -" "$WORK/status.out"
 check "status: S1 from the Initial HeMS, port from the Serving HeMS" grep -qx "S1 addresses: 10.20.0.1" "$WORK/status.out"
 check "status: S1 port" grep -qx "S1 port: 36414" "$WORK/status.out"
-check "status: step list" grep -q "5.1.3/6 *start-s1-setup *ok" "$WORK/status.out"
+check "status: step list" grep -q "5.1.3/7 *start-s1-setup *ok" "$WORK/status.out"
 check_eq "status --json: state" "registered" "$(json "s['state']")"
-check_eq "status --json: serving" "https://serving.henb.test:7548/cwmp segw.henb.test 36414" \
+check_eq "status --json: serving" "https://serving.henb.test:7548/cwmp  36414" \
     "$(json "s['serving']['hems_url'] + ' ' + ','.join(s['serving']['security_gateways']) + ' ' + str(s['serving']['s1_port'])")"
-check_eq "status --json: 11 steps, 100%" "11 100" "$(json "str(len(s['steps'])) + ' ' + str(s['percentage'])")"
+check_eq "status --json: 13 steps, 100%" "13 100" "$(json "str(len(s['steps'])) + ' ' + str(s['percentage'])")"
 check "start when registered: nothing to do, exit 0" henbctl_ start
 check_eq "start when registered: still registered" "6" "$(prop '' State)"
 
@@ -81,7 +81,7 @@ check "rediscover: accepted" henbctl_ rediscover
 check "rediscover: registered again" wait_final 30
 check_eq "rediscover: the Initial HeMS got a new session" "$((before + 1))" "$(grep -c "Inform (" "$WORK/initial.log")"
 check "rediscover: that Inform carries 0 BOOTSTRAP (ACS URL changed)" test "$(grep "Inform (" "$WORK/initial.log" | tail -1 | grep -c "events: 0 BOOTSTRAP;")" = 1
-check_eq "rediscover: 11 steps again" "uint32 11" "$(prop Procedure StepCount)"
+check_eq "rediscover: 13 steps again" "uint32 13" "$(prop Procedure StepCount)"
 henbctl_ bogus >/dev/null 2>&1
 check_eq "unknown command: exit 2" "2" "$?"
 finish

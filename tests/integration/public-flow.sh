@@ -11,7 +11,7 @@ start_bus
 # the S1 far end may be a name: it is resolved before the hand-off
 start_dns hems.henb.test=$INITIAL_IP serving.henb.test=$SERVING_IP mme.henb.test=10.11.0.2
 start_hems initial $INITIAL_IP:7547 --role initial $(tls_args hems-dns) \
-    --serving-hems-url https://serving.henb.test:7548/cwmp --serving-segw segw1.henb.test,segw2.henb.test
+    --serving-hems-url https://serving.henb.test:7548/cwmp
 start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns) \
     --s1 10.11.0.1,mme.henb.test --s1-port 36413 --s1-mode All --s1-ipsec false
 write_factory https://hems.henb.test:7547/cwmp
@@ -25,18 +25,20 @@ check_eq "State is registered (6)" "6" "$(prop '' State)"
 check_eq "StateFailedReason is none" "uint32 0" "$(prop '' StateFailedReason)"
 check_eq "DiscoveryVariant" "'public-internet'" "$(prop '' DiscoveryVariant)"
 check_eq "Serving HeMS URL on D-Bus" "'https://serving.henb.test:7548/cwmp'" "$(prop Serving HemsUrl)"
-check_eq "Serving SeGWs on D-Bus, in order" "['segw1.henb.test', 'segw2.henb.test']" "$(prop Serving SecurityGateways)"
+check_eq "no Serving SeGW: none on D-Bus" "@as []" "$(prop Serving SecurityGateways)"
+check_eq "no Serving SeGW: no tunnel" "false" "$(prop Tunnel Active)"
 check_eq "S1 addresses on D-Bus" "['10.11.0.1', 'mme.henb.test']" "$(prop Serving S1Addresses)"
 check_eq "S1 port" "uint32 36413" "$(prop Serving S1Port)"
 check_eq "S1 connection mode" "'All'" "$(prop Serving S1ConnectionMode)"
 check_eq "IPsec usage indicator" "false" "$(prop Serving S1IPsec)"
 check_eq "Percentage 100" "uint32 100" "$(prop Procedure Percentage)"
-check_eq "11 steps planned" "uint32 11" "$(prop Procedure StepCount)"
-check_eq "every step ok, in clause order" \
-    "5.1.2.3/1 resolve-initial-hems ok|5.1.2.3/2 tls-initial-hems ok|5.1.2.3/3.1 inform-initial-hems ok|5.1.2.3/3.2 set-serving-identities ok|5.1.2.3/4 release-initial-session ok|5.1.3/1 resolve-serving-hems ok|5.1.3/2 connect-serving-hems ok|5.1.3/3 inform-serving-hems ok|5.1.3/4 receive-s1-configuration ok|5.1.3/5 release-serving-session ok|5.1.3/6 start-s1-setup ok" \
+check_eq "13 steps planned" "uint32 13" "$(prop Procedure StepCount)"
+check_eq "every step done in clause order; the serving tunnel skipped without a Serving SeGW" \
+    "5.1.2.3/1 resolve-initial-hems ok|5.1.2.3/2 tls-initial-hems ok|5.1.2.3/3.1 inform-initial-hems ok|5.1.2.3/3.2 set-serving-identities ok|5.1.2.3/4 release-initial-session ok|5.1.2.3/5.1-5.2 resolve-serving-segw skipped|5.1.2.3/5.3 tunnel-serving-segw skipped|5.1.2.3/5.4-5.5 resolve-serving-hems ok|5.1.3/3 connect-serving-hems ok|5.1.3/4 inform-serving-hems ok|5.1.3/5 receive-s1-configuration ok|5.1.3/6 release-serving-session ok|5.1.3/7 start-s1-setup ok" \
     "$(json "'|'.join(x['id']+' '+x['name']+' '+x['result'] for x in s['steps'])")"
 check "every step has a start time and a duration" \
     test "$(json "all(x['start_us'] > 1600000000000000 and x['duration_us'] > 0 for x in s['steps'])")" = True
+check "the skipped steps say why" grep -q "tunnel-serving-segw: skipped.*no Serving SeGW configured" "$WORK/henbd.log"
 
 # what the HeMS saw
 check "Initial HeMS: Inform with 0 BOOTSTRAP and 1 BOOT" grep -q "Inform (urn:dslforum-org:cwmp-1-2) DeviceId 00005A-HeNB-SN-$HENB_TEST_NET events: 0 BOOTSTRAP, 1 BOOT;" "$WORK/initial.log"
@@ -53,7 +55,6 @@ check "StateChanged emitted for every stage" grep -q "StateChanged (5, 6, uint32
 # persisted
 STATE=$WORK/state/henbd.state
 check "state file holds the Serving HeMS" grep -q "^Device.ManagementServer.URL=https://serving.henb.test:7548/cwmp$" "$STATE"
-check "state file holds SecGWServer1/2" grep -q "SecGWServer2=segw2.henb.test" "$STATE"
 check "state file holds the S1 far end" grep -q "S1SigLinkServerList=10.11.0.1,mme.henb.test" "$STATE"
 check "state file holds the ParameterKey of the last SPV" grep -q "ParameterKey=serving-hems-1" "$STATE"
 check "state file is private (0600)" test "$(stat -c %a "$STATE")" = 600

@@ -92,7 +92,7 @@ check_contains "a web page instead of an InformResponse: Cwmp.Malformed" "Cwmp.M
 # the Serving HeMS is checked the same way: discovery succeeds, registration fails at 5.1.3/2
 run_case https://hems.henb.test:7006/cwmp
 check_eq "Serving HeMS with a wrong-form certificate: failed" "-1" "$(prop '' State)"
-check_contains "Serving HeMS: failed in 5.1.3/2" "5.1.3/2 connect-serving-hems" "$(last_error)"
+check_contains "Serving HeMS: failed in 5.1.3/2" "5.1.3/3 connect-serving-hems" "$(last_error)"
 check_contains "Serving HeMS: identity mismatch" "configured as an FQDN" "$(last_error)"
 check_eq "Serving HeMS: what the Initial HeMS configured is kept" "'https://serving.henb.test:7548/cwmp'" "$(prop Serving HemsUrl)"
 check "Serving HeMS: kept in the state file too" grep -q "URL=https://serving.henb.test:7548/cwmp" "$WORK/state/henbd.state"
