@@ -138,7 +138,22 @@ print_json (HenbClient *client)
     json_strv (out, henb_client_get_s1_addresses (client));
     g_string_append_printf (out, ", \"s1_port\": %u, \"s1_connection_mode\": ", henb_client_get_s1_port (client));
     json_string (out, henb_client_get_s1_connection_mode (client));
-    g_string_append_printf (out, ", \"s1_ipsec\": %s}\n}\n", henb_client_get_s1_ipsec (client) ? "true" : "false");
+    g_string_append_printf (out, ", \"s1_ipsec\": %s},\n", henb_client_get_s1_ipsec (client) ? "true" : "false");
+    g_string_append_printf (out, "  \"tunnel\": {\"active\": %s, \"purpose\": ",
+                            henb_client_get_tunnel_active (client) ? "true" : "false");
+    json_string (out, henb_client_get_tunnel_purpose (client));
+    g_string_append (out, ", \"backend\": ");
+    json_string (out, henb_client_get_tunnel_backend (client));
+    g_string_append (out, ", \"security_gateway\": ");
+    json_string (out, henb_client_get_tunnel_security_gateway (client));
+    g_string_append (out, ", \"gateway_address\": ");
+    json_string (out, henb_client_get_tunnel_gateway_address (client));
+    g_string_append (out, ", \"inner_address\": ");
+    json_string (out, henb_client_get_tunnel_inner_address (client));
+    g_string_append (out, ", \"dns_servers\": ");
+    json_strv (out, henb_client_get_tunnel_dns_servers (client));
+    g_string_append_printf (out, ", \"up_since_us\": %" G_GINT64_FORMAT "}\n}\n",
+                            henb_client_get_tunnel_up_since (client));
     g_print ("%s", out->str);
 }
 
@@ -187,6 +202,17 @@ print_status (HenbClient *client)
     g_print ("S1 port: %u\n", henb_client_get_s1_port (client));
     g_print ("S1 connection mode: %s\n", henb_client_get_s1_connection_mode (client));
     g_print ("S1 over IPsec: %s\n", henb_client_get_s1_ipsec (client) ? "yes" : "no");
+    if (henb_client_get_tunnel_active (client)) {
+        g_autofree gchar *dns = join_or_none (henb_client_get_tunnel_dns_servers (client));
+        g_autofree gchar *since = format_wall (henb_client_get_tunnel_up_since (client));
+
+        g_print ("tunnel: %s SeGW %s (%s) via %s, inner address %s, DNS %s, up since %s\n",
+                 henb_client_get_tunnel_purpose (client), henb_client_get_tunnel_security_gateway (client),
+                 henb_client_get_tunnel_gateway_address (client), henb_client_get_tunnel_backend (client),
+                 henb_client_get_tunnel_inner_address (client), dns, since);
+    } else {
+        g_print ("tunnel: none\n");
+    }
     if (steps->len > 0)
         g_print ("steps:\n");
     for (guint i = 0; i < steps->len; i++)

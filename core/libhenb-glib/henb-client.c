@@ -22,6 +22,7 @@ struct _HenbClient {
     HenbGdbusManager   *manager;
     HenbGdbusProcedure *procedure;
     HenbGdbusServing   *serving;
+    HenbGdbusTunnel    *tunnel;
 };
 
 static void henb_client_async_initable_init (GAsyncInitableIface *iface);
@@ -51,6 +52,10 @@ enum {
     PROP_S1_PORT,
     PROP_S1_CONNECTION_MODE,
     PROP_S1_IPSEC,
+    PROP_TUNNEL_ACTIVE,
+    PROP_TUNNEL_SECURITY_GATEWAY,
+    PROP_TUNNEL_INNER_ADDRESS,
+    PROP_TUNNEL_DNS_SERVERS,
     N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -83,6 +88,10 @@ static const struct {
     { "s1-port", { PROP_S1_PORT } },
     { "s1-connection-mode", { PROP_S1_CONNECTION_MODE } },
     { "s1-ipsec", { PROP_S1_IPSEC } },
+    { "active", { PROP_TUNNEL_ACTIVE } },
+    { "security-gateway", { PROP_TUNNEL_SECURITY_GATEWAY } },
+    { "inner-address", { PROP_TUNNEL_INNER_ADDRESS } },
+    { "dns-servers", { PROP_TUNNEL_DNS_SERVERS } },
 };
 
 static void
@@ -118,6 +127,7 @@ connect_proxies (HenbClient *self)
     g_signal_connect (self->manager, "notify", G_CALLBACK (on_proxy_notify), self);
     g_signal_connect (self->procedure, "notify", G_CALLBACK (on_proxy_notify), self);
     g_signal_connect (self->serving, "notify", G_CALLBACK (on_proxy_notify), self);
+    g_signal_connect (self->tunnel, "notify", G_CALLBACK (on_proxy_notify), self);
     g_signal_connect (self->manager, "state-changed", G_CALLBACK (on_state_changed), self);
     g_signal_connect (self->serving, "s1-setup-requested", G_CALLBACK (on_s1_setup_requested), self);
 }
@@ -143,6 +153,10 @@ henb_client_initable_init_sync (GInitable *initable, GCancellable *cancellable, 
                                                        HENB_DBUS_SERVICE, HENB_DBUS_PATH, cancellable, error);
     if (self->serving == NULL)
         return FALSE;
+    self->tunnel = henb_gdbus_tunnel_proxy_new_sync (self->connection, G_DBUS_PROXY_FLAGS_NONE,
+                                                     HENB_DBUS_SERVICE, HENB_DBUS_PATH, cancellable, error);
+    if (self->tunnel == NULL)
+        return FALSE;
     connect_proxies (self);
     return TRUE;
 }
@@ -154,6 +168,24 @@ henb_client_initable_init (GInitableIface *iface)
 }
 
 static void serving_ready (GObject *source, GAsyncResult *res, gpointer user_data);
+
+static void
+tunnel_ready (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbClient *self = g_task_get_source_object (task);
+    GError *error = NULL;
+
+    self->tunnel = henb_gdbus_tunnel_proxy_new_finish (res, &error);
+    if (self->tunnel == NULL) {
+        g_task_return_error (task, error);
+        g_object_unref (task);
+        return;
+    }
+    connect_proxies (self);
+    g_task_return_boolean (task, TRUE);
+    g_object_unref (task);
+}
 
 static void
 procedure_ready (GObject *source, GAsyncResult *res, gpointer user_data)
@@ -202,9 +234,8 @@ serving_ready (GObject *source, GAsyncResult *res, gpointer user_data)
         g_object_unref (task);
         return;
     }
-    connect_proxies (self);
-    g_task_return_boolean (task, TRUE);
-    g_object_unref (task);
+    henb_gdbus_tunnel_proxy_new (self->connection, G_DBUS_PROXY_FLAGS_NONE, HENB_DBUS_SERVICE,
+                                 HENB_DBUS_PATH, g_task_get_cancellable (task), tunnel_ready, task);
 }
 
 static void
@@ -570,6 +601,93 @@ henb_client_get_s1_ipsec (HenbClient *self)
     return henb_gdbus_serving_get_s1_ipsec (self->serving);
 }
 
+/**
+ * henb_client_get_tunnel_active:
+ * @self: a #HenbClient
+ *
+ * Returns: whether an IPsec tunnel to a SeGW is up
+ */
+gboolean
+henb_client_get_tunnel_active (HenbClient *self)
+{
+    return henb_gdbus_tunnel_get_active (self->tunnel);
+}
+
+#define TUNNEL_STRING(func, getter)                                                   \
+    const gchar *                                                                     \
+    func (HenbClient *self)                                                           \
+    {                                                                                 \
+        const gchar *v = getter (self->tunnel);                                       \
+        return v != NULL ? v : "";                                                    \
+    }
+
+/**
+ * henb_client_get_tunnel_purpose:
+ * @self: a #HenbClient
+ *
+ * Returns: "initial" or "serving", "" when no tunnel is up
+ */
+TUNNEL_STRING (henb_client_get_tunnel_purpose, henb_gdbus_tunnel_get_purpose)
+
+/**
+ * henb_client_get_tunnel_backend:
+ * @self: a #HenbClient
+ *
+ * Returns: the security backend holding the tunnel
+ */
+TUNNEL_STRING (henb_client_get_tunnel_backend, henb_gdbus_tunnel_get_backend)
+
+/**
+ * henb_client_get_tunnel_security_gateway:
+ * @self: a #HenbClient
+ *
+ * Returns: the SeGW as configured (FQDN or IP address)
+ */
+TUNNEL_STRING (henb_client_get_tunnel_security_gateway, henb_gdbus_tunnel_get_security_gateway)
+
+/**
+ * henb_client_get_tunnel_gateway_address:
+ * @self: a #HenbClient
+ *
+ * Returns: the SeGW's public address
+ */
+TUNNEL_STRING (henb_client_get_tunnel_gateway_address, henb_gdbus_tunnel_get_gateway_address)
+
+/**
+ * henb_client_get_tunnel_inner_address:
+ * @self: a #HenbClient
+ *
+ * Returns: the inner (virtual) address the SeGW assigned
+ */
+TUNNEL_STRING (henb_client_get_tunnel_inner_address, henb_gdbus_tunnel_get_inner_address)
+
+/**
+ * henb_client_get_tunnel_dns_servers:
+ * @self: a #HenbClient
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the DNS servers the SeGW assigned
+ */
+const gchar *const *
+henb_client_get_tunnel_dns_servers (HenbClient *self)
+{
+    static const gchar *const empty[] = { NULL };
+    const gchar *const *v = henb_gdbus_tunnel_get_dns_servers (self->tunnel);
+
+    return v != NULL ? v : empty;
+}
+
+/**
+ * henb_client_get_tunnel_up_since:
+ * @self: a #HenbClient
+ *
+ * Returns: when the tunnel came up, in microseconds since the epoch; 0 when none is up
+ */
+gint64
+henb_client_get_tunnel_up_since (HenbClient *self)
+{
+    return henb_gdbus_tunnel_get_up_since (self->tunnel);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Methods */
 
@@ -800,6 +918,18 @@ henb_client_get_property (GObject *object, guint prop_id, GValue *value, GParamS
     case PROP_S1_IPSEC:
         g_value_set_boolean (value, henb_client_get_s1_ipsec (self));
         break;
+    case PROP_TUNNEL_ACTIVE:
+        g_value_set_boolean (value, henb_client_get_tunnel_active (self));
+        break;
+    case PROP_TUNNEL_SECURITY_GATEWAY:
+        g_value_set_string (value, henb_client_get_tunnel_security_gateway (self));
+        break;
+    case PROP_TUNNEL_INNER_ADDRESS:
+        g_value_set_string (value, henb_client_get_tunnel_inner_address (self));
+        break;
+    case PROP_TUNNEL_DNS_SERVERS:
+        g_value_set_boxed (value, henb_client_get_tunnel_dns_servers (self));
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         break;
@@ -832,6 +962,9 @@ henb_client_dispose (GObject *object)
         g_signal_handlers_disconnect_by_data (self->procedure, self);
     if (self->serving != NULL)
         g_signal_handlers_disconnect_by_data (self->serving, self);
+    if (self->tunnel != NULL)
+        g_signal_handlers_disconnect_by_data (self->tunnel, self);
+    g_clear_object (&self->tunnel);
     g_clear_object (&self->manager);
     g_clear_object (&self->procedure);
     g_clear_object (&self->serving);
@@ -873,6 +1006,10 @@ henb_client_class_init (HenbClientClass *klass)
     props[PROP_S1_PORT] = g_param_spec_uint ("s1-port", NULL, NULL, 0, 65535, 0, RO);
     props[PROP_S1_CONNECTION_MODE] = g_param_spec_string ("s1-connection-mode", NULL, NULL, NULL, RO);
     props[PROP_S1_IPSEC] = g_param_spec_boolean ("s1-ipsec", NULL, NULL, FALSE, RO);
+    props[PROP_TUNNEL_ACTIVE] = g_param_spec_boolean ("tunnel-active", NULL, NULL, FALSE, RO);
+    props[PROP_TUNNEL_SECURITY_GATEWAY] = g_param_spec_string ("tunnel-security-gateway", NULL, NULL, NULL, RO);
+    props[PROP_TUNNEL_INNER_ADDRESS] = g_param_spec_string ("tunnel-inner-address", NULL, NULL, NULL, RO);
+    props[PROP_TUNNEL_DNS_SERVERS] = g_param_spec_boxed ("tunnel-dns-servers", NULL, NULL, G_TYPE_STRV, RO);
     g_object_class_install_properties (object_class, N_PROPS, props);
 
     /**

@@ -48,6 +48,15 @@ guint               henb_client_get_s1_port (HenbClient *self);
 const gchar        *henb_client_get_s1_connection_mode (HenbClient *self);
 gboolean            henb_client_get_s1_ipsec (HenbClient *self);
 
+gboolean            henb_client_get_tunnel_active (HenbClient *self);
+const gchar        *henb_client_get_tunnel_purpose (HenbClient *self);
+const gchar        *henb_client_get_tunnel_backend (HenbClient *self);
+const gchar        *henb_client_get_tunnel_security_gateway (HenbClient *self);
+const gchar        *henb_client_get_tunnel_gateway_address (HenbClient *self);
+const gchar        *henb_client_get_tunnel_inner_address (HenbClient *self);
+const gchar *const *henb_client_get_tunnel_dns_servers (HenbClient *self);
+gint64              henb_client_get_tunnel_up_since (HenbClient *self);
+
 void     henb_client_start (HenbClient *self, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data);
 gboolean henb_client_start_finish (HenbClient *self, GAsyncResult *result, GError **error);

@@ -48,6 +48,7 @@ typedef struct {
     gchar      *parameter_key;
     gchar      *values_file;
     gint        cwmp_ns;          /* -1: answer in the CPE's namespace */
+    guint       delay_ms;         /* hold every answer to an empty POST this long */
     GHashTable *sessions;         /* cookie value -> Session */
     guint       next_session;
     FILE       *log;
@@ -222,6 +223,14 @@ handle_inform (Hems *hems, SoupServerMessage *msg, HenbCwmpMessage *inform)
     hems_log (hems, "[session %u] -> InformResponse (%s)", s->id, henb_cwmp_version_namespace (s->version));
 }
 
+static gboolean
+unpause (gpointer msg)
+{
+    soup_server_message_unpause (msg);
+    g_object_unref (msg);
+    return G_SOURCE_REMOVE;
+}
+
 static void
 handle_post (SoupServer *server, SoupServerMessage *msg, const char *path, GHashTable *query,
              gpointer user_data)
@@ -257,6 +266,13 @@ handle_post (SoupServer *server, SoupServerMessage *msg, const char *path, GHash
         }
         if (s->phase == PHASE_INFORMED) {
             g_autoptr(HenbCwmpMessage) spv = build_spv (hems, s);
+
+            /* a slow HeMS: the answer is ready but held back */
+            if (hems->delay_ms > 0) {
+                hems_log (hems, "[session %u] holding the answer for %u ms", s->id, hems->delay_ms);
+                soup_server_message_pause (msg);
+                g_timeout_add (hems->delay_ms, unpause, g_object_ref (msg));
+            }
 
             if (spv->params->len == 0) {
                 s->phase = PHASE_DONE;
@@ -362,7 +378,7 @@ main (int argc, char **argv)
     static gchar *s1_mode = NULL, *s1_ipsec = NULL, *parameter_key = NULL, *values = NULL;
     static gchar *ns = NULL, *auth = NULL, *username = NULL, *password = NULL, *log_file = NULL;
     static gchar *path = "/cwmp", *ready_file = NULL;
-    static gint s1_port = -1;
+    static gint s1_port = -1, delay_ms = 0;
     const GOptionEntry entries[] = {
         { "listen", 0, 0, G_OPTION_ARG_STRING, &listen_on, "Address and port to listen on", "IP:PORT" },
         { "role", 0, 0, G_OPTION_ARG_STRING, &role, "initial or serving", "ROLE" },
@@ -384,6 +400,7 @@ main (int argc, char **argv)
         { "path", 0, 0, G_OPTION_ARG_STRING, &path, "URL path of the ACS", "PATH" },
         { "log", 0, 0, G_OPTION_ARG_FILENAME, &log_file, "Append the session log here (default stdout)", "FILE" },
         { "ready-file", 0, 0, G_OPTION_ARG_FILENAME, &ready_file, "Create this file once listening", "FILE" },
+        { "delay", 0, 0, G_OPTION_ARG_INT, &delay_ms, "Hold the request after the Inform this long", "MS" },
         { NULL }
     };
     g_autoptr(GOptionContext) context = g_option_context_new ("- reference HeMS for henbd tests");
@@ -413,6 +430,7 @@ main (int argc, char **argv)
     hems.parameter_key = parameter_key != NULL ? parameter_key : (hems.role == ROLE_INITIAL ? "initial-hems-1" : "serving-hems-1");
     hems.values_file = values;
     hems.cwmp_ns = -1;
+    hems.delay_ms = (guint) MAX (delay_ms, 0);
     if (ns != NULL) {
         HenbCwmpVersion v;
         if (!henb_cwmp_version_from_string (ns, &v)) {

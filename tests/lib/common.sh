@@ -23,11 +23,13 @@ TAP_FAILED=0
 
 cleanup() {
     local p
+    [ -n "${HENBD_PID:-}" ] && stop_henbd
     for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
     for p in "${PIDS[@]}"; do
         for _ in $(seq 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.02; done
         kill -9 "$p" 2>/dev/null
     done
+    declare -F tb_down >/dev/null && tb_down
     if [ "$TAP_FAILED" -gt 0 ] || [ -n "${HENB_KEEP:-}" ]; then
         echo "# work folder kept: $WORK"
         for f in "$WORK"/*.log; do [ -f "$f" ] && { echo "# ---- $f"; sed 's/^/#   /' "$f" | tail -40; }; done
@@ -96,10 +98,12 @@ start_dns() {
 }
 
 # start_hems NAME IP:PORT ARGS...   (NAME.log is the HeMS's session log)
+# With HEMS_NETNS set, the HeMS runs in that network namespace.
 start_hems() {
-    local name=$1 listen=$2; shift 2
+    local name=$1 listen=$2 wrap=(); shift 2
+    [ -n "${HEMS_NETNS:-}" ] && wrap=(ip netns exec "$HEMS_NETNS")
     rm -f "$WORK/$name.ready"
-    "$HENB_REF_HEMS" --listen "$listen" --log "$WORK/$name.log" --ready-file "$WORK/$name.ready" "$@" \
+    "${wrap[@]}" "$HENB_REF_HEMS" --listen "$listen" --log "$WORK/$name.log" --ready-file "$WORK/$name.ready" "$@" \
         >>"$WORK/$name.stderr" 2>&1 &
     PIDS+=($!)
     eval "HEMS_PID_$name=$!"
@@ -139,8 +143,12 @@ EOF
     printf '%s\n' "$@" >"$WORK/etc/conf.d/50-test.conf"
 }
 
+# With HENBD_NETNS set, henbd runs in that network namespace (the bus is a unix socket, which
+# namespaces share); HENBD_ENV adds environment variables (e.g. DBUS_SYSTEM_BUS_ADDRESS=...).
 start_henbd() {
-    "$HENBD" --session --debug --config "$WORK/etc/factory.conf" --conf-dir "$WORK/etc/conf.d" \
+    local wrap=()
+    [ -n "${HENBD_NETNS:-}" ] && wrap=(ip netns exec "$HENBD_NETNS")
+    env ${HENBD_ENV:-} "${wrap[@]}" "$HENBD" --session --debug --config "$WORK/etc/factory.conf" --conf-dir "$WORK/etc/conf.d" \
         --state-dir "$WORK/state" --plugin-dir "$HENB_PLUGIN_DIR" --trace-dir "$WORK/trace" "$@" \
         >>"$WORK/henbd.log" 2>&1 &
     HENBD_PID=$!

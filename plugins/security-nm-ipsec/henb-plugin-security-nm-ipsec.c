@@ -1,0 +1,633 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * security-nm-ipsec: IPsec tunnels through NetworkManager and NetworkManager-strongswan
+ * (charon-nm). Each tunnel is a VPN connection of type org.freedesktop.NetworkManager.strongswan
+ * with certificate authentication and a virtual IP, added "volatile" and bound to henbd's bus
+ * name: NetworkManager deletes it when it goes down, and takes it down if henbd disappears.
+ */
+#include "config.h"
+
+#include <NetworkManager.h>
+
+#include "henb-errors.h"
+#include "henb-ipsec.h"
+#include "henb-plugin.h"
+
+#define STRONGSWAN_SERVICE "org.freedesktop.NetworkManager.strongswan"
+/* marks connections henbd created, to find them after a crash */
+#define OWNER_KEY   "org.henbd.owner"
+#define OWNER_VALUE "henbd"
+
+/* ------------------------------------------------------------------------------------------ */
+/* The tunnel */
+
+#define HENB_TYPE_NM_TUNNEL (henb_nm_tunnel_get_type ())
+G_DECLARE_FINAL_TYPE (HenbNmTunnel, henb_nm_tunnel, HENB, NM_TUNNEL, HenbTunnel)
+
+struct _HenbNmTunnel {
+    HenbTunnel          parent_instance;
+    NMClient           *client;
+    NMActiveConnection *active;
+    gboolean            closing;
+};
+
+G_DEFINE_TYPE (HenbNmTunnel, henb_nm_tunnel, HENB_TYPE_TUNNEL)
+
+static const gchar *
+reason_name (NMActiveConnectionStateReason reason)
+{
+    switch (reason) {
+    case NM_ACTIVE_CONNECTION_STATE_REASON_USER_DISCONNECTED:
+        return "disconnected by a user";
+    case NM_ACTIVE_CONNECTION_STATE_REASON_DEVICE_DISCONNECTED:
+        return "the underlying device disconnected";
+    case NM_ACTIVE_CONNECTION_STATE_REASON_SERVICE_STOPPED:
+        return "the VPN service stopped";
+    case NM_ACTIVE_CONNECTION_STATE_REASON_IP_CONFIG_INVALID:
+        return "invalid IP configuration from the SeGW";
+    case NM_ACTIVE_CONNECTION_STATE_REASON_CONNECT_TIMEOUT:
+        return "connection attempt timed out";
+    case NM_ACTIVE_CONNECTION_STATE_REASON_SERVICE_START_TIMEOUT:
+        return "the VPN service did not start in time";
+    case NM_ACTIVE_CONNECTION_STATE_REASON_SERVICE_START_FAILED:
+        return "the VPN service failed to start";
+    case NM_ACTIVE_CONNECTION_STATE_REASON_NO_SECRETS:
+        return "no secrets";
+    case NM_ACTIVE_CONNECTION_STATE_REASON_LOGIN_FAILED:
+        return "login failed";
+    case NM_ACTIVE_CONNECTION_STATE_REASON_CONNECTION_REMOVED:
+        return "the connection was removed";
+    case NM_ACTIVE_CONNECTION_STATE_REASON_DEPENDENCY_FAILED:
+        return "a dependency failed";
+    case NM_ACTIVE_CONNECTION_STATE_REASON_UNKNOWN:
+    case NM_ACTIVE_CONNECTION_STATE_REASON_NONE:
+    default:
+        return "unknown reason";
+    }
+}
+
+static void
+on_tunnel_vpn_state (NMVpnConnection *vpn, guint state, guint reason, HenbNmTunnel *self)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (self->closing || (state != NM_VPN_CONNECTION_STATE_FAILED && state != NM_VPN_CONNECTION_STATE_DISCONNECTED))
+        return;
+    error = g_error_new (HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_TUNNEL_DOWN,
+                         "NetworkManager took the VPN down (%s)", reason_name (reason));
+    henb_tunnel_emit_dropped (HENB_TUNNEL (self), error);
+}
+
+static void
+deactivated (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(GTask) task = user_data;
+    g_autoptr(GError) error = NULL;
+
+    /* already gone counts as closed: the connection was volatile */
+    if (!nm_client_deactivate_connection_finish (NM_CLIENT (source), res, &error) &&
+        !g_error_matches (error, NM_MANAGER_ERROR, NM_MANAGER_ERROR_CONNECTION_NOT_ACTIVE)) {
+        g_task_return_new_error (task, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_FAILED,
+                                 "NetworkManager could not take the VPN down: %s", error->message);
+        return;
+    }
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+henb_nm_tunnel_close_async (HenbTunnel *tunnel, GCancellable *cancellable, GAsyncReadyCallback callback,
+                            gpointer user_data)
+{
+    HenbNmTunnel *self = HENB_NM_TUNNEL (tunnel);
+    GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+    self->closing = TRUE;
+    if (nm_active_connection_get_state (self->active) >= NM_ACTIVE_CONNECTION_STATE_DEACTIVATED) {
+        g_task_return_boolean (task, TRUE);
+        g_object_unref (task);
+        return;
+    }
+    nm_client_deactivate_connection_async (self->client, self->active, cancellable, deactivated, task);
+}
+
+static gboolean
+henb_nm_tunnel_close_finish (HenbTunnel *tunnel, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+henb_nm_tunnel_dispose (GObject *object)
+{
+    HenbNmTunnel *self = HENB_NM_TUNNEL (object);
+
+    if (self->active != NULL)
+        g_signal_handlers_disconnect_by_data (self->active, self);
+    g_clear_object (&self->active);
+    g_clear_object (&self->client);
+    G_OBJECT_CLASS (henb_nm_tunnel_parent_class)->dispose (object);
+}
+
+static void
+henb_nm_tunnel_class_init (HenbNmTunnelClass *klass)
+{
+    G_OBJECT_CLASS (klass)->dispose = henb_nm_tunnel_dispose;
+    HENB_TUNNEL_CLASS (klass)->close_async = henb_nm_tunnel_close_async;
+    HENB_TUNNEL_CLASS (klass)->close_finish = henb_nm_tunnel_close_finish;
+}
+
+static void
+henb_nm_tunnel_init (HenbNmTunnel *self)
+{
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The plugin */
+
+#define HENB_TYPE_SECURITY_NM_IPSEC (henb_security_nm_ipsec_get_type ())
+G_DECLARE_FINAL_TYPE (HenbSecurityNmIpsec, henb_security_nm_ipsec, HENB, SECURITY_NM_IPSEC, HenbPlugin)
+
+struct _HenbSecurityNmIpsec {
+    HenbPlugin parent_instance;
+    NMClient  *client;
+};
+
+static void henb_security_nm_ipsec_provider_init (HenbIpsecProviderInterface *iface);
+
+G_DEFINE_TYPE_WITH_CODE (HenbSecurityNmIpsec, henb_security_nm_ipsec, HENB_TYPE_PLUGIN,
+                         G_IMPLEMENT_INTERFACE (HENB_TYPE_IPSEC_PROVIDER, henb_security_nm_ipsec_provider_init))
+
+/* NMClient is made once, on first use, on the main context. */
+static void
+client_ready (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(GTask) task = user_data;
+    HenbSecurityNmIpsec *self = g_task_get_source_object (task);
+    GError *error = NULL;
+    NMClient *client = nm_client_new_finish (res, &error);
+
+    if (client == NULL) {
+        g_task_return_new_error (task, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_FAILED,
+                                 "cannot reach NetworkManager: %s", error->message);
+        g_error_free (error);
+        return;
+    }
+    if (self->client == NULL)
+        self->client = client;
+    else
+        g_object_unref (client);
+    if (!nm_client_get_nm_running (self->client)) {
+        g_task_return_new_error (task, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_FAILED,
+                                 "NetworkManager is not running");
+        return;
+    }
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+ensure_client_async (HenbSecurityNmIpsec *self, GCancellable *cancellable, GAsyncReadyCallback callback,
+                     gpointer user_data)
+{
+    GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+    if (self->client != NULL && nm_client_get_nm_running (self->client)) {
+        g_task_return_boolean (task, TRUE);
+        g_object_unref (task);
+        return;
+    }
+    nm_client_new_async (cancellable, client_ready, task);
+}
+
+static gboolean
+is_ours (NMConnection *connection)
+{
+    NMSettingUser *user = NM_SETTING_USER (nm_connection_get_setting (connection, NM_TYPE_SETTING_USER));
+
+    return user != NULL && g_strcmp0 (nm_setting_user_get_data (user, OWNER_KEY), OWNER_VALUE) == 0;
+}
+
+static NMConnection *
+build_connection (const HenbIpsecParams *params, GError **error)
+{
+    NMConnection *connection = nm_simple_connection_new ();
+    NMSetting *s_con = nm_setting_connection_new ();
+    NMSetting *s_user = nm_setting_user_new ();
+    NMSetting *s_vpn = nm_setting_vpn_new ();
+    NMSetting *s_ip4 = nm_setting_ip4_config_new ();
+    NMSetting *s_ip6 = nm_setting_ip6_config_new ();
+    g_autofree gchar *uuid = nm_utils_uuid_generate ();
+    g_autofree gchar *id = g_strdup_printf ("henbd-%s", params->label);
+    g_autofree gchar *address = g_inet_address_to_string (params->gateway_address);
+
+    g_object_set (s_con, NM_SETTING_CONNECTION_ID, id, NM_SETTING_CONNECTION_UUID, uuid,
+                  NM_SETTING_CONNECTION_TYPE, NM_SETTING_VPN_SETTING_NAME,
+                  NM_SETTING_CONNECTION_AUTOCONNECT, FALSE, NULL);
+    nm_connection_add_setting (connection, s_con);
+    nm_setting_user_set_data (NM_SETTING_USER (s_user), OWNER_KEY, OWNER_VALUE, NULL);
+    nm_connection_add_setting (connection, s_user);
+
+    g_object_set (s_vpn, NM_SETTING_VPN_SERVICE_TYPE, STRONGSWAN_SERVICE, NULL);
+    /* IKE goes to the address henbd resolved in public DNS ... */
+    nm_setting_vpn_add_data_item (NM_SETTING_VPN (s_vpn), "address", address);
+    /* ... and the SeGW must prove the identity in the form it was configured */
+    nm_setting_vpn_add_data_item (NM_SETTING_VPN (s_vpn), "remote-identity", params->gateway);
+    if (params->local_identity != NULL)
+        nm_setting_vpn_add_data_item (NM_SETTING_VPN (s_vpn), "local-identity", params->local_identity);
+    nm_setting_vpn_add_data_item (NM_SETTING_VPN (s_vpn), "method", "key");
+    nm_setting_vpn_add_data_item (NM_SETTING_VPN (s_vpn), "usercert", params->certificate_file);
+    nm_setting_vpn_add_data_item (NM_SETTING_VPN (s_vpn), "userkey", params->key_file);
+    nm_setting_vpn_add_data_item (NM_SETTING_VPN (s_vpn), "certificate", params->root_ca_file);
+    nm_setting_vpn_add_data_item (NM_SETTING_VPN (s_vpn), "virtual", "yes");
+    nm_setting_vpn_add_data_item (NM_SETTING_VPN (s_vpn), "encap", "no");
+    nm_setting_vpn_add_data_item (NM_SETTING_VPN (s_vpn), "ipcomp", "no");
+    nm_setting_vpn_add_data_item (NM_SETTING_VPN (s_vpn), "proposal", "no");
+    nm_connection_add_setting (connection, s_vpn);
+
+    /* only the SeGW's networks go through the tunnel, never the default route */
+    g_object_set (s_ip4, NM_SETTING_IP_CONFIG_METHOD, NM_SETTING_IP4_CONFIG_METHOD_AUTO,
+                  NM_SETTING_IP_CONFIG_NEVER_DEFAULT, TRUE, NULL);
+    nm_connection_add_setting (connection, s_ip4);
+    g_object_set (s_ip6, NM_SETTING_IP_CONFIG_METHOD, NM_SETTING_IP6_CONFIG_METHOD_DISABLED, NULL);
+    nm_connection_add_setting (connection, s_ip6);
+
+    if (!nm_connection_verify (connection, error)) {
+        g_object_unref (connection);
+        return NULL;
+    }
+    return connection;
+}
+
+typedef struct {
+    HenbIpsecParams     params;       /* strings owned below */
+    gchar              *gateway;
+    gchar              *gateway_address;
+    GInetAddress       *address;
+    gchar              *ca, *cert, *key, *local_id, *label;
+    NMActiveConnection *active;
+    guint               timeout_id;
+    guint               poll_id;
+    guint               polls;
+    gulong              cancelled_id;
+    gboolean            done;
+} Establish;
+
+static void
+establish_free (Establish *e)
+{
+    if (e->timeout_id != 0)
+        g_source_remove (e->timeout_id);
+    if (e->poll_id != 0)
+        g_source_remove (e->poll_id);
+    g_clear_object (&e->active);
+    g_clear_object (&e->address);
+    g_free (e->gateway);
+    g_free (e->gateway_address);
+    g_free (e->ca);
+    g_free (e->cert);
+    g_free (e->key);
+    g_free (e->local_id);
+    g_free (e->label);
+    g_free (e);
+}
+
+static void
+abandoned_deactivated (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    nm_client_deactivate_connection_finish (NM_CLIENT (source), res, NULL);
+}
+
+/* Completes an establish task once; a half-made VPN is taken down. */
+static void
+establish_return (GTask *task, HenbTunnel *tunnel, GError *error)
+{
+    HenbSecurityNmIpsec *self = g_task_get_source_object (task);
+    Establish *e = g_task_get_task_data (task);
+
+    if (e->done) {
+        g_clear_error (&error);
+        return;
+    }
+    e->done = TRUE;
+    if (e->active != NULL)
+        g_signal_handlers_disconnect_by_data (e->active, task);
+    if (e->cancelled_id != 0) {
+        g_cancellable_disconnect (g_task_get_cancellable (task), e->cancelled_id);
+        e->cancelled_id = 0;
+    }
+    if (error != NULL) {
+        if (e->active != NULL && nm_active_connection_get_state (e->active) < NM_ACTIVE_CONNECTION_STATE_DEACTIVATING)
+            nm_client_deactivate_connection_async (self->client, e->active, NULL, abandoned_deactivated, NULL);
+        g_task_return_error (task, error);
+    } else {
+        g_task_return_pointer (task, tunnel, g_object_unref);
+    }
+    g_object_unref (task);
+}
+
+static const gchar *
+identity_form (const gchar *identity)
+{
+    return g_hostname_is_ip_address (identity) ? "an IP address, to be found as an iPAddress SAN"
+                                               : "an FQDN, to be found as a dNSName SAN";
+}
+
+static GError *
+failure_error (Establish *e, guint reason)
+{
+    switch (reason) {
+    case NM_ACTIVE_CONNECTION_STATE_REASON_LOGIN_FAILED:
+        return g_error_new (HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_AUTH_FAILED,
+                            "IKE authentication with SeGW %s failed (NetworkManager: %s): either side "
+                            "refused the other's certificate; the SeGW identity %s is %s in a "
+                            "certificate of the operator root CA", e->gateway, reason_name (reason),
+                            e->gateway, identity_form (e->gateway));
+    case NM_ACTIVE_CONNECTION_STATE_REASON_CONNECT_TIMEOUT:
+    case NM_ACTIVE_CONNECTION_STATE_REASON_SERVICE_START_TIMEOUT:
+        return g_error_new (HENB_NETWORK_ERROR, HENB_NETWORK_ERROR_TIMEOUT,
+                            "SeGW %s (%s) did not answer IKE in time (NetworkManager: %s)", e->gateway,
+                            e->gateway_address, reason_name (reason));
+    default:
+        return g_error_new (HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_FAILED,
+                            "IPsec with SeGW %s (%s) failed (NetworkManager: %s)", e->gateway,
+                            e->gateway_address, reason_name (reason));
+    }
+}
+
+/* libnm may report ACTIVATED before the VPN's IP4Config carries the address. */
+static gboolean
+poll_ip4 (gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbSecurityNmIpsec *self = g_task_get_source_object (task);
+    Establish *e = g_task_get_task_data (task);
+    NMIPConfig *ip4 = nm_active_connection_get_ip4_config (e->active);
+    g_autoptr(HenbNmTunnel) tunnel = NULL;
+    g_autoptr(GPtrArray) dns = g_ptr_array_new ();
+    const gchar *const *nameservers;
+    GPtrArray *addresses;
+
+    addresses = ip4 != NULL ? nm_ip_config_get_addresses (ip4) : NULL;
+    if (addresses == NULL || addresses->len == 0) {
+        if (++e->polls < 200)
+            return G_SOURCE_CONTINUE;
+        e->poll_id = 0;
+        establish_return (task, NULL, g_error_new (HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_FAILED,
+                                                   "the VPN to SeGW %s came up without an inner address",
+                                                   e->gateway));
+        return G_SOURCE_REMOVE;
+    }
+    e->poll_id = 0;
+    nameservers = nm_ip_config_get_nameservers (ip4);
+    for (guint i = 0; nameservers != NULL && nameservers[i] != NULL; i++)
+        g_ptr_array_add (dns, (gpointer) nameservers[i]);
+    g_ptr_array_add (dns, NULL);
+
+    tunnel = g_object_new (HENB_TYPE_NM_TUNNEL, NULL);
+    tunnel->client = g_object_ref (self->client);
+    tunnel->active = g_object_ref (e->active);
+    henb_tunnel_set_identity (HENB_TUNNEL (tunnel), "security-nm-ipsec", e->label, e->gateway, e->gateway_address);
+    henb_tunnel_set_up (HENB_TUNNEL (tunnel), nm_ip_address_get_address (addresses->pdata[0]),
+                        (const gchar *const *) dns->pdata);
+    g_signal_connect (e->active, "vpn-state-changed", G_CALLBACK (on_tunnel_vpn_state), tunnel);
+    establish_return (task, HENB_TUNNEL (g_steal_pointer (&tunnel)), NULL);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+on_vpn_state (NMVpnConnection *vpn, guint state, guint reason, GTask *task)
+{
+    Establish *e = g_task_get_task_data (task);
+
+    g_debug ("VPN to %s: state %u reason %u", e->gateway, state, reason);
+    if (state == NM_VPN_CONNECTION_STATE_ACTIVATED && e->poll_id == 0) {
+        e->poll_id = g_timeout_add (25, poll_ip4, task);
+    } else if (state == NM_VPN_CONNECTION_STATE_FAILED || state == NM_VPN_CONNECTION_STATE_DISCONNECTED) {
+        establish_return (task, NULL, failure_error (e, reason));
+    }
+}
+
+static gboolean
+establish_timed_out (gpointer user_data)
+{
+    GTask *task = user_data;
+    Establish *e = g_task_get_task_data (task);
+
+    e->timeout_id = 0;
+    establish_return (task, NULL, g_error_new (HENB_NETWORK_ERROR, HENB_NETWORK_ERROR_TIMEOUT,
+                                               "SeGW %s (%s) did not complete IKE within %u s",
+                                               e->gateway, e->gateway_address, e->params.timeout));
+    return G_SOURCE_REMOVE;
+}
+
+static void
+on_establish_cancelled (GCancellable *cancellable, GTask *task)
+{
+    establish_return (task, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled"));
+}
+
+static void
+activated (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    Establish *e = g_task_get_task_data (task);
+    g_autoptr(GError) error = NULL;
+    NMActiveConnection *active;
+
+    active = nm_client_add_and_activate_connection2_finish (NM_CLIENT (source), res, NULL, &error);
+    if (active == NULL) {
+        establish_return (task, NULL, g_error_new (HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_FAILED,
+                                                   "NetworkManager refused the VPN to %s: %s",
+                                                   e->gateway, error->message));
+        return;
+    }
+    if (e->done) {
+        /* cancelled while NetworkManager was adding it */
+        nm_client_deactivate_connection_async (NM_CLIENT (source), active, NULL, abandoned_deactivated, NULL);
+        g_object_unref (active);
+        g_object_unref (task);
+        return;
+    }
+    e->active = active;
+    if (!NM_IS_VPN_CONNECTION (active)) {
+        establish_return (task, NULL, g_error_new (HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_FAILED,
+                                                   "NetworkManager did not start a VPN for %s", e->gateway));
+        return;
+    }
+    g_signal_connect (active, "vpn-state-changed", G_CALLBACK (on_vpn_state), task);
+    on_vpn_state (NM_VPN_CONNECTION (active), nm_vpn_connection_get_vpn_state (NM_VPN_CONNECTION (active)),
+                  NM_ACTIVE_CONNECTION_STATE_REASON_NONE, task);
+    g_object_unref (task);
+}
+
+static void
+establish_client_ready (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbSecurityNmIpsec *self = HENB_SECURITY_NM_IPSEC (source);
+    Establish *e = g_task_get_task_data (task);
+    g_autoptr(NMConnection) connection = NULL;
+    GVariantBuilder options;
+    GError *error = NULL;
+
+    if (!g_task_propagate_boolean (G_TASK (res), &error)) {
+        establish_return (task, NULL, error);
+        return;
+    }
+    connection = build_connection (&e->params, &error);
+    if (connection == NULL) {
+        establish_return (task, NULL, error);
+        return;
+    }
+    g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
+    /* removed by NetworkManager when it goes down, and taken down if henbd disappears */
+    g_variant_builder_add (&options, "{sv}", "persist", g_variant_new_string ("volatile"));
+    g_variant_builder_add (&options, "{sv}", "bind-activation", g_variant_new_string ("dbus-client"));
+    e->timeout_id = g_timeout_add_seconds (e->params.timeout, establish_timed_out, task);
+    if (g_task_get_cancellable (task) != NULL)
+        e->cancelled_id = g_cancellable_connect (g_task_get_cancellable (task), G_CALLBACK (on_establish_cancelled),
+                                                 task, NULL);
+    /* already cancelled: the task has been completed and released */
+    if (e->done)
+        return;
+    /* the add callback holds its own reference */
+    nm_client_add_and_activate_connection2 (self->client, connection, NULL, NULL, g_variant_builder_end (&options),
+                                            NULL, activated, g_object_ref (task));
+}
+
+static void
+establish_async (HenbIpsecProvider *provider, const HenbIpsecParams *params, GCancellable *cancellable,
+                 GAsyncReadyCallback callback, gpointer user_data)
+{
+    HenbSecurityNmIpsec *self = HENB_SECURITY_NM_IPSEC (provider);
+    GTask *task = g_task_new (self, cancellable, callback, user_data);
+    Establish *e = g_new0 (Establish, 1);
+
+    g_task_set_source_tag (task, establish_async);
+    e->gateway = g_strdup (params->gateway);
+    e->address = g_object_ref (params->gateway_address);
+    e->gateway_address = g_inet_address_to_string (params->gateway_address);
+    e->ca = g_strdup (params->root_ca_file);
+    e->cert = g_strdup (params->certificate_file);
+    e->key = g_strdup (params->key_file);
+    e->local_id = g_strdup (params->local_identity);
+    e->label = g_strdup (params->label);
+    e->params.label = e->label;
+    e->params.gateway = e->gateway;
+    e->params.gateway_address = e->address;
+    e->params.root_ca_file = e->ca;
+    e->params.certificate_file = e->cert;
+    e->params.key_file = e->key;
+    e->params.local_identity = e->local_id;
+    e->params.timeout = MAX (params->timeout, 1);
+    g_task_set_task_data (task, e, (GDestroyNotify) establish_free);
+    ensure_client_async (self, cancellable, establish_client_ready, task);
+}
+
+static HenbTunnel *
+establish_finish (HenbIpsecProvider *provider, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Clean-up of what an earlier henbd left */
+
+typedef struct {
+    guint pending;
+} Cleanup;
+
+static void
+cleanup_step_done (GTask *task)
+{
+    Cleanup *c = g_task_get_task_data (task);
+
+    if (--c->pending == 0) {
+        g_task_return_boolean (task, TRUE);
+        g_object_unref (task);
+    }
+}
+
+static void
+leftover_deleted (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (!nm_remote_connection_delete_finish (NM_REMOTE_CONNECTION (source), res, &error))
+        g_warning ("removing the leftover VPN %s: %s", nm_connection_get_id (NM_CONNECTION (source)),
+                   error->message);
+    cleanup_step_done (user_data);
+}
+
+static void
+cleanup_client_ready (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbSecurityNmIpsec *self = HENB_SECURITY_NM_IPSEC (source);
+    Cleanup *c = g_task_get_task_data (task);
+    const GPtrArray *connections;
+    GError *error = NULL;
+
+    if (!g_task_propagate_boolean (G_TASK (res), &error)) {
+        g_task_return_error (task, error);
+        g_object_unref (task);
+        return;
+    }
+    connections = nm_client_get_connections (self->client);
+    c->pending = 1;
+    for (guint i = 0; i < connections->len; i++) {
+        NMRemoteConnection *rc = connections->pdata[i];
+
+        if (!is_ours (NM_CONNECTION (rc)))
+            continue;
+        g_message ("removing VPN %s left by an earlier henbd", nm_connection_get_id (NM_CONNECTION (rc)));
+        c->pending++;
+        nm_remote_connection_delete_async (rc, NULL, leftover_deleted, task);
+    }
+    cleanup_step_done (task);
+}
+
+static void
+cleanup_async (HenbIpsecProvider *provider, GCancellable *cancellable, GAsyncReadyCallback callback,
+               gpointer user_data)
+{
+    HenbSecurityNmIpsec *self = HENB_SECURITY_NM_IPSEC (provider);
+    GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+    g_task_set_task_data (task, g_new0 (Cleanup, 1), g_free);
+    ensure_client_async (self, cancellable, cleanup_client_ready, task);
+}
+
+static gboolean
+cleanup_finish (HenbIpsecProvider *provider, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+henb_security_nm_ipsec_provider_init (HenbIpsecProviderInterface *iface)
+{
+    iface->establish_async = establish_async;
+    iface->establish_finish = establish_finish;
+    iface->cleanup_async = cleanup_async;
+    iface->cleanup_finish = cleanup_finish;
+}
+
+static void
+henb_security_nm_ipsec_dispose (GObject *object)
+{
+    g_clear_object (&HENB_SECURITY_NM_IPSEC (object)->client);
+    G_OBJECT_CLASS (henb_security_nm_ipsec_parent_class)->dispose (object);
+}
+
+static void
+henb_security_nm_ipsec_class_init (HenbSecurityNmIpsecClass *klass)
+{
+    G_OBJECT_CLASS (klass)->dispose = henb_security_nm_ipsec_dispose;
+}
+
+static void
+henb_security_nm_ipsec_init (HenbSecurityNmIpsec *self)
+{
+}
+
+HENB_PLUGIN_DEFINE (HENB_TYPE_SECURITY_NM_IPSEC, "security-nm-ipsec")
