@@ -126,8 +126,11 @@ print_json (HenbClient *client)
         json_string (out, henb_step_info_get_name (s));
         g_string_append (out, ", \"result\": ");
         json_string (out, henb_step_result_to_string (henb_step_info_get_result (s)));
-        g_string_append_printf (out, ", \"start_us\": %" G_GINT64_FORMAT ", \"duration_us\": %" G_GUINT64_FORMAT "}",
+        g_string_append_printf (out, ", \"start_us\": %" G_GINT64_FORMAT ", \"duration_us\": %" G_GUINT64_FORMAT,
                                 henb_step_info_get_start_time (s), henb_step_info_get_duration (s));
+        g_string_append (out, ", \"detail\": ");
+        json_string (out, henb_step_info_get_detail (s));
+        g_string_append_c (out, '}');
     }
     g_string_append (out, steps->len > 0 ? "\n  ],\n" : "],\n");
     g_string_append (out, "  \"serving\": {\"hems_url\": ");
@@ -171,6 +174,8 @@ print_step (HenbStepInfo *s, guint index, guint count)
     g_print ("  [%2u/%u] %-16s %-26s %-8s %s  %8.3f s\n", index, count, henb_step_info_get_id (s),
              henb_step_info_get_name (s), henb_step_result_to_string (henb_step_info_get_result (s)),
              start, henb_step_info_get_duration (s) / 1e6);
+    if (henb_step_info_get_detail (s)[0] != '\0')
+        g_print ("          %s\n", henb_step_info_get_detail (s));
 }
 
 static void

@@ -67,6 +67,9 @@ failed_reason_for (const GError *error, const HenbStep *step)
             return HENB_STATE_FAILED_REASON_UNREACHABLE;
         }
     }
+    /* a tunnel lost under a HeMS session is an IPsec failure, whichever step noticed it */
+    if (g_error_matches (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_TUNNEL_DOWN))
+        return HENB_STATE_FAILED_REASON_IPSEC;
     if (error->domain == HENB_SECURITY_ERROR)
         return step != NULL ? step->security_reason : HENB_STATE_FAILED_REASON_TLS;
     if (error->domain == HENB_CWMP_ERROR) {
@@ -194,11 +197,11 @@ update_steps (HenbManager *self, HenbProcedure *proc)
     GPtrArray *records = henb_procedure_get_records (proc);
     GVariantBuilder b;
 
-    g_variant_builder_init (&b, G_VARIANT_TYPE ("a(sssxt)"));
+    g_variant_builder_init (&b, G_VARIANT_TYPE ("a(sssxts)"));
     for (guint i = 0; i < records->len; i++) {
         const HenbStepRecord *r = records->pdata[i];
-        g_variant_builder_add (&b, "(sssxt)", r->id, r->name, henb_step_result_to_string (r->result),
-                               r->start_wall_us, r->duration_us);
+        g_variant_builder_add (&b, "(sssxts)", r->id, r->name, henb_step_result_to_string (r->result),
+                               r->start_wall_us, r->duration_us, r->detail != NULL ? r->detail : "");
     }
     henb_gdbus_procedure_set_completed_steps (self->skel_procedure, g_variant_builder_end (&b));
     henb_gdbus_procedure_set_percentage (self->skel_procedure, henb_procedure_get_percentage (proc));
@@ -364,7 +367,7 @@ start_procedure (HenbManager *self, gboolean discover, GError **error)
     proc = henb_procedure_new (&self->services, discover);
     set_last_error (self, NULL);
     henb_gdbus_procedure_set_completed_steps (self->skel_procedure,
-                                              g_variant_new_array (G_VARIANT_TYPE ("(sssxt)"), NULL, 0));
+                                              g_variant_new_array (G_VARIANT_TYPE ("(sssxts)"), NULL, 0));
     henb_gdbus_procedure_set_percentage (self->skel_procedure, 0);
     if (!henb_procedure_prepare (proc, &error_local)) {
         henb_gdbus_procedure_set_step_count (self->skel_procedure, 0);
@@ -697,7 +700,7 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     update_tunnel (self, NULL);
     henb_gdbus_procedure_set_current_step (self->skel_procedure, g_variant_new ("(ss)", "", ""));
     henb_gdbus_procedure_set_completed_steps (self->skel_procedure,
-                                              g_variant_new_array (G_VARIANT_TYPE ("(sssxt)"), NULL, 0));
+                                              g_variant_new_array (G_VARIANT_TYPE ("(sssxts)"), NULL, 0));
 
     self->services.dm = henb_data_model_new (config->oui);
     set_factory_defaults (self);

@@ -479,18 +479,19 @@ henb_client_dup_completed_steps (HenbClient *self)
     GPtrArray *steps = g_ptr_array_new_with_free_func ((GDestroyNotify) henb_step_info_free);
     GVariant *v = henb_gdbus_procedure_get_completed_steps (self->procedure);
     GVariantIter iter;
-    const gchar *id, *name, *result;
+    const gchar *id, *name, *result, *detail;
     gint64 start;
     guint64 duration;
 
     if (v == NULL)
         return steps;
     g_variant_iter_init (&iter, v);
-    while (g_variant_iter_next (&iter, "(&s&s&sxt)", &id, &name, &result, &start, &duration)) {
+    while (g_variant_iter_next (&iter, "(&s&s&sxt&s)", &id, &name, &result, &start, &duration,
+                                &detail)) {
         HenbStepResult r = g_str_equal (result, "ok") ? HENB_STEP_RESULT_OK
                            : g_str_equal (result, "skipped") ? HENB_STEP_RESULT_SKIPPED
                                                              : HENB_STEP_RESULT_FAILED;
-        g_ptr_array_add (steps, henb_step_info_new (id, name, r, start, duration));
+        g_ptr_array_add (steps, henb_step_info_new (id, name, r, start, duration, detail));
     }
     return steps;
 }

@@ -9,10 +9,12 @@ struct _HenbStepInfo {
     HenbStepResult result;
     gint64         start_time;
     guint64        duration;
+    gchar         *detail;
 };
 
 HenbStepInfo *henb_step_info_new (const gchar   *id,
                                   const gchar   *name,
                                   HenbStepResult result,
                                   gint64         start_time,
-                                  guint64        duration);
+                                  guint64        duration,
+                                  const gchar   *detail);

@@ -7,7 +7,7 @@ G_DEFINE_BOXED_TYPE (HenbStepInfo, henb_step_info, henb_step_info_copy, henb_ste
 
 HenbStepInfo *
 henb_step_info_new (const gchar *id, const gchar *name, HenbStepResult result, gint64 start_time,
-                    guint64 duration)
+                    guint64 duration, const gchar *detail)
 {
     HenbStepInfo *info = g_new0 (HenbStepInfo, 1);
 
@@ -16,6 +16,7 @@ henb_step_info_new (const gchar *id, const gchar *name, HenbStepResult result, g
     info->result = result;
     info->start_time = start_time;
     info->duration = duration;
+    info->detail = g_strdup (detail != NULL ? detail : "");
     return info;
 }
 
@@ -29,7 +30,8 @@ HenbStepInfo *
 henb_step_info_copy (const HenbStepInfo *info)
 {
     g_return_val_if_fail (info != NULL, NULL);
-    return henb_step_info_new (info->id, info->name, info->result, info->start_time, info->duration);
+    return henb_step_info_new (info->id, info->name, info->result, info->start_time, info->duration,
+                               info->detail);
 }
 
 /**
@@ -43,6 +45,7 @@ henb_step_info_free (HenbStepInfo *info)
         return;
     g_free (info->id);
     g_free (info->name);
+    g_free (info->detail);
     g_free (info);
 }
 
@@ -104,4 +107,17 @@ guint64
 henb_step_info_get_duration (const HenbStepInfo *info)
 {
     return info->duration;
+}
+
+/**
+ * henb_step_info_get_detail:
+ * @info: a #HenbStepInfo
+ *
+ * Returns: what the step found or why it failed, e.g. "SecGWServer1 segw1.example.net via
+ *   security-vici: inner address 10.200.0.1"; "" when there is nothing to say
+ */
+const gchar *
+henb_step_info_get_detail (const HenbStepInfo *info)
+{
+    return info->detail;
 }

@@ -29,6 +29,7 @@ const gchar   *henb_step_info_get_name (const HenbStepInfo *info);
 HenbStepResult henb_step_info_get_result (const HenbStepInfo *info);
 gint64         henb_step_info_get_start_time (const HenbStepInfo *info);
 guint64        henb_step_info_get_duration (const HenbStepInfo *info);
+const gchar   *henb_step_info_get_detail (const HenbStepInfo *info);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HenbStepInfo, henb_step_info_free)
 

@@ -78,20 +78,123 @@ on_tunnel_vpn_state (NMVpnConnection *vpn, guint state, guint reason, HenbNmTunn
     henb_tunnel_emit_dropped (HENB_TUNNEL (self), error);
 }
 
-static void
-deactivated (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-    g_autoptr(GTask) task = user_data;
-    g_autoptr(GError) error = NULL;
+/* Taking a VPN down: deactivate it and wait until NetworkManager reports it gone, because
+ * NetworkManager-strongswan refuses a second VPN while the first one is still going down. */
+#define TAKE_DOWN_TIMEOUT_S 10
 
-    /* already gone counts as closed: the connection was volatile */
-    if (!nm_client_deactivate_connection_finish (NM_CLIENT (source), res, &error) &&
-        !g_error_matches (error, NM_MANAGER_ERROR, NM_MANAGER_ERROR_CONNECTION_NOT_ACTIVE)) {
-        g_task_return_new_error (task, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_FAILED,
-                                 "NetworkManager could not take the VPN down: %s", error->message);
+typedef struct {
+    NMActiveConnection *active;
+    gulong              state_id;
+    guint               timeout_id;
+} TakeDown;
+
+static void
+take_down_free (TakeDown *t)
+{
+    g_clear_signal_handler (&t->state_id, t->active);
+    g_clear_handle_id (&t->timeout_id, g_source_remove);
+    g_clear_object (&t->active);
+    g_free (t);
+}
+
+static gboolean
+is_gone (NMActiveConnection *active)
+{
+    return nm_active_connection_get_state (active) >= NM_ACTIVE_CONNECTION_STATE_DEACTIVATED;
+}
+
+/* Completes once; the task holds one reference for each pending source. */
+static void
+take_down_return (GTask *task, GError *error)
+{
+    TakeDown *t = g_task_get_task_data (task);
+
+    if (t->state_id == 0) {   /* already returned */
+        g_clear_error (&error);
         return;
     }
-    g_task_return_boolean (task, TRUE);
+    g_clear_signal_handler (&t->state_id, t->active);
+    g_clear_handle_id (&t->timeout_id, g_source_remove);
+    if (error != NULL)
+        g_task_return_error (task, error);
+    else
+        g_task_return_boolean (task, TRUE);
+}
+
+static void
+take_down_state_changed (NMActiveConnection *active, guint state, guint reason, GTask *task)
+{
+    if (state >= NM_ACTIVE_CONNECTION_STATE_DEACTIVATED)
+        take_down_return (task, NULL);
+}
+
+static gboolean
+take_down_timed_out (gpointer user_data)
+{
+    GTask *task = user_data;
+    TakeDown *t = g_task_get_task_data (task);
+
+    t->timeout_id = 0;
+    take_down_return (task, g_error_new (HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_FAILED,
+                                         "NetworkManager did not take the VPN %s down within %u s",
+                                         nm_active_connection_get_id (t->active), TAKE_DOWN_TIMEOUT_S));
+    return G_SOURCE_REMOVE;
+}
+
+static void
+take_down_deactivated (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(GTask) task = user_data;
+    TakeDown *t = g_task_get_task_data (task);
+    g_autoptr(GError) error = NULL;
+
+    /* not active (any more) counts as down: the connection was volatile */
+    if (!nm_client_deactivate_connection_finish (NM_CLIENT (source), res, &error) &&
+        !g_error_matches (error, NM_MANAGER_ERROR, NM_MANAGER_ERROR_CONNECTION_NOT_ACTIVE)) {
+        take_down_return (task, g_error_new (HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_FAILED,
+                                             "NetworkManager could not take the VPN down: %s",
+                                             error->message));
+        return;
+    }
+    if (error != NULL || is_gone (t->active))
+        take_down_return (task, NULL);
+}
+
+static void
+vpn_take_down_async (NMClient *client, NMActiveConnection *active, GAsyncReadyCallback callback,
+                     gpointer user_data)
+{
+    g_autoptr(GTask) task = g_task_new (client, NULL, callback, user_data);
+    TakeDown *t = g_new0 (TakeDown, 1);
+
+    t->active = g_object_ref (active);
+    g_task_set_task_data (task, t, (GDestroyNotify) take_down_free);
+    if (is_gone (active)) {
+        g_task_return_boolean (task, TRUE);
+        return;
+    }
+    t->state_id = g_signal_connect_object (active, "state-changed", G_CALLBACK (take_down_state_changed), task, 0);
+    t->timeout_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, TAKE_DOWN_TIMEOUT_S, take_down_timed_out,
+                                                g_object_ref (task), g_object_unref);
+    nm_client_deactivate_connection_async (client, active, NULL, take_down_deactivated, g_object_ref (task));
+}
+
+static gboolean
+vpn_take_down_finish (NMClient *client, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+static void
+tunnel_taken_down (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(GTask) task = user_data;
+    GError *error = NULL;
+
+    if (!vpn_take_down_finish (NM_CLIENT (source), res, &error))
+        g_task_return_error (task, error);
+    else
+        g_task_return_boolean (task, TRUE);
 }
 
 static void
@@ -102,12 +205,7 @@ henb_nm_tunnel_close_async (HenbTunnel *tunnel, GCancellable *cancellable, GAsyn
     GTask *task = g_task_new (self, cancellable, callback, user_data);
 
     self->closing = TRUE;
-    if (nm_active_connection_get_state (self->active) >= NM_ACTIVE_CONNECTION_STATE_DEACTIVATED) {
-        g_task_return_boolean (task, TRUE);
-        g_object_unref (task);
-        return;
-    }
-    nm_client_deactivate_connection_async (self->client, self->active, cancellable, deactivated, task);
+    vpn_take_down_async (self->client, self->active, tunnel_taken_down, task);
 }
 
 static gboolean
@@ -269,6 +367,7 @@ typedef struct {
     guint               polls;
     gulong              cancelled_id;
     gboolean            done;
+    GError             *error;        /* returned once the failed VPN is down */
 } Establish;
 
 static void
@@ -280,6 +379,7 @@ establish_free (Establish *e)
         g_source_remove (e->poll_id);
     g_clear_object (&e->active);
     g_clear_object (&e->address);
+    g_clear_error (&e->error);
     g_free (e->gateway);
     g_free (e->gateway_address);
     g_free (e->ca);
@@ -296,7 +396,20 @@ abandoned_deactivated (GObject *source, GAsyncResult *res, gpointer user_data)
     nm_client_deactivate_connection_finish (NM_CLIENT (source), res, NULL);
 }
 
-/* Completes an establish task once; a half-made VPN is taken down. */
+static void
+failed_vpn_taken_down (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    Establish *e = g_task_get_task_data (task);
+    g_autoptr(GError) error = NULL;
+
+    if (!vpn_take_down_finish (NM_CLIENT (source), res, &error))
+        g_warning ("%s", error->message);
+    g_task_return_error (task, g_steal_pointer (&e->error));
+    g_object_unref (task);
+}
+
+/* Completes an establish task once; a half-made VPN is taken down first. */
 static void
 establish_return (GTask *task, HenbTunnel *tunnel, GError *error)
 {
@@ -314,13 +427,16 @@ establish_return (GTask *task, HenbTunnel *tunnel, GError *error)
         g_cancellable_disconnect (g_task_get_cancellable (task), e->cancelled_id);
         e->cancelled_id = 0;
     }
-    if (error != NULL) {
-        if (e->active != NULL && nm_active_connection_get_state (e->active) < NM_ACTIVE_CONNECTION_STATE_DEACTIVATING)
-            nm_client_deactivate_connection_async (self->client, e->active, NULL, abandoned_deactivated, NULL);
-        g_task_return_error (task, error);
-    } else {
-        g_task_return_pointer (task, tunnel, g_object_unref);
+    if (error != NULL && e->active != NULL && !is_gone (e->active)) {
+        /* the next attempt may only start once this one is gone */
+        e->error = error;
+        vpn_take_down_async (self->client, e->active, failed_vpn_taken_down, task);
+        return;
     }
+    if (error != NULL)
+        g_task_return_error (task, error);
+    else
+        g_task_return_pointer (task, tunnel, g_object_unref);
     g_object_unref (task);
 }
 
@@ -347,9 +463,13 @@ failure_error (Establish *e, guint reason)
                             "SeGW %s (%s) did not answer IKE in time (NetworkManager: %s)", e->gateway,
                             e->gateway_address, reason_name (reason));
     default:
+        /* NetworkManager-strongswan does not pass IKE failures on: list what it can be */
         return g_error_new (HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_FAILED,
-                            "IPsec with SeGW %s (%s) failed (NetworkManager: %s)", e->gateway,
-                            e->gateway_address, reason_name (reason));
+                            "IPsec with SeGW %s (%s) failed (NetworkManager: %s); NetworkManager-strongswan "
+                            "does not say why: the SeGW certificate may be not from the operator root "
+                            "CA, or not carry %s as %s, or the SeGW refused the HeNB (charon-nm's log "
+                            "says which)", e->gateway, e->gateway_address, reason_name (reason),
+                            e->gateway, identity_form (e->gateway));
     }
 }
 
