@@ -447,8 +447,9 @@ step_done (GObject *source, GAsyncResult *res, gpointer user_data)
                henb_step_result_to_string ((HenbStepResult) result),
                (g_get_monotonic_time () - ctx->start_mono) / 1e6, self->detail != NULL ? ": " : "",
                self->detail != NULL ? self->detail : "");
-    record_step (self, ctx, step, (HenbStepResult) result, NULL);
+    /* counted before the record is announced, so listeners see the new percentage */
     self->steps_done++;
+    record_step (self, ctx, step, (HenbStepResult) result, NULL);
     self->current++;
     run_next_step (task);
 }

@@ -66,6 +66,8 @@ check("first step is 5.1.2.3/1 resolve-initial-hems",
       steps[0].get_id() == "5.1.2.3/1" and steps[0].get_name() == "resolve-initial-hems")
 check("steps carry start time and duration",
       all(s.get_start_time() > 0 and s.get_duration() > 0 for s in steps))
+check("the resolve step's detail names what it found",
+      steps[0].get_detail().startswith("hems.henb.test is "), steps[0].get_detail())
 check("all steps ok but the serving tunnel, skipped without a Serving SeGW",
       [s.get_name() for s in steps if s.get_result() != Henb.StepResult.OK]
       == ["resolve-serving-segw", "tunnel-serving-segw"]
@@ -74,7 +76,7 @@ check("serving HeMS URL", client.get_serving_hems_url() == "https://serving.henb
 check("no serving SeGW", list(client.get_security_gateways()) == [])
 check("S1 addresses", list(client.get_s1_addresses()) == ["10.40.0.1"])
 check("S1 IPsec indicator", client.get_s1_ipsec() is False)
-check("percentage 100", client.props.percentage == 100)
+check("percentage 100", client.props.percentage == 100, str(client.props.percentage))
 check("no last error", client.dup_last_error() is None)
 
 try:

@@ -43,7 +43,7 @@ cleanup() {
         rm -rf "$WORK"
     fi
     [ "$BAILED" = 1 ] || echo "1..$N"
-    echo "$PASS passed, $FAIL failed"
+    echo "# $PASS passed, $FAIL failed"
 }
 trap cleanup EXIT
 
@@ -288,4 +288,4 @@ check "tb_down: no process of the testbed left (${recorded}${inns})" \
 check "tb_down: safe to call again" tb_down
 
 echo "# timings: tb_up ${t_up} ms, 2 SeGW + HeNB charon ${t_charons} ms, NM up ${t_nm} ms, NM VPN ${t_vpn} ms, tb_down ${t_down} ms"
-[ "$FAIL" -eq 0 ]   # the EXIT trap prints the plan and "N passed, N failed"
+[ "$FAIL" -eq 0 ]   # the EXIT trap prints the plan and "# N passed, N failed"
