@@ -14,6 +14,8 @@
 #include "henb-plugin.h"
 
 #define STRONGSWAN_SERVICE "org.freedesktop.NetworkManager.strongswan"
+#define VPN_PLUGIN_PATH    "/org/freedesktop/NetworkManager/VPN/Plugin"
+#define VPN_PLUGIN_IFACE   "org.freedesktop.NetworkManager.VPN.Plugin"
 /* marks connections henbd created, to find them after a crash */
 #define OWNER_KEY   "org.henbd.owner"
 #define OWNER_VALUE "henbd"
@@ -341,9 +343,10 @@ build_connection (const HenbIpsecParams *params, GError **error)
     nm_setting_vpn_add_data_item (NM_SETTING_VPN (s_vpn), "proposal", "no");
     nm_connection_add_setting (connection, s_vpn);
 
-    /* only the SeGW's networks go through the tunnel, never the default route */
+    /* only the SeGW's networks go through the tunnel, never the default route; the SeGW's DNS
+     * servers are for henbd's lookups behind the tunnel, not for the host's resolver */
     g_object_set (s_ip4, NM_SETTING_IP_CONFIG_METHOD, NM_SETTING_IP4_CONFIG_METHOD_AUTO,
-                  NM_SETTING_IP_CONFIG_NEVER_DEFAULT, TRUE, NULL);
+                  NM_SETTING_IP_CONFIG_NEVER_DEFAULT, TRUE, NM_SETTING_IP_CONFIG_IGNORE_AUTO_DNS, TRUE, NULL);
     nm_connection_add_setting (connection, s_ip4);
     g_object_set (s_ip6, NM_SETTING_IP_CONFIG_METHOD, NM_SETTING_IP6_CONFIG_METHOD_DISABLED, NULL);
     nm_connection_add_setting (connection, s_ip6);
@@ -366,6 +369,9 @@ typedef struct {
     guint               poll_id;
     guint               polls;
     gulong              cancelled_id;
+    GDBusConnection    *bus;
+    guint               ip4config_id;
+    GStrv               plugin_dns;   /* the DNS servers the SeGW assigned, as charon-nm saw them */
     gboolean            done;
     GError             *error;        /* returned once the failed VPN is down */
 } Establish;
@@ -377,6 +383,10 @@ establish_free (Establish *e)
         g_source_remove (e->timeout_id);
     if (e->poll_id != 0)
         g_source_remove (e->poll_id);
+    if (e->ip4config_id != 0)
+        g_dbus_connection_signal_unsubscribe (e->bus, e->ip4config_id);
+    g_clear_object (&e->bus);
+    g_strfreev (e->plugin_dns);
     g_clear_object (&e->active);
     g_clear_object (&e->address);
     g_clear_error (&e->error);
@@ -497,7 +507,7 @@ poll_ip4 (gpointer user_data)
         return G_SOURCE_REMOVE;
     }
     e->poll_id = 0;
-    nameservers = nm_ip_config_get_nameservers (ip4);
+    nameservers = e->plugin_dns != NULL ? (const gchar *const *) e->plugin_dns : nm_ip_config_get_nameservers (ip4);
     for (guint i = 0; nameservers != NULL && nameservers[i] != NULL; i++)
         g_ptr_array_add (dns, (gpointer) nameservers[i]);
     g_ptr_array_add (dns, NULL);
@@ -579,6 +589,37 @@ activated (GObject *source, GAsyncResult *res, gpointer user_data)
     g_object_unref (task);
 }
 
+/* The VPN plugin's Ip4Config signal carries the DNS servers the SeGW assigned ("dns": au, network
+ * byte order). henbd takes them from there, because the connection tells NetworkManager to ignore
+ * them: they serve henbd's own lookups, not the host's resolver. NetworkManager-strongswan runs
+ * one VPN at a time, so the signal during our activation is ours. */
+static void
+on_plugin_ip4config (GDBusConnection *bus, const gchar *sender, const gchar *path, const gchar *iface,
+                     const gchar *signal, GVariant *parameters, gpointer user_data)
+{
+    Establish *e = user_data;
+    g_autoptr(GVariant) config = NULL;
+    g_autoptr(GVariant) dns = NULL;
+    g_autoptr(GStrvBuilder) list = g_strv_builder_new ();
+    const guint32 *addresses;
+    gsize n = 0;
+
+    if (!g_variant_is_of_type (parameters, G_VARIANT_TYPE ("(a{sv})")))
+        return;
+    g_variant_get (parameters, "(@a{sv})", &config);
+    dns = g_variant_lookup_value (config, "dns", G_VARIANT_TYPE ("au"));
+    addresses = dns != NULL ? g_variant_get_fixed_array (dns, &n, sizeof (guint32)) : NULL;
+    for (gsize i = 0; i < n; i++) {
+        g_autoptr(GInetAddress) a = g_inet_address_new_from_bytes ((const guint8 *) &addresses[i],
+                                                                   G_SOCKET_FAMILY_IPV4);
+        g_autofree gchar *text = g_inet_address_to_string (a);
+
+        g_strv_builder_add (list, text);
+    }
+    g_strfreev (e->plugin_dns);
+    e->plugin_dns = g_strv_builder_end (list);
+}
+
 static void
 establish_client_ready (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -598,6 +639,10 @@ establish_client_ready (GObject *source, GAsyncResult *res, gpointer user_data)
         establish_return (task, NULL, error);
         return;
     }
+    e->bus = g_object_ref (nm_client_get_dbus_connection (self->client));
+    e->ip4config_id = g_dbus_connection_signal_subscribe (e->bus, STRONGSWAN_SERVICE, VPN_PLUGIN_IFACE, "Ip4Config",
+                                                          VPN_PLUGIN_PATH, NULL, G_DBUS_SIGNAL_FLAGS_NONE,
+                                                          on_plugin_ip4config, e, NULL);
     g_variant_builder_init (&options, G_VARIANT_TYPE_VARDICT);
     /* removed by NetworkManager when it goes down, and taken down if henbd disappears */
     g_variant_builder_add (&options, "{sv}", "persist", g_variant_new_string ("volatile"));

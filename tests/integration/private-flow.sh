@@ -43,6 +43,11 @@ check "S1 far end resolved behind the serving tunnel (mme.henb.test = $TB_MME2_I
 check "the initial tunnel is gone after step 5" initial_tunnel_gone
 check "only the serving tunnel is up" serving_tunnel_up
 check "the Serving SeGW sees the HeNB" tb_swanctl segw2 --list-sas
+if [ "$BACKEND" = security-nm-ipsec ]; then
+    # the SeGW's DNS servers serve henbd's lookups only; NetworkManager must not hand them to the host
+    check_eq "NetworkManager keeps the SeGW's DNS servers out of the host's DNS" "" \
+        "$(tb_nmcli -g IP4.DNS connection show --active henbd-serving 2>&1)"
+fi
 check "state file holds the Serving SeGW" grep -q "SecGWServer1=segw2.henb.test" "$WORK/state/henbd.state"
 
 # restart: registration through the serving tunnel, 1 BOOT
