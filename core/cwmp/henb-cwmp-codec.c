@@ -138,6 +138,89 @@ required_uint (ParseContext *ctx, xmlNodePtr rpc, const gchar *name, guint *out)
         argument_error (ctx, "%s is not an unsignedInt: '%s'", name, text);
 }
 
+static void
+parse_string_list (xmlNodePtr list, GPtrArray *out)
+{
+    for (xmlNodePtr s = first_element (list->children); s != NULL; s = next_element (s))
+        g_ptr_array_add (out, g_strstrip (node_text (s)));
+}
+
+/* A string argument: stripped, at most @max_len characters. */
+static gchar *
+required_text (ParseContext *ctx, xmlNodePtr rpc, const gchar *name, guint max_len)
+{
+    gchar *text = child_text (rpc, name);
+
+    if (text == NULL) {
+        argument_error (ctx, "%s is missing", name);
+        return g_strdup ("");
+    }
+    g_strstrip (text);
+    if (max_len > 0 && g_utf8_strlen (text, -1) > max_len)
+        argument_error (ctx, "%s is longer than %u characters", name, max_len);
+    return text;
+}
+
+static void
+required_bool (ParseContext *ctx, xmlNodePtr parent, const gchar *name, gboolean *out)
+{
+    g_autofree gchar *text = child_text (parent, name);
+
+    if (!parse_bool (text, out))
+        argument_error (ctx, "%s is missing or not a boolean", name);
+}
+
+static void
+parse_set_attributes (ParseContext *ctx, xmlNodePtr rpc, HenbCwmpMessage *msg)
+{
+    xmlNodePtr list = child (rpc, "ParameterList");
+
+    if (list == NULL) {
+        argument_error (ctx, "ParameterList is missing");
+        return;
+    }
+    for (xmlNodePtr s = first_element (list->children); s != NULL; s = next_element (s)) {
+        g_autofree gchar *name = child_text (s, "Name");
+        g_autofree gchar *notification = child_text (s, "Notification");
+        xmlNodePtr access = child (s, "AccessList");
+        HenbCwmpParamAttr *pa;
+        guint n = 0;
+
+        if (strcmp ((const gchar *) s->name, "SetParameterAttributesStruct") != 0 || name == NULL) {
+            argument_error (ctx, "malformed SetParameterAttributesStruct");
+            continue;
+        }
+        pa = henb_cwmp_message_add_attr (msg, g_strstrip (name), 0);
+        required_bool (ctx, s, "NotificationChange", &pa->notification_change);
+        required_bool (ctx, s, "AccessListChange", &pa->access_list_change);
+        /* 3..6 are reserved: out of range for this CPE, a 9003 */
+        if (!parse_uint (notification, 6, &n))
+            argument_error (ctx, "Notification of %s is not 0..6", pa->name);
+        pa->notification = (gint) n;
+        if (access == NULL)
+            argument_error (ctx, "AccessList of %s is missing", pa->name);
+        else
+            parse_string_list (access, pa->access_list);
+    }
+}
+
+static void
+parse_download (ParseContext *ctx, xmlNodePtr rpc, HenbCwmpMessage *msg)
+{
+    HenbCwmpDownload *d = &msg->download;
+
+    msg->command_key = required_text (ctx, rpc, "CommandKey", 32);
+    d->file_type = required_text (ctx, rpc, "FileType", 64);
+    d->url = required_text (ctx, rpc, "URL", 256);
+    d->username = required_text (ctx, rpc, "Username", 256);
+    d->password = required_text (ctx, rpc, "Password", 256);
+    required_uint (ctx, rpc, "FileSize", &d->file_size);
+    d->target_file_name = required_text (ctx, rpc, "TargetFileName", 256);
+    required_uint (ctx, rpc, "DelaySeconds", &d->delay_seconds);
+    d->success_url = required_text (ctx, rpc, "SuccessURL", 256);
+    d->failure_url = required_text (ctx, rpc, "FailureURL", 256);
+}
+
 /* Resolves the xsi:type of a Value element to one of the xsd types. */
 static HenbCwmpType
 value_type (xmlNodePtr value, gchar **out_type_name)
@@ -193,13 +276,6 @@ parse_param_value_list (ParseContext *ctx, xmlNodePtr list, HenbCwmpMessage *msg
         pv->type = value_type (value, &pv->type_name);
         g_ptr_array_add (msg->params, pv);
     }
-}
-
-static void
-parse_string_list (xmlNodePtr list, GPtrArray *out)
-{
-    for (xmlNodePtr s = first_element (list->children); s != NULL; s = next_element (s))
-        g_ptr_array_add (out, g_strstrip (node_text (s)));
 }
 
 static void
@@ -313,7 +389,83 @@ parse_rpc_body (ParseContext *ctx, xmlNodePtr rpc, HenbCwmpMessage *msg)
         if (list != NULL)
             parse_string_list (list, msg->names);
         break;
+    case HENB_CWMP_METHOD_SET_PARAMETER_ATTRIBUTES:
+        parse_set_attributes (ctx, rpc, msg);
+        break;
+    case HENB_CWMP_METHOD_GET_PARAMETER_ATTRIBUTES:
+        list = child (rpc, "ParameterNames");
+        if (list == NULL)
+            argument_error (ctx, "ParameterNames is missing");
+        else
+            parse_string_list (list, msg->names);
+        break;
+    case HENB_CWMP_METHOD_GET_PARAMETER_ATTRIBUTES_RESPONSE:
+        list = child (rpc, "ParameterList");
+        for (xmlNodePtr s = list != NULL ? first_element (list->children) : NULL; s != NULL;
+             s = next_element (s)) {
+            g_autofree gchar *name = child_text (s, "Name");
+            g_autofree gchar *notification = child_text (s, "Notification");
+            xmlNodePtr access = child (s, "AccessList");
+            guint n = 0;
+            HenbCwmpParamAttr *pa;
+
+            if (name == NULL || !parse_uint (notification, 6, &n)) {
+                argument_error (ctx, "malformed ParameterAttributeStruct");
+                continue;
+            }
+            pa = henb_cwmp_message_add_attr (msg, g_strstrip (name), (gint) n);
+            if (access != NULL)
+                parse_string_list (access, pa->access_list);
+        }
+        break;
+    case HENB_CWMP_METHOD_ADD_OBJECT:
+    case HENB_CWMP_METHOD_DELETE_OBJECT:
+        msg->object_name = required_text (ctx, rpc, "ObjectName", 256);
+        msg->parameter_key = required_text (ctx, rpc, "ParameterKey", 32);
+        break;
+    case HENB_CWMP_METHOD_ADD_OBJECT_RESPONSE:
+        required_uint (ctx, rpc, "InstanceNumber", &msg->instance_number);
+        required_uint (ctx, rpc, "Status", &msg->status);
+        break;
+    case HENB_CWMP_METHOD_DELETE_OBJECT_RESPONSE:
+        required_uint (ctx, rpc, "Status", &msg->status);
+        break;
+    case HENB_CWMP_METHOD_REBOOT:
+        msg->command_key = required_text (ctx, rpc, "CommandKey", 32);
+        break;
+    case HENB_CWMP_METHOD_DOWNLOAD:
+        parse_download (ctx, rpc, msg);
+        break;
+    case HENB_CWMP_METHOD_DOWNLOAD_RESPONSE:
+        required_uint (ctx, rpc, "Status", &msg->status);
+        msg->start_time = required_text (ctx, rpc, "StartTime", 0);
+        msg->complete_time = required_text (ctx, rpc, "CompleteTime", 0);
+        break;
+    case HENB_CWMP_METHOD_SCHEDULE_INFORM:
+        required_uint (ctx, rpc, "DelaySeconds", &msg->delay_seconds);
+        msg->command_key = required_text (ctx, rpc, "CommandKey", 32);
+        break;
+    case HENB_CWMP_METHOD_TRANSFER_COMPLETE: {
+        xmlNodePtr fault = child (rpc, "FaultStruct");
+
+        msg->command_key = required_text (ctx, rpc, "CommandKey", 32);
+        if (fault == NULL) {
+            argument_error (ctx, "FaultStruct is missing");
+        } else {
+            required_uint (ctx, fault, "FaultCode", &msg->transfer_fault_code);
+            msg->transfer_fault_string = required_text (ctx, fault, "FaultString", 256);
+        }
+        msg->start_time = required_text (ctx, rpc, "StartTime", 0);
+        msg->complete_time = required_text (ctx, rpc, "CompleteTime", 0);
+        break;
+    }
     case HENB_CWMP_METHOD_GET_RPC_METHODS:
+    case HENB_CWMP_METHOD_SET_PARAMETER_ATTRIBUTES_RESPONSE:
+    case HENB_CWMP_METHOD_REBOOT_RESPONSE:
+    case HENB_CWMP_METHOD_FACTORY_RESET:
+    case HENB_CWMP_METHOD_FACTORY_RESET_RESPONSE:
+    case HENB_CWMP_METHOD_SCHEDULE_INFORM_RESPONSE:
+    case HENB_CWMP_METHOD_TRANSFER_COMPLETE_RESPONSE:
     case HENB_CWMP_METHOD_UNKNOWN:
     case HENB_CWMP_METHOD_FAULT:
     default:
@@ -408,6 +560,12 @@ parse_header (xmlNodePtr header, HenbCwmpMessage *msg)
             g_autofree gchar *text = node_text (h);
             if (!parse_bool (text, &msg->hold_requests))
                 msg->hold_requests = FALSE;
+        } else if (strcmp ((const gchar *) h->name, "SupportedCWMPVersions") == 0) {
+            g_free (msg->supported_versions);
+            msg->supported_versions = g_strstrip (node_text (h));
+        } else if (strcmp ((const gchar *) h->name, "UseCWMPVersion") == 0) {
+            g_free (msg->use_version);
+            msg->use_version = g_strstrip (node_text (h));
         }
     }
 }
@@ -718,6 +876,77 @@ add_rpc_body (xmlNodePtr rpc, const Namespaces *ns, const HenbCwmpMessage *msg)
     case HENB_CWMP_METHOD_GET_RPC_METHODS_RESPONSE:
         add_string_array (rpc, ns, "MethodList", msg->names);
         break;
+    case HENB_CWMP_METHOD_SET_PARAMETER_ATTRIBUTES:
+        node = add_array (rpc, ns, "ParameterList", "cwmp:SetParameterAttributesStruct", msg->attrs->len);
+        for (guint i = 0; i < msg->attrs->len; i++) {
+            const HenbCwmpParamAttr *pa = g_ptr_array_index (msg->attrs, i);
+            xmlNodePtr s = add_element (node, "SetParameterAttributesStruct");
+
+            add_text (s, "Name", pa->name);
+            add_text (s, "NotificationChange", pa->notification_change ? "true" : "false");
+            add_uint (s, "Notification", (guint) pa->notification);
+            add_text (s, "AccessListChange", pa->access_list_change ? "true" : "false");
+            add_string_array (s, ns, "AccessList", pa->access_list);
+        }
+        break;
+    case HENB_CWMP_METHOD_GET_PARAMETER_ATTRIBUTES:
+        add_string_array (rpc, ns, "ParameterNames", msg->names);
+        break;
+    case HENB_CWMP_METHOD_GET_PARAMETER_ATTRIBUTES_RESPONSE:
+        node = add_array (rpc, ns, "ParameterList", "cwmp:ParameterAttributeStruct", msg->attrs->len);
+        for (guint i = 0; i < msg->attrs->len; i++) {
+            const HenbCwmpParamAttr *pa = g_ptr_array_index (msg->attrs, i);
+            xmlNodePtr s = add_element (node, "ParameterAttributeStruct");
+
+            add_text (s, "Name", pa->name);
+            add_uint (s, "Notification", (guint) pa->notification);
+            add_string_array (s, ns, "AccessList", pa->access_list);
+        }
+        break;
+    case HENB_CWMP_METHOD_ADD_OBJECT:
+    case HENB_CWMP_METHOD_DELETE_OBJECT:
+        add_text (rpc, "ObjectName", msg->object_name);
+        add_text (rpc, "ParameterKey", msg->parameter_key);
+        break;
+    case HENB_CWMP_METHOD_ADD_OBJECT_RESPONSE:
+        add_uint (rpc, "InstanceNumber", msg->instance_number);
+        add_uint (rpc, "Status", msg->status);
+        break;
+    case HENB_CWMP_METHOD_DELETE_OBJECT_RESPONSE:
+        add_uint (rpc, "Status", msg->status);
+        break;
+    case HENB_CWMP_METHOD_REBOOT:
+        add_text (rpc, "CommandKey", msg->command_key);
+        break;
+    case HENB_CWMP_METHOD_DOWNLOAD:
+        add_text (rpc, "CommandKey", msg->command_key);
+        add_text (rpc, "FileType", msg->download.file_type);
+        add_text (rpc, "URL", msg->download.url);
+        add_text (rpc, "Username", msg->download.username);
+        add_text (rpc, "Password", msg->download.password);
+        add_uint (rpc, "FileSize", msg->download.file_size);
+        add_text (rpc, "TargetFileName", msg->download.target_file_name);
+        add_uint (rpc, "DelaySeconds", msg->download.delay_seconds);
+        add_text (rpc, "SuccessURL", msg->download.success_url);
+        add_text (rpc, "FailureURL", msg->download.failure_url);
+        break;
+    case HENB_CWMP_METHOD_DOWNLOAD_RESPONSE:
+        add_uint (rpc, "Status", msg->status);
+        add_text (rpc, "StartTime", msg->start_time != NULL ? msg->start_time : HENB_CWMP_UNKNOWN_TIME);
+        add_text (rpc, "CompleteTime", msg->complete_time != NULL ? msg->complete_time : HENB_CWMP_UNKNOWN_TIME);
+        break;
+    case HENB_CWMP_METHOD_SCHEDULE_INFORM:
+        add_uint (rpc, "DelaySeconds", msg->delay_seconds);
+        add_text (rpc, "CommandKey", msg->command_key);
+        break;
+    case HENB_CWMP_METHOD_TRANSFER_COMPLETE:
+        add_text (rpc, "CommandKey", msg->command_key);
+        node = add_element (rpc, "FaultStruct");
+        add_uint (node, "FaultCode", msg->transfer_fault_code);
+        add_text (node, "FaultString", msg->transfer_fault_string);
+        add_text (rpc, "StartTime", msg->start_time != NULL ? msg->start_time : HENB_CWMP_UNKNOWN_TIME);
+        add_text (rpc, "CompleteTime", msg->complete_time != NULL ? msg->complete_time : HENB_CWMP_UNKNOWN_TIME);
+        break;
     case HENB_CWMP_METHOD_GET_RPC_METHODS:
     case HENB_CWMP_METHOD_UNKNOWN:
     case HENB_CWMP_METHOD_FAULT:
@@ -759,6 +988,17 @@ henb_cwmp_serialize (const HenbCwmpMessage *msg)
         xmlNodePtr hold = xmlNewTextChild (header, ns.cwmp, (const xmlChar *) "HoldRequests",
                                            (const xmlChar *) "true");
         xmlNewNsProp (hold, ns.env, (const xmlChar *) "mustUnderstand", (const xmlChar *) "1");
+    }
+    /* CWMP 1.4 headers live in the cwmp-1-2 namespace, like everything after 1.2 */
+    if (msg->supported_versions != NULL) {
+        xmlNodePtr h = xmlNewTextChild (header, ns.cwmp, (const xmlChar *) "SupportedCWMPVersions",
+                                        (const xmlChar *) msg->supported_versions);
+        xmlNewNsProp (h, ns.env, (const xmlChar *) "mustUnderstand", (const xmlChar *) "0");
+    }
+    if (msg->use_version != NULL) {
+        xmlNodePtr h = xmlNewTextChild (header, ns.cwmp, (const xmlChar *) "UseCWMPVersion",
+                                        (const xmlChar *) msg->use_version);
+        xmlNewNsProp (h, ns.env, (const xmlChar *) "mustUnderstand", (const xmlChar *) "1");
     }
 
     body = xmlNewChild (env, ns.env, (const xmlChar *) "Body", NULL);

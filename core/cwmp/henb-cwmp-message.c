@@ -75,6 +75,24 @@ static const struct {
     { HENB_CWMP_METHOD_GET_PARAMETER_VALUES_RESPONSE, "GetParameterValuesResponse", FALSE },
     { HENB_CWMP_METHOD_GET_PARAMETER_NAMES, "GetParameterNames", TRUE },
     { HENB_CWMP_METHOD_GET_PARAMETER_NAMES_RESPONSE, "GetParameterNamesResponse", FALSE },
+    { HENB_CWMP_METHOD_SET_PARAMETER_ATTRIBUTES, "SetParameterAttributes", TRUE },
+    { HENB_CWMP_METHOD_SET_PARAMETER_ATTRIBUTES_RESPONSE, "SetParameterAttributesResponse", FALSE },
+    { HENB_CWMP_METHOD_GET_PARAMETER_ATTRIBUTES, "GetParameterAttributes", TRUE },
+    { HENB_CWMP_METHOD_GET_PARAMETER_ATTRIBUTES_RESPONSE, "GetParameterAttributesResponse", FALSE },
+    { HENB_CWMP_METHOD_ADD_OBJECT, "AddObject", TRUE },
+    { HENB_CWMP_METHOD_ADD_OBJECT_RESPONSE, "AddObjectResponse", FALSE },
+    { HENB_CWMP_METHOD_DELETE_OBJECT, "DeleteObject", TRUE },
+    { HENB_CWMP_METHOD_DELETE_OBJECT_RESPONSE, "DeleteObjectResponse", FALSE },
+    { HENB_CWMP_METHOD_REBOOT, "Reboot", TRUE },
+    { HENB_CWMP_METHOD_REBOOT_RESPONSE, "RebootResponse", FALSE },
+    { HENB_CWMP_METHOD_DOWNLOAD, "Download", TRUE },
+    { HENB_CWMP_METHOD_DOWNLOAD_RESPONSE, "DownloadResponse", FALSE },
+    { HENB_CWMP_METHOD_FACTORY_RESET, "FactoryReset", TRUE },
+    { HENB_CWMP_METHOD_FACTORY_RESET_RESPONSE, "FactoryResetResponse", FALSE },
+    { HENB_CWMP_METHOD_SCHEDULE_INFORM, "ScheduleInform", TRUE },
+    { HENB_CWMP_METHOD_SCHEDULE_INFORM_RESPONSE, "ScheduleInformResponse", FALSE },
+    { HENB_CWMP_METHOD_TRANSFER_COMPLETE, "TransferComplete", TRUE },
+    { HENB_CWMP_METHOD_TRANSFER_COMPLETE_RESPONSE, "TransferCompleteResponse", FALSE },
 };
 
 const gchar *
@@ -166,6 +184,14 @@ static const struct {
     { 9007, "Invalid parameter value", TRUE },
     { 9008, "Attempt to set a non-writable parameter", TRUE },
     { 9009, "Notification request rejected", FALSE },
+    { 9010, "File transfer failure", FALSE },
+    { 9011, "Upload failure", FALSE },
+    { 9012, "File transfer server authentication failure", FALSE },
+    { 9013, "Unsupported protocol for file transfer", FALSE },
+    { 9015, "File transfer failure: unable to contact file server", FALSE },
+    { 9016, "File transfer failure: unable to access file", FALSE },
+    { 9017, "File transfer failure: unable to complete download", FALSE },
+    { 9018, "File transfer failure: file corrupted", FALSE },
 };
 
 const gchar *
@@ -224,6 +250,26 @@ param_info_free (HenbCwmpParamInfo *pi)
 }
 
 static void
+param_attr_free (HenbCwmpParamAttr *pa)
+{
+    g_free (pa->name);
+    g_ptr_array_unref (pa->access_list);
+    g_free (pa);
+}
+
+static void
+download_clear (HenbCwmpDownload *d)
+{
+    g_free (d->file_type);
+    g_free (d->url);
+    g_free (d->username);
+    g_free (d->password);
+    g_free (d->target_file_name);
+    g_free (d->success_url);
+    g_free (d->failure_url);
+}
+
+static void
 param_fault_free (HenbCwmpParamFault *pf)
 {
     g_free (pf->name);
@@ -243,6 +289,7 @@ henb_cwmp_message_new (HenbCwmpMethod method, HenbCwmpVersion version)
     msg->params = g_ptr_array_new_with_free_func ((GDestroyNotify) henb_cwmp_param_value_free);
     msg->names = g_ptr_array_new_with_free_func (g_free);
     msg->param_infos = g_ptr_array_new_with_free_func ((GDestroyNotify) param_info_free);
+    msg->attrs = g_ptr_array_new_with_free_func ((GDestroyNotify) param_attr_free);
     return msg;
 }
 
@@ -261,6 +308,15 @@ henb_cwmp_message_free (HenbCwmpMessage *msg)
     g_ptr_array_unref (msg->names);
     g_free (msg->parameter_path);
     g_ptr_array_unref (msg->param_infos);
+    g_free (msg->supported_versions);
+    g_free (msg->use_version);
+    g_ptr_array_unref (msg->attrs);
+    g_free (msg->object_name);
+    g_free (msg->command_key);
+    download_clear (&msg->download);
+    g_free (msg->start_time);
+    g_free (msg->complete_time);
+    g_free (msg->transfer_fault_string);
     henb_cwmp_fault_free (msg->fault);
     g_free (msg);
 }
@@ -310,6 +366,18 @@ henb_cwmp_message_add_param_info (HenbCwmpMessage *msg, const gchar *name, gbool
     pi->name = g_strdup (name);
     pi->writable = writable;
     g_ptr_array_add (msg->param_infos, pi);
+}
+
+HenbCwmpParamAttr *
+henb_cwmp_message_add_attr (HenbCwmpMessage *msg, const gchar *name, gint notification)
+{
+    HenbCwmpParamAttr *pa = g_new0 (HenbCwmpParamAttr, 1);
+
+    pa->name = g_strdup (name);
+    pa->notification = notification;
+    pa->access_list = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (msg->attrs, pa);
+    return pa;
 }
 
 const HenbCwmpParamValue *

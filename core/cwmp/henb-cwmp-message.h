@@ -34,6 +34,25 @@ typedef enum {
     HENB_CWMP_METHOD_GET_PARAMETER_VALUES_RESPONSE,
     HENB_CWMP_METHOD_GET_PARAMETER_NAMES,
     HENB_CWMP_METHOD_GET_PARAMETER_NAMES_RESPONSE,
+    HENB_CWMP_METHOD_SET_PARAMETER_ATTRIBUTES,
+    HENB_CWMP_METHOD_SET_PARAMETER_ATTRIBUTES_RESPONSE,
+    HENB_CWMP_METHOD_GET_PARAMETER_ATTRIBUTES,
+    HENB_CWMP_METHOD_GET_PARAMETER_ATTRIBUTES_RESPONSE,
+    HENB_CWMP_METHOD_ADD_OBJECT,
+    HENB_CWMP_METHOD_ADD_OBJECT_RESPONSE,
+    HENB_CWMP_METHOD_DELETE_OBJECT,
+    HENB_CWMP_METHOD_DELETE_OBJECT_RESPONSE,
+    HENB_CWMP_METHOD_REBOOT,
+    HENB_CWMP_METHOD_REBOOT_RESPONSE,
+    HENB_CWMP_METHOD_DOWNLOAD,
+    HENB_CWMP_METHOD_DOWNLOAD_RESPONSE,
+    HENB_CWMP_METHOD_FACTORY_RESET,
+    HENB_CWMP_METHOD_FACTORY_RESET_RESPONSE,
+    HENB_CWMP_METHOD_SCHEDULE_INFORM,
+    HENB_CWMP_METHOD_SCHEDULE_INFORM_RESPONSE,
+    /* CPE to ACS */
+    HENB_CWMP_METHOD_TRANSFER_COMPLETE,
+    HENB_CWMP_METHOD_TRANSFER_COMPLETE_RESPONSE,
 } HenbCwmpMethod;
 
 const gchar   *henb_cwmp_method_to_string (HenbCwmpMethod method);
@@ -77,7 +96,18 @@ typedef enum {
     HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE = 9007,
     HENB_CWMP_FAULT_NON_WRITABLE_PARAMETER = 9008,
     HENB_CWMP_FAULT_NOTIFICATION_REJECTED = 9009,
+    HENB_CWMP_FAULT_DOWNLOAD_FAILURE = 9010,
+    HENB_CWMP_FAULT_UPLOAD_FAILURE = 9011,
+    HENB_CWMP_FAULT_FILE_SERVER_AUTH = 9012,
+    HENB_CWMP_FAULT_UNSUPPORTED_PROTOCOL = 9013,
+    HENB_CWMP_FAULT_FILE_SERVER_UNREACHABLE = 9015,
+    HENB_CWMP_FAULT_FILE_ACCESS = 9016,
+    HENB_CWMP_FAULT_DOWNLOAD_INCOMPLETE = 9017,
+    HENB_CWMP_FAULT_FILE_CORRUPTED = 9018,
 } HenbCwmpFaultCode;
+
+/* The "unknown time" of TR-069 dateTime fields. */
+#define HENB_CWMP_UNKNOWN_TIME "0001-01-01T00:00:00Z"
 
 const gchar *henb_cwmp_fault_code_to_string (guint code);
 /* "Client" or "Server", the SOAP faultcode TR-069 pairs with @code. */
@@ -113,6 +143,28 @@ typedef struct {
     gchar *string;
 } HenbCwmpParamFault;
 
+/* SetParameterAttributesStruct (with the *_change flags) and ParameterAttributeStruct. */
+typedef struct {
+    gchar     *name;
+    gboolean   notification_change;
+    gint       notification;      /* 0 off, 1 passive, 2 active */
+    gboolean   access_list_change;
+    GPtrArray *access_list;       /* strings ("Subscriber") */
+} HenbCwmpParamAttr;
+
+/* The arguments of Download. */
+typedef struct {
+    gchar *file_type;
+    gchar *url;
+    gchar *username;
+    gchar *password;
+    guint  file_size;
+    gchar *target_file_name;
+    guint  delay_seconds;
+    gchar *success_url;
+    gchar *failure_url;
+} HenbCwmpDownload;
+
 typedef struct {
     gchar     *soap_code;   /* SOAP faultcode, "Client" or "Server" */
     gchar     *soap_string; /* SOAP faultstring, "CWMP fault" */
@@ -129,6 +181,8 @@ typedef struct {
     HenbCwmpVersion version;
     gchar          *id;               /* cwmp:ID header, NULL when absent */
     gboolean        hold_requests;    /* cwmp:HoldRequests header */
+    gchar          *supported_versions; /* cwmp:SupportedCWMPVersions header (CWMP 1.4) */
+    gchar          *use_version;      /* cwmp:UseCWMPVersion header (CWMP 1.4) */
     HenbCwmpMethod  method;
     gchar          *method_name;      /* local name of the body element */
 
@@ -141,8 +195,8 @@ typedef struct {
 
     /* Inform, SetParameterValues, GetParameterValuesResponse */
     GPtrArray *params;                /* HenbCwmpParamValue */
-    gchar     *parameter_key;         /* SetParameterValues */
-    guint      status;                /* SetParameterValuesResponse */
+    gchar     *parameter_key;         /* SetParameterValues, AddObject, DeleteObject */
+    guint      status;                /* SetParameterValues-, AddObject-, DeleteObject-, DownloadResponse */
 
     /* GetParameterValues: parameter names; GetRPCMethodsResponse: method names */
     GPtrArray *names;
@@ -151,6 +205,25 @@ typedef struct {
     gchar    *parameter_path;
     gboolean  next_level;
     GPtrArray *param_infos;           /* GetParameterNamesResponse: HenbCwmpParamInfo */
+
+    /* SetParameterAttributes, GetParameterAttributesResponse: HenbCwmpParamAttr */
+    GPtrArray *attrs;
+
+    /* AddObject, DeleteObject */
+    gchar *object_name;
+    guint  instance_number;           /* AddObjectResponse */
+
+    /* Reboot, Download, ScheduleInform, TransferComplete */
+    gchar *command_key;
+    guint  delay_seconds;             /* ScheduleInform */
+    HenbCwmpDownload download;        /* Download */
+
+    /* DownloadResponse, TransferComplete */
+    gchar *start_time;
+    gchar *complete_time;
+    /* TransferComplete FaultStruct; 0 when the transfer succeeded */
+    guint  transfer_fault_code;
+    gchar *transfer_fault_string;
 
     HenbCwmpFault *fault;             /* Fault */
 } HenbCwmpMessage;
@@ -169,6 +242,7 @@ void             henb_cwmp_message_add_name (HenbCwmpMessage *msg, const gchar *
 void             henb_cwmp_message_add_param_info (HenbCwmpMessage *msg,
                                                    const gchar     *name,
                                                    gboolean         writable);
+HenbCwmpParamAttr *henb_cwmp_message_add_attr (HenbCwmpMessage *msg, const gchar *name, gint notification);
 const HenbCwmpParamValue *henb_cwmp_message_find_param (const HenbCwmpMessage *msg,
                                                         const gchar           *name);
 

@@ -37,7 +37,7 @@ henb_cwmp_rpc_handle (HenbDataModel         *dm,
     g_return_val_if_fail (request != NULL, NULL);
 
     if (request->method == HENB_CWMP_METHOD_UNKNOWN || !henb_cwmp_method_is_request (request->method) ||
-        request->method == HENB_CWMP_METHOD_INFORM) {
+        request->method == HENB_CWMP_METHOD_INFORM || request->method == HENB_CWMP_METHOD_TRANSFER_COMPLETE) {
         g_autofree gchar *text = g_strdup_printf ("Method not supported: %s", request->method_name);
         return henb_cwmp_message_new_fault_reply (
             request, henb_cwmp_fault_new (HENB_CWMP_FAULT_METHOD_NOT_SUPPORTED, text));

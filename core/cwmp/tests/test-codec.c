@@ -271,6 +271,163 @@ test_deep_nesting_and_size (void)
     g_assert_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE);
 }
 
+
+static HenbCwmpMessage *
+round_trip (const HenbCwmpMessage *msg)
+{
+    g_autoptr(GBytes) bytes = henb_cwmp_serialize (msg);
+    g_autofree gchar *argument_error = NULL;
+    g_autoptr(GError) error = NULL;
+    HenbCwmpMessage *back = henb_cwmp_parse (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes), 0,
+                                             &argument_error, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (argument_error, ==, NULL);
+    g_assert_cmpint (back->method, ==, msg->method);
+    g_assert_cmpstr (back->method_name, ==, henb_cwmp_method_to_string (msg->method));
+    return back;
+}
+
+static void
+test_attributes_round_trip (void)
+{
+    g_autoptr(HenbCwmpMessage) spa = henb_cwmp_message_new (HENB_CWMP_METHOD_SET_PARAMETER_ATTRIBUTES,
+                                                            HENB_CWMP_VERSION_1_0);
+    g_autoptr(HenbCwmpMessage) gpar = henb_cwmp_message_new (HENB_CWMP_METHOD_GET_PARAMETER_ATTRIBUTES_RESPONSE,
+                                                             HENB_CWMP_VERSION_1_2);
+    g_autoptr(HenbCwmpMessage) back = NULL;
+    HenbCwmpParamAttr *pa;
+
+    pa = henb_cwmp_message_add_attr (spa, "Device.ManagementServer.PeriodicInformInterval", 2);
+    pa->notification_change = TRUE;
+    pa->access_list_change = TRUE;
+    g_ptr_array_add (pa->access_list, g_strdup ("Subscriber"));
+    pa = henb_cwmp_message_add_attr (spa, "Device.DeviceInfo.", 1);
+    back = round_trip (spa);
+    g_assert_cmpuint (back->attrs->len, ==, 2);
+    pa = back->attrs->pdata[0];
+    g_assert_cmpstr (pa->name, ==, "Device.ManagementServer.PeriodicInformInterval");
+    g_assert_true (pa->notification_change);
+    g_assert_cmpint (pa->notification, ==, 2);
+    g_assert_true (pa->access_list_change);
+    g_assert_cmpuint (pa->access_list->len, ==, 1);
+    g_assert_cmpstr (pa->access_list->pdata[0], ==, "Subscriber");
+    pa = back->attrs->pdata[1];
+    g_assert_false (pa->notification_change);
+    g_assert_cmpuint (pa->access_list->len, ==, 0);
+
+    henb_cwmp_message_add_attr (gpar, "Device.ManagementServer.URL", 1);
+    g_clear_pointer (&back, henb_cwmp_message_free);
+    back = round_trip (gpar);
+    g_assert_cmpuint (back->attrs->len, ==, 1);
+    g_assert_cmpint (((HenbCwmpParamAttr *) back->attrs->pdata[0])->notification, ==, 1);
+}
+
+static void
+test_object_and_control_round_trip (void)
+{
+    g_autoptr(HenbCwmpMessage) add = henb_cwmp_message_new (HENB_CWMP_METHOD_ADD_OBJECT, HENB_CWMP_VERSION_1_2);
+    g_autoptr(HenbCwmpMessage) addr = henb_cwmp_message_new (HENB_CWMP_METHOD_ADD_OBJECT_RESPONSE, HENB_CWMP_VERSION_1_2);
+    g_autoptr(HenbCwmpMessage) reboot = henb_cwmp_message_new (HENB_CWMP_METHOD_REBOOT, HENB_CWMP_VERSION_1_1);
+    g_autoptr(HenbCwmpMessage) sched = henb_cwmp_message_new (HENB_CWMP_METHOD_SCHEDULE_INFORM, HENB_CWMP_VERSION_1_2);
+    g_autoptr(HenbCwmpMessage) reset = henb_cwmp_message_new (HENB_CWMP_METHOD_FACTORY_RESET, HENB_CWMP_VERSION_1_2);
+    g_autoptr(HenbCwmpMessage) back = NULL;
+
+    add->object_name = g_strdup ("Device.ManagementServer.InformParameter.");
+    add->parameter_key = g_strdup ("k1");
+    back = round_trip (add);
+    g_assert_cmpstr (back->object_name, ==, "Device.ManagementServer.InformParameter.");
+    g_assert_cmpstr (back->parameter_key, ==, "k1");
+    g_clear_pointer (&back, henb_cwmp_message_free);
+
+    addr->instance_number = 3;
+    addr->status = 0;
+    back = round_trip (addr);
+    g_assert_cmpuint (back->instance_number, ==, 3);
+    g_clear_pointer (&back, henb_cwmp_message_free);
+
+    reboot->command_key = g_strdup ("reboot-7");
+    back = round_trip (reboot);
+    g_assert_cmpstr (back->command_key, ==, "reboot-7");
+    g_assert_cmpint (back->version, ==, HENB_CWMP_VERSION_1_1);
+    g_clear_pointer (&back, henb_cwmp_message_free);
+
+    sched->delay_seconds = 30;
+    sched->command_key = g_strdup ("later");
+    back = round_trip (sched);
+    g_assert_cmpuint (back->delay_seconds, ==, 30);
+    g_assert_cmpstr (back->command_key, ==, "later");
+    g_clear_pointer (&back, henb_cwmp_message_free);
+
+    back = round_trip (reset);
+    g_clear_pointer (&back, henb_cwmp_message_free);
+}
+
+static void
+test_transfer_round_trip (void)
+{
+    g_autoptr(HenbCwmpMessage) dl = henb_cwmp_message_new (HENB_CWMP_METHOD_DOWNLOAD, HENB_CWMP_VERSION_1_2);
+    g_autoptr(HenbCwmpMessage) dlr = henb_cwmp_message_new (HENB_CWMP_METHOD_DOWNLOAD_RESPONSE, HENB_CWMP_VERSION_1_2);
+    g_autoptr(HenbCwmpMessage) tc = henb_cwmp_message_new (HENB_CWMP_METHOD_TRANSFER_COMPLETE, HENB_CWMP_VERSION_1_2);
+    g_autoptr(HenbCwmpMessage) back = NULL;
+
+    dl->command_key = g_strdup ("dl-1");
+    dl->download.file_type = g_strdup ("1 Firmware Upgrade Image");
+    dl->download.url = g_strdup ("https://files.example/fw.bin");
+    dl->download.username = g_strdup ("u");
+    dl->download.password = g_strdup ("p&w");
+    dl->download.file_size = 4096;
+    dl->download.target_file_name = g_strdup ("fw.bin");
+    dl->download.delay_seconds = 5;
+    dl->download.success_url = g_strdup ("");
+    dl->download.failure_url = g_strdup ("");
+    back = round_trip (dl);
+    g_assert_cmpstr (back->download.file_type, ==, "1 Firmware Upgrade Image");
+    g_assert_cmpstr (back->download.url, ==, "https://files.example/fw.bin");
+    g_assert_cmpstr (back->download.password, ==, "p&w");
+    g_assert_cmpuint (back->download.file_size, ==, 4096);
+    g_assert_cmpuint (back->download.delay_seconds, ==, 5);
+    g_clear_pointer (&back, henb_cwmp_message_free);
+
+    dlr->status = 1;
+    back = round_trip (dlr);
+    g_assert_cmpuint (back->status, ==, 1);
+    g_assert_cmpstr (back->start_time, ==, HENB_CWMP_UNKNOWN_TIME);
+    g_clear_pointer (&back, henb_cwmp_message_free);
+
+    tc->command_key = g_strdup ("dl-1");
+    tc->transfer_fault_code = 9018;
+    tc->transfer_fault_string = g_strdup ("file corrupted");
+    tc->start_time = g_strdup ("2026-11-27T10:00:00Z");
+    tc->complete_time = g_strdup ("2026-11-27T10:00:05Z");
+    tc->supported_versions = g_strdup ("1.0,1.1,1.2,1.3,1.4");
+    back = round_trip (tc);
+    g_assert_cmpuint (back->transfer_fault_code, ==, 9018);
+    g_assert_cmpstr (back->transfer_fault_string, ==, "file corrupted");
+    g_assert_cmpstr (back->complete_time, ==, "2026-11-27T10:00:05Z");
+    g_assert_cmpstr (back->supported_versions, ==, "1.0,1.1,1.2,1.3,1.4");
+}
+
+static void
+test_download_argument_errors (void)
+{
+    const gchar *envelope =
+        "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\" "
+        "xmlns:cwmp=\"urn:dslforum-org:cwmp-1-0\"><soap:Header><cwmp:ID soap:mustUnderstand=\"1\">x</cwmp:ID>"
+        "<cwmp:UseCWMPVersion soap:mustUnderstand=\"1\">1.0</cwmp:UseCWMPVersion></soap:Header>"
+        "<soap:Body><cwmp:Download><CommandKey>k</CommandKey><FileType>1 Firmware Upgrade Image</FileType>"
+        "<URL>http://x/y</URL><FileSize>big</FileSize></cwmp:Download></soap:Body></soap:Envelope>";
+    g_autofree gchar *argument_error = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HenbCwmpMessage) msg = henb_cwmp_parse (envelope, strlen (envelope), 0, &argument_error, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (msg->method, ==, HENB_CWMP_METHOD_DOWNLOAD);
+    g_assert_cmpstr (msg->use_version, ==, "1.0");
+    /* the first problem is reported, for a 9003 */
+    g_assert_cmpstr (argument_error, ==, "Username is missing");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -284,5 +441,9 @@ main (int argc, char **argv)
     g_test_add_func ("/cwmp/codec/parse/argument-errors", test_parse_argument_errors);
     g_test_add_func ("/cwmp/codec/parse/hostile", test_hostile_input);
     g_test_add_func ("/cwmp/codec/parse/deep-and-big", test_deep_nesting_and_size);
+    g_test_add_func ("/cwmp/codec/attributes/round-trip", test_attributes_round_trip);
+    g_test_add_func ("/cwmp/codec/object-control/round-trip", test_object_and_control_round_trip);
+    g_test_add_func ("/cwmp/codec/transfer/round-trip", test_transfer_round_trip);
+    g_test_add_func ("/cwmp/codec/download/argument-errors", test_download_argument_errors);
     return g_test_run ();
 }
