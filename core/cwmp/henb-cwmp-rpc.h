@@ -6,16 +6,39 @@
 
 G_BEGIN_DECLS
 
-/* The RPCs henbd answers, as listed in GetRPCMethodsResponse. */
-const gchar *const *henb_cwmp_rpc_supported_methods (void);
+/*
+ * What the HeMS can ask of the device beyond its data model. Each returns FALSE with a fault
+ * when it cannot do it. A NULL member means the RPC is not offered: it is answered with fault
+ * 9000 and left out of GetRPCMethodsResponse.
+ */
+typedef struct {
+    /* Reboot after this session; @command_key comes back as "M Reboot". */
+    gboolean (*reboot) (const gchar *command_key, gpointer user_data, HenbCwmpFault **out_fault);
+    /* Back to the factory configuration after this session. */
+    gboolean (*factory_reset) (gpointer user_data, HenbCwmpFault **out_fault);
+    gboolean (*schedule_inform) (guint          delay_seconds,
+                                 const gchar   *command_key,
+                                 gpointer       user_data,
+                                 HenbCwmpFault **out_fault);
+    /* Accepts a Download: fills @response's Status, StartTime and CompleteTime. */
+    gboolean (*download) (const HenbCwmpMessage *request,
+                          HenbCwmpMessage       *response,
+                          gpointer               user_data,
+                          HenbCwmpFault        **out_fault);
+} HenbCwmpRpcActions;
+
+/* The RPCs henbd answers with @actions, as listed in GetRPCMethodsResponse. */
+GPtrArray *henb_cwmp_rpc_supported_methods (const HenbCwmpRpcActions *actions);
 
 /*
- * Answers one request of the HeMS against @dm: the response, or a Fault message (9000 for
- * an unknown method, 9003 when @argument_error is set). The reply echoes the request's
- * cwmp:ID and namespace.
+ * Answers one request of the HeMS against @dm and @actions (may be NULL): the response, or a
+ * Fault message (9000 for an unknown or unoffered method, 9003 when @argument_error is set).
+ * The reply echoes the request's cwmp:ID and namespace.
  */
-HenbCwmpMessage *henb_cwmp_rpc_handle (HenbDataModel         *dm,
-                                       const HenbCwmpMessage *request,
-                                       const gchar           *argument_error);
+HenbCwmpMessage *henb_cwmp_rpc_handle (HenbDataModel            *dm,
+                                       const HenbCwmpMessage    *request,
+                                       const gchar              *argument_error,
+                                       const HenbCwmpRpcActions *actions,
+                                       gpointer                  user_data);
 
 G_END_DECLS

@@ -18,6 +18,8 @@ struct _HenbCwmpSession {
     gulong             changed_id;
     guint              request_count;
     guint              id_counter;
+    const HenbCwmpRpcActions *actions;
+    gpointer           actions_data;
 };
 
 G_DEFINE_TYPE (HenbCwmpSession, henb_cwmp_session, G_TYPE_OBJECT)
@@ -98,6 +100,13 @@ void
 henb_cwmp_session_set_max_envelope_size (HenbCwmpSession *self, gsize max_size)
 {
     self->max_envelope_size = max_size > 0 ? max_size : HENB_CWMP_MAX_ENVELOPE_SIZE;
+}
+
+void
+henb_cwmp_session_set_actions (HenbCwmpSession *self, const HenbCwmpRpcActions *actions, gpointer user_data)
+{
+    self->actions = actions;
+    self->actions_data = user_data;
 }
 
 HenbCwmpTransport *
@@ -330,7 +339,7 @@ serve_posted (GObject *source, GAsyncResult *res, gpointer user_data)
         return;
     }
 
-    reply = henb_cwmp_rpc_handle (self->dm, request, argument_error);
+    reply = henb_cwmp_rpc_handle (self->dm, request, argument_error, self->actions, self->actions_data);
     if (reply->method == HENB_CWMP_METHOD_FAULT)
         g_message ("answering %s with fault %u: %s", request->method_name, reply->fault->code,
                    reply->fault->string);

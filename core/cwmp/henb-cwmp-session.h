@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "henb-cwmp-message.h"
+#include "henb-cwmp-rpc.h"
 #include "henb-cwmp-transport.h"
 #include "henb-datamodel.h"
 
@@ -33,6 +34,11 @@ void             henb_cwmp_session_set_trace_func (HenbCwmpSession  *self,
                                                    HenbCwmpTraceFunc func,
                                                    gpointer          user_data);
 void             henb_cwmp_session_set_max_envelope_size (HenbCwmpSession *self, gsize max_size);
+/* What the HeMS may ask beyond the data model (Reboot, Download, ...); @actions must outlive
+ * the session. */
+void             henb_cwmp_session_set_actions (HenbCwmpSession          *self,
+                                                const HenbCwmpRpcActions *actions,
+                                                gpointer                  user_data);
 HenbCwmpTransport *henb_cwmp_session_get_transport (HenbCwmpSession *self);
 
 /* Builds the Inform henbd would send (exposed for tests and the trace). */

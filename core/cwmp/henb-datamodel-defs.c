@@ -15,6 +15,7 @@
 #define HID HENB_DM_FLAG_HIDDEN
 #define DEF HENB_DM_FLAG_DEFERRED
 #define LST HENB_DM_FLAG_LIST
+#define NAN HENB_DM_FLAG_NO_ACTIVE_NOTIFY
 
 #define STR(path, flags, maxlen, ...) \
     { path, HENB_CWMP_TYPE_STRING, flags, maxlen, __VA_ARGS__ }
@@ -42,7 +43,7 @@ static const HenbDmParamDef definitions[] = {
     STR ("Device.DeviceInfo.HardwareVersion", FI, 64),
     STR ("Device.DeviceInfo.SoftwareVersion", FI, 64),
     STR ("Device.DeviceInfo.ProvisioningCode", FI | RW | P, 64),
-    UINT ("Device.DeviceInfo.UpTime", 0, 0, G_MAXUINT32, "0"),
+    UINT ("Device.DeviceInfo.UpTime", NAN, 0, G_MAXUINT32, "0"),
 
     STR ("Device.ManagementServer.URL", RW | P | DEF, 2048, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_URL),
     STR ("Device.ManagementServer.Username", RW | P, 256),
@@ -59,6 +60,12 @@ static const HenbDmParamDef definitions[] = {
     BOOL ("Device.ManagementServer.AliasBasedAddressing", FI, "false"),
     STR ("Device.ManagementServer." HENB_DM_VENDOR_PLACEHOLDER "InitialURL", 0, 2048, 0, FALSE, 0, 0,
          NULL, HENB_DM_SYNTAX_URL),
+    UINT ("Device.ManagementServer.InformParameterNumberOfEntries", 0, 0, G_MAXUINT32, "0"),
+    BOOL ("Device.ManagementServer.InformParameter.{i}.Enable", RW | P, "false"),
+    STR ("Device.ManagementServer.InformParameter.{i}.ParameterName", RW | P, 256, 0, FALSE, 0, 0, NULL,
+         HENB_DM_SYNTAX_PARAMETER_PATTERN),
+    STR ("Device.ManagementServer.InformParameter.{i}.EventList", RW | P | LST, 0, 0, FALSE, 0, 0, NULL,
+         HENB_DM_SYNTAX_EVENT_CODE),
 
     BOOL (FAP "FAPControl.LTE.AdminState", RW | P, "false"),
     BOOL (FAP "FAPControl.LTE.OpState", FI, "false"),
@@ -75,6 +82,18 @@ static const HenbDmParamDef definitions[] = {
     STR (GW HENB_DM_VENDOR_PLACEHOLDER "InitialSecGWServer", 0, 64, 0, FALSE, 0, 0, NULL,
          HENB_DM_SYNTAX_HOST),
 };
+
+/* Parameters under a table's path exist once per instance. */
+static const HenbDmTableDef tables[] = {
+    { "Device.ManagementServer.InformParameter.{i}.", "Device.ManagementServer.InformParameterNumberOfEntries", 32 },
+};
+
+const HenbDmTableDef *
+henb_dm_tables (guint *out_n)
+{
+    *out_n = G_N_ELEMENTS (tables);
+    return tables;
+}
 
 const HenbDmParamDef *
 henb_dm_definitions (guint *out_n)

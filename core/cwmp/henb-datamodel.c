@@ -8,7 +8,9 @@
 #include "henb-errors.h"
 #include "henb-datamodel.h"
 
-typedef struct {
+typedef struct _Node Node;
+
+struct _Node {
     gchar                *name;
     gboolean              is_object;
     const HenbDmParamDef *def;      /* parameters only */
@@ -16,7 +18,19 @@ typedef struct {
     gchar                *default_value;
     HenbDmGetter          getter;
     gpointer              getter_data;
-} Node;
+
+    /* attributes (parameters) */
+    gint                  notification;
+    GPtrArray            *access_list;   /* strings; NULL when empty */
+    gchar                *reported;      /* the value the HeMS last saw, for notification */
+    gboolean              changed;       /* waiting for an Inform with 4 VALUE CHANGE */
+
+    const HenbDmTableDef *table;         /* table objects ("A.B.") */
+    guint                 next_instance; /* table objects: AddObject's next number */
+    guint                 n_instances;   /* table objects */
+    gboolean              is_instance;   /* instance objects ("A.B.3.") */
+    Node                 *counted_table; /* NumberOfEntries parameters */
+};
 
 struct _HenbDataModel {
     GObject          parent_instance;
@@ -41,7 +55,31 @@ node_free (Node *node)
     g_free (node->name);
     g_free (node->value);
     g_free (node->default_value);
+    g_clear_pointer (&node->access_list, g_ptr_array_unref);
+    g_free (node->reported);
     g_free (node);
+}
+
+/* The table whose instances hold the parameter @schema_path, if any. */
+static const HenbDmTableDef *
+table_of (const gchar *schema_path)
+{
+    const HenbDmTableDef *tables;
+    guint n;
+
+    tables = henb_dm_tables (&n);
+    for (guint i = 0; i < n; i++) {
+        if (g_str_has_prefix (schema_path, tables[i].path))
+            return &tables[i];
+    }
+    return NULL;
+}
+
+/* "A.B.{i}." -> "A.B." */
+static gchar *
+table_object_name (const HenbDmTableDef *table)
+{
+    return g_strndup (table->path, strlen (table->path) - strlen ("{i}."));
 }
 
 static gchar *
@@ -112,20 +150,41 @@ henb_data_model_new (const gchar *vendor_oui)
 {
     HenbDataModel *self = g_object_new (HENB_TYPE_DATA_MODEL, NULL);
     const HenbDmParamDef *defs;
-    guint n;
+    const HenbDmTableDef *tables;
+    guint n, n_tables;
 
     g_return_val_if_fail (vendor_oui != NULL, NULL);
     self->vendor_oui = g_strdup (vendor_oui);
     defs = henb_dm_definitions (&n);
     for (guint i = 0; i < n; i++) {
-        Node *node = g_new0 (Node, 1);
+        const HenbDmTableDef *table = table_of (defs[i].path);
+        Node *node;
 
+        if (table != NULL) {
+            /* instances come with AddObject; the table object itself exists from the start */
+            g_autofree gchar *object = table_object_name (table);
+
+            add_objects_for (self, object);
+            node = g_hash_table_lookup (self->by_name, object);
+            node->table = table;
+            node->next_instance = MAX (node->next_instance, 1);
+            continue;
+        }
+        node = g_new0 (Node, 1);
         node->name = expand_path (defs[i].path, vendor_oui);
         node->def = &defs[i];
         node->default_value = g_strdup (defs[i].default_value);
         add_objects_for (self, node->name);
         g_ptr_array_add (self->nodes, node);
         g_hash_table_insert (self->by_name, node->name, node);
+    }
+    tables = henb_dm_tables (&n_tables);
+    for (guint i = 0; i < n_tables; i++) {
+        g_autofree gchar *object = table_object_name (&tables[i]);
+        Node *count = g_hash_table_lookup (self->by_name, tables[i].count_parameter);
+
+        if (count != NULL)
+            count->counted_table = g_hash_table_lookup (self->by_name, object);
     }
     return self;
 }
@@ -224,9 +283,13 @@ type_zero (HenbCwmpType type)
     }
 }
 
+static guint count_instances (Node *table);
+
 static gchar *
 node_value (Node *node)
 {
+    if (node->counted_table != NULL)
+        return g_strdup_printf ("%u", count_instances (node->counted_table));
     if (node->getter != NULL)
         return node->getter (node->name, node->getter_data);
     if (node->value != NULL)
@@ -380,10 +443,60 @@ is_valid_hostname (const gchar *host)
     return TRUE;
 }
 
+/* "A.B.*.C" or "A.B.": dot-separated names, "*" only as a whole instance segment. */
 static gboolean
-check_syntax (HenbDmSyntax syntax, const gchar *value, gchar **out_reason)
+is_valid_pattern (const gchar *value)
+{
+    g_auto(GStrv) segments = g_strsplit (value, ".", -1);
+    guint n = g_strv_length (segments);
+
+    for (guint i = 0; i < n; i++) {
+        const gchar *seg = segments[i];
+
+        /* a trailing dot names an object */
+        if (seg[0] == '\0')
+            return i == n - 1 && i > 0;
+        if (g_str_equal (seg, "*"))
+            continue;
+        for (const gchar *c = seg; *c != '\0'; c++) {
+            if (!g_ascii_isalnum (*c) && *c != '_' && *c != '-')
+                return FALSE;
+        }
+    }
+    return n > 0;
+}
+
+static gboolean
+check_syntax (HenbDataModel *self, HenbDmSyntax syntax, const gchar *value, gchar **out_reason)
 {
     switch (syntax) {
+    case HENB_DM_SYNTAX_PARAMETER_PATTERN: {
+        Node *node;
+
+        if (value[0] == '\0')
+            return TRUE;
+        if (!is_valid_pattern (value)) {
+            *out_reason = g_strdup_printf ("'%s' is not a parameter path (\"*\" only for instance numbers)", value);
+            return FALSE;
+        }
+        /* TR-181: forced Inform parameters are in every Inform already */
+        node = g_hash_table_lookup (self->by_name, value);
+        if (node != NULL && !node->is_object && (node->def->flags & HENB_DM_FLAG_FORCED_INFORM)) {
+            *out_reason = g_strdup_printf ("%s is a forced Inform parameter", value);
+            return FALSE;
+        }
+        return TRUE;
+    }
+    case HENB_DM_SYNTAX_EVENT_CODE:
+        if (g_str_equal (value, "4 VALUE CHANGE")) {
+            *out_reason = g_strdup ("\"4 VALUE CHANGE\" may not trigger extra Inform parameters");
+            return FALSE;
+        }
+        if (g_utf8_strlen (value, -1) > 64) {
+            *out_reason = g_strdup_printf ("event code '%s' is longer than 64 characters", value);
+            return FALSE;
+        }
+        return TRUE;
     case HENB_DM_SYNTAX_URL: {
         g_autoptr(GUri) uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
         const gchar *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
@@ -430,8 +543,8 @@ check_syntax (HenbDmSyntax syntax, const gchar *value, gchar **out_reason)
 }
 
 static guint
-validate_string (const HenbDmParamDef *def, const gchar *value, gchar **out_normalized,
-                 gchar **out_reason)
+validate_string (HenbDataModel *self, const HenbDmParamDef *def, const gchar *value,
+                 gchar **out_normalized, gchar **out_reason)
 {
     glong chars;
 
@@ -458,7 +571,7 @@ validate_string (const HenbDmParamDef *def, const gchar *value, gchar **out_norm
                 }
                 continue;
             }
-            if (!check_syntax (def->syntax, items[i], out_reason))
+            if (!check_syntax (self, def->syntax, items[i], out_reason))
                 return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
             if (normalized->len > 0)
                 g_string_append_c (normalized, ',');
@@ -477,7 +590,7 @@ validate_string (const HenbDmParamDef *def, const gchar *value, gchar **out_norm
         *out_reason = g_strdup_printf ("'%s' is not one of %s", value, allowed);
         return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
     }
-    if (!check_syntax (def->syntax, value, out_reason))
+    if (!check_syntax (self, def->syntax, value, out_reason))
         return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
     *out_normalized = g_strdup (value);
     return 0;
@@ -514,7 +627,7 @@ henb_data_model_validate (HenbDataModel *self,
 
     switch (def->type) {
     case HENB_CWMP_TYPE_STRING:
-        return validate_string (def, value, out_normalized, out_reason);
+        return validate_string (self, def, value, out_normalized, out_reason);
     case HENB_CWMP_TYPE_UNSIGNED_INT:
     case HENB_CWMP_TYPE_UNSIGNED_LONG: {
         guint64 v;
@@ -668,6 +781,12 @@ henb_data_model_set_parameter_values (HenbDataModel  *self,
         }
         g_free (node->value);
         node->value = g_strdup (val);
+        /* the HeMS made this change: it is not notified back to it */
+        if (node->notification > 0) {
+            g_free (node->reported);
+            node->reported = g_strdup (val);
+            node->changed = FALSE;
+        }
     }
     *out_status = deferred ? 1 : 0;
     g_signal_emit (self, signals[SIGNAL_PARAMETERS_CHANGED], 0, changed_names);
@@ -780,7 +899,9 @@ henb_data_model_get_parameter_names (HenbDataModel  *self,
             continue;
         pi = g_new0 (HenbCwmpParamInfo, 1);
         pi->name = g_strdup (n->name);
-        pi->writable = !n->is_object && (n->def->flags & HENB_DM_FLAG_WRITABLE) != 0;
+        /* for objects: AddObject (tables) or DeleteObject (instances) allowed */
+        pi->writable = n->is_object ? (n->table != NULL || n->is_instance)
+                                    : (n->def->flags & HENB_DM_FLAG_WRITABLE) != 0;
         g_ptr_array_add (out_infos, pi);
     }
     return TRUE;
@@ -797,5 +918,667 @@ henb_data_model_add_forced_inform (HenbDataModel *self, HenbCwmpMessage *msg)
             continue;
         value = node_value (node);
         henb_cwmp_message_add_param (msg, node->name, value, node->def->type);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Tables: AddObject and DeleteObject */
+
+static Node *
+lookup_table (HenbDataModel *self, const gchar *object_name)
+{
+    Node *node = object_name != NULL ? g_hash_table_lookup (self->by_name, object_name) : NULL;
+
+    return node != NULL && node->table != NULL ? node : NULL;
+}
+
+static guint
+count_instances (Node *table)
+{
+    return table->n_instances;
+}
+
+/* Where the next node under @prefix goes: after the last one already there. */
+static guint
+insertion_index (HenbDataModel *self, const gchar *prefix)
+{
+    guint index = self->nodes->len;
+
+    for (guint i = 0; i < self->nodes->len; i++) {
+        Node *n = g_ptr_array_index (self->nodes, i);
+        if (g_str_has_prefix (n->name, prefix))
+            index = i + 1;
+    }
+    return index;
+}
+
+static void
+insert_node (HenbDataModel *self, guint index, Node *node)
+{
+    g_ptr_array_insert (self->nodes, (gint) index, node);
+    g_hash_table_insert (self->by_name, node->name, node);
+}
+
+static void
+create_instance_nodes (HenbDataModel *self, Node *table, guint instance)
+{
+    g_autofree gchar *prefix = g_strdup_printf ("%s%u.", table->name, instance);
+    const HenbDmParamDef *defs;
+    guint n, index = insertion_index (self, table->name);
+    Node *object = g_new0 (Node, 1);
+
+    object->name = g_strdup (prefix);
+    object->is_object = TRUE;
+    object->is_instance = TRUE;
+    insert_node (self, index++, object);
+    defs = henb_dm_definitions (&n);
+    for (guint i = 0; i < n; i++) {
+        g_autofree gchar *relative = NULL;
+        Node *node;
+
+        if (!g_str_has_prefix (defs[i].path, table->table->path))
+            continue;
+        relative = g_strconcat (prefix, defs[i].path + strlen (table->table->path), NULL);
+        node = g_new0 (Node, 1);
+        node->name = expand_path (relative, self->vendor_oui);
+        node->def = &defs[i];
+        node->default_value = g_strdup (defs[i].default_value);
+        insert_node (self, index++, node);
+    }
+    table->n_instances++;
+    table->next_instance = MAX (table->next_instance, instance + 1);
+}
+
+/* Takes the nodes of an instance out of the model; they go back with restore_nodes(). */
+static GPtrArray *
+detach_instance (HenbDataModel *self, Node *table, const gchar *prefix, guint *out_index)
+{
+    GPtrArray *detached = g_ptr_array_new ();
+
+    *out_index = 0;
+    for (guint i = 0; i < self->nodes->len;) {
+        Node *n = g_ptr_array_index (self->nodes, i);
+
+        if (!g_str_has_prefix (n->name, prefix)) {
+            i++;
+            continue;
+        }
+        if (detached->len == 0)
+            *out_index = i;
+        g_hash_table_remove (self->by_name, n->name);
+        g_ptr_array_add (detached, g_ptr_array_steal_index (self->nodes, i));
+    }
+    table->n_instances--;
+    return detached;
+}
+
+static void
+restore_nodes (HenbDataModel *self, Node *table, GPtrArray *detached, guint index)
+{
+    for (guint i = 0; i < detached->len; i++)
+        insert_node (self, index + i, detached->pdata[i]);
+    table->n_instances++;
+}
+
+gboolean
+henb_data_model_is_table (HenbDataModel *self, const gchar *object_name)
+{
+    return lookup_table (self, object_name) != NULL;
+}
+
+GArray *
+henb_data_model_list_instances (HenbDataModel *self, const gchar *object_name)
+{
+    GArray *out = g_array_new (FALSE, FALSE, sizeof (guint));
+    Node *table = lookup_table (self, object_name);
+    gsize prefix_len = object_name != NULL ? strlen (object_name) : 0;
+
+    for (guint i = 0; table != NULL && i < self->nodes->len; i++) {
+        Node *n = g_ptr_array_index (self->nodes, i);
+        g_autofree gchar *number = NULL;
+        guint64 instance;
+        guint value;
+
+        if (!n->is_instance || !g_str_has_prefix (n->name, object_name))
+            continue;
+        /* "A.B.3." -> "3" */
+        number = g_strndup (n->name + prefix_len, strlen (n->name + prefix_len) - 1);
+        if (g_ascii_string_to_unsigned (number, 10, 1, G_MAXUINT32, &instance, NULL)) {
+            value = (guint) instance;
+            g_array_append_val (out, value);
+        }
+    }
+    return out;
+}
+
+gboolean
+henb_data_model_create_instance (HenbDataModel *self, const gchar *object_name, guint instance,
+                                 GError **error)
+{
+    Node *table = lookup_table (self, object_name);
+    g_autofree gchar *prefix = NULL;
+
+    if (table == NULL || instance == 0) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_INVALID_ARGS,
+                     "%s is not a table of the data model", object_name);
+        return FALSE;
+    }
+    prefix = g_strdup_printf ("%s%u.", object_name, instance);
+    if (g_hash_table_contains (self->by_name, prefix))
+        return TRUE;
+    if (table->n_instances >= table->table->max_instances) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_INVALID_ARGS,
+                     "%s has its maximum of %u instances", object_name, table->table->max_instances);
+        return FALSE;
+    }
+    create_instance_nodes (self, table, instance);
+    return TRUE;
+}
+
+guint
+henb_data_model_get_next_instance (HenbDataModel *self, const gchar *object_name)
+{
+    Node *table = lookup_table (self, object_name);
+
+    return table != NULL ? table->next_instance : 0;
+}
+
+void
+henb_data_model_set_next_instance (HenbDataModel *self, const gchar *object_name, guint next)
+{
+    Node *table = lookup_table (self, object_name);
+
+    if (table != NULL)
+        table->next_instance = MAX (table->next_instance, next);
+}
+
+/* Persists a change already made in memory; FALSE (and a 9002 fault) when that failed. */
+static gboolean
+commit_applied (HenbDataModel *self, const gchar *parameter_key, HenbCwmpFault **out_fault)
+{
+    g_autoptr(GHashTable) changes = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr(GError) error = NULL;
+
+    if (parameter_key != NULL)
+        g_hash_table_insert (changes, (gpointer) HENB_DM_MS_PARAMETER_KEY, (gpointer) parameter_key);
+    if (self->commit_func != NULL && !self->commit_func (changes, parameter_key, self->commit_data, &error)) {
+        g_warning ("change not committed: %s", error->message);
+        *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INTERNAL_ERROR, error->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean
+check_parameter_key (const gchar *parameter_key, HenbCwmpFault **out_fault)
+{
+    if (parameter_key != NULL && g_utf8_strlen (parameter_key, -1) > 32) {
+        *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_ARGUMENTS,
+                                          "ParameterKey longer than 32 characters");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static void
+set_parameter_key (HenbDataModel *self, const gchar *parameter_key)
+{
+    Node *node = lookup_param (self, HENB_DM_MS_PARAMETER_KEY);
+
+    g_free (node->value);
+    node->value = g_strdup (parameter_key != NULL ? parameter_key : "");
+}
+
+gboolean
+henb_data_model_add_object (HenbDataModel  *self,
+                            const gchar    *object_name,
+                            const gchar    *parameter_key,
+                            guint          *out_instance,
+                            HenbCwmpFault **out_fault)
+{
+    Node *table = lookup_table (self, object_name);
+    g_autofree gchar *old_key = NULL;
+    g_autofree gchar *prefix = NULL;
+    g_autoptr(GPtrArray) detached = NULL;
+    guint instance, old_next, index;
+
+    g_return_val_if_fail (HENB_IS_DATA_MODEL (self), FALSE);
+    if (!check_parameter_key (parameter_key, out_fault))
+        return FALSE;
+    if (table == NULL) {
+        g_autofree gchar *text = g_strdup_printf ("Invalid parameter name: %s is not a multi-instance object",
+                                                  object_name);
+        *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_PARAMETER_NAME, text);
+        return FALSE;
+    }
+    if (table->n_instances >= table->table->max_instances) {
+        g_autofree gchar *text = g_strdup_printf ("Resources exceeded: %s holds at most %u instances",
+                                                  object_name, table->table->max_instances);
+        *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_RESOURCES_EXCEEDED, text);
+        return FALSE;
+    }
+    /* instance numbers are never reused, so the HeMS never confuses an old one with a new one */
+    old_next = table->next_instance;
+    instance = table->next_instance;
+    old_key = henb_data_model_get (self, HENB_DM_MS_PARAMETER_KEY);
+    create_instance_nodes (self, table, instance);
+    set_parameter_key (self, parameter_key);
+    if (!commit_applied (self, parameter_key, out_fault)) {
+        prefix = g_strdup_printf ("%s%u.", object_name, instance);
+        detached = detach_instance (self, table, prefix, &index);
+        g_ptr_array_set_free_func (detached, (GDestroyNotify) node_free);
+        table->next_instance = old_next;
+        set_parameter_key (self, old_key);
+        return FALSE;
+    }
+    *out_instance = instance;
+    return TRUE;
+}
+
+static gboolean
+split_instance (HenbDataModel *self, const gchar *object_name, Node **out_table)
+{
+    g_autofree gchar *trimmed = NULL;
+    const gchar *last_dot;
+    Node *node = object_name != NULL ? g_hash_table_lookup (self->by_name, object_name) : NULL;
+
+    if (node == NULL || !node->is_instance)
+        return FALSE;
+    trimmed = g_strndup (object_name, strlen (object_name) - 1);
+    last_dot = strrchr (trimmed, '.');
+    if (last_dot == NULL)
+        return FALSE;
+    {
+        g_autofree gchar *table_name = g_strndup (trimmed, last_dot - trimmed + 1);
+        *out_table = lookup_table (self, table_name);
+    }
+    return *out_table != NULL;
+}
+
+gboolean
+henb_data_model_delete_object (HenbDataModel  *self,
+                               const gchar    *object_name,
+                               const gchar    *parameter_key,
+                               HenbCwmpFault **out_fault)
+{
+    g_autoptr(GPtrArray) detached = NULL;
+    g_autofree gchar *old_key = NULL;
+    Node *table = NULL;
+    guint index;
+
+    g_return_val_if_fail (HENB_IS_DATA_MODEL (self), FALSE);
+    if (!check_parameter_key (parameter_key, out_fault))
+        return FALSE;
+    if (!split_instance (self, object_name, &table)) {
+        g_autofree gchar *text = g_strdup_printf ("Invalid parameter name: %s is not an object instance",
+                                                  object_name);
+        *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_PARAMETER_NAME, text);
+        return FALSE;
+    }
+    old_key = henb_data_model_get (self, HENB_DM_MS_PARAMETER_KEY);
+    detached = detach_instance (self, table, object_name, &index);
+    set_parameter_key (self, parameter_key);
+    if (!commit_applied (self, parameter_key, out_fault)) {
+        restore_nodes (self, table, detached, index);
+        set_parameter_key (self, old_key);
+        return FALSE;
+    }
+    g_ptr_array_set_free_func (detached, (GDestroyNotify) node_free);
+    return TRUE;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Attributes */
+
+/* The parameters @name stands for: itself, or every parameter under an object path. */
+static gboolean
+expand_name (HenbDataModel *self, const gchar *name, GPtrArray *out_nodes)
+{
+    Node *node = g_hash_table_lookup (self->by_name, name);
+
+    if (name[0] != '\0' && node == NULL)
+        return FALSE;
+    if (node != NULL && !node->is_object) {
+        g_ptr_array_add (out_nodes, node);
+        return TRUE;
+    }
+    for (guint i = 0; i < self->nodes->len; i++) {
+        Node *n = g_ptr_array_index (self->nodes, i);
+        if (!n->is_object && g_str_has_prefix (n->name, name))
+            g_ptr_array_add (out_nodes, n);
+    }
+    return TRUE;
+}
+
+static void
+set_notification (Node *node, gint notification)
+{
+    if (notification > 0 && node->notification == 0) {
+        /* from now on, changes against the value the HeMS can see now */
+        g_free (node->reported);
+        node->reported = node_value (node);
+        node->changed = FALSE;
+    }
+    node->notification = notification;
+    if (notification == 0) {
+        g_clear_pointer (&node->reported, g_free);
+        node->changed = FALSE;
+    }
+}
+
+static void
+set_access_list (Node *node, const gchar *const *list)
+{
+    g_clear_pointer (&node->access_list, g_ptr_array_unref);
+    for (guint i = 0; list != NULL && list[i] != NULL; i++) {
+        if (node->access_list == NULL)
+            node->access_list = g_ptr_array_new_with_free_func (g_free);
+        g_ptr_array_add (node->access_list, g_strdup (list[i]));
+    }
+}
+
+typedef struct {
+    Node      *node;
+    gint       notification;
+    GPtrArray *access_list;
+} AttrUndo;
+
+static void
+attr_undo_free (AttrUndo *u)
+{
+    g_clear_pointer (&u->access_list, g_ptr_array_unref);
+    g_free (u);
+}
+
+gboolean
+henb_data_model_set_parameter_attributes (HenbDataModel *self, GPtrArray *attrs, HenbCwmpFault **out_fault)
+{
+    g_autoptr(GPtrArray) targets = g_ptr_array_new_with_free_func ((GDestroyNotify) g_ptr_array_unref);
+    g_autoptr(GPtrArray) undo = g_ptr_array_new_with_free_func ((GDestroyNotify) attr_undo_free);
+
+    g_return_val_if_fail (HENB_IS_DATA_MODEL (self), FALSE);
+
+    /* check all first: SetParameterAttributes applies completely or not at all */
+    for (guint i = 0; i < attrs->len; i++) {
+        const HenbCwmpParamAttr *pa = g_ptr_array_index (attrs, i);
+        GPtrArray *nodes = g_ptr_array_new ();
+
+        g_ptr_array_add (targets, nodes);
+        if (!expand_name (self, pa->name, nodes)) {
+            g_autofree gchar *text = g_strdup_printf ("Invalid parameter name: %s", pa->name);
+            *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_PARAMETER_NAME, text);
+            return FALSE;
+        }
+        if (pa->notification_change && (pa->notification < 0 || pa->notification > 2)) {
+            g_autofree gchar *text = g_strdup_printf ("Invalid arguments: notification %d of %s is reserved",
+                                                      pa->notification, pa->name);
+            *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_ARGUMENTS, text);
+            return FALSE;
+        }
+        for (guint j = 0; pa->access_list_change && j < pa->access_list->len; j++) {
+            if (!g_str_equal (pa->access_list->pdata[j], "Subscriber")) {
+                g_autofree gchar *text = g_strdup_printf ("Invalid arguments: access list entry '%s'",
+                                                          (const gchar *) pa->access_list->pdata[j]);
+                *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_ARGUMENTS, text);
+                return FALSE;
+            }
+        }
+        for (guint j = 0; pa->notification_change && pa->notification == 2 && j < nodes->len; j++) {
+            Node *n = nodes->pdata[j];
+
+            if (n->def->flags & HENB_DM_FLAG_NO_ACTIVE_NOTIFY) {
+                g_autofree gchar *text = g_strdup_printf ("Notification request rejected: %s changes "
+                                                          "too often for active notification", n->name);
+                *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_NOTIFICATION_REJECTED, text);
+                return FALSE;
+            }
+        }
+    }
+
+    for (guint i = 0; i < attrs->len; i++) {
+        const HenbCwmpParamAttr *pa = g_ptr_array_index (attrs, i);
+        GPtrArray *nodes = targets->pdata[i];
+
+        for (guint j = 0; j < nodes->len; j++) {
+            Node *n = nodes->pdata[j];
+            AttrUndo *u = g_new0 (AttrUndo, 1);
+
+            u->node = n;
+            u->notification = n->notification;
+            u->access_list = n->access_list != NULL ? g_ptr_array_ref (n->access_list) : NULL;
+            g_ptr_array_add (undo, u);
+            if (pa->notification_change)
+                set_notification (n, pa->notification);
+            if (pa->access_list_change) {
+                g_ptr_array_add (pa->access_list, NULL);
+                set_access_list (n, (const gchar *const *) pa->access_list->pdata);
+                g_ptr_array_remove_index (pa->access_list, pa->access_list->len - 1);
+            }
+        }
+    }
+    if (!commit_applied (self, NULL, out_fault)) {
+        /* newest first, so a parameter named twice ends with its original attributes */
+        for (guint i = undo->len; i > 0; i--) {
+            AttrUndo *u = undo->pdata[i - 1];
+
+            set_notification (u->node, u->notification);
+            g_clear_pointer (&u->node->access_list, g_ptr_array_unref);
+            u->node->access_list = g_steal_pointer (&u->access_list);
+        }
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+henb_data_model_get_parameter_attributes (HenbDataModel  *self,
+                                          GPtrArray      *names,
+                                          GPtrArray      *out_attrs,
+                                          HenbCwmpFault **out_fault)
+{
+    g_autoptr(HenbCwmpMessage) collect = henb_cwmp_message_new (HENB_CWMP_METHOD_GET_PARAMETER_ATTRIBUTES_RESPONSE,
+                                                                HENB_CWMP_VERSION_1_2);
+
+    for (guint i = 0; i < names->len; i++) {
+        const gchar *name = g_ptr_array_index (names, i);
+        g_autoptr(GPtrArray) nodes = g_ptr_array_new ();
+
+        if (!expand_name (self, name, nodes)) {
+            g_autofree gchar *text = g_strdup_printf ("Invalid parameter name: %s", name);
+            *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_PARAMETER_NAME, text);
+            return FALSE;
+        }
+        for (guint j = 0; j < nodes->len; j++) {
+            Node *n = nodes->pdata[j];
+            HenbCwmpParamAttr *pa = henb_cwmp_message_add_attr (collect, n->name, n->notification);
+
+            for (guint k = 0; n->access_list != NULL && k < n->access_list->len; k++)
+                g_ptr_array_add (pa->access_list, g_strdup (n->access_list->pdata[k]));
+        }
+    }
+    /* hand the entries over: out_attrs frees them now */
+    g_ptr_array_set_free_func (collect->attrs, NULL);
+    for (guint i = 0; i < collect->attrs->len; i++)
+        g_ptr_array_add (out_attrs, collect->attrs->pdata[i]);
+    g_ptr_array_set_size (collect->attrs, 0);
+    return TRUE;
+}
+
+gint
+henb_data_model_get_notification (HenbDataModel *self, const gchar *name)
+{
+    Node *node = lookup_param (self, name);
+
+    return node != NULL ? node->notification : 0;
+}
+
+gboolean
+henb_data_model_set_notification (HenbDataModel *self, const gchar *name, gint notification, GError **error)
+{
+    Node *node = lookup_param (self, name);
+
+    if (node == NULL || notification < 0 || notification > 2 ||
+        (notification == 2 && (node->def->flags & HENB_DM_FLAG_NO_ACTIVE_NOTIFY))) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_INVALID_ARGS,
+                     "notification %d is not possible for %s", notification, name);
+        return FALSE;
+    }
+    set_notification (node, notification);
+    return TRUE;
+}
+
+GPtrArray *
+henb_data_model_list_notified (HenbDataModel *self)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+
+    for (guint i = 0; i < self->nodes->len; i++) {
+        Node *n = g_ptr_array_index (self->nodes, i);
+        if (!n->is_object && n->notification > 0)
+            g_ptr_array_add (names, g_strdup (n->name));
+    }
+    return names;
+}
+
+GStrv
+henb_data_model_get_access_list (HenbDataModel *self, const gchar *name)
+{
+    Node *node = lookup_param (self, name);
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+    for (guint i = 0; node != NULL && node->access_list != NULL && i < node->access_list->len; i++)
+        g_strv_builder_add (builder, node->access_list->pdata[i]);
+    return g_strv_builder_end (builder);
+}
+
+void
+henb_data_model_set_access_list (HenbDataModel *self, const gchar *name, const gchar *const *list)
+{
+    Node *node = lookup_param (self, name);
+
+    if (node != NULL)
+        set_access_list (node, list);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Value-change notification */
+
+gboolean
+henb_data_model_check_value_changes (HenbDataModel *self)
+{
+    gboolean active = FALSE;
+
+    for (guint i = 0; i < self->nodes->len; i++) {
+        Node *n = g_ptr_array_index (self->nodes, i);
+        g_autofree gchar *value = NULL;
+
+        if (n->is_object || n->notification == 0)
+            continue;
+        value = node_value (n);
+        if (n->reported == NULL)
+            n->reported = g_steal_pointer (&value);
+        else if (!n->changed && g_strcmp0 (value, n->reported) != 0)
+            n->changed = TRUE;
+        active = active || (n->changed && n->notification == 2);
+    }
+    return active;
+}
+
+GPtrArray *
+henb_data_model_list_value_changes (HenbDataModel *self)
+{
+    GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+
+    for (guint i = 0; i < self->nodes->len; i++) {
+        Node *n = g_ptr_array_index (self->nodes, i);
+        if (!n->is_object && n->notification > 0 && n->changed)
+            g_ptr_array_add (names, g_strdup (n->name));
+    }
+    return names;
+}
+
+void
+henb_data_model_value_changes_reported (HenbDataModel *self, GPtrArray *names)
+{
+    for (guint i = 0; i < names->len; i++) {
+        Node *n = lookup_param (self, names->pdata[i]);
+
+        if (n == NULL)
+            continue;
+        g_free (n->reported);
+        n->reported = node_value (n);
+        n->changed = FALSE;
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* InformParameter */
+
+/* "A.*.C" against "A.3.C": "*" stands for one instance number; an object path for all below. */
+static gboolean
+pattern_matches (const gchar *pattern, const gchar *name)
+{
+    g_auto(GStrv) p = g_strsplit (pattern, ".", -1);
+    g_auto(GStrv) n = g_strsplit (name, ".", -1);
+    guint np = g_strv_length (p), nn = g_strv_length (n);
+    gboolean object = g_str_has_suffix (pattern, ".");
+
+    if (object ? nn < np : nn != np)
+        return FALSE;
+    for (guint i = 0; i < np; i++) {
+        if (object && i == np - 1)
+            return TRUE;
+        if (g_str_equal (p[i], "*")) {
+            if (!g_ascii_isdigit (n[i][0]))
+                return FALSE;
+        } else if (!g_str_equal (p[i], n[i])) {
+            return FALSE;
+        }
+    }
+    return TRUE;
+}
+
+static gboolean
+wants_events (GStrv event_list, const HenbCwmpMessage *msg)
+{
+    for (guint i = 0; i < msg->events->len; i++) {
+        const gchar *code = ((const HenbCwmpEvent *) msg->events->pdata[i])->code;
+
+        if (g_strv_length (event_list) == 0) {
+            if (!g_str_equal (code, "4 VALUE CHANGE"))
+                return TRUE;
+        } else if (g_strv_contains ((const gchar *const *) event_list, code)) {
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+void
+henb_data_model_add_inform_parameters (HenbDataModel *self, HenbCwmpMessage *msg)
+{
+    g_autoptr(GArray) instances = henb_data_model_list_instances (self, HENB_DM_MS_INFORM_PARAMETER);
+
+    for (guint i = 0; i < instances->len; i++) {
+        guint instance = g_array_index (instances, guint, i);
+        g_autofree gchar *enable = g_strdup_printf ("%s%u.Enable", HENB_DM_MS_INFORM_PARAMETER, instance);
+        g_autofree gchar *pname = g_strdup_printf ("%s%u.ParameterName", HENB_DM_MS_INFORM_PARAMETER, instance);
+        g_autofree gchar *elist = g_strdup_printf ("%s%u.EventList", HENB_DM_MS_INFORM_PARAMETER, instance);
+        g_autofree gchar *pattern = henb_data_model_get (self, pname);
+        g_auto(GStrv) events = henb_data_model_get_list (self, elist);
+
+        if (!henb_data_model_get_boolean (self, enable) || pattern == NULL || pattern[0] == '\0' ||
+            !wants_events (events, msg))
+            continue;
+        for (guint j = 0; j < self->nodes->len; j++) {
+            Node *n = g_ptr_array_index (self->nodes, j);
+            g_autofree gchar *value = NULL;
+
+            if (n->is_object || !pattern_matches (pattern, n->name) ||
+                henb_cwmp_message_find_param (msg, n->name) != NULL)
+                continue;
+            value = (n->def->flags & HENB_DM_FLAG_HIDDEN) ? g_strdup ("") : node_value (n);
+            henb_cwmp_message_add_param (msg, n->name, value, n->def->type);
+        }
     }
 }

@@ -15,6 +15,7 @@ typedef enum {
     HENB_DM_FLAG_HIDDEN = 1 << 3,        /* reads as "" (passwords) */
     HENB_DM_FLAG_DEFERRED = 1 << 4,      /* takes effect after the session: SPV Status 1 */
     HENB_DM_FLAG_LIST = 1 << 5,          /* comma-separated list */
+    HENB_DM_FLAG_NO_ACTIVE_NOTIFY = 1 << 6, /* changes too often: active notification refused (9009) */
 } HenbDmFlags;
 
 typedef enum {
@@ -22,6 +23,8 @@ typedef enum {
     HENB_DM_SYNTAX_URL,  /* absolute http or https URL */
     HENB_DM_SYNTAX_HOST, /* hostname or IP address */
     HENB_DM_SYNTAX_OUI,  /* six upper-case hex digits */
+    HENB_DM_SYNTAX_PARAMETER_PATTERN, /* a parameter path, "*" allowed for instance numbers */
+    HENB_DM_SYNTAX_EVENT_CODE,        /* an Inform event code other than "4 VALUE CHANGE" */
 } HenbDmSyntax;
 
 /* A parameter as the data model defines it; @path may hold "{i}" and "X_{OUI}_". */
@@ -39,6 +42,13 @@ typedef struct {
     const gchar        *default_value;
 } HenbDmParamDef;
 
+/* A multi-instance table: AddObject makes instances of @path ("A.B.{i}."). */
+typedef struct {
+    const gchar *path;
+    const gchar *count_parameter; /* its NumberOfEntries parameter */
+    guint        max_instances;
+} HenbDmTableDef;
+
 /* The vendor extension prefix henbd uses for parameters the standards lack. */
 #define HENB_DM_VENDOR_PLACEHOLDER "X_{OUI}_"
 
@@ -51,6 +61,14 @@ typedef struct {
 #define HENB_DM_MS_PARAMETER_KEY     HENB_DM_MS "ParameterKey"
 #define HENB_DM_MS_CR_URL            HENB_DM_MS "ConnectionRequestURL"
 #define HENB_DM_MS_INITIAL_URL       HENB_DM_MS HENB_DM_VENDOR_PLACEHOLDER "InitialURL"
+#define HENB_DM_MS_CR_USERNAME       HENB_DM_MS "ConnectionRequestUsername"
+#define HENB_DM_MS_CR_PASSWORD       HENB_DM_MS "ConnectionRequestPassword"
+#define HENB_DM_MS_PERIODIC_ENABLE   HENB_DM_MS "PeriodicInformEnable"
+#define HENB_DM_MS_PERIODIC_INTERVAL HENB_DM_MS "PeriodicInformInterval"
+#define HENB_DM_MS_PERIODIC_TIME     HENB_DM_MS "PeriodicInformTime"
+#define HENB_DM_MS_RETRY_MIN_WAIT    HENB_DM_MS "CWMPRetryMinimumWaitInterval"
+#define HENB_DM_MS_RETRY_MULTIPLIER  HENB_DM_MS "CWMPRetryIntervalMultiplier"
+#define HENB_DM_MS_INFORM_PARAMETER  HENB_DM_MS "InformParameter."
 #define HENB_DM_DEVINFO              "Device.DeviceInfo."
 #define HENB_DM_FAP                  "Device.Services.FAPService.1."
 #define HENB_DM_FAP_LTE              HENB_DM_FAP "FAPControl.LTE."
@@ -67,12 +85,15 @@ typedef struct {
 
 /* The henbd data model: TR-181 Device:2 with the TR-196 FAPService:2 subset a HeNB needs. */
 const HenbDmParamDef *henb_dm_definitions (guint *out_n);
+const HenbDmTableDef *henb_dm_tables (guint *out_n);
 
 typedef gchar *(*HenbDmGetter) (const gchar *name, gpointer user_data);
 
 /*
- * Called with every change of a SetParameterValues before anything is applied; the changes
- * must be made durable (or refused with an error, which becomes fault 9002).
+ * Makes a change durable. For SetParameterValues it is called with the new values in @changes
+ * before anything is applied; for AddObject, DeleteObject and SetParameterAttributes after the
+ * change was made in memory, with only the new ParameterKey in @changes (if any). An error
+ * becomes fault 9002 and the change is undone.
  */
 typedef gboolean (*HenbDmCommitFunc) (GHashTable  *changes,
                                       const gchar *parameter_key,
@@ -143,7 +164,62 @@ gboolean henb_data_model_get_parameter_names (HenbDataModel  *self,
                                               gboolean        next_level,
                                               GPtrArray      *out_infos,
                                               HenbCwmpFault **out_fault);
+gboolean henb_data_model_set_parameter_attributes (HenbDataModel  *self,
+                                                   GPtrArray      *attrs,
+                                                   HenbCwmpFault **out_fault);
+gboolean henb_data_model_get_parameter_attributes (HenbDataModel  *self,
+                                                   GPtrArray      *names,
+                                                   GPtrArray      *out_attrs,
+                                                   HenbCwmpFault **out_fault);
+gboolean henb_data_model_add_object (HenbDataModel  *self,
+                                     const gchar    *object_name,
+                                     const gchar    *parameter_key,
+                                     guint          *out_instance,
+                                     HenbCwmpFault **out_fault);
+gboolean henb_data_model_delete_object (HenbDataModel  *self,
+                                        const gchar    *object_name,
+                                        const gchar    *parameter_key,
+                                        HenbCwmpFault **out_fault);
+
 /* Appends the forced Inform parameters to @msg. */
 void     henb_data_model_add_forced_inform (HenbDataModel *self, HenbCwmpMessage *msg);
+/*
+ * Appends what ManagementServer.InformParameter asks for, given the events of @msg: entries
+ * whose EventList names one of them, or is empty and the Inform carries an event other than
+ * "4 VALUE CHANGE". Parameters already in @msg are not repeated.
+ */
+void     henb_data_model_add_inform_parameters (HenbDataModel *self, HenbCwmpMessage *msg);
+
+/* Tables and their instances, for the state store. */
+gboolean henb_data_model_is_table (HenbDataModel *self, const gchar *object_name);
+/* The instance numbers of the table @object_name ("A.B."), ascending. */
+GArray  *henb_data_model_list_instances (HenbDataModel *self, const gchar *object_name);
+/* Creates instance @instance (state restore); the table's next number moves past it. */
+gboolean henb_data_model_create_instance (HenbDataModel *self,
+                                          const gchar   *object_name,
+                                          guint          instance,
+                                          GError       **error);
+guint    henb_data_model_get_next_instance (HenbDataModel *self, const gchar *object_name);
+void     henb_data_model_set_next_instance (HenbDataModel *self, const gchar *object_name, guint next);
+
+/* Notification attributes (0 off, 1 passive, 2 active). */
+gint     henb_data_model_get_notification (HenbDataModel *self, const gchar *name);
+gboolean henb_data_model_set_notification (HenbDataModel *self, const gchar *name, gint notification,
+                                           GError **error);
+/* Parameters with notification other than off, in model order. */
+GPtrArray *henb_data_model_list_notified (HenbDataModel *self);
+GStrv    henb_data_model_get_access_list (HenbDataModel *self, const gchar *name);
+void     henb_data_model_set_access_list (HenbDataModel *self, const gchar *name, const gchar *const *list);
+
+/*
+ * Value-change notification (TR-069 3.2.1): compares every notified parameter with the value
+ * last reported and remembers the ones that changed. Returns TRUE when any of them has active
+ * notification (a session is due). Changes made by the HeMS itself are not notified.
+ */
+gboolean henb_data_model_check_value_changes (HenbDataModel *self);
+/* The changed parameters waiting for an Inform ("4 VALUE CHANGE"), in model order. */
+GPtrArray *henb_data_model_list_value_changes (HenbDataModel *self);
+/* An Inform carried them: their current values count as reported. */
+void     henb_data_model_value_changes_reported (HenbDataModel *self, GPtrArray *names);
 
 G_END_DECLS

@@ -122,6 +122,89 @@ henb_store_dup_events (HenbStore *self)
     return out;
 }
 
+/* The instances of every table, and the number AddObject gives next (never reused). */
+static void
+serialize_objects (HenbStore *self, GKeyFile *kf)
+{
+    const HenbDmTableDef *tables;
+    guint n;
+
+    tables = henb_dm_tables (&n);
+    for (guint i = 0; i < n; i++) {
+        g_autofree gchar *object = g_strndup (tables[i].path, strlen (tables[i].path) - strlen ("{i}."));
+        g_autoptr(GArray) instances = henb_data_model_list_instances (self->dm, object);
+
+        if (instances->len > 0)
+            g_key_file_set_integer_list (kf, "Objects", object, (gint *) instances->data, instances->len);
+        g_key_file_set_integer (kf, "NextInstance", object,
+                                (gint) henb_data_model_get_next_instance (self->dm, object));
+    }
+}
+
+/* Notification attributes other than off, and access lists. */
+static void
+serialize_attributes (HenbStore *self, GKeyFile *kf)
+{
+    g_autoptr(GPtrArray) names = henb_data_model_list_parameters (self->dm);
+
+    for (guint i = 0; i < names->len; i++) {
+        gint notification = henb_data_model_get_notification (self->dm, names->pdata[i]);
+        g_auto(GStrv) access = henb_data_model_get_access_list (self->dm, names->pdata[i]);
+
+        if (notification != 0)
+            g_key_file_set_integer (kf, "Notification", names->pdata[i], notification);
+        if (access[0] != NULL)
+            g_key_file_set_string_list (kf, "AccessList", names->pdata[i], (const gchar *const *) access,
+                                        g_strv_length (access));
+    }
+}
+
+static void
+load_objects (HenbStore *self, GKeyFile *kf)
+{
+    g_auto(GStrv) tables = g_key_file_get_keys (kf, "Objects", NULL, NULL);
+
+    for (guint i = 0; tables != NULL && tables[i] != NULL; i++) {
+        g_autofree gint *instances = NULL;
+        gsize n = 0;
+        gint next;
+
+        instances = g_key_file_get_integer_list (kf, "Objects", tables[i], &n, NULL);
+        for (gsize j = 0; j < n; j++) {
+            g_autoptr(GError) error = NULL;
+
+            if (instances[j] <= 0 ||
+                !henb_data_model_create_instance (self->dm, tables[i], (guint) instances[j], &error))
+                g_warning ("state: ignoring instance %d of %s%s%s", instances[j], tables[i],
+                           error != NULL ? ": " : "", error != NULL ? error->message : "");
+        }
+        next = g_key_file_get_integer (kf, "NextInstance", tables[i], NULL);
+        if (next > 0)
+            henb_data_model_set_next_instance (self->dm, tables[i], (guint) next);
+    }
+}
+
+static void
+load_attributes (HenbStore *self, GKeyFile *kf)
+{
+    g_auto(GStrv) names = g_key_file_get_keys (kf, "Notification", NULL, NULL);
+    g_auto(GStrv) lists = g_key_file_get_keys (kf, "AccessList", NULL, NULL);
+
+    for (guint i = 0; names != NULL && names[i] != NULL; i++) {
+        g_autoptr(GError) error = NULL;
+        gint notification = g_key_file_get_integer (kf, "Notification", names[i], &error);
+
+        if (error != NULL || !henb_data_model_set_notification (self->dm, names[i], notification, &error))
+            g_warning ("state: ignoring the notification of %s: %s", names[i], error->message);
+    }
+    for (guint i = 0; lists != NULL && lists[i] != NULL; i++) {
+        g_auto(GStrv) list = g_key_file_get_string_list (kf, "AccessList", lists[i], NULL, NULL);
+
+        if (henb_data_model_has_parameter (self->dm, lists[i]))
+            henb_data_model_set_access_list (self->dm, lists[i], (const gchar *const *) list);
+    }
+}
+
 /* Serializes the persistent parameters (with @changes applied over them) and @events. */
 static gchar *
 serialize (HenbStore *self, GHashTable *changes, GPtrArray *events, gsize *out_len)
@@ -151,6 +234,8 @@ serialize (HenbStore *self, GHashTable *changes, GPtrArray *events, gsize *out_l
             g_key_file_set_string (kf, "Parameters", name, value);
         }
     }
+    serialize_objects (self, kf);
+    serialize_attributes (self, kf);
     for (guint i = 0; i < events->len; i++) {
         Event *ev = events->pdata[i];
         g_ptr_array_add (codes, ev->code);
@@ -327,6 +412,8 @@ henb_store_load (HenbStore *self, gboolean *out_fresh, GError **error)
         return move_aside (self, why, error);
     }
 
+    /* instances first: their parameters follow */
+    load_objects (self, kf);
     names = g_key_file_get_keys (kf, "Parameters", NULL, NULL);
     for (guint i = 0; names != NULL && names[i] != NULL; i++) {
         g_autoptr(GError) error_set = NULL;
@@ -336,6 +423,8 @@ henb_store_load (HenbStore *self, gboolean *out_fresh, GError **error)
         if (error_set != NULL || !henb_data_model_set (self->dm, names[i], value, &error_set))
             g_warning ("state: ignoring %s", error_set->message);
     }
+    /* attributes last: notification starts from the restored values */
+    load_attributes (self, kf);
     codes = g_key_file_get_string_list (kf, "Events", "Codes", NULL, NULL);
     keys = g_key_file_get_string_list (kf, "Events", "CommandKeys", NULL, NULL);
     for (guint i = 0; codes != NULL && codes[i] != NULL; i++) {

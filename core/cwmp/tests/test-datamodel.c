@@ -267,18 +267,18 @@ test_rpc_dispatch (void)
     henb_cwmp_message_set_id (req, "x1");
     g_free (req->method_name);
     req->method_name = g_strdup ("Frobnicate");
-    reply = henb_cwmp_rpc_handle (dm, req, NULL);
+    reply = henb_cwmp_rpc_handle (dm, req, NULL, NULL, NULL);
     g_assert_cmpint (reply->method, ==, HENB_CWMP_METHOD_FAULT);
     g_assert_cmpuint (reply->fault->code, ==, 9000);
     g_assert_cmpstr (reply->id, ==, "x1");
     g_assert_cmpint (reply->version, ==, HENB_CWMP_VERSION_1_1);
 
-    grm_reply = henb_cwmp_rpc_handle (dm, grm, NULL);
+    grm_reply = henb_cwmp_rpc_handle (dm, grm, NULL, NULL, NULL);
     g_assert_cmpint (grm_reply->method, ==, HENB_CWMP_METHOD_GET_RPC_METHODS_RESPONSE);
-    g_assert_cmpuint (grm_reply->names->len, ==, g_strv_length ((GStrv) henb_cwmp_rpc_supported_methods ()));
+    g_assert_cmpuint (grm_reply->names->len, ==, 8); /* without device actions: the data-model RPCs */
     g_assert_cmpint (grm_reply->version, ==, HENB_CWMP_VERSION_1_0);
 
-    bad_reply = henb_cwmp_rpc_handle (dm, bad, "ParameterKey is missing");
+    bad_reply = henb_cwmp_rpc_handle (dm, bad, "ParameterKey is missing", NULL, NULL);
     g_assert_cmpuint (bad_reply->fault->code, ==, 9003);
 }
 
@@ -302,6 +302,306 @@ test_forced_inform (void)
         g_assert_nonnull (henb_cwmp_message_find_param (inform, forced[i]));
 }
 
+
+#define IP "Device.ManagementServer.InformParameter."
+
+static HenbCwmpParamAttr *
+attr_new (GPtrArray *attrs, const gchar *name, gint notification)
+{
+    HenbCwmpParamAttr *pa = g_new0 (HenbCwmpParamAttr, 1);
+
+    pa->name = g_strdup (name);
+    pa->notification_change = TRUE;
+    pa->notification = notification;
+    pa->access_list = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (attrs, pa);
+    return pa;
+}
+
+static void
+attr_free (HenbCwmpParamAttr *pa)
+{
+    g_free (pa->name);
+    g_ptr_array_unref (pa->access_list);
+    g_free (pa);
+}
+
+static GPtrArray *
+attrs_new (void)
+{
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) attr_free);
+}
+
+static void
+test_attributes (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(GPtrArray) attrs = attrs_new ();
+    g_autoptr(GPtrArray) names = g_ptr_array_new ();
+    g_autoptr(GPtrArray) out = attrs_new ();
+    g_autoptr(HenbCwmpFault) fault = NULL;
+    HenbCwmpParamAttr *pa;
+
+    attr_new (attrs, "Device.ManagementServer.PeriodicInformInterval", 2);
+    pa = attr_new (attrs, "Device.DeviceInfo.", 1);
+    pa->access_list_change = TRUE;
+    g_ptr_array_add (pa->access_list, g_strdup ("Subscriber"));
+    g_assert_true (henb_data_model_set_parameter_attributes (dm, attrs, &fault));
+    g_assert_null (fault);
+    g_assert_cmpint (henb_data_model_get_notification (dm, "Device.ManagementServer.PeriodicInformInterval"), ==, 2);
+    /* a partial path reaches every parameter below it */
+    g_assert_cmpint (henb_data_model_get_notification (dm, "Device.DeviceInfo.SoftwareVersion"), ==, 1);
+    g_assert_cmpint (henb_data_model_get_notification (dm, "Device.DeviceInfo.UpTime"), ==, 1);
+    g_assert_cmpint (henb_data_model_get_notification (dm, "Device.ManagementServer.URL"), ==, 0);
+
+    g_ptr_array_add (names, (gpointer) "Device.ManagementServer.PeriodicInformInterval");
+    g_ptr_array_add (names, (gpointer) "Device.DeviceInfo.");
+    g_assert_true (henb_data_model_get_parameter_attributes (dm, names, out, &fault));
+    g_assert_cmpuint (out->len, >, 5);
+    pa = out->pdata[0];
+    g_assert_cmpstr (pa->name, ==, "Device.ManagementServer.PeriodicInformInterval");
+    g_assert_cmpint (pa->notification, ==, 2);
+    pa = out->pdata[1];
+    g_assert_cmpstr (pa->name, ==, "Device.DeviceInfo.Manufacturer");
+    g_assert_cmpint (pa->notification, ==, 1);
+    g_assert_cmpuint (pa->access_list->len, ==, 1);
+}
+
+static void
+test_attributes_refused (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    struct {
+        const gchar *name;
+        gint         notification;
+        guint        code;
+    } cases[] = {
+        { "Device.NoSuchThing", 1, 9005 },
+        { "Device.DeviceInfo.UpTime", 2, 9009 },     /* changes every second */
+        { "Device.DeviceInfo.", 2, 9009 },           /* ... also through a partial path */
+        { "Device.ManagementServer.URL", 3, 9003 },  /* reserved */
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr(GPtrArray) attrs = attrs_new ();
+        g_autoptr(HenbCwmpFault) fault = NULL;
+
+        /* the good first entry must not be applied either */
+        attr_new (attrs, "Device.ManagementServer.URL", 1);
+        attr_new (attrs, cases[i].name, cases[i].notification);
+        g_assert_false (henb_data_model_set_parameter_attributes (dm, attrs, &fault));
+        g_assert_cmpuint (fault->code, ==, cases[i].code);
+        g_assert_cmpint (henb_data_model_get_notification (dm, "Device.ManagementServer.URL"), ==, 0);
+    }
+}
+
+static gboolean
+refuse_commit_counted (GHashTable *changes, const gchar *parameter_key, gpointer user_data, GError **error)
+{
+    g_set_error_literal (error, HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED, "disk full");
+    return FALSE;
+}
+
+static void
+test_attributes_commit_failure (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(GPtrArray) attrs = attrs_new ();
+    g_autoptr(HenbCwmpFault) fault = NULL;
+
+    henb_data_model_set_commit_func (dm, refuse_commit_counted, NULL);
+    attr_new (attrs, "Device.ManagementServer.URL", 2);
+    g_test_expect_message ("henb-cwmp", G_LOG_LEVEL_WARNING, "*disk full*");
+    g_assert_false (henb_data_model_set_parameter_attributes (dm, attrs, &fault));
+    g_test_assert_expected_messages ();
+    g_assert_cmpuint (fault->code, ==, 9002);
+    g_assert_cmpint (henb_data_model_get_notification (dm, "Device.ManagementServer.URL"), ==, 0);
+}
+
+static void
+test_value_changes (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(GPtrArray) attrs = attrs_new ();
+    g_autoptr(GPtrArray) params = params_new ();
+    g_autoptr(GPtrArray) changed = NULL;
+    g_autoptr(HenbCwmpFault) fault = NULL;
+    guint status;
+
+    attr_new (attrs, "Device.DeviceInfo.ProvisioningCode", 2);
+    attr_new (attrs, "Device.ManagementServer.PeriodicInformInterval", 1);
+    g_assert_true (henb_data_model_set_parameter_attributes (dm, attrs, &fault));
+    g_assert_false (henb_data_model_check_value_changes (dm));
+
+    /* a change by the HeMS itself is not notified back */
+    add (params, "Device.DeviceInfo.ProvisioningCode", "by-hems", HENB_CWMP_TYPE_STRING);
+    g_assert_true (henb_data_model_set_parameter_values (dm, params, "k", &status, &fault));
+    g_assert_false (henb_data_model_check_value_changes (dm));
+
+    /* a local change of a passive parameter waits for the next Inform ... */
+    g_assert_true (henb_data_model_set (dm, "Device.ManagementServer.PeriodicInformInterval", "60", NULL));
+    g_assert_false (henb_data_model_check_value_changes (dm));
+    changed = henb_data_model_list_value_changes (dm);
+    g_assert_cmpuint (changed->len, ==, 1);
+    g_assert_cmpstr (changed->pdata[0], ==, "Device.ManagementServer.PeriodicInformInterval");
+    g_clear_pointer (&changed, g_ptr_array_unref);
+
+    /* ... an active one asks for a session now */
+    g_assert_true (henb_data_model_set (dm, "Device.DeviceInfo.ProvisioningCode", "local", NULL));
+    g_assert_true (henb_data_model_check_value_changes (dm));
+    changed = henb_data_model_list_value_changes (dm);
+    g_assert_cmpuint (changed->len, ==, 2);
+    henb_data_model_value_changes_reported (dm, changed);
+    g_assert_false (henb_data_model_check_value_changes (dm));
+    g_clear_pointer (&changed, g_ptr_array_unref);
+    changed = henb_data_model_list_value_changes (dm);
+    g_assert_cmpuint (changed->len, ==, 0);
+}
+
+static void
+test_add_delete_object (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbCwmpFault) fault = NULL;
+    g_autoptr(GArray) instances = NULL;
+    g_autoptr(GPtrArray) infos = g_ptr_array_new_with_free_func (g_free);
+    guint instance = 0;
+
+    assert_value (dm, "Device.ManagementServer.InformParameterNumberOfEntries", "0");
+    g_assert_true (henb_data_model_add_object (dm, IP, "add-1", &instance, &fault));
+    g_assert_cmpuint (instance, ==, 1);
+    g_assert_true (henb_data_model_add_object (dm, IP, "add-2", &instance, &fault));
+    g_assert_cmpuint (instance, ==, 2);
+    assert_value (dm, "Device.ManagementServer.ParameterKey", "add-2");
+    assert_value (dm, IP "2.Enable", "false");
+    assert_value (dm, "Device.ManagementServer.InformParameterNumberOfEntries", "2");
+    g_assert_true (henb_data_model_is_writable (dm, IP "2.ParameterName"));
+
+    g_assert_true (henb_data_model_delete_object (dm, IP "1.", "del-1", &fault));
+    g_assert_false (henb_data_model_has_parameter (dm, IP "1.Enable"));
+    assert_value (dm, "Device.ManagementServer.ParameterKey", "del-1");
+    /* numbers are never reused */
+    g_assert_true (henb_data_model_add_object (dm, IP, "add-3", &instance, &fault));
+    g_assert_cmpuint (instance, ==, 3);
+    instances = henb_data_model_list_instances (dm, IP);
+    g_assert_cmpuint (instances->len, ==, 2);
+    g_assert_cmpuint (g_array_index (instances, guint, 0), ==, 2);
+    g_assert_cmpuint (g_array_index (instances, guint, 1), ==, 3);
+
+    /* GetParameterNames lists the table and its instances as writable objects */
+    g_assert_true (henb_data_model_get_parameter_names (dm, IP, TRUE, infos, &fault));
+    g_assert_cmpuint (infos->len, ==, 2);
+    g_assert_cmpstr (((HenbCwmpParamInfo *) infos->pdata[0])->name, ==, IP "2.");
+    g_assert_true (((HenbCwmpParamInfo *) infos->pdata[0])->writable);
+
+    /* not a table, not an instance, gone already: 9005, ParameterKey untouched */
+    g_assert_false (henb_data_model_add_object (dm, "Device.DeviceInfo.", "bad", &instance, &fault));
+    g_assert_cmpuint (fault->code, ==, 9005);
+    g_clear_pointer (&fault, henb_cwmp_fault_free);
+    g_assert_false (henb_data_model_delete_object (dm, IP, "bad", &fault));
+    g_assert_cmpuint (fault->code, ==, 9005);
+    g_clear_pointer (&fault, henb_cwmp_fault_free);
+    g_assert_false (henb_data_model_delete_object (dm, IP "1.", "bad", &fault));
+    g_assert_cmpuint (fault->code, ==, 9005);
+    g_clear_pointer (&fault, henb_cwmp_fault_free);
+    assert_value (dm, "Device.ManagementServer.ParameterKey", "add-3");
+}
+
+static void
+test_add_object_limits_and_failure (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbCwmpFault) fault = NULL;
+    guint instance = 0, n = 0;
+
+    while (henb_data_model_add_object (dm, IP, "", &instance, &fault))
+        n++;
+    g_assert_cmpuint (n, ==, 32);
+    g_assert_cmpuint (fault->code, ==, 9004);
+    g_clear_pointer (&fault, henb_cwmp_fault_free);
+
+    /* a commit the disk refused: no instance, no ParameterKey change */
+    g_assert_true (henb_data_model_delete_object (dm, IP "1.", "k0", &fault));
+    henb_data_model_set_commit_func (dm, refuse_commit_counted, NULL);
+    g_test_expect_message ("henb-cwmp", G_LOG_LEVEL_WARNING, "*disk full*");
+    g_assert_false (henb_data_model_add_object (dm, IP, "k1", &instance, &fault));
+    g_test_assert_expected_messages ();
+    g_assert_cmpuint (fault->code, ==, 9002);
+    g_clear_pointer (&fault, henb_cwmp_fault_free);
+    assert_value (dm, "Device.ManagementServer.InformParameterNumberOfEntries", "31");
+    assert_value (dm, "Device.ManagementServer.ParameterKey", "k0");
+    g_test_expect_message ("henb-cwmp", G_LOG_LEVEL_WARNING, "*disk full*");
+    g_assert_false (henb_data_model_delete_object (dm, IP "2.", "k2", &fault));
+    g_test_assert_expected_messages ();
+    g_assert_true (henb_data_model_has_parameter (dm, IP "2.Enable"));
+    assert_value (dm, "Device.ManagementServer.InformParameterNumberOfEntries", "31");
+}
+
+static void
+test_inform_parameters (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbCwmpFault) fault = NULL;
+    g_autoptr(GPtrArray) params = params_new ();
+    g_autoptr(GPtrArray) bad = params_new ();
+    g_autoptr(HenbCwmpMessage) boot = henb_cwmp_message_new (HENB_CWMP_METHOD_INFORM, HENB_CWMP_VERSION_1_2);
+    g_autoptr(HenbCwmpMessage) periodic = henb_cwmp_message_new (HENB_CWMP_METHOD_INFORM, HENB_CWMP_VERSION_1_2);
+    g_autoptr(HenbCwmpMessage) value_change = henb_cwmp_message_new (HENB_CWMP_METHOD_INFORM, HENB_CWMP_VERSION_1_2);
+    guint instance, status;
+
+    g_assert_true (henb_data_model_add_object (dm, IP, "", &instance, &fault));
+    g_assert_true (henb_data_model_add_object (dm, IP, "", &instance, &fault));
+    add (params, IP "1.Enable", "true", HENB_CWMP_TYPE_BOOLEAN);
+    add (params, IP "1.ParameterName", "Device.ManagementServer.PeriodicInformInterval", HENB_CWMP_TYPE_STRING);
+    add (params, IP "2.Enable", "true", HENB_CWMP_TYPE_BOOLEAN);
+    add (params, IP "2.ParameterName", "Device.Services.FAPService.*.FAPControl.LTE.Gateway.", HENB_CWMP_TYPE_STRING);
+    add (params, IP "2.EventList", "2 PERIODIC", HENB_CWMP_TYPE_STRING);
+    g_assert_true (henb_data_model_set_parameter_values (dm, params, "ip", &status, &fault));
+
+    /* forced Inform parameters and "4 VALUE CHANGE" are refused with 9007 */
+    add (bad, IP "1.ParameterName", "Device.DeviceInfo.SoftwareVersion", HENB_CWMP_TYPE_STRING);
+    add (bad, IP "2.EventList", "2 PERIODIC,4 VALUE CHANGE", HENB_CWMP_TYPE_STRING);
+    g_assert_false (henb_data_model_set_parameter_values (dm, bad, "x", &status, &fault));
+    g_assert_cmpuint (param_fault_code (fault, IP "1.ParameterName"), ==, 9007);
+    g_assert_cmpuint (param_fault_code (fault, IP "2.EventList"), ==, 9007);
+
+    henb_cwmp_message_add_event (boot, "1 BOOT", NULL);
+    henb_data_model_add_inform_parameters (dm, boot);
+    g_assert_cmpuint (boot->params->len, ==, 1);
+    g_assert_nonnull (henb_cwmp_message_find_param (boot, "Device.ManagementServer.PeriodicInformInterval"));
+
+    henb_cwmp_message_add_event (periodic, "2 PERIODIC", NULL);
+    henb_data_model_add_inform_parameters (dm, periodic);
+    g_assert_nonnull (henb_cwmp_message_find_param (periodic, GW "SecGWServer1"));
+    g_assert_nonnull (henb_cwmp_message_find_param (periodic, GW "S1SigLinkPort"));
+
+    /* an empty EventList means every event but 4 VALUE CHANGE */
+    henb_cwmp_message_add_event (value_change, "4 VALUE CHANGE", NULL);
+    henb_data_model_add_inform_parameters (dm, value_change);
+    g_assert_cmpuint (value_change->params->len, ==, 0);
+}
+
+static void
+test_response_methods (void)
+{
+    /* the dispatcher relies on each response following its request */
+    g_autoptr(GPtrArray) names = NULL;
+    HenbCwmpRpcActions all = { 0 };
+
+    all.reboot = (gpointer) test_response_methods;
+    all.factory_reset = (gpointer) test_response_methods;
+    all.schedule_inform = (gpointer) test_response_methods;
+    all.download = (gpointer) test_response_methods;
+    names = henb_cwmp_rpc_supported_methods (&all);
+    g_assert_cmpuint (names->len, ==, 12);
+    for (guint i = 0; i < names->len; i++) {
+        HenbCwmpMethod m = henb_cwmp_method_from_string (names->pdata[i]);
+        g_autofree gchar *expected = g_strconcat (names->pdata[i], "Response", NULL);
+
+        g_assert_cmpstr (henb_cwmp_method_to_string ((HenbCwmpMethod) (m + 1)), ==, expected);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -316,5 +616,13 @@ main (int argc, char **argv)
     g_test_add_func ("/cwmp/datamodel/gpn", test_gpn);
     g_test_add_func ("/cwmp/datamodel/rpc-dispatch", test_rpc_dispatch);
     g_test_add_func ("/cwmp/datamodel/forced-inform", test_forced_inform);
+    g_test_add_func ("/cwmp/datamodel/attributes", test_attributes);
+    g_test_add_func ("/cwmp/datamodel/attributes/refused", test_attributes_refused);
+    g_test_add_func ("/cwmp/datamodel/attributes/commit-failure", test_attributes_commit_failure);
+    g_test_add_func ("/cwmp/datamodel/value-changes", test_value_changes);
+    g_test_add_func ("/cwmp/datamodel/objects/add-delete", test_add_delete_object);
+    g_test_add_func ("/cwmp/datamodel/objects/limits-failure", test_add_object_limits_and_failure);
+    g_test_add_func ("/cwmp/datamodel/inform-parameters", test_inform_parameters);
+    g_test_add_func ("/cwmp/datamodel/rpc-response-methods", test_response_methods);
     return g_test_run ();
 }

@@ -732,6 +732,64 @@ test_commit_same_url_no_bootstrap (void)
     remove_tree (dir);
 }
 
+
+static gboolean
+commit_hook (GHashTable *changes, const gchar *parameter_key, gpointer user_data, GError **error);
+
+/* Instances, their values, the next instance number and attributes survive a restart. */
+static void
+test_objects_and_attributes_persist (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbStore) store = henb_store_new (dir, dm);
+    g_autoptr(HenbDataModel) dm2 = NULL;
+    g_autoptr(HenbStore) store2 = NULL;
+    g_autoptr(HenbCwmpFault) fault = NULL;
+    g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func ((GDestroyNotify) henb_cwmp_param_value_free);
+    g_autoptr(GPtrArray) attrs = g_ptr_array_new ();
+    g_autoptr(GArray) instances = NULL;
+    g_auto(GStrv) access = NULL;
+    HenbCwmpParamAttr pa = { 0 };
+    HenbCwmpParamValue *pv;
+    guint instance, status;
+
+    henb_data_model_set_commit_func (dm, commit_hook, store);
+    g_assert_true (henb_data_model_add_object (dm, HENB_DM_MS_INFORM_PARAMETER, "a1", &instance, &fault));
+    g_assert_true (henb_data_model_add_object (dm, HENB_DM_MS_INFORM_PARAMETER, "a2", &instance, &fault));
+    g_assert_true (henb_data_model_add_object (dm, HENB_DM_MS_INFORM_PARAMETER, "a3", &instance, &fault));
+    g_assert_true (henb_data_model_delete_object (dm, HENB_DM_MS_INFORM_PARAMETER "3.", "d3", &fault));
+    pv = g_new0 (HenbCwmpParamValue, 1);
+    pv->name = g_strdup (HENB_DM_MS_INFORM_PARAMETER "2.ParameterName");
+    pv->value = g_strdup ("Device.DeviceInfo.UpTime");
+    g_ptr_array_add (params, pv);
+    g_assert_true (henb_data_model_set_parameter_values (dm, params, "s1", &status, &fault));
+    pa.name = (gchar *) "Device.ManagementServer.PeriodicInformInterval";
+    pa.notification_change = TRUE;
+    pa.notification = 2;
+    pa.access_list_change = TRUE;
+    pa.access_list = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (pa.access_list, g_strdup ("Subscriber"));
+    g_ptr_array_add (attrs, &pa);
+    g_assert_true (henb_data_model_set_parameter_attributes (dm, attrs, &fault));
+    g_ptr_array_unref (pa.access_list);
+    henb_data_model_set_commit_func (dm, NULL, NULL);
+
+    store2 = load_new (dir, &dm2, NULL);
+    instances = henb_data_model_list_instances (dm2, HENB_DM_MS_INFORM_PARAMETER);
+    g_assert_cmpuint (instances->len, ==, 2);
+    g_assert_cmpuint (g_array_index (instances, guint, 0), ==, 1);
+    g_assert_cmpuint (g_array_index (instances, guint, 1), ==, 2);
+    assert_value (dm2, HENB_DM_MS_INFORM_PARAMETER "2.ParameterName", "Device.DeviceInfo.UpTime");
+    assert_value (dm2, HENB_DM_MS_PARAMETER_KEY, "s1");
+    /* deleted numbers stay used */
+    g_assert_cmpuint (henb_data_model_get_next_instance (dm2, HENB_DM_MS_INFORM_PARAMETER), ==, 4);
+    g_assert_cmpint (henb_data_model_get_notification (dm2, "Device.ManagementServer.PeriodicInformInterval"), ==, 2);
+    access = henb_data_model_get_access_list (dm2, "Device.ManagementServer.PeriodicInformInterval");
+    g_assert_cmpstr (access[0], ==, "Subscriber");
+    remove_tree (dir);
+}
+
 static gboolean
 commit_hook (GHashTable *changes, const gchar *parameter_key, gpointer user_data, GError **error)
 {
@@ -996,5 +1054,6 @@ main (int argc, char **argv)
     g_test_add_func ("/store/commit/failure-rename", test_commit_failure_rename);
     g_test_add_func ("/store/events/single", test_single_events);
     g_test_add_func ("/store/events/retire", test_retire_events);
+    g_test_add_func ("/store/objects-attributes", test_objects_and_attributes_persist);
     return g_test_run ();
 }
