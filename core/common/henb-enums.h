@@ -68,6 +68,11 @@ typedef enum {
  * @HENB_STATE_CHANGE_REASON_USER_REQUESTED: a client called Start, Rediscover or Cancel.
  * @HENB_STATE_CHANGE_REASON_PROGRESS: the procedure moved on to its next stage.
  * @HENB_STATE_CHANGE_REASON_FAILURE: a step failed.
+ * @HENB_STATE_CHANGE_REASON_RETRY: the retry wait after a failure is over.
+ * @HENB_STATE_CHANGE_REASON_FALLBACK: the Serving SeGW/HeMS stayed unreachable too long: back
+ *   to the Initial HeMS.
+ * @HENB_STATE_CHANGE_REASON_HEMS_REQUESTED: the HeMS asked for it (Reboot, FactoryReset, a new
+ *   Serving HeMS or SeGW).
  */
 typedef enum {
     HENB_STATE_CHANGE_REASON_UNKNOWN = 0,
@@ -75,6 +80,9 @@ typedef enum {
     HENB_STATE_CHANGE_REASON_USER_REQUESTED = 2,
     HENB_STATE_CHANGE_REASON_PROGRESS = 3,
     HENB_STATE_CHANGE_REASON_FAILURE = 4,
+    HENB_STATE_CHANGE_REASON_RETRY = 5,
+    HENB_STATE_CHANGE_REASON_FALLBACK = 6,
+    HENB_STATE_CHANGE_REASON_HEMS_REQUESTED = 7,
 } HenbStateChangeReason;
 
 /**

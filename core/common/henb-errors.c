@@ -63,8 +63,9 @@ static const GDBusErrorEntry procedure_entries[] = {
     ENTRY ("Procedure", HENB_PROCEDURE_ERROR_NO_S1_ADDRESS, "NoS1Address"),
     ENTRY ("Procedure", HENB_PROCEDURE_ERROR_S1_SETUP, "S1Setup"),
     ENTRY ("Procedure", HENB_PROCEDURE_ERROR_INSECURE_URL, "InsecureUrl"),
+    ENTRY ("Procedure", HENB_PROCEDURE_ERROR_FALLBACK, "Fallback"),
 };
-G_STATIC_ASSERT (G_N_ELEMENTS (procedure_entries) == HENB_PROCEDURE_ERROR_INSECURE_URL + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (procedure_entries) == HENB_PROCEDURE_ERROR_FALLBACK + 1);
 
 #define DEFINE_QUARK(func, name, entries)                                                   \
     GQuark func (void)                                                                     \

@@ -108,12 +108,14 @@ typedef enum {
  * @HENB_PROCEDURE_ERROR_NO_S1_ADDRESS: neither HeMS provided an S1 far-end address.
  * @HENB_PROCEDURE_ERROR_S1_SETUP: the S1 hand-off failed.
  * @HENB_PROCEDURE_ERROR_INSECURE_URL: a HeMS URL on the public internet is not HTTPS.
+ * @HENB_PROCEDURE_ERROR_FALLBACK: the Serving HeMS stayed out of reach; back to the Initial HeMS.
  */
 typedef enum {
     HENB_PROCEDURE_ERROR_NO_SERVING_HEMS,
     HENB_PROCEDURE_ERROR_NO_S1_ADDRESS,
     HENB_PROCEDURE_ERROR_S1_SETUP,
     HENB_PROCEDURE_ERROR_INSECURE_URL,
+    HENB_PROCEDURE_ERROR_FALLBACK,
 } HenbProcedureError;
 
 #define HENB_CORE_ERROR      (henb_core_error_quark ())

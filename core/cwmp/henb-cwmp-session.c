@@ -6,6 +6,19 @@
 #include "henb-cwmp-rpc.h"
 #include "henb-cwmp-session.h"
 
+typedef struct {
+    HenbCwmpMessage    *msg;
+    HenbCwmpRequestDone done;
+    gpointer            user_data;
+} PendingRequest;
+
+static void
+pending_request_free (PendingRequest *p)
+{
+    henb_cwmp_message_free (p->msg);
+    g_free (p);
+}
+
 struct _HenbCwmpSession {
     GObject            parent_instance;
     HenbCwmpTransport *transport;
@@ -20,6 +33,11 @@ struct _HenbCwmpSession {
     guint              id_counter;
     const HenbCwmpRpcActions *actions;
     gpointer           actions_data;
+    GQueue             requests;       /* PendingRequest: the CPE's own requests */
+    PendingRequest    *in_flight;      /* sent, its answer not read yet */
+    gboolean           hold;           /* the HeMS holds our requests (HoldRequests) */
+    HenbCwmpVersion    fallback_version;
+    GPtrArray         *reported;       /* value changes the Inform carried */
 };
 
 G_DEFINE_TYPE (HenbCwmpSession, henb_cwmp_session, G_TYPE_OBJECT)
@@ -51,6 +69,9 @@ henb_cwmp_session_finalize (GObject *object)
     HenbCwmpSession *self = HENB_CWMP_SESSION (object);
 
     g_hash_table_unref (self->changed);
+    g_queue_clear_full (&self->requests, (GDestroyNotify) pending_request_free);
+    g_clear_pointer (&self->in_flight, pending_request_free);
+    g_clear_pointer (&self->reported, g_ptr_array_unref);
     G_OBJECT_CLASS (henb_cwmp_session_parent_class)->finalize (object);
 }
 
@@ -100,6 +121,24 @@ void
 henb_cwmp_session_set_max_envelope_size (HenbCwmpSession *self, gsize max_size)
 {
     self->max_envelope_size = max_size > 0 ? max_size : HENB_CWMP_MAX_ENVELOPE_SIZE;
+}
+
+void
+henb_cwmp_session_add_request (HenbCwmpSession *self, HenbCwmpMessage *request, HenbCwmpRequestDone done,
+                               gpointer user_data)
+{
+    PendingRequest *p = g_new0 (PendingRequest, 1);
+
+    p->msg = request;
+    p->done = done;
+    p->user_data = user_data;
+    g_queue_push_tail (&self->requests, p);
+}
+
+HenbCwmpVersion
+henb_cwmp_session_get_fallback_version (HenbCwmpSession *self)
+{
+    return self->fallback_version;
 }
 
 void
@@ -162,15 +201,36 @@ henb_cwmp_session_build_inform (HenbCwmpSession *self,
     inform->device_id.oui = henb_data_model_get (self->dm, HENB_DM_DEVINFO "ManufacturerOUI");
     inform->device_id.product_class = henb_data_model_get (self->dm, HENB_DM_DEVINFO "ProductClass");
     inform->device_id.serial_number = henb_data_model_get (self->dm, HENB_DM_DEVINFO "SerialNumber");
+    g_autoptr(GPtrArray) changes = henb_data_model_list_value_changes (self->dm);
+    gboolean value_change_queued = FALSE;
+
     for (guint i = 0; events != NULL && i < events->len; i++) {
         const HenbCwmpEvent *ev = g_ptr_array_index (events, i);
         henb_cwmp_message_add_event (inform, ev->code, ev->command_key);
+        value_change_queued = value_change_queued || g_str_equal (ev->code, "4 VALUE CHANGE");
     }
+    if (changes->len > 0 && !value_change_queued)
+        henb_cwmp_message_add_event (inform, "4 VALUE CHANGE", NULL);
     /* a CPE must send 1: it never packs several envelopes into one HTTP message */
     inform->max_envelopes = 1;
     inform->current_time = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
     inform->retry_count = retry_count;
+    /* the header came with CWMP 1.4, whose envelopes use the cwmp-1-2 namespace */
+    if (self->version >= HENB_CWMP_VERSION_1_2)
+        inform->supported_versions = g_strdup (HENB_CWMP_SUPPORTED_VERSIONS);
     henb_data_model_add_forced_inform (self->dm, inform);
+    for (guint i = 0; i < changes->len; i++) {
+        const gchar *name = changes->pdata[i];
+        g_autofree gchar *value = NULL;
+
+        if (henb_cwmp_message_find_param (inform, name) != NULL)
+            continue;
+        value = henb_data_model_get (self->dm, name);
+        henb_cwmp_message_add_param (inform, name, value, henb_data_model_get_type_of (self->dm, name));
+    }
+    henb_data_model_add_inform_parameters (self->dm, inform);
+    g_clear_pointer (&self->reported, g_ptr_array_unref);
+    self->reported = g_steal_pointer (&changes);
     return inform;
 }
 
@@ -228,6 +288,18 @@ inform_posted (GObject *source, GAsyncResult *res, gpointer user_data)
         return;
     }
     if (msg->method == HENB_CWMP_METHOD_FAULT) {
+        /* a HeMS of an older CWMP answers in its own namespace, or says 8006 */
+        if (msg->version < self->version || msg->fault->code == HENB_CWMP_FAULT_ACS_VERSION_INCOMPATIBLE) {
+            self->fallback_version = msg->version < self->version ? msg->version : HENB_CWMP_VERSION_1_0;
+            if (self->fallback_version < self->version) {
+                g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNSUPPORTED_VERSION,
+                                         "HeMS rejected the Inform in %s with fault %u (%s); it wants %s",
+                                         henb_cwmp_version_namespace (self->version), msg->fault->code,
+                                         msg->fault->string,
+                                         henb_cwmp_version_namespace (self->fallback_version));
+                return;
+            }
+        }
         g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_FAULT,
                                  "HeMS rejected the Inform with fault %u (%s)", msg->fault->code,
                                  msg->fault->string);
@@ -251,6 +323,12 @@ inform_posted (GObject *source, GAsyncResult *res, gpointer user_data)
                  henb_cwmp_version_namespace (self->version));
         self->version = msg->version;
     }
+    if (msg->use_version != NULL)
+        g_debug ("HeMS asks for CWMP %s", msg->use_version);
+    self->hold = msg->hold_requests;
+    /* the HeMS has seen these values now */
+    if (self->reported != NULL)
+        henb_data_model_value_changes_reported (self->dm, self->reported);
     g_task_return_boolean (task, TRUE);
 }
 
@@ -279,7 +357,7 @@ henb_cwmp_session_inform_finish (HenbCwmpSession *self, GAsyncResult *result, GE
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Serving the HeMS's requests */
+/* Serving the HeMS's requests, and sending ours */
 
 static void serve_posted (GObject *source, GAsyncResult *res, gpointer user_data);
 
@@ -290,6 +368,52 @@ serve_post (GTask *task, GBytes *body)
 
     henb_cwmp_transport_post_async (self->transport, body, g_task_get_cancellable (task),
                                     serve_posted, task);
+}
+
+/* Posts the next request of ours if the HeMS lets us, else an empty POST; FALSE when there
+ * is nothing to send. */
+static gboolean
+post_own_request (GTask *task)
+{
+    HenbCwmpSession *self = g_task_get_source_object (task);
+    g_autoptr(GBytes) body = NULL;
+    g_autofree gchar *id = NULL;
+
+    if (self->hold || g_queue_is_empty (&self->requests))
+        return FALSE;
+    self->in_flight = g_queue_pop_head (&self->requests);
+    self->in_flight->msg->version = self->version;
+    id = g_strdup_printf ("henb-%u", ++self->id_counter);
+    henb_cwmp_message_set_id (self->in_flight->msg, id);
+    body = henb_cwmp_serialize (self->in_flight->msg);
+    trace (self, TRUE, self->in_flight->msg->method_name, body);
+    serve_post (task, body);
+    return TRUE;
+}
+
+static void
+serve_return_error (GTask *task, GError *error)
+{
+    g_task_return_error (task, error);
+    g_object_unref (task);
+}
+
+/* The HeMS's answer to our request in flight. */
+static void
+request_answered (HenbCwmpSession *self, const HenbCwmpMessage *answer)
+{
+    PendingRequest *p = g_steal_pointer (&self->in_flight);
+    guint code = answer->method == HENB_CWMP_METHOD_FAULT ? answer->fault->code : 0;
+
+    if (code != 0)
+        g_message ("HeMS answered %s with fault %u: %s", p->msg->method_name, code, answer->fault->string);
+    if (code == HENB_CWMP_FAULT_ACS_RETRY_REQUEST) {
+        /* 8005: try again in a later session, and send nothing more now */
+        g_queue_clear_full (&self->requests, (GDestroyNotify) pending_request_free);
+    }
+    if (p->done != NULL)
+        p->done (p->msg, code, p->user_data);
+    pending_request_free (p);
 }
 
 static void
@@ -306,38 +430,52 @@ serve_posted (GObject *source, GAsyncResult *res, gpointer user_data)
 
     response = henb_cwmp_transport_post_finish (self->transport, res, &error);
     if (response == NULL || !decode_response (self, response, &request, &argument_error, &error)) {
-        g_task_return_error (task, error);
-        g_object_unref (task);
+        serve_return_error (task, error);
         return;
     }
+    if (self->in_flight != NULL) {
+        HenbCwmpMethod expected = (HenbCwmpMethod) (self->in_flight->msg->method + 1);
+
+        if (request != NULL && (request->method == expected || request->method == HENB_CWMP_METHOD_FAULT)) {
+            request_answered (self, request);
+            if (!post_own_request (task))
+                serve_post (task, NULL);
+            return;
+        }
+        /* not an answer: the request stays for the next session */
+        g_message ("HeMS did not answer %s; it stays for the next session", self->in_flight->msg->method_name);
+        g_clear_pointer (&self->in_flight, pending_request_free);
+        g_queue_clear_full (&self->requests, (GDestroyNotify) pending_request_free);
+    }
     if (request == NULL) {
-        /* the HeMS has nothing more: the session is over */
+        /* an empty answer lifts HoldRequests: our requests go now, else the session is over */
+        self->hold = FALSE;
+        if (post_own_request (task))
+            return;
         g_task_return_boolean (task, TRUE);
         g_object_unref (task);
         return;
     }
     if (request->method == HENB_CWMP_METHOD_FAULT) {
-        g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_FAULT,
-                                 "HeMS sent fault %u (%s) although henbd had no request pending",
-                                 request->fault->code, request->fault->string);
-        g_object_unref (task);
+        serve_return_error (task, g_error_new (HENB_CWMP_ERROR, HENB_CWMP_ERROR_FAULT,
+                                               "HeMS sent fault %u (%s) although henbd had no request pending",
+                                               request->fault->code, request->fault->string));
         return;
     }
     if (!henb_cwmp_method_is_request (request->method) &&
         request->method != HENB_CWMP_METHOD_UNKNOWN) {
-        g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNEXPECTED_MESSAGE,
-                                 "HeMS sent %s although henbd had no request pending",
-                                 request->method_name);
-        g_object_unref (task);
+        serve_return_error (task, g_error_new (HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNEXPECTED_MESSAGE,
+                                               "HeMS sent %s although henbd had no request pending",
+                                               request->method_name));
         return;
     }
     if (++self->request_count > HENB_CWMP_SESSION_MAX_REQUESTS) {
-        g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE,
-                                 "HeMS sent more than %u requests in one session",
-                                 HENB_CWMP_SESSION_MAX_REQUESTS);
-        g_object_unref (task);
+        serve_return_error (task, g_error_new (HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE,
+                                               "HeMS sent more than %u requests in one session",
+                                               HENB_CWMP_SESSION_MAX_REQUESTS));
         return;
     }
+    self->hold = request->hold_requests;
 
     reply = henb_cwmp_rpc_handle (self->dm, request, argument_error, self->actions, self->actions_data);
     if (reply->method == HENB_CWMP_METHOD_FAULT)
@@ -359,8 +497,9 @@ henb_cwmp_session_serve_async (HenbCwmpSession    *self,
     GTask *task = g_task_new (self, cancellable, callback, user_data);
 
     g_task_set_source_tag (task, henb_cwmp_session_serve_async);
-    /* nothing of our own to send: the empty POST hands the session to the HeMS */
-    serve_post (task, NULL);
+    /* our own requests first, unless held; then the empty POST hands the session to the HeMS */
+    if (!post_own_request (task))
+        serve_post (task, NULL);
 }
 
 gboolean

@@ -41,6 +41,24 @@ void             henb_cwmp_session_set_actions (HenbCwmpSession          *self,
                                                 gpointer                  user_data);
 HenbCwmpTransport *henb_cwmp_session_get_transport (HenbCwmpSession *self);
 
+/* The CWMP versions henbd speaks, for the SupportedCWMPVersions header. */
+#define HENB_CWMP_SUPPORTED_VERSIONS "1.0,1.1,1.2,1.3,1.4"
+
+/*
+ * A request of the CPE for the HeMS (TransferComplete), sent after the InformResponse unless
+ * the HeMS holds requests. @done runs once the HeMS answered it (@fault_code 0) or refused it
+ * with a fault; a request the session could not deliver is left to the next session.
+ */
+typedef void (*HenbCwmpRequestDone) (const HenbCwmpMessage *request,
+                                     guint                  fault_code,
+                                     gpointer               user_data);
+void             henb_cwmp_session_add_request (HenbCwmpSession    *self,
+                                                HenbCwmpMessage    *request,
+                                                HenbCwmpRequestDone done,
+                                                gpointer            user_data);
+/* After an UnsupportedVersion error: the version the HeMS wants instead. */
+HenbCwmpVersion  henb_cwmp_session_get_fallback_version (HenbCwmpSession *self);
+
 /* Builds the Inform henbd would send (exposed for tests and the trace). */
 HenbCwmpMessage *henb_cwmp_session_build_inform (HenbCwmpSession *self,
                                                  GPtrArray       *events,

@@ -1582,3 +1582,30 @@ henb_data_model_add_inform_parameters (HenbDataModel *self, HenbCwmpMessage *msg
         }
     }
 }
+
+/* ------------------------------------------------------------------------------------------ */
+/* Factory reset */
+
+void
+henb_data_model_reset_all (HenbDataModel *self)
+{
+    g_return_if_fail (HENB_IS_DATA_MODEL (self));
+
+    for (guint i = 0; i < self->nodes->len;) {
+        Node *n = g_ptr_array_index (self->nodes, i);
+
+        if (n->is_instance || (!n->is_object && n->def != NULL && table_of (n->def->path) != NULL)) {
+            g_hash_table_remove (self->by_name, n->name);
+            node_free (g_ptr_array_steal_index (self->nodes, i));
+            continue;
+        }
+        if (n->table != NULL) {
+            n->next_instance = 1;
+            n->n_instances = 0;
+        }
+        g_clear_pointer (&n->value, g_free);
+        set_notification (n, 0);
+        g_clear_pointer (&n->access_list, g_ptr_array_unref);
+        i++;
+    }
+}

@@ -190,6 +190,9 @@ void     henb_data_model_add_forced_inform (HenbDataModel *self, HenbCwmpMessage
  */
 void     henb_data_model_add_inform_parameters (HenbDataModel *self, HenbCwmpMessage *msg);
 
+/* Factory reset: every value, instance and attribute back to what the factory set. */
+void     henb_data_model_reset_all (HenbDataModel *self);
+
 /* Tables and their instances, for the state store. */
 gboolean henb_data_model_is_table (HenbDataModel *self, const gchar *object_name);
 /* The instance numbers of the table @object_name ("A.B."), ascending. */

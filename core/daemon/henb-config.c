@@ -42,6 +42,10 @@ henb_config_free (HenbConfig *c)
     g_strfreev (c->public_dns);
     g_free (c->username);
     g_free (c->password);
+    g_free (c->cr_address);
+    g_free (c->reboot_command);
+    g_free (c->download_dir);
+    g_free (c->apply_command);
     g_free (c);
 }
 
@@ -66,7 +70,17 @@ static void
 absolutize_paths (GKeyFile *kf, const gchar *origin_file)
 {
     static const gchar *const path_keys[] = { "RootCA", "DeviceCertificate", "DeviceKey", NULL };
+    static const gchar *const device_keys[] = { "RebootCommand", "DownloadDirectory", "ApplyCommand", NULL };
     g_autofree gchar *dir = g_path_get_dirname (origin_file);
+
+    for (guint i = 0; device_keys[i] != NULL; i++) {
+        g_autofree gchar *value = g_key_file_get_string (kf, "Device", device_keys[i], NULL);
+
+        if (value != NULL && value[0] != '\0' && !g_path_is_absolute (value)) {
+            g_autofree gchar *abs = g_build_filename (dir, value, NULL);
+            g_key_file_set_string (kf, "Device", device_keys[i], abs);
+        }
+    }
 
     for (guint i = 0; path_keys[i] != NULL; i++) {
         g_autofree gchar *value = g_key_file_get_string (kf, FACTORY, path_keys[i], NULL);
@@ -280,6 +294,32 @@ parse (HenbConfig *c, GError **error)
         c->s1_timeout = get_seconds (kf, "S1Setup", 60, 1, &error_local);
     if (error_local == NULL)
         c->ike_timeout = get_seconds (kf, "IKE", 30, 1, &error_local);
+    if (error_local == NULL)
+        c->download_timeout = get_seconds (kf, "Download", 600, 1, &error_local);
+    if (error_local == NULL)
+        c->fallback_after = get_seconds (kf, "Fallback", 3600, 0, &error_local);
+    if (error_local == NULL) {
+        g_autofree gchar *port = get_string (kf, "ConnectionRequest", "Port", "7547");
+        g_autofree gchar *interval = get_string (kf, "ConnectionRequest", "MinInterval", "5");
+        guint64 n = 0;
+
+        if (!g_ascii_string_to_unsigned (port, 10, 0, 65535, &n, NULL))
+            error_local = g_error_new (HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                                       "[ConnectionRequest] Port '%s' is not a port number", port);
+        c->cr_port = (guint) n;
+        if (!g_ascii_string_to_unsigned (interval, 10, 0, 3600, &n, NULL) && error_local == NULL)
+            error_local = g_error_new (HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                                       "[ConnectionRequest] MinInterval '%s' is not a number of seconds in [0, 3600]",
+                                       interval);
+        c->cr_min_interval = (guint) n;
+    }
+    c->cr_address = get_string (kf, "ConnectionRequest", "Address", NULL);
+    if (c->cr_address != NULL && !g_hostname_is_ip_address (c->cr_address) && error_local == NULL)
+        error_local = g_error_new (HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                                   "[ConnectionRequest] Address '%s' is not an IP address", c->cr_address);
+    c->reboot_command = get_string (kf, "Device", "RebootCommand", NULL);
+    c->download_dir = get_string (kf, "Device", "DownloadDirectory", NULL);
+    c->apply_command = get_string (kf, "Device", "ApplyCommand", NULL);
     if (error_local != NULL) {
         g_propagate_error (error, error_local);
         return FALSE;

@@ -58,12 +58,25 @@ typedef struct {
     gchar               *local_identity;  /* IKE identity; NULL: the certificate's first DNS SAN */
     guint                ike_timeout;     /* seconds for one IKE attempt */
 
+    /* [ConnectionRequest] */
+    gchar               *cr_address;      /* listen here without a tunnel; NULL: the HeMS link's own */
+    guint                cr_port;
+    guint                cr_min_interval; /* seconds between accepted requests */
+
+    /* [Device] */
+    gchar               *reboot_command;  /* NULL: henbd restarts its own bootstrap */
+    gchar               *download_dir;    /* NULL: downloads/ in the state directory */
+    gchar               *apply_command;   /* installs a downloaded file; NULL: keep it only */
+
     /* [Timeouts], seconds */
     guint                resolve_timeout;
     guint                connect_timeout;
     guint                response_timeout;
     guint                session_timeout;
     guint                s1_timeout;
+    guint                download_timeout;
+    /* Serving SeGW/HeMS unreachable this long: back to the Initial HeMS; 0: never */
+    guint                fallback_after;
 } HenbConfig;
 
 HenbConfig *henb_config_load (const gchar *factory_file, const gchar *conf_dir, GError **error);

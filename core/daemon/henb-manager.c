@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include "henb-agent.h"
 #include "henb-errors.h"
 #include "henb-gdbus.h"
 #include "henb-ipsec.h"
@@ -18,12 +19,18 @@ struct _HenbManager {
     HenbGdbusProcedure  *skel_procedure;
     HenbGdbusServing    *skel_serving;
     HenbGdbusTunnel     *skel_tunnel;
+    HenbGdbusManagement *skel_management;
+    HenbAgent           *agent;
 
     HenbProcedure       *procedure;    /* the running one, NULL when idle */
     HenbTunnel          *tunnel;       /* to the Serving SeGW, kept up once registered */
     gboolean             discover_next; /* the run waiting for a tunnel to close */
     GCancellable        *cancellable;
     HenbState            state;
+    /* the reason of the next run's first state change (retry, fallback, ...) */
+    HenbStateChangeReason start_reason;
+    guint                retry_timer;   /* the next bootstrap attempt after a failure */
+    gint64               failing_since; /* monotonic µs of the first failure in a row; 0: none */
 };
 
 G_DEFINE_TYPE (HenbManager, henb_manager, G_TYPE_OBJECT)
@@ -232,10 +239,12 @@ on_step_finished (HenbProcedure *proc, HenbStepRecord *record, HenbManager *self
 static void
 on_procedure_state_changed (HenbProcedure *proc, gint state, HenbManager *self)
 {
+    HenbStateChangeReason reason = self->start_reason;
+
     if (proc != self->procedure)
         return;
-    set_state (self, (HenbState) state, HENB_STATE_FAILED_REASON_NONE,
-               HENB_STATE_CHANGE_REASON_PROGRESS);
+    self->start_reason = HENB_STATE_CHANGE_REASON_PROGRESS;
+    set_state (self, (HenbState) state, HENB_STATE_FAILED_REASON_NONE, reason);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -279,6 +288,7 @@ on_serving_tunnel_dropped (HenbTunnel *tunnel, const GError *reason, HenbManager
     g_signal_handlers_disconnect_by_data (tunnel, self);
     g_clear_object (&self->tunnel);
     update_tunnel (self, NULL);
+    henb_agent_stop (self->agent);
     if (self->procedure == NULL)
         fail (self, error, NULL);
 }
@@ -306,15 +316,70 @@ drop_procedure (HenbManager *self)
     g_clear_object (&self->cancellable);
 }
 
+static gboolean restart_procedure (HenbManager *self, gboolean discover, GError **error);
+static gboolean serving_hems_known (HenbManager *self);
+static gboolean forget_serving (HenbManager *self, GError **error);
+
+static gboolean
+retry_due (gpointer user_data)
+{
+    HenbManager *self = user_data;
+    g_autoptr(GError) error = NULL;
+
+    self->retry_timer = 0;
+    self->start_reason = HENB_STATE_CHANGE_REASON_RETRY;
+    if (!restart_procedure (self, !serving_hems_known (self), &error))
+        g_warning ("retry: %s", error->message);
+    return G_SOURCE_REMOVE;
+}
+
+/* The Serving SeGW/HeMS stayed out of reach longer than [Timeouts] Fallback: start over from
+ * the Initial HeMS, as a HeNB fresh from the factory would. */
+static gboolean
+fall_back (HenbManager *self, const GError *error)
+{
+    guint bound = self->services.config->fallback_after;
+    gint64 failing_for;
+    g_autoptr(GError) why = NULL;
+    g_autoptr(GError) error_save = NULL;
+
+    if (bound == 0 || self->failing_since == 0 || !serving_hems_known (self))
+        return FALSE;
+    failing_for = (g_get_monotonic_time () - self->failing_since) / G_USEC_PER_SEC;
+    if (failing_for < (gint64) bound)
+        return FALSE;
+    why = g_error_new (HENB_PROCEDURE_ERROR, HENB_PROCEDURE_ERROR_FALLBACK,
+                       "the Serving HeMS was out of reach for %" G_GINT64_FORMAT " s (bound %u s); back to "
+                       "the Initial HeMS. Last failure: %s", failing_for, bound, error->message);
+    g_warning ("%s", why->message);
+    if (!forget_serving (self, &error_save))
+        g_warning ("%s", error_save->message);
+    self->failing_since = 0;
+    self->start_reason = HENB_STATE_CHANGE_REASON_FALLBACK;
+    restart_procedure (self, TRUE, NULL);
+    /* after the restart, which clears the last error: the bus says why */
+    set_last_error (self, why);
+    return TRUE;
+}
+
 static void
 fail (HenbManager *self, const GError *error, const HenbStep *step)
 {
     g_autoptr(GError) normalized = normalize_error (error);
+    HenbStateFailedReason reason = failed_reason_for (normalized, step);
 
     g_warning ("bootstrap failed: %s", normalized->message);
     set_last_error (self, normalized);
-    set_state (self, HENB_STATE_FAILED, failed_reason_for (normalized, step),
-               HENB_STATE_CHANGE_REASON_FAILURE);
+    set_state (self, HENB_STATE_FAILED, reason, HENB_STATE_CHANGE_REASON_FAILURE);
+    /* a broken configuration does not heal by waiting */
+    if (reason == HENB_STATE_FAILED_REASON_CONFIGURATION)
+        return;
+    if (self->failing_since == 0)
+        self->failing_since = g_get_monotonic_time ();
+    if (fall_back (self, normalized))
+        return;
+    g_clear_handle_id (&self->retry_timer, g_source_remove);
+    self->retry_timer = g_timeout_add (henb_agent_note_failure (self->agent), retry_due, self);
 }
 
 static void
@@ -340,8 +405,13 @@ procedure_done (GObject *source, GAsyncResult *res, gpointer user_data)
         /* S1 and later HeMS sessions run through the serving tunnel: it stays up */
         g_signal_handlers_disconnect_by_data (proc, self);
         keep_tunnel (self, henb_procedure_steal_tunnel (proc, HENB_HEMS_SERVING));
+        self->failing_since = 0;
         set_state (self, HENB_STATE_REGISTERED, HENB_STATE_FAILED_REASON_NONE,
                    HENB_STATE_CHANGE_REASON_PROGRESS);
+        drop_procedure (self);
+        /* from now on the agent talks to the HeMS */
+        henb_agent_start (self->agent, self->tunnel);
+        return;
     } else if (g_error_matches (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CANCELLED)) {
         g_message ("bootstrap cancelled");
         set_last_error (self, error);
@@ -413,6 +483,8 @@ restart_procedure (HenbManager *self, gboolean discover, GError **error)
                              "the bootstrap procedure is already running");
         return FALSE;
     }
+    g_clear_handle_id (&self->retry_timer, g_source_remove);
+    henb_agent_stop (self->agent);
     if (self->tunnel == NULL)
         return start_procedure (self, discover, error);
     tunnel = g_steal_pointer (&self->tunnel);
@@ -500,6 +572,8 @@ henb_manager_shutdown_async (HenbManager *self, GAsyncReadyCallback callback, gp
 
     if (self->cancellable != NULL)
         g_cancellable_cancel (self->cancellable);
+    g_clear_handle_id (&self->retry_timer, g_source_remove);
+    henb_agent_stop (self->agent);
     /* the procedure's own tunnels close when it is disposed */
     drop_procedure (self);
     if (tunnel == NULL) {
@@ -529,6 +603,8 @@ handle_start (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbMan
         henb_gdbus_manager_complete_start (skel, invocation);
         return TRUE;
     }
+    /* a user does not wait out the retry policy */
+    self->start_reason = HENB_STATE_CHANGE_REASON_USER_REQUESTED;
     if (!restart_procedure (self, !serving_hems_known (self), &error)) {
         g_dbus_method_invocation_return_gerror (invocation, error);
         return TRUE;
@@ -562,6 +638,13 @@ handle_rediscover (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, He
 static gboolean
 handle_cancel (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbManager *self)
 {
+    if (self->procedure == NULL && self->retry_timer != 0) {
+        /* no retry then: the HeNB waits for Start */
+        g_clear_handle_id (&self->retry_timer, g_source_remove);
+        g_message ("Cancel: no retry");
+        henb_gdbus_manager_complete_cancel (skel, invocation);
+        return TRUE;
+    }
     if (self->procedure == NULL) {
         g_dbus_method_invocation_return_error_literal (invocation, HENB_CORE_ERROR,
                                                        HENB_CORE_ERROR_WRONG_STATE,
@@ -628,6 +711,86 @@ set_factory_defaults (HenbManager *self)
     henb_data_model_set_getter (dm, HENB_DM_LTE_OPSTATE, get_op_state, self);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* What the HeMS asks of the whole HeNB */
+
+static void
+update_management (HenbManager *self)
+{
+    HenbGdbusManagement *m = self->skel_management;
+    g_autoptr(GPtrArray) events = henb_store_dup_events (self->services.store);
+    g_autoptr(GPtrArray) codes = g_ptr_array_new ();
+    gint64 next = henb_agent_get_next_session (self->agent);
+
+    for (guint i = 0; i < events->len; i++)
+        g_ptr_array_add (codes, ((HenbCwmpEvent *) events->pdata[i])->code);
+    g_ptr_array_add (codes, NULL);
+    henb_gdbus_management_set_retry_count (m, henb_agent_get_retry_count (self->agent));
+    henb_gdbus_management_set_next_attempt (m, next);
+    henb_gdbus_management_set_session_count (m, henb_agent_get_session_count (self->agent));
+    henb_gdbus_management_set_last_session_result (m, henb_agent_get_last_result (self->agent));
+    henb_gdbus_management_set_last_session_time (m, henb_agent_get_last_session_time (self->agent));
+    henb_gdbus_management_set_pending_events (m, (const gchar *const *) codes->pdata);
+    henb_gdbus_management_set_connection_request_url (m, henb_agent_get_connection_request_url (self->agent));
+    g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (m));
+}
+
+static void
+on_agent_changed (HenbAgent *agent, HenbManager *self)
+{
+    update_management (self);
+}
+
+/* A reboot: the configured command, or henbd's own restart of the bootstrap from power-up. */
+static void
+on_agent_reboot (HenbAgent *agent, HenbManager *self)
+{
+    const gchar *command = self->services.config->reboot_command;
+    g_autoptr(GError) error = NULL;
+
+    henb_store_queue_event (self->services.store, "1 BOOT", NULL);
+    if (!henb_store_save (self->services.store, &error))
+        g_warning ("1 BOOT not saved: %s", error->message);
+    if (command != NULL) {
+        const gchar *argv[] = { command, NULL };
+
+        g_message ("rebooting: %s", command);
+        if (g_spawn_async (NULL, (gchar **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, NULL, &error))
+            return;
+        g_warning ("RebootCommand %s failed: %s; restarting the bootstrap instead", command, error->message);
+    }
+    g_message ("rebooting: the bootstrap starts over as at power-up");
+    set_state (self, HENB_STATE_IDLE, HENB_STATE_FAILED_REASON_NONE, HENB_STATE_CHANGE_REASON_HEMS_REQUESTED);
+    self->start_reason = HENB_STATE_CHANGE_REASON_HEMS_REQUESTED;
+    restart_procedure (self, !serving_hems_known (self), NULL);
+}
+
+/* FactoryReset: everything the HeMS configured goes; discovery through the Initial HeMS. */
+static void
+on_agent_factory_reset (HenbAgent *agent, HenbManager *self)
+{
+    g_autoptr(GError) error = NULL;
+
+    g_message ("factory reset: back to the factory configuration");
+    henb_data_model_reset_all (self->services.dm);
+    henb_store_clear (self->services.store);
+    henb_store_queue_event (self->services.store, "0 BOOTSTRAP", NULL);
+    henb_store_queue_event (self->services.store, "1 BOOT", NULL);
+    if (!henb_store_save (self->services.store, &error))
+        g_warning ("factory reset not saved: %s", error->message);
+    update_serving (self);
+    set_state (self, HENB_STATE_IDLE, HENB_STATE_FAILED_REASON_NONE, HENB_STATE_CHANGE_REASON_HEMS_REQUESTED);
+    self->start_reason = HENB_STATE_CHANGE_REASON_HEMS_REQUESTED;
+    restart_procedure (self, TRUE, NULL);
+}
+
+static void
+on_agent_reregister (HenbAgent *agent, HenbManager *self)
+{
+    self->start_reason = HENB_STATE_CHANGE_REASON_HEMS_REQUESTED;
+    restart_procedure (self, FALSE, NULL);
+}
+
 static gboolean
 load_state (HenbManager *self, GError **error)
 {
@@ -652,7 +815,12 @@ henb_manager_dispose (GObject *object)
     HenbManager *self = HENB_MANAGER (object);
 
     drop_procedure (self);
+    g_clear_handle_id (&self->retry_timer, g_source_remove);
+    if (self->agent != NULL)
+        g_signal_handlers_disconnect_by_data (self->agent, self);
+    g_clear_object (&self->agent);
     g_clear_object (&self->tunnel);
+    g_clear_object (&self->skel_management);
     g_clear_object (&self->skel_manager);
     g_clear_object (&self->skel_tunnel);
     g_clear_object (&self->skel_procedure);
@@ -681,6 +849,8 @@ henb_manager_init (HenbManager *self)
     self->skel_procedure = henb_gdbus_procedure_skeleton_new ();
     self->skel_serving = henb_gdbus_serving_skeleton_new ();
     self->skel_tunnel = henb_gdbus_tunnel_skeleton_new ();
+    self->skel_management = henb_gdbus_management_skeleton_new ();
+    self->start_reason = HENB_STATE_CHANGE_REASON_STARTUP;
 }
 
 HenbManager *
@@ -733,6 +903,14 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
         g_message ("tracing envelopes to %s", trace_dir);
     }
 
+    self->agent = henb_agent_new (&self->services);
+    self->services.agent = self->agent;
+    g_signal_connect (self->agent, "changed", G_CALLBACK (on_agent_changed), self);
+    g_signal_connect (self->agent, "reboot", G_CALLBACK (on_agent_reboot), self);
+    g_signal_connect (self->agent, "factory-reset", G_CALLBACK (on_agent_factory_reset), self);
+    g_signal_connect (self->agent, "reregister", G_CALLBACK (on_agent_reregister), self);
+    update_management (self);
+
     g_signal_connect (self->skel_manager, "handle-start", G_CALLBACK (handle_start), self);
     g_signal_connect (self->skel_manager, "handle-rediscover", G_CALLBACK (handle_rediscover), self);
     g_signal_connect (self->skel_manager, "handle-cancel", G_CALLBACK (handle_cancel), self);
@@ -749,6 +927,8 @@ henb_manager_export (HenbManager *self, GDBusConnection *connection, GError **er
         !g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skel_serving), connection,
                                            HENB_DBUS_PATH, error) ||
         !g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skel_tunnel), connection,
+                                           HENB_DBUS_PATH, error) ||
+        !g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skel_management), connection,
                                            HENB_DBUS_PATH, error))
         return FALSE;
     return TRUE;

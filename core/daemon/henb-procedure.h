@@ -16,6 +16,8 @@
 
 G_BEGIN_DECLS
 
+typedef struct _HenbAgent HenbAgent;
+
 /* The long-lived parts of henbd a procedure works with. */
 typedef struct {
     HenbConfig        *config;
@@ -24,6 +26,7 @@ typedef struct {
     HenbResolver      *resolver;
     HenbPluginManager *plugins;
     HenbTrace         *trace;   /* NULL without --trace-dir */
+    HenbAgent         *agent;   /* device actions and retry state for every session */
 } HenbServices;
 
 typedef enum {

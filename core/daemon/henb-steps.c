@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include "henb-agent.h"
 #include "henb-errors.h"
 #include "henb-ipsec.h"
 #include "henb-s1.h"
@@ -159,15 +160,50 @@ connect_done (GObject *source, GAsyncResult *res, gpointer user_data)
     return_result (task, HENB_STEP_RESULT_OK);
 }
 
+HenbTlsContext *
+henb_device_tls_context_new (const HenbServices *svc, GError **error)
+{
+    HenbTlsCredentials creds = {
+        .root_ca_file = svc->config->root_ca,
+        .certificate_file = svc->config->device_certificate,
+        .key_file = svc->config->device_key,
+    };
+    HenbPlugin *provider = henb_plugin_manager_find (svc->plugins, HENB_TYPE_TLS_PROVIDER,
+                                                     svc->config->tls_backend, error);
+
+    if (provider == NULL)
+        return NULL;
+    return henb_tls_provider_create_context (HENB_TLS_PROVIDER (provider), &creds, error);
+}
+
+HenbCwmpTransport *
+henb_hems_transport_new (const HenbServices *svc, const gchar *url, HenbTlsContext *tls, GError **error)
+{
+    HenbPlugin *factory;
+    HenbTransportOptions options = { 0 };
+    g_autofree gchar *username = NULL;
+    g_autofree gchar *password = NULL;
+
+    factory = henb_plugin_manager_find (svc->plugins, HENB_TYPE_TRANSPORT_FACTORY, svc->config->transport, error);
+    if (factory == NULL)
+        return NULL;
+    username = henb_data_model_get (svc->dm, HENB_DM_MS_USERNAME);
+    password = henb_data_model_get (svc->dm, HENB_DM_MS_PASSWORD);
+    options.url = url;
+    options.tls = tls;
+    options.username = username;
+    options.password = password;
+    options.connect_timeout = svc->config->connect_timeout;
+    options.response_timeout = svc->config->response_timeout;
+    options.user_agent = "henbd/" PACKAGE_VERSION;
+    return henb_transport_factory_create (HENB_TRANSPORT_FACTORY (factory), &options, error);
+}
+
 static void
 connect_run (HenbStep *step, HenbProcedure *proc, GTask *task)
 {
     const HenbServices *svc = henb_procedure_get_services (proc);
     HenbHemsLink *link = henb_procedure_get_link (proc, ROLE (step));
-    HenbPlugin *factory;
-    HenbTransportOptions options = { 0 };
-    g_autofree gchar *username = NULL;
-    g_autofree gchar *password = NULL;
     GError *error = NULL;
 
     if (!link_prepare (proc, ROLE (step), &error)) {
@@ -175,41 +211,14 @@ connect_run (HenbStep *step, HenbProcedure *proc, GTask *task)
         return;
     }
     if (link->https && link->tls == NULL) {
-        HenbTlsCredentials creds = {
-            .root_ca_file = svc->config->root_ca,
-            .certificate_file = svc->config->device_certificate,
-            .key_file = svc->config->device_key,
-        };
-        HenbPlugin *provider = henb_plugin_manager_find (svc->plugins, HENB_TYPE_TLS_PROVIDER,
-                                                         svc->config->tls_backend, &error);
-
-        if (provider == NULL) {
-            return_error (task, error);
-            return;
-        }
-        link->tls = henb_tls_provider_create_context (HENB_TLS_PROVIDER (provider), &creds, &error);
+        link->tls = henb_device_tls_context_new (svc, &error);
         if (link->tls == NULL) {
             return_error (task, error);
             return;
         }
     }
-    factory = henb_plugin_manager_find (svc->plugins, HENB_TYPE_TRANSPORT_FACTORY,
-                                        svc->config->transport, &error);
-    if (factory == NULL) {
-        return_error (task, error);
-        return;
-    }
-    username = henb_data_model_get (svc->dm, HENB_DM_MS_USERNAME);
-    password = henb_data_model_get (svc->dm, HENB_DM_MS_PASSWORD);
-    options.url = link->url;
-    options.tls = link->tls;
-    options.username = username;
-    options.password = password;
-    options.connect_timeout = svc->config->connect_timeout;
-    options.response_timeout = svc->config->response_timeout;
-    options.user_agent = "henbd/" PACKAGE_VERSION;
     g_clear_object (&link->transport);
-    link->transport = henb_transport_factory_create (HENB_TRANSPORT_FACTORY (factory), &options, &error);
+    link->transport = henb_hems_transport_new (svc, link->url, link->tls, &error);
     if (link->transport == NULL) {
         return_error (task, error);
         return;
@@ -288,8 +297,18 @@ inform_run (HenbStep *step, HenbProcedure *proc, GTask *task)
     link->session = henb_cwmp_session_new (link->transport, svc->dm, svc->config->cwmp_version);
     if (svc->trace != NULL)
         henb_cwmp_session_set_trace_func (link->session, trace_envelope, svc->trace);
-    henb_cwmp_session_inform_async (link->session, d->events, 0, g_task_get_cancellable (task),
-                                    inform_done, task);
+    if (svc->agent != NULL) {
+        /* the Serving HeMS learns the Connection Request URL from this very Inform */
+        if (ROLE (step) == HENB_HEMS_SERVING)
+            henb_agent_link_up (svc->agent, henb_procedure_get_tunnel (proc, HENB_HEMS_SERVING), link->url);
+        henb_agent_prepare_session (svc->agent, link->session);
+    }
+    /* prepare_session may queue events: read them after it */
+    g_ptr_array_unref (d->events);
+    d->events = henb_store_dup_events (svc->store);
+    henb_cwmp_session_inform_async (link->session, d->events,
+                                    svc->agent != NULL ? henb_agent_get_retry_count (svc->agent) : 0,
+                                    g_task_get_cancellable (task), inform_done, task);
 }
 
 HenbStep *

@@ -10,6 +10,12 @@ G_BEGIN_DECLS
  * Discovery plugins compose them with their own clause numbers.
  */
 
+/* The device's TLS credentials (operator root CA, device certificate and key) as a context. */
+HenbTlsContext    *henb_device_tls_context_new (const HenbServices *svc, GError **error);
+/* A CWMP transport to @url (@tls for https) with the HeMS credentials of the data model. */
+HenbCwmpTransport *henb_hems_transport_new (const HenbServices *svc, const gchar *url, HenbTlsContext *tls,
+                                           GError **error);
+
 /* Resolves the host of the HeMS URL (skipped for an IP address) and pins the answer. */
 HenbStep *henb_step_resolve_hems_new (HenbProcedure *proc, const gchar *id, const gchar *name, HenbState state,
                                       HenbHemsRole role);

@@ -21,7 +21,10 @@ struct _HenbStore {
     gchar         *path;
     HenbDataModel *dm;
     GPtrArray     *events; /* Event */
+    GHashTable    *records; /* name -> GHashTable of fields */
 };
+
+#define RECORD_GROUP_PREFIX "Record "
 
 G_DEFINE_TYPE (HenbStore, henb_store, G_TYPE_OBJECT)
 
@@ -42,6 +45,7 @@ henb_store_finalize (GObject *object)
     g_free (self->path);
     g_clear_object (&self->dm);
     g_ptr_array_unref (self->events);
+    g_hash_table_unref (self->records);
     G_OBJECT_CLASS (henb_store_parent_class)->finalize (object);
 }
 
@@ -55,6 +59,73 @@ static void
 henb_store_init (HenbStore *self)
 {
     self->events = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
+    self->records = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
+}
+
+static GHashTable *
+copy_fields (GHashTable *fields)
+{
+    GHashTable *copy = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init (&iter, fields);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+        g_hash_table_insert (copy, g_strdup (key), g_strdup (value));
+    return copy;
+}
+
+void
+henb_store_set_record (HenbStore *self, const gchar *name, GHashTable *fields)
+{
+    g_return_if_fail (HENB_IS_STORE (self));
+    if (fields == NULL)
+        g_hash_table_remove (self->records, name);
+    else
+        g_hash_table_insert (self->records, g_strdup (name), copy_fields (fields));
+}
+
+GHashTable *
+henb_store_dup_record (HenbStore *self, const gchar *name)
+{
+    GHashTable *fields = g_hash_table_lookup (self->records, name);
+
+    return fields != NULL ? copy_fields (fields) : NULL;
+}
+
+static void
+serialize_records (HenbStore *self, GKeyFile *kf)
+{
+    GHashTableIter iter, fields_iter;
+    gpointer name, fields, key, value;
+
+    g_hash_table_iter_init (&iter, self->records);
+    while (g_hash_table_iter_next (&iter, &name, &fields)) {
+        g_autofree gchar *group = g_strconcat (RECORD_GROUP_PREFIX, name, NULL);
+
+        g_hash_table_iter_init (&fields_iter, fields);
+        while (g_hash_table_iter_next (&fields_iter, &key, &value))
+            g_key_file_set_string (kf, group, key, value);
+    }
+}
+
+static void
+load_records (HenbStore *self, GKeyFile *kf)
+{
+    g_auto(GStrv) groups = g_key_file_get_groups (kf, NULL);
+
+    for (guint i = 0; groups[i] != NULL; i++) {
+        g_auto(GStrv) keys = NULL;
+        GHashTable *fields;
+
+        if (!g_str_has_prefix (groups[i], RECORD_GROUP_PREFIX))
+            continue;
+        keys = g_key_file_get_keys (kf, groups[i], NULL, NULL);
+        fields = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+        for (guint j = 0; keys != NULL && keys[j] != NULL; j++)
+            g_hash_table_insert (fields, g_strdup (keys[j]), g_key_file_get_string (kf, groups[i], keys[j], NULL));
+        g_hash_table_insert (self->records, g_strdup (groups[i] + strlen (RECORD_GROUP_PREFIX)), fields);
+    }
 }
 
 HenbStore *
@@ -97,6 +168,14 @@ queue_event (GPtrArray *events, const gchar *code, const gchar *command_key)
     ev->code = g_strdup (code);
     ev->command_key = g_strdup (command_key != NULL ? command_key : "");
     g_ptr_array_add (events, ev);
+}
+
+void
+henb_store_clear (HenbStore *self)
+{
+    g_return_if_fail (HENB_IS_STORE (self));
+    g_ptr_array_set_size (self->events, 0);
+    g_hash_table_remove_all (self->records);
 }
 
 void
@@ -236,6 +315,7 @@ serialize (HenbStore *self, GHashTable *changes, GPtrArray *events, gsize *out_l
     }
     serialize_objects (self, kf);
     serialize_attributes (self, kf);
+    serialize_records (self, kf);
     for (guint i = 0; i < events->len; i++) {
         Event *ev = events->pdata[i];
         g_ptr_array_add (codes, ev->code);
@@ -425,6 +505,7 @@ henb_store_load (HenbStore *self, gboolean *out_fresh, GError **error)
     }
     /* attributes last: notification starts from the restored values */
     load_attributes (self, kf);
+    load_records (self, kf);
     codes = g_key_file_get_string_list (kf, "Events", "Codes", NULL, NULL);
     keys = g_key_file_get_string_list (kf, "Events", "CommandKeys", NULL, NULL);
     for (guint i = 0; codes != NULL && codes[i] != NULL; i++) {

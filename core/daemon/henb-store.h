@@ -38,10 +38,21 @@ gboolean     henb_store_commit (HenbStore   *self,
                                 const gchar *parameter_key,
                                 GError     **error);
 
+/* Factory reset: no events, no records; the data model is reset by its owner. Call save afterwards. */
+void         henb_store_clear (HenbStore *self);
+
 /* Queues an event (single events such as "1 BOOT" are kept once); call save afterwards. */
 void         henb_store_queue_event (HenbStore *self, const gchar *code, const gchar *command_key);
 /* The undelivered events, oldest first (HenbCwmpEvent). */
 GPtrArray   *henb_store_dup_events (HenbStore *self);
+/*
+ * Records the agent keeps across restarts (e.g. a transfer whose TransferComplete is still due):
+ * string fields by name; NULL removes the record. Call henb_store_save() afterwards.
+ */
+void         henb_store_set_record (HenbStore *self, const gchar *name, GHashTable *fields);
+/* A copy of the record's fields, NULL when there is none. */
+GHashTable  *henb_store_dup_record (HenbStore *self, const gchar *name);
+
 /* Retires the events an InformResponse acknowledged and saves. */
 gboolean     henb_store_retire_events (HenbStore *self, GPtrArray *delivered, GError **error);
 

@@ -19,6 +19,18 @@ typedef struct {
     const gchar    *user_agent;
 } HenbTransportOptions;
 
+/* A file the HeMS asked for with Download. */
+typedef struct {
+    const gchar    *url;
+    HenbTlsContext *tls;               /* required for https URLs */
+    const gchar    *username;          /* file server authentication, NULL for none */
+    const gchar    *password;
+    guint           connect_timeout;   /* seconds */
+    guint           timeout;           /* seconds for the whole transfer */
+    goffset         max_size;          /* bytes; larger bodies fail */
+    const gchar    *user_agent;
+} HenbDownloadOptions;
+
 /* Implemented by CWMP transport plugins. */
 #define HENB_TYPE_TRANSPORT_FACTORY (henb_transport_factory_get_type ())
 G_DECLARE_INTERFACE (HenbTransportFactory, henb_transport_factory, HENB, TRANSPORT_FACTORY, GObject)
@@ -29,10 +41,35 @@ struct _HenbTransportFactoryInterface {
     HenbCwmpTransport *(*create) (HenbTransportFactory       *self,
                                   const HenbTransportOptions *options,
                                   GError                    **error);
+    /*
+     * Fetches @options->url into @destination. Errors: HENB_NETWORK_ERROR_* when the server
+     * cannot be reached or the body breaks off, HENB_CWMP_ERROR_AUTH_FAILED when it refuses
+     * the credentials, HENB_CWMP_ERROR_HTTP_STATUS for other HTTP errors,
+     * HENB_CWMP_ERROR_TOO_LARGE beyond max_size, HENB_SECURITY_ERROR_* for TLS.
+     */
+    void               (*download_async) (HenbTransportFactory      *self,
+                                          const HenbDownloadOptions *options,
+                                          GFile                     *destination,
+                                          GCancellable              *cancellable,
+                                          GAsyncReadyCallback        callback,
+                                          gpointer                   user_data);
+    /* Returns the number of bytes written, -1 on error. */
+    goffset            (*download_finish) (HenbTransportFactory *self,
+                                           GAsyncResult         *result,
+                                           GError              **error);
 };
 
 HenbCwmpTransport *henb_transport_factory_create (HenbTransportFactory       *self,
                                                   const HenbTransportOptions *options,
                                                   GError                    **error);
+void               henb_transport_factory_download_async (HenbTransportFactory      *self,
+                                                          const HenbDownloadOptions *options,
+                                                          GFile                     *destination,
+                                                          GCancellable              *cancellable,
+                                                          GAsyncReadyCallback        callback,
+                                                          gpointer                   user_data);
+goffset            henb_transport_factory_download_finish (HenbTransportFactory *self,
+                                                           GAsyncResult         *result,
+                                                           GError              **error);
 
 G_END_DECLS

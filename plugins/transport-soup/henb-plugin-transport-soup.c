@@ -2,12 +2,14 @@
 /*
  * transport-soup: CWMP over HTTP/HTTPS with libsoup 3. One persistent connection for the
  * whole session (no pipelining), a cookie jar per session, Basic and Digest authentication,
- * TLS through the security backend's HenbTlsContext, a bounded response size.
+ * TLS through the security backend's HenbTlsContext, a bounded response size. Also the
+ * TR-069 Connection Request server (henb-cr-server-soup.c).
  */
 #include "config.h"
 
 #include <libsoup/soup.h>
 
+#include "henb-cr-server-soup.h"
 #include "henb-cwmp-codec.h"
 #include "henb-errors.h"
 #include "henb-plugin.h"
@@ -31,7 +33,11 @@ struct _HenbSoupTransport {
     GError           *tls_error;     /* set when the handshake check refused the connection */
     gchar            *peer;          /* last peer address */
     GTlsProtocolVersion tls_version;
+    guint             redirects;     /* followed in this session */
 };
+
+/* TR-069 3.4.5: the CPE follows at least 5 redirects in a session */
+#define MAX_REDIRECTS 5
 
 G_DEFINE_TYPE (HenbSoupTransport, henb_soup_transport, HENB_TYPE_CWMP_TRANSPORT)
 
@@ -109,12 +115,12 @@ on_restarted (SoupMessage *msg, Request *r)
 }
 
 static Request *
-request_new (HenbSoupTransport *self, GBytes *body, GCancellable *caller)
+request_new_full (HenbSoupTransport *self, const gchar *method, GBytes *body, GCancellable *caller)
 {
     Request *r = g_new0 (Request, 1);
     SoupMessageHeaders *headers;
 
-    r->msg = soup_message_new_from_uri (SOUP_METHOD_POST, self->uri);
+    r->msg = soup_message_new_from_uri (method, self->uri);
     r->cancellable = g_cancellable_new ();
     if (caller != NULL) {
         r->caller = g_object_ref (caller);
@@ -125,7 +131,9 @@ request_new (HenbSoupTransport *self, GBytes *body, GCancellable *caller)
      * one connection (TR-069 3.4), so the POSTs may reuse it */
     soup_message_add_flags (r->msg, SOUP_MESSAGE_NO_REDIRECT | SOUP_MESSAGE_IDEMPOTENT);
     headers = soup_message_get_request_headers (r->msg);
-    if (body != NULL) {
+    if (g_str_equal (method, SOUP_METHOD_GET)) {
+        /* a file download: no CWMP headers */
+    } else if (body != NULL) {
         /* TR-069 3.4.1: an envelope carries Content-Type and an empty SOAPAction */
         soup_message_headers_replace (headers, "SOAPAction", "");
         soup_message_set_request_body_from_bytes (r->msg, "text/xml; charset=utf-8", body);
@@ -146,6 +154,12 @@ request_new (HenbSoupTransport *self, GBytes *body, GCancellable *caller)
         g_signal_connect (r->msg, "restarted", G_CALLBACK (on_restarted), r);
     }
     return r;
+}
+
+static Request *
+request_new (HenbSoupTransport *self, GBytes *body, GCancellable *caller)
+{
+    return request_new_full (self, SOUP_METHOD_POST, body, caller);
 }
 
 /* Turns what GIO and libsoup report into henbd's error domains. */
@@ -291,6 +305,64 @@ read_more (GTask *task)
     g_input_stream_read_bytes_async (r->stream, 16384, G_PRIORITY_DEFAULT, r->cancellable, read_done, task);
 }
 
+static void sent (GObject *source, GAsyncResult *res, gpointer user_data);
+
+static gboolean
+is_redirect (guint status)
+{
+    return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
+}
+
+/* A 3xx within the session: the rest of the session goes to the new place, the POST with its
+ * body; ManagementServer.URL stays as it is. FALSE with @error when it may not be followed. */
+static gboolean
+follow_redirect (GTask *task, GError **error)
+{
+    HenbSoupTransport *self = g_task_get_source_object (task);
+    Request *r = g_task_get_task_data (task);
+    const gchar *location = soup_message_headers_get_one (soup_message_get_response_headers (r->msg), "Location");
+    g_autoptr(GUri) target = NULL;
+    g_autoptr(GBytes) body = r->request_body != NULL ? g_bytes_ref (r->request_body) : NULL;
+    g_autoptr(GCancellable) caller = r->caller != NULL ? g_object_ref (r->caller) : NULL;
+    const gchar *scheme;
+
+    if (location == NULL) {
+        g_set_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_HTTP_STATUS, "HeMS answered HTTP %u without a Location",
+                     soup_message_get_status (r->msg));
+        return FALSE;
+    }
+    if (++self->redirects > MAX_REDIRECTS) {
+        g_set_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_HTTP_STATUS, "more than %u redirects in one session",
+                     MAX_REDIRECTS);
+        return FALSE;
+    }
+    target = g_uri_parse_relative (self->uri, location, SOUP_HTTP_URI_FLAGS, NULL);
+    scheme = target != NULL ? g_uri_get_scheme (target) : NULL;
+    if (scheme == NULL || (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0)) {
+        g_set_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_HTTP_STATUS, "HeMS redirected to '%s'", location);
+        return FALSE;
+    }
+    /* what started over TLS stays on TLS */
+    if (self->tls != NULL && g_ascii_strcasecmp (scheme, "https") != 0) {
+        g_set_error (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_FAILED,
+                     "HeMS redirected from https to %s: refused", location);
+        return FALSE;
+    }
+    if (self->tls == NULL && g_ascii_strcasecmp (scheme, "https") == 0) {
+        g_set_error (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_FAILED,
+                     "HeMS redirected to %s, but this session has no TLS credentials", location);
+        return FALSE;
+    }
+    g_message ("HeMS redirects the session to %s (HTTP %u)", location, soup_message_get_status (r->msg));
+    g_input_stream_close (r->stream, NULL, NULL);
+    g_uri_unref (self->uri);
+    self->uri = g_steal_pointer (&target);
+    r = request_new (self, body, caller);
+    g_task_set_task_data (task, r, (GDestroyNotify) request_free);
+    soup_session_send_async (self->session, r->msg, G_PRIORITY_DEFAULT, r->cancellable, sent, task);
+    return TRUE;
+}
+
 static void
 sent (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -304,6 +376,13 @@ sent (GObject *source, GAsyncResult *res, gpointer user_data)
     if (r->stream == NULL) {
         g_task_return_error (task, map_error (self, error));
         g_object_unref (task);
+        return;
+    }
+    if (is_redirect (soup_message_get_status (r->msg))) {
+        if (!follow_redirect (task, &error)) {
+            g_task_return_error (task, error);
+            g_object_unref (task);
+        }
         return;
     }
     length = soup_message_headers_get_content_length (soup_message_get_response_headers (r->msg));
@@ -449,6 +528,222 @@ transport_new (const HenbTransportOptions *options, GError **error)
 }
 
 /* ------------------------------------------------------------------------------------------ */
+/* Download: a file the HeMS asked for, streamed to disk */
+
+typedef struct {
+    HenbSoupTransport *transport;
+    Request           *r;
+    GFile             *destination;
+    GFile             *partial;        /* written here, renamed when complete */
+    GOutputStream     *out;
+    GBytes            *chunk;          /* being written */
+    goffset            written;
+    goffset            max_size;
+    guint              timeout_id;
+    gboolean           timed_out;
+} Download;
+
+static void
+download_free (Download *d)
+{
+    if (d->timeout_id != 0)
+        g_source_remove (d->timeout_id);
+    if (d->out != NULL) {
+        g_output_stream_close (d->out, NULL, NULL);
+        g_file_delete (d->partial, NULL, NULL);
+    }
+    g_clear_object (&d->out);
+    g_clear_pointer (&d->chunk, g_bytes_unref);
+    g_clear_pointer (&d->r, request_free);
+    g_clear_object (&d->transport);
+    g_clear_object (&d->destination);
+    g_clear_object (&d->partial);
+    g_free (d);
+}
+
+static void
+download_fail (GTask *task, GError *error)
+{
+    Download *d = g_task_get_task_data (task);
+
+    if (d->timed_out) {
+        g_clear_error (&error);
+        error = g_error_new (HENB_NETWORK_ERROR, HENB_NETWORK_ERROR_TIMEOUT, "the download of %s did not finish in time",
+                             d->transport->url);
+    }
+    g_task_return_error (task, error);
+    g_object_unref (task);
+}
+
+static void download_read_more (GTask *task);
+
+static void
+download_written (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    Download *d = g_task_get_task_data (task);
+    GError *error = NULL;
+
+    g_clear_pointer (&d->chunk, g_bytes_unref);
+    if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), res, NULL, &error)) {
+        download_fail (task, g_error_new (HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED, "cannot write the download: %s",
+                                          error->message));
+        g_error_free (error);
+        return;
+    }
+    download_read_more (task);
+}
+
+static void
+download_read (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    Download *d = g_task_get_task_data (task);
+    GError *error = NULL;
+    g_autoptr(GBytes) chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), res, &error);
+
+    if (chunk == NULL) {
+        download_fail (task, map_error (d->transport, error));
+        return;
+    }
+    if (g_bytes_get_size (chunk) == 0) {
+        if (!g_output_stream_close (d->out, NULL, &error) ||
+            !g_file_move (d->partial, d->destination, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error)) {
+            download_fail (task, g_error_new (HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED, "cannot store the download: %s",
+                                              error->message));
+            g_error_free (error);
+            return;
+        }
+        g_clear_object (&d->out);
+        g_task_return_int (task, d->written);
+        g_object_unref (task);
+        return;
+    }
+    d->written += g_bytes_get_size (chunk);
+    if (d->written > d->max_size) {
+        download_fail (task, g_error_new (HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE,
+                                          "%s is larger than %" G_GOFFSET_FORMAT " bytes", d->transport->url,
+                                          d->max_size));
+        return;
+    }
+    /* the write holds on to the chunk until it is done */
+    d->chunk = g_steal_pointer (&chunk);
+    g_output_stream_write_all_async (d->out, g_bytes_get_data (d->chunk, NULL), g_bytes_get_size (d->chunk),
+                                     G_PRIORITY_DEFAULT, d->r->cancellable, download_written, task);
+}
+
+static void
+download_read_more (GTask *task)
+{
+    Download *d = g_task_get_task_data (task);
+
+    g_input_stream_read_bytes_async (d->r->stream, 65536, G_PRIORITY_DEFAULT, d->r->cancellable, download_read, task);
+}
+
+static void
+download_sent (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    Download *d = g_task_get_task_data (task);
+    GError *error = NULL;
+    guint status;
+    goffset length;
+    g_autoptr(GFileOutputStream) out = NULL;
+
+    d->r->stream = soup_session_send_finish (SOUP_SESSION (source), res, &error);
+    if (d->r->stream == NULL) {
+        download_fail (task, map_error (d->transport, error));
+        return;
+    }
+    status = soup_message_get_status (d->r->msg);
+    if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_PROXY_UNAUTHORIZED) {
+        download_fail (task, g_error_new (HENB_CWMP_ERROR, HENB_CWMP_ERROR_AUTH_FAILED,
+                                          "the file server refused the credentials for %s (HTTP %u)",
+                                          d->transport->url, status));
+        return;
+    }
+    if (status != SOUP_STATUS_OK) {
+        download_fail (task, g_error_new (HENB_CWMP_ERROR, HENB_CWMP_ERROR_HTTP_STATUS, "%s: HTTP %u %s",
+                                          d->transport->url, status, soup_message_get_reason_phrase (d->r->msg)));
+        return;
+    }
+    length = soup_message_headers_get_content_length (soup_message_get_response_headers (d->r->msg));
+    if (length > d->max_size) {
+        download_fail (task, g_error_new (HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE,
+                                          "%s announces %" G_GOFFSET_FORMAT " bytes, more than %" G_GOFFSET_FORMAT,
+                                          d->transport->url, length, d->max_size));
+        return;
+    }
+    out = g_file_replace (d->partial, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, &error);
+    if (out == NULL) {
+        download_fail (task, g_error_new (HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED, "cannot store the download: %s",
+                                          error->message));
+        g_error_free (error);
+        return;
+    }
+    d->out = G_OUTPUT_STREAM (g_steal_pointer (&out));
+    download_read_more (task);
+}
+
+static gboolean
+download_timed_out (gpointer user_data)
+{
+    GTask *task = user_data;
+    Download *d = g_task_get_task_data (task);
+
+    d->timeout_id = 0;
+    d->timed_out = TRUE;
+    g_cancellable_cancel (d->r->cancellable);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+factory_download_async (HenbTransportFactory      *factory,
+                        const HenbDownloadOptions *options,
+                        GFile                     *destination,
+                        GCancellable              *cancellable,
+                        GAsyncReadyCallback        callback,
+                        gpointer                   user_data)
+{
+    GTask *task = g_task_new (factory, cancellable, callback, user_data);
+    HenbTransportOptions topts = {
+        .url = options->url,
+        .tls = options->tls,
+        .username = options->username,
+        .password = options->password,
+        .connect_timeout = options->connect_timeout,
+        .response_timeout = options->connect_timeout,
+        .user_agent = options->user_agent,
+    };
+    Download *d = g_new0 (Download, 1);
+    g_autofree gchar *path = g_file_get_path (destination);
+    g_autofree gchar *partial = g_strconcat (path, ".part", NULL);
+    GError *error = NULL;
+
+    g_task_set_task_data (task, d, (GDestroyNotify) download_free);
+    d->destination = g_object_ref (destination);
+    d->partial = g_file_new_for_path (partial);
+    d->max_size = options->max_size > 0 ? options->max_size : G_MAXINT64;
+    d->transport = HENB_SOUP_TRANSPORT (transport_new (&topts, &error));
+    if (d->transport == NULL) {
+        g_task_return_error (task, error);
+        g_object_unref (task);
+        return;
+    }
+    d->r = request_new_full (d->transport, SOUP_METHOD_GET, NULL, cancellable);
+    if (options->timeout > 0)
+        d->timeout_id = g_timeout_add_seconds (options->timeout, download_timed_out, task);
+    soup_session_send_async (d->transport->session, d->r->msg, G_PRIORITY_DEFAULT, d->r->cancellable,
+                             download_sent, task);
+}
+
+static goffset
+factory_download_finish (HenbTransportFactory *factory, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_int (G_TASK (result), error);
+}
+
+/* ------------------------------------------------------------------------------------------ */
 /* The plugin */
 
 #define HENB_TYPE_TRANSPORT_SOUP (henb_transport_soup_get_type ())
@@ -459,9 +754,13 @@ struct _HenbTransportSoup {
 };
 
 static void henb_transport_soup_factory_init (HenbTransportFactoryInterface *iface);
+static void henb_transport_soup_cr_server_factory_init (HenbCrServerFactoryInterface *iface);
 
+/* the CWMP client and, being HTTP too, the Connection Request server */
 G_DEFINE_TYPE_WITH_CODE (HenbTransportSoup, henb_transport_soup, HENB_TYPE_PLUGIN,
-                         G_IMPLEMENT_INTERFACE (HENB_TYPE_TRANSPORT_FACTORY, henb_transport_soup_factory_init))
+                         G_IMPLEMENT_INTERFACE (HENB_TYPE_TRANSPORT_FACTORY, henb_transport_soup_factory_init)
+                         G_IMPLEMENT_INTERFACE (HENB_TYPE_CR_SERVER_FACTORY,
+                                                henb_transport_soup_cr_server_factory_init))
 
 static HenbCwmpTransport *
 factory_create (HenbTransportFactory *factory, const HenbTransportOptions *options, GError **error)
@@ -473,6 +772,20 @@ static void
 henb_transport_soup_factory_init (HenbTransportFactoryInterface *iface)
 {
     iface->create = factory_create;
+    iface->download_async = factory_download_async;
+    iface->download_finish = factory_download_finish;
+}
+
+static HenbCrServer *
+cr_server_factory_create (HenbCrServerFactory *factory, GError **error)
+{
+    return henb_soup_cr_server_new (error);
+}
+
+static void
+henb_transport_soup_cr_server_factory_init (HenbCrServerFactoryInterface *iface)
+{
+    iface->create = cr_server_factory_create;
 }
 
 static void

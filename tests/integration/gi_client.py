@@ -57,7 +57,9 @@ check("registered", client.get_state() == Henb.State.REGISTERED,
       "state %s, last error %s" % (client.get_state(), client.get_last_error_name()))
 check("state-changed saw every stage in order",
       [c[1] for c in changes] == [2, 3, 4, 5, 6], str(changes))
-check("state-changed reason is progress", all(c[2] == int(Henb.StateChangeReason.PROGRESS) for c in changes))
+check("state-changed reason: user-requested for Start, then progress",
+      [c[2] for c in changes] == [int(Henb.StateChangeReason.USER_REQUESTED)] + [int(Henb.StateChangeReason.PROGRESS)] * 4,
+      str(changes))
 check("notify for the serving values", {"serving-hems-url", "s1-addresses", "percentage"} <= notified,
       str(sorted(notified)))
 steps = client.dup_completed_steps()

@@ -1,0 +1,1196 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "henb-agent.h"
+#include "henb-cr-server.h"
+#include "henb-errors.h"
+#include "henb-retry.h"
+#include "henb-steps.h"
+#include "henb-transport.h"
+
+/* How often notified parameters are compared with what the HeMS last saw. */
+#define VALUE_CHANGE_POLL_S 2
+#define TRANSFER_RECORD     "transfer"
+
+/* A Download the HeMS asked for: waiting to run, or done with its TransferComplete due. */
+typedef enum {
+    TRANSFER_NONE,
+    TRANSFER_WAITING,
+    TRANSFER_RUNNING,
+    TRANSFER_DONE,
+} TransferState;
+
+typedef struct {
+    TransferState state;
+    gchar        *command_key;
+    gchar        *file_type;
+    gchar        *url;
+    gchar        *username;
+    gchar        *password;
+    guint         file_size;
+    gchar        *target;
+    guint         delay;
+    gchar        *start_time;
+    gchar        *complete_time;
+    guint         fault_code;
+    gchar        *fault_string;
+} Transfer;
+
+typedef struct {
+    HenbAgent *agent;
+    guint      source;
+    gchar     *command_key;
+} ScheduledInform;
+
+struct _HenbAgent {
+    GObject             parent_instance;
+    const HenbServices *svc;
+    GRand              *rand;
+
+    gboolean            running;           /* registered: the agent opens sessions */
+    HenbTunnel         *tunnel;
+    gchar              *registered_url;    /* what registration used: a change means re-register */
+    gchar              *registered_segw;
+
+    /* sessions */
+    guint               retry_count;
+    guint               session_timer;     /* the planned session: a retry wait */
+    gint64              next_session;      /* wall clock, µs; 0: nothing planned */
+    gboolean            session_wanted;
+    gboolean            in_session;
+    GCancellable       *cancellable;
+    HenbCwmpVersion     version;           /* the one the Serving HeMS accepted last */
+    guint               session_count;
+    gchar              *last_result;
+    gint64              last_session_time;
+
+    guint               periodic_timer;
+    guint               poll_timer;
+    GList              *scheduled;         /* ScheduledInform */
+    HenbCrServer       *cr;
+
+    /* asked for in a session, carried out after it */
+    gboolean            reboot_wanted;
+    gboolean            factory_reset_wanted;
+    Transfer            transfer;
+    guint               transfer_timer;
+};
+
+G_DEFINE_TYPE (HenbAgent, henb_agent, G_TYPE_OBJECT)
+
+enum {
+    SIGNAL_REBOOT,
+    SIGNAL_FACTORY_RESET,
+    SIGNAL_REREGISTER,
+    SIGNAL_CHANGED,
+    N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
+static void maybe_start_session (HenbAgent *self);
+static void carry_out_requests (HenbAgent *self);
+
+static void
+emit_changed (HenbAgent *self)
+{
+    g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* The pending transfer, kept in the state file */
+
+static void
+transfer_clear (Transfer *t)
+{
+    g_free (t->command_key);
+    g_free (t->file_type);
+    g_free (t->url);
+    g_free (t->username);
+    g_free (t->password);
+    g_free (t->target);
+    g_free (t->start_time);
+    g_free (t->complete_time);
+    g_free (t->fault_string);
+    memset (t, 0, sizeof *t);
+}
+
+static void
+transfer_save (HenbAgent *self)
+{
+    Transfer *t = &self->transfer;
+    g_autoptr(GHashTable) f = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (t->state != TRANSFER_NONE) {
+        f = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, g_free);
+        /* a transfer cut short by a restart runs again */
+        g_hash_table_insert (f, "State", g_strdup (t->state == TRANSFER_DONE ? "done" : "waiting"));
+        g_hash_table_insert (f, "CommandKey", g_strdup (t->command_key));
+        g_hash_table_insert (f, "FileType", g_strdup (t->file_type));
+        g_hash_table_insert (f, "URL", g_strdup (t->url));
+        g_hash_table_insert (f, "Username", g_strdup (t->username));
+        g_hash_table_insert (f, "Password", g_strdup (t->password));
+        g_hash_table_insert (f, "FileSize", g_strdup_printf ("%u", t->file_size));
+        g_hash_table_insert (f, "TargetFileName", g_strdup (t->target));
+        g_hash_table_insert (f, "DelaySeconds", g_strdup_printf ("%u", t->delay));
+        g_hash_table_insert (f, "StartTime", g_strdup (t->start_time != NULL ? t->start_time : HENB_CWMP_UNKNOWN_TIME));
+        g_hash_table_insert (f, "CompleteTime",
+                             g_strdup (t->complete_time != NULL ? t->complete_time : HENB_CWMP_UNKNOWN_TIME));
+        g_hash_table_insert (f, "FaultCode", g_strdup_printf ("%u", t->fault_code));
+        g_hash_table_insert (f, "FaultString", g_strdup (t->fault_string != NULL ? t->fault_string : ""));
+    }
+    henb_store_set_record (self->svc->store, TRANSFER_RECORD, f);
+    if (!henb_store_save (self->svc->store, &error))
+        g_warning ("the transfer state is not saved: %s", error->message);
+}
+
+static guint
+field_uint (GHashTable *f, const gchar *key)
+{
+    const gchar *v = g_hash_table_lookup (f, key);
+    guint64 n = 0;
+
+    if (v != NULL)
+        g_ascii_string_to_unsigned (v, 10, 0, G_MAXUINT32, &n, NULL);
+    return (guint) n;
+}
+
+static gchar *
+field (GHashTable *f, const gchar *key)
+{
+    const gchar *v = g_hash_table_lookup (f, key);
+
+    return g_strdup (v != NULL ? v : "");
+}
+
+static void
+transfer_load (HenbAgent *self)
+{
+    g_autoptr(GHashTable) f = henb_store_dup_record (self->svc->store, TRANSFER_RECORD);
+    Transfer *t = &self->transfer;
+
+    transfer_clear (t);
+    if (f == NULL)
+        return;
+    t->state = g_strcmp0 (g_hash_table_lookup (f, "State"), "done") == 0 ? TRANSFER_DONE : TRANSFER_WAITING;
+    t->command_key = field (f, "CommandKey");
+    t->file_type = field (f, "FileType");
+    t->url = field (f, "URL");
+    t->username = field (f, "Username");
+    t->password = field (f, "Password");
+    t->file_size = field_uint (f, "FileSize");
+    t->target = field (f, "TargetFileName");
+    t->delay = field_uint (f, "DelaySeconds");
+    t->start_time = field (f, "StartTime");
+    t->complete_time = field (f, "CompleteTime");
+    t->fault_code = field_uint (f, "FaultCode");
+    t->fault_string = field (f, "FaultString");
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* What the HeMS asks of the device */
+
+static gboolean
+save_or_fault (HenbAgent *self, HenbCwmpFault **out_fault)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (henb_store_save (self->svc->store, &error))
+        return TRUE;
+    *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INTERNAL_ERROR, error->message);
+    return FALSE;
+}
+
+static gboolean
+action_reboot (const gchar *command_key, gpointer user_data, HenbCwmpFault **out_fault)
+{
+    HenbAgent *self = user_data;
+
+    /* durable before the response: the next Inform says why the HeNB rebooted */
+    henb_store_queue_event (self->svc->store, "M Reboot", command_key);
+    if (!save_or_fault (self, out_fault))
+        return FALSE;
+    g_message ("the HeMS asked for a reboot (CommandKey '%s'): after this session", command_key);
+    self->reboot_wanted = TRUE;
+    return TRUE;
+}
+
+static gboolean
+action_factory_reset (gpointer user_data, HenbCwmpFault **out_fault)
+{
+    HenbAgent *self = user_data;
+
+    g_message ("the HeMS asked for a factory reset: after this session");
+    self->factory_reset_wanted = TRUE;
+    return TRUE;
+}
+
+static gboolean
+scheduled_inform_due (gpointer user_data)
+{
+    ScheduledInform *s = user_data;
+    HenbAgent *self = s->agent;
+
+    s->source = 0;
+    self->scheduled = g_list_remove (self->scheduled, s);
+    henb_store_queue_event (self->svc->store, "3 SCHEDULED", NULL);
+    henb_store_queue_event (self->svc->store, "M ScheduleInform", s->command_key);
+    g_free (s->command_key);
+    g_free (s);
+    self->session_wanted = TRUE;
+    maybe_start_session (self);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean
+action_schedule_inform (guint delay, const gchar *command_key, gpointer user_data, HenbCwmpFault **out_fault)
+{
+    HenbAgent *self = user_data;
+    ScheduledInform *s;
+
+    /* TR-069 A.4.1.4: DelaySeconds of 0 is not allowed */
+    if (delay == 0) {
+        *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_ARGUMENTS,
+                                          "Invalid arguments: DelaySeconds must be greater than 0");
+        return FALSE;
+    }
+    s = g_new0 (ScheduledInform, 1);
+    s->agent = self;
+    s->command_key = g_strdup (command_key);
+    s->source = g_timeout_add_seconds (delay, scheduled_inform_due, s);
+    self->scheduled = g_list_append (self->scheduled, s);
+    g_message ("ScheduleInform in %u s (CommandKey '%s')", delay, command_key);
+    return TRUE;
+}
+
+static gboolean
+supported_file_type (const gchar *file_type)
+{
+    return g_str_equal (file_type, "1 Firmware Upgrade Image") ||
+           g_str_equal (file_type, "3 Vendor Configuration File");
+}
+
+static gboolean
+action_download (const HenbCwmpMessage *request, HenbCwmpMessage *response, gpointer user_data,
+                 HenbCwmpFault **out_fault)
+{
+    HenbAgent *self = user_data;
+    const HenbCwmpDownload *d = &request->download;
+    g_autoptr(GUri) uri = g_uri_parse (d->url, G_URI_FLAGS_NONE, NULL);
+    const gchar *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+    Transfer *t = &self->transfer;
+
+    if (!supported_file_type (d->file_type)) {
+        g_autofree gchar *text = g_strdup_printf ("Invalid arguments: FileType '%s' is not supported", d->file_type);
+        *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_ARGUMENTS, text);
+        return FALSE;
+    }
+    if (scheme == NULL || (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)) {
+        g_autofree gchar *text = g_strdup_printf ("Unsupported protocol for file transfer: %s", d->url);
+        *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_UNSUPPORTED_PROTOCOL, text);
+        return FALSE;
+    }
+    if (t->state != TRANSFER_NONE) {
+        *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_RESOURCES_EXCEEDED,
+                                          "Resources exceeded: a transfer is already pending");
+        return FALSE;
+    }
+    t->state = TRANSFER_WAITING;
+    t->command_key = g_strdup (request->command_key);
+    t->file_type = g_strdup (d->file_type);
+    t->url = g_strdup (d->url);
+    t->username = g_strdup (d->username);
+    t->password = g_strdup (d->password);
+    t->file_size = d->file_size;
+    t->target = g_strdup (d->target_file_name);
+    t->delay = d->delay_seconds;
+    transfer_save (self);
+    g_message ("Download of %s (%s) accepted: after this session, in %u s", d->url, d->file_type, d->delay_seconds);
+    /* 1: the transfer runs later and TransferComplete reports it */
+    response->status = 1;
+    response->start_time = g_strdup (HENB_CWMP_UNKNOWN_TIME);
+    response->complete_time = g_strdup (HENB_CWMP_UNKNOWN_TIME);
+    return TRUE;
+}
+
+static const HenbCwmpRpcActions agent_actions = {
+    .reboot = action_reboot,
+    .factory_reset = action_factory_reset,
+    .schedule_inform = action_schedule_inform,
+    .download = action_download,
+};
+
+/* ------------------------------------------------------------------------------------------ */
+/* Running a transfer */
+
+static gchar *
+now_iso8601 (void)
+{
+    g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
+
+    return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+}
+
+static guint
+fault_for_download_error (const GError *error)
+{
+    if (g_error_matches (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_AUTH_FAILED))
+        return HENB_CWMP_FAULT_FILE_SERVER_AUTH;
+    if (g_error_matches (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_HTTP_STATUS))
+        return HENB_CWMP_FAULT_FILE_ACCESS;
+    if (g_error_matches (error, HENB_NETWORK_ERROR, HENB_NETWORK_ERROR_CONNECTION_LOST) ||
+        g_error_matches (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE))
+        return HENB_CWMP_FAULT_DOWNLOAD_INCOMPLETE;
+    if (error->domain == HENB_NETWORK_ERROR || error->domain == HENB_SECURITY_ERROR)
+        return HENB_CWMP_FAULT_FILE_SERVER_UNREACHABLE;
+    return HENB_CWMP_FAULT_DOWNLOAD_FAILURE;
+}
+
+static void
+transfer_finished (HenbAgent *self, guint fault_code, const gchar *fault_string)
+{
+    Transfer *t = &self->transfer;
+    gboolean firmware = g_str_equal (t->file_type, "1 Firmware Upgrade Image");
+
+    t->state = TRANSFER_DONE;
+    g_free (t->complete_time);
+    t->complete_time = now_iso8601 ();
+    t->fault_code = fault_code;
+    g_free (t->fault_string);
+    t->fault_string = g_strdup (fault_string != NULL ? fault_string : "");
+    henb_store_queue_event (self->svc->store, "7 TRANSFER COMPLETE", NULL);
+    henb_store_queue_event (self->svc->store, "M Download", t->command_key);
+    transfer_save (self);
+    if (fault_code != 0) {
+        g_message ("Download '%s' failed: %u %s", t->command_key, fault_code, fault_string);
+    } else if (firmware) {
+        /* a new firmware takes effect with a reboot; TransferComplete goes out after it */
+        g_message ("Download '%s' installed: rebooting into it", t->command_key);
+        self->reboot_wanted = TRUE;
+        carry_out_requests (self);
+        return;
+    } else {
+        g_message ("Download '%s' done", t->command_key);
+    }
+    self->session_wanted = TRUE;
+    maybe_start_session (self);
+}
+
+static gchar *
+download_path (HenbAgent *self)
+{
+    const HenbConfig *c = self->svc->config;
+    g_autofree gchar *state_dir = g_path_get_dirname (henb_store_get_path (self->svc->store));
+    g_autofree gchar *dir = c->download_dir != NULL ? g_strdup (c->download_dir)
+                                                    : g_build_filename (state_dir, "downloads", NULL);
+    g_autofree gchar *name = NULL;
+
+    if (self->transfer.target != NULL && self->transfer.target[0] != '\0')
+        name = g_path_get_basename (self->transfer.target);
+    else
+        name = g_strdup_printf ("download-%s", self->transfer.command_key);
+    /* a name like ".." or "/" must not leave the folder */
+    if (g_str_equal (name, ".") || g_str_equal (name, "..") || g_str_equal (name, G_DIR_SEPARATOR_S)) {
+        g_free (name);
+        name = g_strdup ("download");
+    }
+    g_mkdir_with_parents (dir, 0700);
+    return g_build_filename (dir, name, NULL);
+}
+
+static void
+apply_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(HenbAgent) self = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (!g_subprocess_wait_check_finish (G_SUBPROCESS (source), res, &error)) {
+        g_autofree gchar *text = g_strdup_printf ("Download failure: installing the file failed (%s)", error->message);
+        transfer_finished (self, HENB_CWMP_FAULT_DOWNLOAD_FAILURE, text);
+        return;
+    }
+    transfer_finished (self, 0, NULL);
+}
+
+static void
+downloaded (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(HenbAgent) self = user_data;
+    g_autoptr(GError) error = NULL;
+    g_autofree gchar *path = download_path (self);
+    goffset size = henb_transport_factory_download_finish (HENB_TRANSPORT_FACTORY (source), res, &error);
+    g_autoptr(GSubprocess) proc = NULL;
+    const gchar *apply = self->svc->config->apply_command;
+
+    if (size < 0) {
+        g_autofree gchar *text = g_strdup_printf ("%s: %s", henb_cwmp_fault_code_to_string (fault_for_download_error (error)),
+                                                  error->message);
+        transfer_finished (self, fault_for_download_error (error), text);
+        return;
+    }
+    if (self->transfer.file_size != 0 && (guint64) size != self->transfer.file_size) {
+        g_autofree gchar *text = g_strdup_printf ("File corrupted: %" G_GOFFSET_FORMAT " bytes, FileSize said %u",
+                                                  size, self->transfer.file_size);
+        g_unlink (path);
+        transfer_finished (self, HENB_CWMP_FAULT_FILE_CORRUPTED, text);
+        return;
+    }
+    g_message ("Download '%s': %" G_GOFFSET_FORMAT " bytes in %s", self->transfer.command_key, size, path);
+    if (apply == NULL) {
+        transfer_finished (self, 0, NULL);
+        return;
+    }
+    proc = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, apply, path, self->transfer.file_type, NULL);
+    if (proc == NULL) {
+        g_autofree gchar *text = g_strdup_printf ("Download failure: %s", error->message);
+        transfer_finished (self, HENB_CWMP_FAULT_DOWNLOAD_FAILURE, text);
+        return;
+    }
+    g_subprocess_wait_check_async (proc, NULL, apply_done, g_object_ref (self));
+}
+
+static gboolean
+transfer_start (gpointer user_data)
+{
+    HenbAgent *self = user_data;
+    const HenbServices *svc = self->svc;
+    Transfer *t = &self->transfer;
+    HenbDownloadOptions options = { 0 };
+    g_autoptr(HenbTlsContext) tls = NULL;
+    g_autoptr(GFile) destination = NULL;
+    g_autofree gchar *path = download_path (self);
+    g_autoptr(GError) error = NULL;
+    HenbPlugin *factory;
+
+    self->transfer_timer = 0;
+    factory = henb_plugin_manager_find (svc->plugins, HENB_TYPE_TRANSPORT_FACTORY, svc->config->transport, &error);
+    if (factory != NULL && g_str_has_prefix (t->url, "https"))
+        tls = henb_device_tls_context_new (svc, &error);
+    if (factory == NULL || (g_str_has_prefix (t->url, "https") && tls == NULL)) {
+        g_autofree gchar *text = g_strdup_printf ("Download failure: %s", error->message);
+        transfer_finished (self, HENB_CWMP_FAULT_DOWNLOAD_FAILURE, text);
+        return G_SOURCE_REMOVE;
+    }
+    t->state = TRANSFER_RUNNING;
+    g_free (t->start_time);
+    t->start_time = now_iso8601 ();
+    options.url = t->url;
+    options.tls = tls;
+    options.username = t->username[0] != '\0' ? t->username : NULL;
+    options.password = t->password;
+    options.connect_timeout = svc->config->connect_timeout;
+    options.timeout = svc->config->download_timeout;
+    /* FileSize 0 means unknown; a HeNB keeps downloads below 256 MiB either way */
+    options.max_size = t->file_size > 0 ? (goffset) t->file_size : 256 * 1024 * 1024;
+    options.user_agent = "henbd/" PACKAGE_VERSION;
+    destination = g_file_new_for_path (path);
+    g_message ("Download '%s': fetching %s", t->command_key, t->url);
+    henb_transport_factory_download_async (HENB_TRANSPORT_FACTORY (factory), &options, destination, NULL,
+                                           downloaded, g_object_ref (self));
+    return G_SOURCE_REMOVE;
+}
+
+static void
+transfer_complete_answered (const HenbCwmpMessage *request, guint fault_code, gpointer user_data)
+{
+    HenbAgent *self = user_data;
+
+    /* 8005: the HeMS wants it again later; any other answer ends the matter */
+    if (fault_code == HENB_CWMP_FAULT_ACS_RETRY_REQUEST)
+        return;
+    if (self->transfer.state == TRANSFER_DONE &&
+        g_strcmp0 (self->transfer.command_key, request->command_key) == 0) {
+        transfer_clear (&self->transfer);
+        transfer_save (self);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Sessions */
+
+static gchar *
+get_cr_url (const gchar *name, gpointer user_data)
+{
+    HenbAgent *self = user_data;
+    const gchar *url = self->cr != NULL ? henb_cr_server_get_url (self->cr) : NULL;
+
+    return g_strdup (url != NULL ? url : "");
+}
+
+static void
+on_connection_request (HenbCrServer *cr, HenbAgent *self)
+{
+    g_message ("Connection Request accepted");
+    henb_agent_request_session (self, "6 CONNECTION REQUEST", NULL);
+}
+
+/* The address this host would use toward @remote: the management address without a tunnel. */
+static GInetAddress *
+local_address_toward (GInetAddress *remote)
+{
+    g_autoptr(GSocket) socket = g_socket_new (g_inet_address_get_family (remote), G_SOCKET_TYPE_DATAGRAM,
+                                              G_SOCKET_PROTOCOL_UDP, NULL);
+    g_autoptr(GSocketAddress) peer = g_inet_socket_address_new (remote, 9);
+    g_autoptr(GSocketAddress) local = NULL;
+
+    /* connecting a UDP socket only picks the route: nothing is sent */
+    if (socket == NULL || !g_socket_connect (socket, peer, NULL, NULL))
+        return NULL;
+    local = g_socket_get_local_address (socket, NULL);
+    return local != NULL ? g_object_ref (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (local))) : NULL;
+}
+
+static GInetAddress *
+management_address (HenbAgent *self, HenbTunnel *tunnel, const gchar *url)
+{
+    g_autoptr(GUri) uri = NULL;
+    g_autolist (GInetAddress) addresses = NULL;
+
+    if (tunnel != NULL && henb_tunnel_get_inner_address (tunnel) != NULL)
+        return g_inet_address_new_from_string (henb_tunnel_get_inner_address (tunnel));
+    if (self->svc->config->cr_address != NULL)
+        return g_inet_address_new_from_string (self->svc->config->cr_address);
+    uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_NONE, NULL) : NULL;
+    if (uri == NULL || g_uri_get_host (uri) == NULL)
+        return NULL;
+    if (g_hostname_is_ip_address (g_uri_get_host (uri))) {
+        g_autoptr(GInetAddress) hems = g_inet_address_new_from_string (g_uri_get_host (uri));
+        return local_address_toward (hems);
+    }
+    /* registration pinned the HeMS address: this lookup asks nobody */
+    addresses = g_resolver_lookup_by_name (self->svc->resolver != NULL ? G_RESOLVER (self->svc->resolver) : NULL,
+                                           g_uri_get_host (uri), NULL, NULL);
+    return addresses != NULL ? local_address_toward (addresses->data) : NULL;
+}
+
+static void
+update_cr_credentials (HenbAgent *self)
+{
+    g_autofree gchar *username = NULL;
+    g_autofree gchar *password = NULL;
+
+    if (self->cr == NULL)
+        return;
+    username = henb_data_model_get (self->svc->dm, HENB_DM_MS_CR_USERNAME);
+    password = henb_data_model_get (self->svc->dm, HENB_DM_MS_CR_PASSWORD);
+    henb_cr_server_set_credentials (self->cr, username, password);
+}
+
+/* Listens for Connection Requests on the management address, when a plugin provides a server. */
+static void
+ensure_cr_server (HenbAgent *self, HenbTunnel *tunnel, const gchar *url)
+{
+    g_autoptr(GInetAddress) address = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree gchar *current = NULL;
+    HenbPlugin *factory;
+
+    if (self->cr == NULL) {
+        factory = henb_plugin_manager_find (self->svc->plugins, HENB_TYPE_CR_SERVER_FACTORY, NULL, NULL);
+        if (factory == NULL)
+            return;
+        self->cr = henb_cr_server_factory_create (HENB_CR_SERVER_FACTORY (factory), &error);
+        if (self->cr == NULL) {
+            g_warning ("no Connection Request server: %s", error->message);
+            return;
+        }
+        henb_cr_server_set_min_interval (self->cr, self->svc->config->cr_min_interval);
+        g_signal_connect (self->cr, "requested", G_CALLBACK (on_connection_request), self);
+        update_cr_credentials (self);
+    }
+    address = management_address (self, tunnel, url);
+    if (address == NULL)
+        return;
+    current = g_strdup (henb_cr_server_get_url (self->cr));
+    if (!henb_cr_server_listen (self->cr, address, (guint16) self->svc->config->cr_port, &error)) {
+        g_warning ("Connection Requests cannot be received: %s", error->message);
+        return;
+    }
+    if (g_strcmp0 (current, henb_cr_server_get_url (self->cr)) != 0)
+        g_message ("Connection Requests at %s", henb_cr_server_get_url (self->cr));
+}
+
+void
+henb_agent_prepare_session (HenbAgent *self, HenbCwmpSession *session)
+{
+    Transfer *t = &self->transfer;
+
+    henb_cwmp_session_set_actions (session, &agent_actions, self);
+    if (t->state == TRANSFER_DONE) {
+        HenbCwmpMessage *tc = henb_cwmp_message_new (HENB_CWMP_METHOD_TRANSFER_COMPLETE, HENB_CWMP_VERSION_1_2);
+
+        tc->command_key = g_strdup (t->command_key);
+        tc->transfer_fault_code = t->fault_code;
+        tc->transfer_fault_string = g_strdup (t->fault_string);
+        tc->start_time = g_strdup (t->start_time);
+        tc->complete_time = g_strdup (t->complete_time);
+        /* TR-069: these events come with every Inform until TransferComplete is delivered */
+        henb_store_queue_event (self->svc->store, "7 TRANSFER COMPLETE", NULL);
+        henb_store_queue_event (self->svc->store, "M Download", t->command_key);
+        henb_cwmp_session_add_request (session, tc, transfer_complete_answered, self);
+    }
+}
+
+void
+henb_agent_link_up (HenbAgent *self, HenbTunnel *tunnel, const gchar *url)
+{
+    ensure_cr_server (self, tunnel, url);
+}
+
+guint
+henb_agent_get_retry_count (HenbAgent *self)
+{
+    return self->retry_count;
+}
+
+typedef struct {
+    HenbAgent         *agent;
+    gchar             *url;
+    gchar             *host;
+    HenbTlsContext    *tls;
+    HenbCwmpTransport *transport;
+    HenbCwmpSession   *session;
+    GPtrArray         *events;
+    guint              timeout_id;
+    GCancellable      *cancellable;
+} Run;
+
+static void
+run_free (Run *r)
+{
+    if (r->timeout_id != 0)
+        g_source_remove (r->timeout_id);
+    if (r->session != NULL)
+        henb_cwmp_session_close (r->session);
+    g_clear_object (&r->session);
+    g_clear_object (&r->transport);
+    g_clear_object (&r->tls);
+    g_clear_pointer (&r->events, g_ptr_array_unref);
+    g_clear_object (&r->cancellable);
+    g_free (r->url);
+    g_free (r->host);
+    g_object_unref (r->agent);
+    g_free (r);
+}
+
+static gboolean
+session_timer_fired (gpointer user_data)
+{
+    HenbAgent *self = user_data;
+
+    self->session_timer = 0;
+    self->next_session = 0;
+    /* a retry is due whether or not anything new happened */
+    self->session_wanted = TRUE;
+    emit_changed (self);
+    maybe_start_session (self);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+plan_session (HenbAgent *self, guint64 wait_ms)
+{
+    g_clear_handle_id (&self->session_timer, g_source_remove);
+    self->session_timer = g_timeout_add (wait_ms, session_timer_fired, self);
+    self->next_session = g_get_real_time () + (gint64) wait_ms * 1000;
+    emit_changed (self);
+}
+
+guint64
+henb_agent_note_failure (HenbAgent *self)
+{
+    guint min_wait = henb_data_model_get_uint (self->svc->dm, HENB_DM_MS_RETRY_MIN_WAIT);
+    guint multiplier = henb_data_model_get_uint (self->svc->dm, HENB_DM_MS_RETRY_MULTIPLIER);
+    guint64 wait;
+
+    self->retry_count++;
+    wait = henb_retry_wait_ms (self->retry_count, min_wait, multiplier, self->rand);
+    self->next_session = g_get_real_time () + (gint64) wait * 1000;
+    g_message ("session retry %u in %.1f s (TR-069 retry policy, m=%u s, k=%.3f)", self->retry_count,
+               wait / 1000.0, min_wait, multiplier / 1000.0);
+    emit_changed (self);
+    return wait;
+}
+
+static void
+session_done (HenbAgent *self, Run *r, GError *error)
+{
+    g_autoptr(GError) owned = error;
+
+    if (self->cr != NULL)
+        henb_cr_server_set_busy (self->cr, FALSE);
+    self->in_session = FALSE;
+    self->session_count++;
+    self->last_session_time = g_get_real_time ();
+    g_free (self->last_result);
+    if (owned == NULL) {
+        self->last_result = g_strdup ("ok");
+        self->retry_count = 0;
+        self->version = henb_cwmp_session_get_version (r->session);
+        g_message ("session with %s done: %u request(s) answered", r->url,
+                   henb_cwmp_session_get_request_count (r->session));
+    } else if (g_error_matches (owned, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNSUPPORTED_VERSION)) {
+        /* not a failure: the next Inform goes out in the HeMS's version, right away */
+        self->version = henb_cwmp_session_get_fallback_version (r->session);
+        self->last_result = g_strdup (owned->message);
+        g_message ("%s: trying again in %s", owned->message, henb_cwmp_version_namespace (self->version));
+        self->session_wanted = TRUE;
+    } else {
+        self->last_result = g_strdup (owned->message);
+        g_warning ("session with %s failed: %s", r->url, owned->message);
+        if (self->running && !g_error_matches (owned, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            plan_session (self, henb_agent_note_failure (self));
+    }
+    run_free (r);
+    emit_changed (self);
+    carry_out_requests (self);
+    if (self->running)
+        maybe_start_session (self);
+}
+
+static void
+session_served (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    Run *r = user_data;
+    HenbAgent *self = r->agent;
+    GError *error = NULL;
+
+    henb_cwmp_session_serve_finish (HENB_CWMP_SESSION (source), res, &error);
+    session_done (self, r, error);
+}
+
+static void
+session_informed (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    Run *r = user_data;
+    HenbAgent *self = r->agent;
+    g_autoptr(GError) error_save = NULL;
+    GError *error = NULL;
+
+    if (!henb_cwmp_session_inform_finish (HENB_CWMP_SESSION (source), res, &error)) {
+        session_done (self, r, error);
+        return;
+    }
+    if (!henb_store_retire_events (self->svc->store, r->events, &error_save))
+        g_warning ("delivered events stay queued: %s", error_save->message);
+    henb_cwmp_session_serve_async (r->session, r->cancellable, session_served, r);
+}
+
+static void
+trace_envelope (gboolean outgoing, const gchar *method, GBytes *envelope, gpointer user_data)
+{
+    henb_trace_envelope (HENB_TRACE (user_data), outgoing, method, envelope);
+}
+
+static void
+session_connected (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    Run *r = user_data;
+    HenbAgent *self = r->agent;
+    GError *error = NULL;
+
+    if (!henb_cwmp_transport_connect_finish (HENB_CWMP_TRANSPORT (source), res, &error)) {
+        session_done (self, r, error);
+        return;
+    }
+    r->session = henb_cwmp_session_new (r->transport, self->svc->dm, self->version);
+    if (self->svc->trace != NULL)
+        henb_cwmp_session_set_trace_func (r->session, trace_envelope, self->svc->trace);
+    henb_agent_prepare_session (self, r->session);
+    r->events = henb_store_dup_events (self->svc->store);
+    henb_cwmp_session_inform_async (r->session, r->events, self->retry_count, r->cancellable, session_informed, r);
+}
+
+static void
+session_connect (HenbAgent *self, Run *r)
+{
+    GError *error = NULL;
+
+    if (g_str_has_prefix (r->url, "https")) {
+        r->tls = henb_device_tls_context_new (self->svc, &error);
+        if (r->tls == NULL) {
+            session_done (self, r, error);
+            return;
+        }
+    }
+    r->transport = henb_hems_transport_new (self->svc, r->url, r->tls, &error);
+    if (r->transport == NULL) {
+        session_done (self, r, error);
+        return;
+    }
+    henb_cwmp_transport_connect_async (r->transport, r->cancellable, session_connected, r);
+}
+
+static void
+session_resolved (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    Run *r = user_data;
+    HenbAgent *self = r->agent;
+    GError *error = NULL;
+    GList *addresses = henb_resolver_lookup_finish (HENB_RESOLVER (source), res, &error);
+
+    if (addresses == NULL) {
+        session_done (self, r, error);
+        return;
+    }
+    henb_resolver_pin (HENB_RESOLVER (source), r->host, addresses);
+    g_resolver_free_addresses (addresses);
+    session_connect (self, r);
+}
+
+static gboolean
+session_timed_out (gpointer user_data)
+{
+    Run *r = user_data;
+
+    r->timeout_id = 0;
+    g_cancellable_cancel (r->cancellable);
+    return G_SOURCE_REMOVE;
+}
+
+/* Something to say: queued events, changed values, a transfer to report. */
+static gboolean
+has_news (HenbAgent *self)
+{
+    g_autoptr(GPtrArray) events = henb_store_dup_events (self->svc->store);
+    g_autoptr(GPtrArray) changes = henb_data_model_list_value_changes (self->svc->dm);
+
+    return events->len > 0 || changes->len > 0 || self->transfer.state == TRANSFER_DONE;
+}
+
+static void
+start_session (HenbAgent *self)
+{
+    Run *r = g_new0 (Run, 1);
+    g_autoptr(GUri) uri = NULL;
+
+    self->session_wanted = FALSE;
+    self->in_session = TRUE;
+    if (self->cr != NULL)
+        henb_cr_server_set_busy (self->cr, TRUE);
+    r->url = henb_data_model_get (self->svc->dm, HENB_DM_MS_URL);
+    r->agent = g_object_ref (self);
+    r->cancellable = g_cancellable_new ();
+    g_set_object (&self->cancellable, r->cancellable);
+    /* a HeMS that never releases the session does not hold the HeNB forever */
+    r->timeout_id = g_timeout_add_seconds (self->svc->config->session_timeout, session_timed_out, r);
+    emit_changed (self);
+
+    uri = g_uri_parse (r->url, G_URI_FLAGS_NONE, NULL);
+    if (uri == NULL || g_uri_get_host (uri) == NULL) {
+        session_done (self, r, g_error_new (HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                                            "Serving HeMS URL '%s' is not a valid URL", r->url));
+        return;
+    }
+    r->host = g_strdup (g_uri_get_host (uri));
+    ensure_cr_server (self, self->tunnel, r->url);
+    if (g_hostname_is_ip_address (r->host)) {
+        session_connect (self, r);
+        return;
+    }
+    henb_resolver_lookup_async (self->svc->resolver, r->host,
+                                self->tunnel != NULL ? henb_tunnel_get_dns_servers (self->tunnel) : NULL,
+                                r->cancellable, session_resolved, r);
+}
+
+static void
+maybe_start_session (HenbAgent *self)
+{
+    if (!self->running || self->in_session || self->session_timer != 0 || !self->session_wanted)
+        return;
+    /* every Inform needs an event; with nothing to say there is no session */
+    if (!has_news (self)) {
+        self->session_wanted = FALSE;
+        return;
+    }
+    start_session (self);
+}
+
+void
+henb_agent_request_session (HenbAgent *self, const gchar *event_code, const gchar *command_key)
+{
+    g_autoptr(GError) error = NULL;
+
+    if (event_code != NULL) {
+        henb_store_queue_event (self->svc->store, event_code, command_key);
+        if (!henb_store_save (self->svc->store, &error))
+            g_warning ("event %s not saved: %s", event_code, error->message);
+    }
+    self->session_wanted = TRUE;
+    maybe_start_session (self);
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Periodic Inform and value changes */
+
+static gboolean periodic_due (gpointer user_data);
+
+/* Seconds until the next periodic Inform: aligned to PeriodicInformTime when it is known. */
+static guint
+periodic_delay (HenbAgent *self)
+{
+    HenbDataModel *dm = self->svc->dm;
+    guint interval = MAX (henb_data_model_get_uint (dm, HENB_DM_MS_PERIODIC_INTERVAL), 1);
+    g_autofree gchar *reference = henb_data_model_get (dm, HENB_DM_MS_PERIODIC_TIME);
+    g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
+    g_autoptr(GDateTime) ref = g_date_time_new_from_iso8601 (reference, utc);
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+    gint64 ref_s, next;
+
+    /* the unknown time means "no particular alignment" */
+    if (ref == NULL || g_date_time_get_year (ref) <= 1)
+        return interval;
+    ref_s = g_date_time_to_unix (ref);
+    next = ref_s + ((now - ref_s) / (gint64) interval + 1) * (gint64) interval;
+    if (now < ref_s)
+        next = ref_s - ((ref_s - now) / (gint64) interval) * (gint64) interval;
+    return (guint) MAX (next - now, 1);
+}
+
+static void
+schedule_periodic (HenbAgent *self)
+{
+    g_clear_handle_id (&self->periodic_timer, g_source_remove);
+    if (!self->running || !henb_data_model_get_boolean (self->svc->dm, HENB_DM_MS_PERIODIC_ENABLE))
+        return;
+    self->periodic_timer = g_timeout_add_seconds (periodic_delay (self), periodic_due, self);
+}
+
+static gboolean
+periodic_due (gpointer user_data)
+{
+    HenbAgent *self = user_data;
+
+    self->periodic_timer = 0;
+    henb_agent_request_session (self, "2 PERIODIC", NULL);
+    schedule_periodic (self);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean
+poll_value_changes (gpointer user_data)
+{
+    HenbAgent *self = user_data;
+
+    if (henb_data_model_check_value_changes (self->svc->dm))
+        henb_agent_request_session (self, NULL, NULL);
+    return G_SOURCE_CONTINUE;
+}
+
+static void
+on_parameters_changed (HenbDataModel *dm, GPtrArray *names, HenbAgent *self)
+{
+    for (guint i = 0; i < names->len; i++) {
+        const gchar *name = names->pdata[i];
+
+        if (g_str_has_prefix (name, HENB_DM_MS "PeriodicInform"))
+            schedule_periodic (self);
+        else if (g_str_equal (name, HENB_DM_MS_CR_USERNAME) || g_str_equal (name, HENB_DM_MS_CR_PASSWORD))
+            update_cr_credentials (self);
+    }
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* After a session */
+
+static gboolean
+serving_values_changed (HenbAgent *self)
+{
+    g_autofree gchar *url = henb_data_model_get (self->svc->dm, HENB_DM_MS_URL);
+    g_autofree gchar *segw = henb_data_model_get (self->svc->dm, HENB_DM_GW_SECGW1);
+
+    return self->registered_url != NULL &&
+           (g_strcmp0 (url, self->registered_url) != 0 || g_strcmp0 (segw, self->registered_segw) != 0);
+}
+
+/* Whatever the last session asked for, most drastic first. */
+static void
+carry_out_requests (HenbAgent *self)
+{
+    if (self->in_session)
+        return;
+    if (self->factory_reset_wanted) {
+        self->factory_reset_wanted = FALSE;
+        self->reboot_wanted = FALSE;
+        henb_agent_stop (self);
+        g_signal_emit (self, signals[SIGNAL_FACTORY_RESET], 0);
+        return;
+    }
+    if (self->reboot_wanted) {
+        self->reboot_wanted = FALSE;
+        henb_agent_stop (self);
+        g_signal_emit (self, signals[SIGNAL_REBOOT], 0);
+        return;
+    }
+    if (self->running && serving_values_changed (self)) {
+        g_message ("the HeMS changed the Serving HeMS or SeGW: registering again");
+        henb_agent_stop (self);
+        g_signal_emit (self, signals[SIGNAL_REREGISTER], 0);
+        return;
+    }
+    if (self->running && self->transfer.state == TRANSFER_WAITING && self->transfer_timer == 0)
+        self->transfer_timer = g_timeout_add_seconds (self->transfer.delay, transfer_start, self);
+}
+
+void
+henb_agent_start (HenbAgent *self, HenbTunnel *tunnel)
+{
+    g_return_if_fail (HENB_IS_AGENT (self));
+
+    g_set_object (&self->tunnel, tunnel);
+    self->running = TRUE;
+    self->retry_count = 0;
+    self->next_session = 0;
+    g_free (self->registered_url);
+    self->registered_url = henb_data_model_get (self->svc->dm, HENB_DM_MS_URL);
+    g_free (self->registered_segw);
+    self->registered_segw = henb_data_model_get (self->svc->dm, HENB_DM_GW_SECGW1);
+    if (self->version == 0)
+        self->version = self->svc->config->cwmp_version;
+    ensure_cr_server (self, tunnel, self->registered_url);
+    schedule_periodic (self);
+    if (self->poll_timer == 0)
+        self->poll_timer = g_timeout_add_seconds (VALUE_CHANGE_POLL_S, poll_value_changes, self);
+    emit_changed (self);
+    carry_out_requests (self);
+    /* events that came up during registration (a Connection Request, a value change) */
+    if (self->running) {
+        self->session_wanted = TRUE;
+        maybe_start_session (self);
+    }
+}
+
+void
+henb_agent_stop (HenbAgent *self)
+{
+    g_return_if_fail (HENB_IS_AGENT (self));
+
+    self->running = FALSE;
+    g_clear_handle_id (&self->session_timer, g_source_remove);
+    g_clear_handle_id (&self->periodic_timer, g_source_remove);
+    g_clear_handle_id (&self->poll_timer, g_source_remove);
+    g_clear_handle_id (&self->transfer_timer, g_source_remove);
+    if (self->transfer.state == TRANSFER_RUNNING)
+        self->transfer.state = TRANSFER_WAITING;
+    self->next_session = 0;
+    if (self->cancellable != NULL)
+        g_cancellable_cancel (self->cancellable);
+    g_clear_object (&self->tunnel);
+    emit_changed (self);
+}
+
+gint64
+henb_agent_get_next_session (HenbAgent *self)
+{
+    return self->next_session;
+}
+
+guint
+henb_agent_get_session_count (HenbAgent *self)
+{
+    return self->session_count;
+}
+
+const gchar *
+henb_agent_get_last_result (HenbAgent *self)
+{
+    return self->last_result != NULL ? self->last_result : "";
+}
+
+gint64
+henb_agent_get_last_session_time (HenbAgent *self)
+{
+    return self->last_session_time;
+}
+
+const gchar *
+henb_agent_get_connection_request_url (HenbAgent *self)
+{
+    const gchar *url = self->cr != NULL ? henb_cr_server_get_url (self->cr) : NULL;
+
+    return url != NULL ? url : "";
+}
+
+/* ------------------------------------------------------------------------------------------ */
+
+static void
+henb_agent_dispose (GObject *object)
+{
+    HenbAgent *self = HENB_AGENT (object);
+
+    henb_agent_stop (self);
+    while (self->scheduled != NULL) {
+        ScheduledInform *s = self->scheduled->data;
+
+        g_clear_handle_id (&s->source, g_source_remove);
+        g_free (s->command_key);
+        g_free (s);
+        self->scheduled = g_list_delete_link (self->scheduled, self->scheduled);
+    }
+    if (self->cr != NULL) {
+        g_signal_handlers_disconnect_by_data (self->cr, self);
+        henb_cr_server_stop (self->cr);
+        g_clear_object (&self->cr);
+    }
+    if (self->svc != NULL && self->svc->dm != NULL)
+        g_signal_handlers_disconnect_by_data (self->svc->dm, self);
+    g_clear_object (&self->cancellable);
+    G_OBJECT_CLASS (henb_agent_parent_class)->dispose (object);
+}
+
+static void
+henb_agent_finalize (GObject *object)
+{
+    HenbAgent *self = HENB_AGENT (object);
+
+    transfer_clear (&self->transfer);
+    g_free (self->registered_url);
+    g_free (self->registered_segw);
+    g_free (self->last_result);
+    g_rand_free (self->rand);
+    G_OBJECT_CLASS (henb_agent_parent_class)->finalize (object);
+}
+
+static void
+henb_agent_class_init (HenbAgentClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+    object_class->dispose = henb_agent_dispose;
+    object_class->finalize = henb_agent_finalize;
+
+    /* The HeMS asked for a reboot ("M Reboot" is queued); the agent has stopped. */
+    signals[SIGNAL_REBOOT] = g_signal_new ("reboot", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                           NULL, NULL, NULL, G_TYPE_NONE, 0);
+    /* The HeMS asked for a factory reset; the agent has stopped. */
+    signals[SIGNAL_FACTORY_RESET] = g_signal_new ("factory-reset", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+    /* The HeMS changed the Serving HeMS or SeGW: registration must run again. */
+    signals[SIGNAL_REREGISTER] = g_signal_new ("reregister", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                               NULL, NULL, NULL, G_TYPE_NONE, 0);
+    /* Something the bus shows changed (next session, counters, last result). */
+    signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                            NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+henb_agent_init (HenbAgent *self)
+{
+    self->rand = g_rand_new ();
+}
+
+HenbAgent *
+henb_agent_new (const HenbServices *services)
+{
+    HenbAgent *self = g_object_new (HENB_TYPE_AGENT, NULL);
+
+    self->svc = services;
+    transfer_load (self);
+    henb_data_model_set_getter (services->dm, HENB_DM_MS_CR_URL, get_cr_url, self);
+    g_signal_connect (services->dm, "parameters-changed", G_CALLBACK (on_parameters_changed), self);
+    return self;
+}

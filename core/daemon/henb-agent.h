@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "henb-cwmp-session.h"
+#include "henb-ipsec.h"
+#include "henb-procedure.h"
+
+G_BEGIN_DECLS
+
+/*
+ * The TR-069 agent of a registered HeNB: every session after registration (periodic,
+ * scheduled, Connection Request, active notification, transfer complete), the session retry
+ * policy, and what the HeMS asks of the device beyond its data model (Reboot, FactoryReset,
+ * ScheduleInform, Download). The bootstrap procedure's sessions use its actions as well, so a
+ * HeMS may reboot the HeNB in the registration session too.
+ *
+ * The manager decides what a reboot, a factory reset and a re-registration mean for the whole
+ * HeNB; the agent asks for them with signals once the session that requested them is over.
+ */
+#define HENB_TYPE_AGENT (henb_agent_get_type ())
+G_DECLARE_FINAL_TYPE (HenbAgent, henb_agent, HENB, AGENT, GObject)
+
+HenbAgent *henb_agent_new (const HenbServices *services);
+
+/* Equips a session the procedure or the agent runs: device actions, pending TransferComplete. */
+void       henb_agent_prepare_session (HenbAgent *self, HenbCwmpSession *session);
+/* A link to the Serving HeMS is up (through @tunnel, or NULL): Connection Requests reach us now. */
+void       henb_agent_link_up (HenbAgent *self, HenbTunnel *tunnel, const gchar *url);
+/* RetryCount of the next Inform: failed sessions since the last good one. */
+guint      henb_agent_get_retry_count (HenbAgent *self);
+
+/*
+ * The bootstrap procedure registered (@tunnel: the serving tunnel or NULL): the agent takes
+ * over, carries out what the HeMS asked for during the registration session, and schedules.
+ */
+void       henb_agent_start (HenbAgent *self, HenbTunnel *tunnel);
+/* Not registered any more (procedure restarted, tunnel lost, shutdown): no more sessions. */
+void       henb_agent_stop (HenbAgent *self);
+
+/*
+ * The bootstrap procedure failed: counts the failure and returns how long to wait before the
+ * next attempt, per the session retry policy.
+ */
+guint64    henb_agent_note_failure (HenbAgent *self);
+/* A session-worthy event happened outside the agent (e.g. on the bus): queued and sent. */
+void       henb_agent_request_session (HenbAgent *self, const gchar *event_code, const gchar *command_key);
+
+/* For the bus: wall-clock time (µs) of the next planned session, 0 when none is planned. */
+gint64       henb_agent_get_next_session (HenbAgent *self);
+guint        henb_agent_get_session_count (HenbAgent *self);
+const gchar *henb_agent_get_last_result (HenbAgent *self);
+gint64       henb_agent_get_last_session_time (HenbAgent *self);
+const gchar *henb_agent_get_connection_request_url (HenbAgent *self);
+
+G_END_DECLS

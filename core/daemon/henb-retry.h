@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* TR-069 3.2.1.1 caps the exponent at the tenth retry. */
+#define HENB_RETRY_MAX_EXPONENT 10
+
+/*
+ * The session retry policy of TR-069 (Amendment 6, 3.2.1.1): after the n-th failed session in a
+ * row, wait a uniformly random time in [m·k^(n−1), m·k^n] seconds, m being
+ * CWMPRetryMinimumWaitInterval and k CWMPRetryIntervalMultiplier/1000, n capped at 10.
+ * Results are in milliseconds.
+ */
+guint64 henb_retry_wait_min_ms (guint n, guint min_wait_s, guint multiplier_permille);
+guint64 henb_retry_wait_max_ms (guint n, guint min_wait_s, guint multiplier_permille);
+/* A wait drawn from @rand (NULL: GLib's global generator). */
+guint64 henb_retry_wait_ms (guint n, guint min_wait_s, guint multiplier_permille, GRand *rand);
+
+G_END_DECLS

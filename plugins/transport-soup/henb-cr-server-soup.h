@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#pragma once
+
+#include "henb-cr-server.h"
+
+G_BEGIN_DECLS
+
+#define HENB_TYPE_SOUP_CR_SERVER (henb_soup_cr_server_get_type ())
+G_DECLARE_FINAL_TYPE (HenbSoupCrServer, henb_soup_cr_server, HENB, SOUP_CR_SERVER, HenbCrServer)
+
+/* The Connection Request server over SoupServer; HENB_CORE_ERROR_FAILED without randomness. */
+HenbCrServer *henb_soup_cr_server_new (GError **error);
+
+G_END_DECLS
