@@ -606,6 +606,16 @@ ensure_cr_server (HenbAgent *self, HenbTunnel *tunnel, const gchar *url)
     if (address == NULL)
         return;
     current = g_strdup (henb_cr_server_get_url (self->cr));
+    if (current != NULL) {
+        g_autofree gchar *ip = g_inet_address_to_string (address);
+        g_autofree gchar *host = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6
+                                     ? g_strdup_printf ("[%s]", ip) : g_strdup (ip);
+        g_autofree gchar *prefix = g_strdup_printf ("http://%s:%u/", host, self->svc->config->cr_port);
+
+        /* already there: moving would drop the requests being answered */
+        if (self->svc->config->cr_port != 0 && g_str_has_prefix (current, prefix))
+            return;
+    }
     if (!henb_cr_server_listen (self->cr, address, (guint16) self->svc->config->cr_port, &error)) {
         g_warning ("Connection Requests cannot be received: %s", error->message);
         return;

@@ -289,7 +289,7 @@ parse (HenbConfig *c, GError **error)
     if (error_local == NULL)
         c->response_timeout = get_seconds (kf, "Response", 30, 30, &error_local);
     if (error_local == NULL)
-        c->session_timeout = get_seconds (kf, "Session", 300, 30, &error_local);
+        c->session_timeout = get_seconds (kf, "Session", 300, 10, &error_local);
     if (error_local == NULL)
         c->s1_timeout = get_seconds (kf, "S1Setup", 60, 1, &error_local);
     if (error_local == NULL)

@@ -31,6 +31,7 @@ struct _HenbManager {
     HenbStateChangeReason start_reason;
     guint                retry_timer;   /* the next bootstrap attempt after a failure */
     gint64               failing_since; /* monotonic µs of the first failure in a row; 0: none */
+    GError              *fallback_why;  /* shown as LastError once the fallback run starts */
 };
 
 G_DEFINE_TYPE (HenbManager, henb_manager, G_TYPE_OBJECT)
@@ -321,6 +322,20 @@ static gboolean serving_hems_known (HenbManager *self);
 static gboolean forget_serving (HenbManager *self, GError **error);
 
 static gboolean
+fallback_due (gpointer user_data)
+{
+    HenbManager *self = user_data;
+    g_autoptr(GError) why = g_steal_pointer (&self->fallback_why);
+
+    self->retry_timer = 0;
+    self->start_reason = HENB_STATE_CHANGE_REASON_FALLBACK;
+    restart_procedure (self, TRUE, NULL);
+    /* after the restart, which clears the last error: the bus says why */
+    set_last_error (self, why);
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean
 retry_due (gpointer user_data)
 {
     HenbManager *self = user_data;
@@ -355,10 +370,12 @@ fall_back (HenbManager *self, const GError *error)
     if (!forget_serving (self, &error_save))
         g_warning ("%s", error_save->message);
     self->failing_since = 0;
-    self->start_reason = HENB_STATE_CHANGE_REASON_FALLBACK;
-    restart_procedure (self, TRUE, NULL);
-    /* after the restart, which clears the last error: the bus says why */
     set_last_error (self, why);
+    g_clear_error (&self->fallback_why);
+    self->fallback_why = g_steal_pointer (&why);
+    /* the failed run is still being wound up: start over from the main loop */
+    g_clear_handle_id (&self->retry_timer, g_source_remove);
+    self->retry_timer = g_idle_add (fallback_due, self);
     return TRUE;
 }
 
@@ -535,7 +552,7 @@ ipsec_cleaned_up (GObject *source, GAsyncResult *res, gpointer user_data)
     g_autoptr(GError) error = NULL;
 
     if (!henb_ipsec_provider_cleanup_finish (HENB_IPSEC_PROVIDER (source), res, &error))
-        g_warning ("removing tunnels an earlier henbd left: %s", error->message);
+        g_message ("could not check for tunnels an earlier henbd left: %s", error->message);
     powered_up (self);
 }
 
@@ -816,6 +833,7 @@ henb_manager_dispose (GObject *object)
 
     drop_procedure (self);
     g_clear_handle_id (&self->retry_timer, g_source_remove);
+    g_clear_error (&self->fallback_why);
     if (self->agent != NULL)
         g_signal_handlers_disconnect_by_data (self->agent, self);
     g_clear_object (&self->agent);

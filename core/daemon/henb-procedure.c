@@ -95,6 +95,7 @@ henb_procedure_dispose (GObject *object)
     g_clear_object (&self->services.resolver);
     g_clear_object (&self->services.plugins);
     g_clear_object (&self->services.trace);
+    g_clear_object (&self->services.agent);
     G_OBJECT_CLASS (henb_procedure_parent_class)->dispose (object);
 }
 
@@ -160,6 +161,7 @@ henb_procedure_new (const HenbServices *services, gboolean discover)
     self->services.resolver = g_object_ref (services->resolver);
     self->services.plugins = g_object_ref (services->plugins);
     self->services.trace = services->trace != NULL ? g_object_ref (services->trace) : NULL;
+    self->services.agent = services->agent != NULL ? g_object_ref (services->agent) : NULL;
     self->discover = discover;
     return self;
 }

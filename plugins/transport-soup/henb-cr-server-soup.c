@@ -58,11 +58,20 @@ answer_challenge (HenbSoupCrServer *self, SoupServerMessage *msg, gboolean stale
     answer (msg, SOUP_STATUS_UNAUTHORIZED);
 }
 
-/* The 200 is out (or the ACS went away after being accepted): now the session may start. */
+static gboolean
+report_accepted_idle (gpointer user_data)
+{
+    henb_cr_server_report_accepted (HENB_CR_SERVER (user_data));
+    return G_SOURCE_REMOVE;
+}
+
+/* The 200 is out (or the ACS went away after being accepted): now the session may start. The
+ * report waits for libsoup to be done with the message: whoever it reaches may stop or move
+ * the server. */
 static void
 on_accepted_finished (SoupServerMessage *msg, HenbSoupCrServer *self)
 {
-    henb_cr_server_report_accepted (HENB_CR_SERVER (self));
+    g_idle_add_full (G_PRIORITY_DEFAULT, report_accepted_idle, g_object_ref (self), g_object_unref);
 }
 
 /* TRUE when the request carries valid credentials; otherwise it has been answered 401. */

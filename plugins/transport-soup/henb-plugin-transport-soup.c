@@ -49,6 +49,7 @@ typedef struct {
     GCancellable *caller;
     GInputStream *stream;
     GByteArray   *body;
+    guint         auth_attempts;
 } Request;
 
 static void
@@ -97,10 +98,13 @@ on_network_event (SoupMessage *msg, GSocketClientEvent event, GIOStream *connect
 }
 
 static gboolean
-on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, HenbSoupTransport *self)
+on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, Request *r)
 {
-    /* the same credentials again would only loop: let the 401 through */
-    if (retrying || self->username == NULL)
+    HenbSoupTransport *self = g_object_get_data (G_OBJECT (msg), "henb-transport");
+
+    /* a HeMS may challenge at any point of a session, even after it took our credentials
+     * once; a third challenge for the same request means they are wrong: let the 401 through */
+    if (self->username == NULL || r->auth_attempts++ >= 2)
         return FALSE;
     soup_auth_authenticate (auth, self->username, self->password != NULL ? self->password : "");
     return TRUE;
@@ -148,7 +152,7 @@ request_new_full (HenbSoupTransport *self, const gchar *method, GBytes *body, GC
     }
     g_object_set_data (G_OBJECT (r->msg), "henb-transport", self);
     g_signal_connect (r->msg, "network-event", G_CALLBACK (on_network_event), r);
-    g_signal_connect (r->msg, "authenticate", G_CALLBACK (on_authenticate), self);
+    g_signal_connect (r->msg, "authenticate", G_CALLBACK (on_authenticate), r);
     if (body != NULL) {
         r->request_body = g_bytes_ref (body);
         g_signal_connect (r->msg, "restarted", G_CALLBACK (on_restarted), r);

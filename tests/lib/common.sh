@@ -61,6 +61,10 @@ finish() {
             [ $rc = 0 ] || sed 's/^/#   /' "$WORK/validate.log" | head -20
         fi
     fi
+    # a CRITICAL is a programming error, whatever the test looked at
+    if [ -f "$WORK/henbd.log" ]; then
+        check "henbd logged no CRITICAL" bash -c "! grep -q 'CRITICAL' '$WORK/henbd.log'"
+    fi
     echo "1..$TAP_N"
     [ "$TAP_FAILED" -eq 0 ]
     exit $?

@@ -414,7 +414,10 @@ test_error_timeouts (Fixture *f, gconstpointer data)
         /* TR-069: at least 30 s for an HTTP response */
         { "Response=10", "Response" },
         { "Response=29", "Response" },
-        { "Session=29", "Session" },
+        /* a session shorter than 10 s could not even wait for one response */
+        { "Session=9", "Session" },
+        { "Fallback=-1", "Fallback" },
+        { "IKE=0", "IKE" },
         { "Resolve=0", "Resolve" },
         { "Connect=-5", "Connect" },
         { "S1Setup=86401", "S1Setup" },
