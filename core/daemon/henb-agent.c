@@ -64,6 +64,7 @@ struct _HenbAgent {
     gboolean            in_session;
     GCancellable       *cancellable;
     HenbCwmpVersion     version;           /* the one the Serving HeMS accepted last */
+    gboolean            version_known;
     guint               session_count;
     gchar              *last_result;
     gint64              last_session_time;
@@ -78,6 +79,7 @@ struct _HenbAgent {
     gboolean            factory_reset_wanted;
     Transfer            transfer;
     guint               transfer_timer;
+    gboolean            retry_requested;   /* the HeMS answered a request of ours with 8005 */
 };
 
 G_DEFINE_TYPE (HenbAgent, henb_agent, G_TYPE_OBJECT)
@@ -427,9 +429,12 @@ downloaded (GObject *source, GAsyncResult *res, gpointer user_data)
     const gchar *apply = self->svc->config->apply_command;
 
     if (size < 0) {
-        g_autofree gchar *text = g_strdup_printf ("%s: %s", henb_cwmp_fault_code_to_string (fault_for_download_error (error)),
-                                                  error->message);
-        transfer_finished (self, fault_for_download_error (error), text);
+        /* more than the FileSize the HeMS announced: not the file it meant */
+        guint code = g_error_matches (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE) && self->transfer.file_size != 0
+                         ? HENB_CWMP_FAULT_FILE_CORRUPTED : fault_for_download_error (error);
+        g_autofree gchar *text = g_strdup_printf ("%s: %s", henb_cwmp_fault_code_to_string (code), error->message);
+
+        transfer_finished (self, code, text);
         return;
     }
     if (self->transfer.file_size != 0 && (guint64) size != self->transfer.file_size) {
@@ -499,9 +504,11 @@ transfer_complete_answered (const HenbCwmpMessage *request, guint fault_code, gp
 {
     HenbAgent *self = user_data;
 
-    /* 8005: the HeMS wants it again later; any other answer ends the matter */
-    if (fault_code == HENB_CWMP_FAULT_ACS_RETRY_REQUEST)
+    /* 8005: the HeMS wants it again later, on the retry schedule; any other answer ends the matter */
+    if (fault_code == HENB_CWMP_FAULT_ACS_RETRY_REQUEST) {
+        self->retry_requested = TRUE;
         return;
+    }
     if (self->transfer.state == TRANSFER_DONE &&
         g_strcmp0 (self->transfer.command_key, request->command_key) == 0) {
         transfer_clear (&self->transfer);
@@ -645,6 +652,19 @@ henb_agent_prepare_session (HenbAgent *self, HenbCwmpSession *session)
     }
 }
 
+HenbCwmpVersion
+henb_agent_get_version (HenbAgent *self)
+{
+    return self->version_known ? self->version : self->svc->config->cwmp_version;
+}
+
+void
+henb_agent_learn_version (HenbAgent *self, HenbCwmpVersion version)
+{
+    self->version = version;
+    self->version_known = TRUE;
+}
+
 void
 henb_agent_link_up (HenbAgent *self, HenbTunnel *tunnel, const gchar *url)
 {
@@ -666,6 +686,7 @@ typedef struct {
     HenbCwmpSession   *session;
     GPtrArray         *events;
     guint              timeout_id;
+    gboolean           timed_out;
     GCancellable      *cancellable;
 } Run;
 
@@ -731,6 +752,12 @@ session_done (HenbAgent *self, Run *r, GError *error)
 {
     g_autoptr(GError) owned = error;
 
+    if (r->timed_out) {
+        /* our own deadline, not a cancellation: a failed session like any other */
+        g_clear_error (&owned);
+        owned = g_error_new (HENB_CORE_ERROR, HENB_CORE_ERROR_TIMEOUT, "the session with %s did not end within %u s",
+                             r->url, self->svc->config->session_timeout);
+    }
     if (self->cr != NULL)
         henb_cr_server_set_busy (self->cr, FALSE);
     self->in_session = FALSE;
@@ -740,12 +767,18 @@ session_done (HenbAgent *self, Run *r, GError *error)
     if (owned == NULL) {
         self->last_result = g_strdup ("ok");
         self->retry_count = 0;
+        if (self->retry_requested) {
+            self->retry_requested = FALSE;
+            plan_session (self, henb_agent_note_failure (self));
+        }
         self->version = henb_cwmp_session_get_version (r->session);
+        self->version_known = TRUE;
         g_message ("session with %s done: %u request(s) answered", r->url,
                    henb_cwmp_session_get_request_count (r->session));
     } else if (g_error_matches (owned, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNSUPPORTED_VERSION)) {
         /* not a failure: the next Inform goes out in the HeMS's version, right away */
         self->version = henb_cwmp_session_get_fallback_version (r->session);
+        self->version_known = TRUE;
         self->last_result = g_strdup (owned->message);
         g_message ("%s: trying again in %s", owned->message, henb_cwmp_version_namespace (self->version));
         self->session_wanted = TRUE;
@@ -858,6 +891,7 @@ session_timed_out (gpointer user_data)
     Run *r = user_data;
 
     r->timeout_id = 0;
+    r->timed_out = TRUE;
     g_cancellable_cancel (r->cancellable);
     return G_SOURCE_REMOVE;
 }
@@ -912,8 +946,9 @@ maybe_start_session (HenbAgent *self)
 {
     if (!self->running || self->in_session || self->session_timer != 0 || !self->session_wanted)
         return;
-    /* every Inform needs an event; with nothing to say there is no session */
-    if (!has_news (self)) {
+    /* with nothing to say there is no session, unless a failed one is due again: the HeMS
+     * may have had more to do in it */
+    if (!has_news (self) && self->retry_count == 0) {
         self->session_wanted = FALSE;
         return;
     }
@@ -1059,10 +1094,14 @@ henb_agent_start (HenbAgent *self, HenbTunnel *tunnel)
     self->registered_url = henb_data_model_get (self->svc->dm, HENB_DM_MS_URL);
     g_free (self->registered_segw);
     self->registered_segw = henb_data_model_get (self->svc->dm, HENB_DM_GW_SECGW1);
-    if (self->version == 0)
+    if (!self->version_known)
         self->version = self->svc->config->cwmp_version;
     ensure_cr_server (self, tunnel, self->registered_url);
     schedule_periodic (self);
+    if (self->retry_requested) {
+        self->retry_requested = FALSE;
+        plan_session (self, henb_agent_note_failure (self));
+    }
     if (self->poll_timer == 0)
         self->poll_timer = g_timeout_add_seconds (VALUE_CHANGE_POLL_S, poll_value_changes, self);
     emit_changed (self);

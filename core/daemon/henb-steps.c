@@ -245,6 +245,7 @@ trace_envelope (gboolean outgoing, const gchar *method, GBytes *envelope, gpoint
 typedef struct {
     HenbStep  *step;
     GPtrArray *events;
+    gboolean   version_retried;
 } InformData;
 
 static void
@@ -266,9 +267,34 @@ inform_done (GObject *source, GAsyncResult *res, gpointer user_data)
     GError *error = NULL;
 
     if (!henb_cwmp_session_inform_finish (HENB_CWMP_SESSION (source), res, &error)) {
+        HenbHemsLink *link = henb_procedure_get_link (proc, ROLE (d->step));
+
+        /* a HeMS of an older CWMP: the same Inform once more, in its version */
+        if (g_error_matches (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNSUPPORTED_VERSION) && !d->version_retried) {
+            HenbCwmpVersion version = henb_cwmp_session_get_fallback_version (HENB_CWMP_SESSION (source));
+
+            g_message ("%s: informing again in %s", error->message, henb_cwmp_version_namespace (version));
+            /* and the next run starts in it: the HeMS will not have learned a newer one */
+            if (svc->agent != NULL && ROLE (d->step) == HENB_HEMS_SERVING)
+                henb_agent_learn_version (svc->agent, version);
+            g_clear_error (&error);
+            d->version_retried = TRUE;
+            g_clear_object (&link->session);
+            link->session = henb_cwmp_session_new (link->transport, svc->dm, version);
+            if (svc->trace != NULL)
+                henb_cwmp_session_set_trace_func (link->session, trace_envelope, svc->trace);
+            if (svc->agent != NULL)
+                henb_agent_prepare_session (svc->agent, link->session);
+            henb_cwmp_session_inform_async (link->session, d->events,
+                                            svc->agent != NULL ? henb_agent_get_retry_count (svc->agent) : 0,
+                                            g_task_get_cancellable (task), inform_done, task);
+            return;
+        }
         return_error (task, error);
         return;
     }
+    if (svc->agent != NULL && ROLE (d->step) == HENB_HEMS_SERVING)
+        henb_agent_learn_version (svc->agent, henb_cwmp_session_get_version (HENB_CWMP_SESSION (source)));
     /* the InformResponse acknowledged them: delivered exactly once */
     if (!henb_store_retire_events (svc->store, d->events, &error_save))
         g_warning ("delivered events stay queued: %s", error_save->message);
@@ -294,7 +320,10 @@ inform_run (HenbStep *step, HenbProcedure *proc, GTask *task)
     g_task_set_task_data (task, d, (GDestroyNotify) inform_data_free);
 
     g_clear_object (&link->session);
-    link->session = henb_cwmp_session_new (link->transport, svc->dm, svc->config->cwmp_version);
+    link->session = henb_cwmp_session_new (link->transport, svc->dm,
+                                           svc->agent != NULL && ROLE (step) == HENB_HEMS_SERVING
+                                               ? henb_agent_get_version (svc->agent)
+                                               : svc->config->cwmp_version);
     if (svc->trace != NULL)
         henb_cwmp_session_set_trace_func (link->session, trace_envelope, svc->trace);
     if (svc->agent != NULL) {

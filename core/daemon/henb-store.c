@@ -158,11 +158,13 @@ queue_event (GPtrArray *events, const gchar *code, const gchar *command_key)
 {
     Event *ev;
 
-    if (is_single_event (code)) {
-        for (guint i = 0; i < events->len; i++) {
-            if (g_strcmp0 (((Event *) events->pdata[i])->code, code) == 0)
-                return;
-        }
+    for (guint i = 0; i < events->len; i++) {
+        Event *queued = events->pdata[i];
+
+        /* single events count once; "M" events once per command key */
+        if (g_strcmp0 (queued->code, code) == 0 &&
+            (is_single_event (code) || g_strcmp0 (queued->command_key, command_key != NULL ? command_key : "") == 0))
+            return;
     }
     ev = g_new0 (Event, 1);
     ev->code = g_strdup (code);

@@ -48,7 +48,7 @@ check_contains "Management: why the last session failed" "refused" "$(prop Manag
 start_hems serving2 $SERVING_IP:7548 --role serving $(tls_args hems-dns)
 check "the retry reaches the HeMS again, RetryCount in its Inform" \
     wait_for 30 grep -q "events: 2 PERIODIC; RetryCount [3-9];" "$WORK/serving2.log"
-check "RetryCount back to 0 after a good session" wait_for 10 test "$(prop Management RetryCount)" = "uint32 0"
+check "RetryCount back to 0 after a good session" wait_eval 10 '[ "$(prop Management RetryCount)" = "uint32 0" ]'
 
 # fallback: the Serving HeMS stays away; registration keeps failing for longer than 6 s
 kill "$HEMS_PID_serving2"

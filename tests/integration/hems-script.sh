@@ -122,7 +122,7 @@ check "one connection for the whole session, the 401 retry included" test "$(gre
 check_eq "S1 far end from rpc Configure" "['10.12.0.1']" "$(prop Serving S1Addresses)"
 
 # Connection Requests after session 1, to the other HeMS's file server (Digest)
-check "two Connection Requests after session 1" wait_for 10 test "$(grep -c "connection-request GET" "$LOG")" = 2
+check "two Connection Requests after session 1" wait_eval 10 '[ "$(grep -c "connection-request GET" "$LOG")" = 2 ]'
 check_eq "both answered 200 after the Digest challenge" \
     "connection-request GET http://$FILES_IP:8080/files/image.bin -> 200|connection-request GET http://$FILES_IP:8080/files/image.bin -> 200" \
     "$(grep -o "connection-request GET.*" "$LOG" | paste -sd'|')"
@@ -259,7 +259,7 @@ for line in \
     check "self-test log: $line" grep -qF "$line" "$SELF"
 done
 check "self-test: Connection Requests to the Inform's ConnectionRequestURL (auto) after session 12" \
-    wait_for 5 test "$(grep -c "connection-request GET http://$FILES_IP:8080/files/image.bin -> 200" "$SELF")" = 2
+    wait_eval 5 '[ "$(grep -c "connection-request GET http://$FILES_IP:8080/files/image.bin -> 200" "$SELF")" = 2 ]'
 "$HENB_TOOLS_DIR/validate-envelopes" "$HENB_SPEC_DIR" "$WORK/fake-cpe" >"$WORK/validate-hems.log" 2>&1; rc=$?
 if [ $rc = 77 ]; then ok "# SKIP HeMS envelopes vs BBF XSD: $(cat "$WORK/validate-hems.log")"; else
     check_eq "every envelope the HeMS sent validates against the BBF CWMP XSD" "0" "$rc"; fi

@@ -72,6 +72,15 @@ finish() {
 skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 
 # --- processes ----------------------------------------------------------------------------
+# wait_eval SECONDS 'EXPRESSION': like wait_for, but EXPRESSION (with $(...) and the shell
+# functions of the test) is evaluated afresh each time
+wait_eval() {
+    local end=$(( $(date +%s%N) / 1000000 + $1 * 1000 ))
+    while ! eval "$2" >/dev/null 2>&1; do
+        [ $(( $(date +%s%N) / 1000000 )) -ge $end ] && return 1
+        sleep 0.05
+    done
+}
 wait_for() { # wait_for SECONDS COMMAND...
     local end=$(( $(date +%s%N) / 1000000 + $1 * 1000 )); shift
     while ! "$@" >/dev/null 2>&1; do
