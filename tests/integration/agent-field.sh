@@ -86,9 +86,9 @@ check "empty 200 instead of an InformResponse: the attempt failed" \
     wait_for 20 grep -q "answered the Inform with an empty HTTP 200" "$WORK/henbd.log"
 check "... and henbd came back with M Reboot and 1 BOOT still queued" \
     wait_for 20 grep -q "\[session 3\] from .*events: .*M Reboot.*RetryCount 1;" "$LOG"
-check "302 mid-session: followed" grep -q "HeMS redirects the session to https://serving.henb.test:7548/cwmp/moved" "$WORK/henbd.log"
-check "302: ManagementServer.URL unchanged" grep -q "\[session 3\]    ${MS}URL = https://serving.henb.test:7548/cwmp$" "$LOG"
-check "a fresh challenge mid-session: answered, the session went on" grep -q "\[session 3\] <- ScheduleInformResponse" "$LOG"
+check "302 mid-session: followed" wait_for 10 grep -q "HeMS redirects the session to https://serving.henb.test:7548/cwmp/moved" "$WORK/henbd.log"
+check "302: ManagementServer.URL unchanged" wait_for 10 grep -q "\[session 3\]    ${MS}URL = https://serving.henb.test:7548/cwmp$" "$LOG"
+check "a fresh challenge mid-session: answered, the session went on" wait_for 10 grep -q "\[session 3\] <- ScheduleInformResponse" "$LOG"
 check "a session never released: henbd gives up after 10 s" \
     wait_for 25 grep -q "session with https://serving.henb.test:7548/cwmp failed: the session with .* did not end within 10 s" "$WORK/henbd.log"
 check "... and retries on the schedule" wait_for 15 grep -q "\[session 5\] from .*RetryCount 1;" "$LOG"
