@@ -983,17 +983,10 @@ periodic_delay (HenbAgent *self)
     g_autofree gchar *reference = henb_data_model_get (dm, HENB_DM_MS_PERIODIC_TIME);
     g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
     g_autoptr(GDateTime) ref = g_date_time_new_from_iso8601 (reference, utc);
-    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-    gint64 ref_s, next;
 
     /* the unknown time means "no particular alignment" */
-    if (ref == NULL || g_date_time_get_year (ref) <= 1)
-        return interval;
-    ref_s = g_date_time_to_unix (ref);
-    next = ref_s + ((now - ref_s) / (gint64) interval + 1) * (gint64) interval;
-    if (now < ref_s)
-        next = ref_s - ((ref_s - now) / (gint64) interval) * (gint64) interval;
-    return (guint) MAX (next - now, 1);
+    return henb_periodic_delay_s (g_get_real_time () / G_USEC_PER_SEC, interval,
+                                  ref != NULL && g_date_time_get_year (ref) > 1 ? g_date_time_to_unix (ref) : -1);
 }
 
 static void

@@ -34,3 +34,19 @@ henb_retry_wait_ms (guint n, guint min_wait_s, guint multiplier_permille, GRand 
 
     return lo + (guint64) ((hi - lo) * u);
 }
+
+guint
+henb_periodic_delay_s (gint64 now_s, guint interval_s, gint64 reference_s)
+{
+    gint64 interval = MAX (interval_s, 1);
+    gint64 next;
+
+    if (reference_s < 0)
+        return (guint) interval;
+    /* the first aligned time after now, whether the reference lies behind or ahead */
+    if (now_s >= reference_s)
+        next = reference_s + ((now_s - reference_s) / interval + 1) * interval;
+    else
+        next = reference_s - ((reference_s - now_s - 1) / interval) * interval;
+    return (guint) MAX (next - now_s, 1);
+}

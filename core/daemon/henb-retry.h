@@ -19,4 +19,11 @@ guint64 henb_retry_wait_max_ms (guint n, guint min_wait_s, guint multiplier_perm
 /* A wait drawn from @rand (NULL: GLib's global generator). */
 guint64 henb_retry_wait_ms (guint n, guint min_wait_s, guint multiplier_permille, GRand *rand);
 
+/*
+ * Periodic Inform (TR-069 3.2.1.1 / ManagementServer.PeriodicInformTime): seconds from @now_s
+ * to the next Inform of period @interval_s aligned to @reference_s (Unix times); with no
+ * reference (< 0) simply one period from now. At least 1.
+ */
+guint   henb_periodic_delay_s (gint64 now_s, guint interval_s, gint64 reference_s);
+
 G_END_DECLS

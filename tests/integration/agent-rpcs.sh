@@ -83,6 +83,8 @@ LOG=$WORK/serving.log
 check_contains "GetRPCMethods lists every RPC of Table 5 and ScheduleInform" \
     "GetRPCMethods, SetParameterValues, GetParameterValues, GetParameterNames, SetParameterAttributes, GetParameterAttributes, AddObject, DeleteObject, Reboot, Download, FactoryReset, ScheduleInform" \
     "$(grep "<- GetRPCMethodsResponse" "$LOG")"
+check "the Inform offers CWMP 1.0 to 1.4 (SupportedCWMPVersions)" \
+    grep -q "\[session 1\]    SupportedCWMPVersions 1.0,1.1,1.2,1.3,1.4" "$LOG"
 check "GetParameterNames, NextLevel true: the table object, writable" grep -q "   ${IP} writable" "$LOG"
 check "SetParameterAttributes: active notification of UpTime refused with 9009" grep -q "<- Fault 9009" "$LOG"
 check "GetParameterAttributes: OpState active, the refused request changed nothing else" \

@@ -55,6 +55,23 @@ test_uniform (void)
     }
 }
 
+static void
+test_periodic_alignment (void)
+{
+    /* no reference: one period from now */
+    g_assert_cmpuint (henb_periodic_delay_s (1000, 60, -1), ==, 60);
+    /* reference behind: the next multiple of the period after it */
+    g_assert_cmpuint (henb_periodic_delay_s (1000, 60, 970), ==, 30);
+    g_assert_cmpuint (henb_periodic_delay_s (1000, 60, 940), ==, 60);  /* exactly on a tick: the next one */
+    g_assert_cmpuint (henb_periodic_delay_s (1000, 3600, 0), ==, 2600);
+    /* reference ahead: the aligned tick before it, if that is still ahead of now */
+    g_assert_cmpuint (henb_periodic_delay_s (1000, 60, 1010), ==, 10);
+    g_assert_cmpuint (henb_periodic_delay_s (1000, 60, 1130), ==, 10);
+    g_assert_cmpuint (henb_periodic_delay_s (1000, 60, 1060), ==, 60);
+    /* never 0: a zero delay would spin */
+    g_assert_cmpuint (henb_periodic_delay_s (1000, 0, -1), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -62,5 +79,6 @@ main (int argc, char **argv)
     g_test_add_func ("/retry/default-table", test_default_table);
     g_test_add_func ("/retry/other-parameters", test_other_parameters);
     g_test_add_func ("/retry/uniform", test_uniform);
+    g_test_add_func ("/periodic/alignment", test_periodic_alignment);
     return g_test_run ();
 }
