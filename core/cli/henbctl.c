@@ -155,8 +155,22 @@ print_json (HenbClient *client)
     json_string (out, henb_client_get_tunnel_inner_address (client));
     g_string_append (out, ", \"dns_servers\": ");
     json_strv (out, henb_client_get_tunnel_dns_servers (client));
-    g_string_append_printf (out, ", \"up_since_us\": %" G_GINT64_FORMAT "}\n}\n",
+    g_string_append_printf (out, ", \"up_since_us\": %" G_GINT64_FORMAT "},\n",
                             henb_client_get_tunnel_up_since (client));
+    {
+        g_auto(GStrv) pending = henb_client_dup_pending_events (client);
+
+        g_string_append_printf (out, "  \"management\": {\"retry_count\": %u, \"next_attempt_us\": %" G_GINT64_FORMAT
+                                ", \"session_count\": %u, \"last_session_result\": ",
+                                henb_client_get_retry_count (client), henb_client_get_next_attempt (client),
+                                henb_client_get_session_count (client));
+        json_string (out, henb_client_get_last_session_result (client));
+        g_string_append (out, ", \"pending_events\": ");
+        json_strv (out, (const gchar *const *) pending);
+        g_string_append (out, ", \"connection_request_url\": ");
+        json_string (out, henb_client_get_connection_request_url (client));
+        g_string_append (out, "}\n}\n");
+    }
     g_print ("%s", out->str);
 }
 
@@ -217,6 +231,21 @@ print_status (HenbClient *client)
                  henb_client_get_tunnel_inner_address (client), dns, since);
     } else {
         g_print ("tunnel: none\n");
+    }
+    {
+        g_auto(GStrv) pending = henb_client_dup_pending_events (client);
+        g_autofree gchar *events = join_or_none ((const gchar *const *) pending);
+        const gchar *cr = henb_client_get_connection_request_url (client);
+        const gchar *last = henb_client_get_last_session_result (client);
+
+        g_print ("sessions after registration: %u, last: %s\n", henb_client_get_session_count (client),
+                 last[0] != '\0' ? last : "-");
+        g_print ("pending events: %s\n", events);
+        if (henb_client_get_next_attempt (client) != 0) {
+            g_autofree gchar *next = format_wall (henb_client_get_next_attempt (client));
+            g_print ("retry %u at %s\n", henb_client_get_retry_count (client), next);
+        }
+        g_print ("connection requests: %s\n", cr[0] != '\0' ? cr : "-");
     }
     if (steps->len > 0)
         g_print ("steps:\n");

@@ -23,6 +23,7 @@ struct _HenbClient {
     HenbGdbusProcedure *procedure;
     HenbGdbusServing   *serving;
     HenbGdbusTunnel    *tunnel;
+    HenbGdbusManagement *management;
 };
 
 static void henb_client_async_initable_init (GAsyncInitableIface *iface);
@@ -157,6 +158,10 @@ henb_client_initable_init_sync (GInitable *initable, GCancellable *cancellable, 
                                                      HENB_DBUS_SERVICE, HENB_DBUS_PATH, cancellable, error);
     if (self->tunnel == NULL)
         return FALSE;
+    self->management = henb_gdbus_management_proxy_new_sync (self->connection, G_DBUS_PROXY_FLAGS_NONE,
+                                                             HENB_DBUS_SERVICE, HENB_DBUS_PATH, cancellable, error);
+    if (self->management == NULL)
+        return FALSE;
     connect_proxies (self);
     return TRUE;
 }
@@ -168,6 +173,24 @@ henb_client_initable_init (GInitableIface *iface)
 }
 
 static void serving_ready (GObject *source, GAsyncResult *res, gpointer user_data);
+
+static void
+management_ready (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbClient *self = g_task_get_source_object (task);
+    GError *error = NULL;
+
+    self->management = henb_gdbus_management_proxy_new_finish (res, &error);
+    if (self->management == NULL) {
+        g_task_return_error (task, error);
+        g_object_unref (task);
+        return;
+    }
+    connect_proxies (self);
+    g_task_return_boolean (task, TRUE);
+    g_object_unref (task);
+}
 
 static void
 tunnel_ready (GObject *source, GAsyncResult *res, gpointer user_data)
@@ -182,9 +205,8 @@ tunnel_ready (GObject *source, GAsyncResult *res, gpointer user_data)
         g_object_unref (task);
         return;
     }
-    connect_proxies (self);
-    g_task_return_boolean (task, TRUE);
-    g_object_unref (task);
+    henb_gdbus_management_proxy_new (self->connection, G_DBUS_PROXY_FLAGS_NONE, HENB_DBUS_SERVICE,
+                                     HENB_DBUS_PATH, g_task_get_cancellable (task), management_ready, task);
 }
 
 static void
@@ -678,6 +700,85 @@ henb_client_get_tunnel_dns_servers (HenbClient *self)
 }
 
 /**
+ * henb_client_get_retry_count:
+ * @self: a #HenbClient
+ *
+ * Returns: failed sessions or bootstrap attempts since the last good one
+ */
+guint
+henb_client_get_retry_count (HenbClient *self)
+{
+    return henb_gdbus_management_get_retry_count (self->management);
+}
+
+/**
+ * henb_client_get_next_attempt:
+ * @self: a #HenbClient
+ *
+ * Returns: when the next retry is due, in microseconds since the epoch; 0 when none is planned
+ */
+gint64
+henb_client_get_next_attempt (HenbClient *self)
+{
+    return henb_gdbus_management_get_next_attempt (self->management);
+}
+
+/**
+ * henb_client_get_session_count:
+ * @self: a #HenbClient
+ *
+ * Returns: sessions with the Serving HeMS since henbd started, after registration
+ */
+guint
+henb_client_get_session_count (HenbClient *self)
+{
+    return henb_gdbus_management_get_session_count (self->management);
+}
+
+/**
+ * henb_client_get_last_session_result:
+ * @self: a #HenbClient
+ *
+ * Returns: "ok", or why the last session failed; "" before the first
+ */
+const gchar *
+henb_client_get_last_session_result (HenbClient *self)
+{
+    const gchar *v = henb_gdbus_management_get_last_session_result (self->management);
+
+    return v != NULL ? v : "";
+}
+
+/**
+ * henb_client_get_connection_request_url:
+ * @self: a #HenbClient
+ *
+ * Returns: where the HeMS sends Connection Requests; "" when henbd does not listen
+ */
+const gchar *
+henb_client_get_connection_request_url (HenbClient *self)
+{
+    const gchar *v = henb_gdbus_management_get_connection_request_url (self->management);
+
+    return v != NULL ? v : "";
+}
+
+/**
+ * henb_client_dup_pending_events:
+ * @self: a #HenbClient
+ *
+ * Returns: (transfer full): the Inform events not delivered yet
+ */
+GStrv
+henb_client_dup_pending_events (HenbClient *self)
+{
+    const gchar *const *v = henb_gdbus_management_get_pending_events (self->management);
+    static const gchar *const none[] = { NULL };
+
+    return g_strdupv ((GStrv) (v != NULL ? v : none));
+}
+
+/**
  * henb_client_get_tunnel_up_since:
  * @self: a #HenbClient
  *
@@ -965,6 +1066,7 @@ henb_client_dispose (GObject *object)
         g_signal_handlers_disconnect_by_data (self->serving, self);
     if (self->tunnel != NULL)
         g_signal_handlers_disconnect_by_data (self->tunnel, self);
+    g_clear_object (&self->management);
     g_clear_object (&self->tunnel);
     g_clear_object (&self->manager);
     g_clear_object (&self->procedure);

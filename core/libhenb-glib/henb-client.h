@@ -57,6 +57,13 @@ const gchar        *henb_client_get_tunnel_inner_address (HenbClient *self);
 const gchar *const *henb_client_get_tunnel_dns_servers (HenbClient *self);
 gint64              henb_client_get_tunnel_up_since (HenbClient *self);
 
+guint               henb_client_get_retry_count (HenbClient *self);
+gint64              henb_client_get_next_attempt (HenbClient *self);
+guint               henb_client_get_session_count (HenbClient *self);
+const gchar        *henb_client_get_last_session_result (HenbClient *self);
+const gchar        *henb_client_get_connection_request_url (HenbClient *self);
+GStrv               henb_client_dup_pending_events (HenbClient *self);
+
 void     henb_client_start (HenbClient *self, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data);
 gboolean henb_client_start_finish (HenbClient *self, GAsyncResult *result, GError **error);

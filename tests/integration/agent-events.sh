@@ -64,6 +64,10 @@ echo "# periodic gaps: $gaps s (interval 2 s)"
 check "periodic Informs come every 2 s (1.5..3 s apart)" \
     awk -v g="$gaps" 'BEGIN {n=split(g,a," "); for (i=1;i<=n;i++) if (a[i]<1.5 || a[i]>3) exit 1}'
 check_eq "Management: no retry pending" "int64 0" "$(prop Management NextAttempt)"
+check_contains "henbctl status: the Connection Request URL" "connection requests: $CR_URL" "$(henbctl_ status)"
+check_contains "henbctl status: the sessions after registration" "sessions after registration: " "$(henbctl_ status)"
+check "henbctl status --json: management, sessions counted, last one ok" \
+    test "$(json "s['management']['session_count'] >= 3 and s['management']['last_session_result'] == 'ok'")" = True
 check "every scripted expectation held" bash -c "! grep -q 'EXPECT FAILED' '$LOG'"
 check "all envelopes henbd sent validate against the BBF CWMP XSD" validate_trace "$WORK/trace"
 finish
