@@ -428,6 +428,9 @@ downloaded (GObject *source, GAsyncResult *res, gpointer user_data)
     g_autoptr(GSubprocess) proc = NULL;
     const gchar *apply = self->svc->config->apply_command;
 
+    /* a factory reset came first: this transfer is nobody's business any more */
+    if (self->transfer.state != TRANSFER_RUNNING)
+        return;
     if (size < 0) {
         /* more than the FileSize the HeMS announced: not the file it meant */
         guint code = g_error_matches (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE) && self->transfer.file_size != 0
@@ -1055,6 +1058,16 @@ carry_out_requests (HenbAgent *self)
         self->factory_reset_wanted = FALSE;
         self->reboot_wanted = FALSE;
         henb_agent_stop (self);
+        /* what the HeMS asked for goes with the rest of its configuration */
+        transfer_clear (&self->transfer);
+        while (self->scheduled != NULL) {
+            ScheduledInform *s = self->scheduled->data;
+
+            g_clear_handle_id (&s->source, g_source_remove);
+            g_free (s->command_key);
+            g_free (s);
+            self->scheduled = g_list_delete_link (self->scheduled, self->scheduled);
+        }
         g_signal_emit (self, signals[SIGNAL_FACTORY_RESET], 0);
         return;
     }
