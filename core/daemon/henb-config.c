@@ -2,11 +2,15 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "henb-errors.h"
 #include "henb-config.h"
+#include "henb-store.h"
 
 #define FACTORY "Factory"
 #define DEVICE  "DeviceInfo"
@@ -391,4 +395,71 @@ henb_config_default_username (const HenbConfig *config)
     g_string_append_c (s, '-');
     append_escaped (s, config->serial_number);
     return g_string_free (s, FALSE);
+}
+
+static const gchar *
+access_words (gboolean readable, gboolean writable)
+{
+    if (readable && writable)
+        return "readable and writable";
+    return readable ? "readable" : writable ? "writable" : NULL;
+}
+
+/* Who may do what of @forbidden: "readable by group and others", "writable by others", ... */
+static gchar *
+describe_access (mode_t mode, mode_t forbidden)
+{
+    mode_t m = mode & forbidden;
+    const gchar *group = access_words ((m & S_IRGRP) != 0, (m & S_IWGRP) != 0);
+    const gchar *others = access_words ((m & S_IROTH) != 0, (m & S_IWOTH) != 0);
+
+    if (group != NULL && others != NULL && g_str_equal (group, others))
+        return g_strdup_printf ("%s by group and others", group);
+    if (group != NULL && others != NULL)
+        return g_strdup_printf ("%s by group, %s by others", group, others);
+    return g_strdup_printf ("%s by %s", group != NULL ? group : others, group != NULL ? "group" : "others");
+}
+
+static gboolean
+check_file (const gchar *path, mode_t forbidden, const gchar *requirement, GError **error)
+{
+    GStatBuf st;
+
+    /* a missing file is not insecure: henbd creates the state, the key's user reports its absence */
+    if (g_stat (path, &st) != 0)
+        return TRUE;
+    if ((st.st_mode & forbidden) != 0) {
+        g_autofree gchar *who = describe_access (st.st_mode, forbidden);
+
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_INSECURE,
+                     "refusing to start: %s is %s (mode %04o); %s", path, who,
+                     (guint) (st.st_mode & 07777), requirement);
+        return FALSE;
+    }
+    /* its owner could change the mode or the contents at any time */
+    if (st.st_uid != 0 && st.st_uid != geteuid ()) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_INSECURE,
+                     "refusing to start: %s belongs to uid %u, neither root nor henbd's user (uid %u)",
+                     path, (guint) st.st_uid, (guint) geteuid ());
+        return FALSE;
+    }
+    return TRUE;
+}
+
+gboolean
+henb_config_check_permissions (const HenbConfig *config, const gchar *state_dir, GError **error)
+{
+    g_autofree gchar *state_file = g_build_filename (state_dir, HENB_STORE_FILE_NAME, NULL);
+
+    g_return_val_if_fail (config != NULL, FALSE);
+    g_return_val_if_fail (state_dir != NULL, FALSE);
+
+    /* a key others can read is no longer the device's own; a state others can write says
+     * whatever they like about the Serving HeMS */
+    return check_file (config->device_key, S_IRGRP | S_IWGRP | S_IROTH | S_IWOTH,
+                       "the device key must be 0600 or 0400", error) &&
+           check_file (state_dir, S_IWGRP | S_IWOTH,
+                       "the state directory must be writable by its owner only (0700)", error) &&
+           check_file (state_file, S_IWGRP | S_IWOTH,
+                       "the state file must be writable by its owner only (0600)", error);
 }

@@ -83,6 +83,10 @@ HenbConfig *henb_config_load (const gchar *factory_file, const gchar *conf_dir, 
 void        henb_config_free (HenbConfig *config);
 /* The default ACS username of TR-069: OUI-ProductClass-SerialNumber, percent-encoded. */
 gchar      *henb_config_default_username (const HenbConfig *config);
+/* HENB_CORE_ERROR_INSECURE, naming the file, its mode and why, when the device key is readable or
+ * writable by group or others, or @state_dir or its state file is writable by them, or any of
+ * them belongs to a user other than root and henbd's own. Missing files pass. */
+gboolean    henb_config_check_permissions (const HenbConfig *config, const gchar *state_dir, GError **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HenbConfig, henb_config_free)
 

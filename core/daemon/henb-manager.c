@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "henb-agent.h"
+#include "henb-authority.h"
 #include "henb-errors.h"
 #include "henb-gdbus.h"
 #include "henb-ipsec.h"
@@ -32,6 +33,7 @@ struct _HenbManager {
     guint                retry_timer;   /* the next bootstrap attempt after a failure */
     gint64               failing_since; /* monotonic µs of the first failure in a row; 0: none */
     GError              *fallback_why;  /* shown as LastError once the fallback run starts */
+    gboolean             shutting_down;
 };
 
 G_DEFINE_TYPE (HenbManager, henb_manager, G_TYPE_OBJECT)
@@ -587,6 +589,7 @@ henb_manager_shutdown_async (HenbManager *self, GAsyncReadyCallback callback, gp
     GTask *task = g_task_new (self, NULL, callback, user_data);
     g_autoptr(HenbTunnel) tunnel = g_steal_pointer (&self->tunnel);
 
+    self->shutting_down = TRUE;
     if (self->cancellable != NULL)
         g_cancellable_cancel (self->cancellable);
     g_clear_handle_id (&self->retry_timer, g_source_remove);
@@ -671,6 +674,65 @@ handle_cancel (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbMa
     g_cancellable_cancel (self->cancellable);
     henb_gdbus_manager_complete_cancel (skel, invocation);
     return TRUE;
+}
+
+/* Start, Rediscover and Cancel change what the HeNB does: the handler runs only once the
+ * authority lets the caller; until then the call waits, and a refusal is its answer. */
+typedef gboolean (*MethodHandler) (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbManager *self);
+
+typedef struct {
+    HenbManager  *self;
+    MethodHandler handler;
+} AuthorizedCall;
+
+static void
+authorized (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    GDBusMethodInvocation *invocation = G_DBUS_METHOD_INVOCATION (source);
+    g_autofree AuthorizedCall *call = user_data;
+    g_autoptr(HenbManager) self = call->self;
+    g_autoptr(GError) error = NULL;
+
+    if (!henb_authority_check_finish (invocation, result, &error)) {
+        g_message ("refused: %s", error->message);
+        g_dbus_method_invocation_return_gerror (invocation, error);
+        return;
+    }
+    /* the answer may come after henbd began to shut down: then nothing starts any more */
+    if (self->shutting_down) {
+        g_dbus_method_invocation_return_error_literal (invocation, HENB_CORE_ERROR, HENB_CORE_ERROR_WRONG_STATE,
+                                                       "henbd is shutting down");
+        return;
+    }
+    call->handler (self->skel_manager, invocation, self);
+}
+
+/* the handler of handle-start, handle-rediscover and handle-cancel for every caller */
+static gboolean
+authorize (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbManager *self)
+{
+    static const struct {
+        const gchar  *method;
+        MethodHandler handler;
+    } methods[] = {
+        { "Start", handle_start },
+        { "Rediscover", handle_rediscover },
+        { "Cancel", handle_cancel },
+    };
+    const gchar *method = g_dbus_method_invocation_get_method_name (invocation);
+
+    for (guint i = 0; i < G_N_ELEMENTS (methods); i++) {
+        AuthorizedCall *call;
+
+        if (g_strcmp0 (method, methods[i].method) != 0)
+            continue;
+        call = g_new0 (AuthorizedCall, 1);
+        call->self = g_object_ref (self);
+        call->handler = methods[i].handler;
+        henb_authority_check_async (invocation, HENB_AUTHORITY_ACTION_CONTROL, NULL, authorized, call);
+        return TRUE;
+    }
+    g_return_val_if_reached (FALSE);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -924,14 +986,15 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     self->agent = henb_agent_new (&self->services);
     self->services.agent = self->agent;
     g_signal_connect (self->agent, "changed", G_CALLBACK (on_agent_changed), self);
+    g_signal_connect_swapped (self->services.store, "events-changed", G_CALLBACK (update_management), self);
     g_signal_connect (self->agent, "reboot", G_CALLBACK (on_agent_reboot), self);
     g_signal_connect (self->agent, "factory-reset", G_CALLBACK (on_agent_factory_reset), self);
     g_signal_connect (self->agent, "reregister", G_CALLBACK (on_agent_reregister), self);
     update_management (self);
 
-    g_signal_connect (self->skel_manager, "handle-start", G_CALLBACK (handle_start), self);
-    g_signal_connect (self->skel_manager, "handle-rediscover", G_CALLBACK (handle_rediscover), self);
-    g_signal_connect (self->skel_manager, "handle-cancel", G_CALLBACK (handle_cancel), self);
+    g_signal_connect (self->skel_manager, "handle-start", G_CALLBACK (authorize), self);
+    g_signal_connect (self->skel_manager, "handle-rediscover", G_CALLBACK (authorize), self);
+    g_signal_connect (self->skel_manager, "handle-cancel", G_CALLBACK (authorize), self);
     return g_steal_pointer (&self);
 }
 

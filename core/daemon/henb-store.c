@@ -2,7 +2,9 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -49,10 +51,28 @@ henb_store_finalize (GObject *object)
     G_OBJECT_CLASS (henb_store_parent_class)->finalize (object);
 }
 
+enum {
+    SIGNAL_EVENTS_CHANGED,
+    N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
 static void
 henb_store_class_init (HenbStoreClass *klass)
 {
     G_OBJECT_CLASS (klass)->finalize = henb_store_finalize;
+
+    /* The undelivered events changed (queued, retired, cleared). */
+    signals[SIGNAL_EVENTS_CHANGED] = g_signal_new ("events-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+}
+
+static void
+replace_events (HenbStore *self, GPtrArray *events)
+{
+    g_ptr_array_unref (self->events);
+    self->events = events;
+    g_signal_emit (self, signals[SIGNAL_EVENTS_CHANGED], 0);
 }
 
 static void
@@ -178,6 +198,7 @@ henb_store_clear (HenbStore *self)
     g_return_if_fail (HENB_IS_STORE (self));
     g_ptr_array_set_size (self->events, 0);
     g_hash_table_remove_all (self->records);
+    g_signal_emit (self, signals[SIGNAL_EVENTS_CHANGED], 0);
 }
 
 void
@@ -185,6 +206,7 @@ henb_store_queue_event (HenbStore *self, const gchar *code, const gchar *command
 {
     g_return_if_fail (HENB_IS_STORE (self));
     queue_event (self->events, code, command_key);
+    g_signal_emit (self, signals[SIGNAL_EVENTS_CHANGED], 0);
 }
 
 GPtrArray *
@@ -337,10 +359,75 @@ serialize (HenbStore *self, GHashTable *changes, GPtrArray *events, gsize *out_l
 }
 
 static gboolean
+write_all (int fd, const gchar *data, gsize len)
+{
+    while (len > 0) {
+        gssize n = write (fd, data, len);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return FALSE;
+        data += n;
+        len -= (gsize) n;
+    }
+    return TRUE;
+}
+
+/*
+ * The state goes to a temporary file beside it, is flushed to the disk, renamed over the old
+ * one, and the directory is flushed too (or the rename may not survive a power cut). A crash
+ * at any point leaves the old state or the new one, never a mix.
+ *
+ * HENB_STATE_WRITE_PAUSE_MS (fault injection for the crash tests) pauses that long half-way
+ * through writing the temporary file, so a kill can land inside a write.
+ */
+static gboolean
+write_atomically (const gchar *dir, const gchar *path, const gchar *contents, gsize len, GError **error)
+{
+    g_autofree gchar *tmp = g_strconcat (path, ".XXXXXX", NULL);
+    const gchar *pause = g_getenv ("HENB_STATE_WRITE_PAUSE_MS");
+    gsize half = len / 2;
+    int fd, dir_fd, saved_errno;
+
+    fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0)
+        goto fail;
+    if (!write_all (fd, contents, half))
+        goto fail_fd;
+    if (pause != NULL)
+        g_usleep (g_ascii_strtoull (pause, NULL, 10) * 1000);
+    if (!write_all (fd, contents + half, len - half) || fsync (fd) != 0)
+        goto fail_fd;
+    if (close (fd) != 0) {
+        fd = -1;
+        goto fail;
+    }
+    if (rename (tmp, path) != 0)
+        goto fail;
+    dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dir_fd >= 0) {
+        fsync (dir_fd);
+        close (dir_fd);
+    }
+    return TRUE;
+
+fail_fd:
+    saved_errno = errno;
+    close (fd);
+    errno = saved_errno;
+fail:
+    saved_errno = errno;
+    g_unlink (tmp);
+    g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED, "cannot write state %s: %s", path,
+                 g_strerror (saved_errno));
+    return FALSE;
+}
+
+static gboolean
 write_state (HenbStore *self, GHashTable *changes, GPtrArray *events, GError **error)
 {
     g_autofree gchar *contents = NULL;
-    g_autoptr(GError) error_local = NULL;
     gsize len;
 
     if (g_mkdir_with_parents (self->dir, 0700) != 0) {
@@ -349,14 +436,7 @@ write_state (HenbStore *self, GHashTable *changes, GPtrArray *events, GError **e
         return FALSE;
     }
     contents = serialize (self, changes, events, &len);
-    if (!g_file_set_contents_full (self->path, contents, len,
-                                   G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
-                                   0600, &error_local)) {
-        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED, "cannot write state: %s",
-                     error_local->message);
-        return FALSE;
-    }
-    return TRUE;
+    return write_atomically (self->dir, self->path, contents, len, error);
 }
 
 gboolean
@@ -397,8 +477,7 @@ henb_store_commit (HenbStore   *self,
     }
     if (!write_state (self, changes, events, error))
         return FALSE;
-    g_ptr_array_unref (self->events);
-    self->events = g_steal_pointer (&events);
+    replace_events (self, g_steal_pointer (&events));
     return TRUE;
 }
 
@@ -420,8 +499,7 @@ henb_store_retire_events (HenbStore *self, GPtrArray *delivered, GError **error)
     }
     if (!write_state (self, NULL, remaining, error))
         return FALSE;
-    g_ptr_array_unref (self->events);
-    self->events = g_steal_pointer (&remaining);
+    replace_events (self, g_steal_pointer (&remaining));
     return TRUE;
 }
 
@@ -450,6 +528,29 @@ move_aside (HenbStore *self, const gchar *why, GError **error)
     return FALSE;
 }
 
+/* A write cut short (power loss, kill -9) leaves its temporary file "henbd.state.XXXXXX"
+ * beside the state: the state itself is intact, the leftover only takes space. */
+static void
+remove_stale_temporaries (HenbStore *self)
+{
+    g_autoptr(GDir) dir = g_dir_open (self->dir, 0, NULL);
+    const gchar *name;
+    gsize prefix_len = strlen (HENB_STORE_FILE_NAME ".");
+
+    while (dir != NULL && (name = g_dir_read_name (dir)) != NULL) {
+        g_autofree gchar *path = NULL;
+
+        /* exactly six characters after the dot: g_file_set_contents()'s template, never a
+         * "corrupt-" copy kept for inspection */
+        if (!g_str_has_prefix (name, HENB_STORE_FILE_NAME ".") || strlen (name) != prefix_len + 6 ||
+            strchr (name + prefix_len, '-') != NULL)
+            continue;
+        path = g_build_filename (self->dir, name, NULL);
+        if (g_unlink (path) == 0)
+            g_message ("removed %s, left by an interrupted state write", path);
+    }
+}
+
 gboolean
 henb_store_load (HenbStore *self, gboolean *out_fresh, GError **error)
 {
@@ -467,6 +568,7 @@ henb_store_load (HenbStore *self, gboolean *out_fresh, GError **error)
 
     g_return_val_if_fail (HENB_IS_STORE (self), FALSE);
     *out_fresh = FALSE;
+    remove_stale_temporaries (self);
 
     if (!g_file_get_contents (self->path, &contents, &len, &error_local)) {
         if (g_error_matches (error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
@@ -514,7 +616,6 @@ henb_store_load (HenbStore *self, gboolean *out_fresh, GError **error)
         const gchar *key = keys != NULL && i < g_strv_length (keys) ? keys[i] : "";
         queue_event (events, codes[i], key);
     }
-    g_ptr_array_unref (self->events);
-    self->events = g_steal_pointer (&events);
+    replace_events (self, g_steal_pointer (&events));
     return TRUE;
 }

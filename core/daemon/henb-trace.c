@@ -79,6 +79,7 @@ henb_trace_envelope (HenbTrace *self, gboolean outgoing, const gchar *method, GB
     file = g_strdup_printf ("%04u-%s-%s.xml", ++self->counter, outgoing ? "sent" : "received",
                             method != NULL ? method : "message");
     path = g_build_filename (self->dir, file, NULL);
-    if (!g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_NONE, 0600, &error))
+    /* all or nothing: a trace file cut short by a crash would look like a broken envelope */
+    if (!g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
         g_warning ("trace: %s", error->message);
 }

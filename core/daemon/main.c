@@ -171,6 +171,11 @@ main (int argc, char **argv)
         return EXIT_FAILURE;
     }
     options.state_dir = opt_state_dir != NULL ? opt_state_dir : HENB_STATE_DIR;
+    if (!henb_config_check_permissions (config, options.state_dir, &error)) {
+        g_printerr ("henbd: %s\n", error->message);
+        henb_config_free (config);
+        return EXIT_FAILURE;
+    }
     options.plugin_dir = opt_plugin_dir != NULL ? opt_plugin_dir : HENB_PLUGIN_DIR;
     options.trace_dir = opt_trace_dir;
 

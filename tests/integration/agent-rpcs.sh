@@ -110,7 +110,8 @@ check_contains "Management: the Connection Request URL" "'http://$NET.9:7547/" "
 # restart, then the HeMS reboots the HeNB, then resets it to factory
 stop_henbd
 start_henbd
-check "after restart: registered" wait_final 30
+# (the HeMS reboots the HeNB right in this session: wait for the session, not for the state)
+check "after restart: registered" wait_for 30 grep -q "\[session 4\] <- RebootResponse" "$LOG"
 check "after restart: notification attribute kept" test "$(grep -c "   $OPSTATE notification 2" "$LOG")" -ge 2
 check "after restart: the InformParameter instance kept" \
     grep -q "\[session 4\]    Device.ManagementServer.InformParameterNumberOfEntries = 1" "$LOG"

@@ -3,7 +3,11 @@
 # libhenb-glib through GObject introspection (Henb-1.0), as a Python control panel would use it.
 . "$(dirname "$0")/../lib/common.sh"
 
-/usr/bin/python3 -c 'import gi; gi.require_version("Henb", "1.0"); from gi.repository import Henb' 2>/dev/null ||
+PYTHON=(/usr/bin/python3)
+# a sanitizer build (tests/sanitize/run-sanitized): the runtime first; Python's own leaks are not ours
+[ -n "${HENB_SANITIZER_PRELOAD:-}" ] &&
+    PYTHON=(env LD_PRELOAD="$HENB_SANITIZER_PRELOAD" ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" /usr/bin/python3)
+"${PYTHON[@]}" -c 'import gi; gi.require_version("Henb", "1.0"); from gi.repository import Henb' 2>/dev/null ||
     skip_all "python3-gi or the Henb typelib is not available"
 
 make_pki
@@ -14,4 +18,4 @@ start_hems initial $INITIAL_IP:7547 --role initial $(tls_args hems-dns) \
 start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns) --s1 10.40.0.1 --s1-ipsec false
 write_factory https://hems.henb.test:7547/cwmp "[Daemon]" "AutoStart=false"
 start_henbd
-/usr/bin/python3 "$(dirname "$0")/gi_client.py"
+"${PYTHON[@]}" "$(dirname "$0")/gi_client.py"

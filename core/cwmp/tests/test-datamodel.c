@@ -17,6 +17,20 @@ params_new (void)
 }
 
 static void
+param_info_free (HenbCwmpParamInfo *pi)
+{
+    g_free (pi->name);
+    g_free (pi);
+}
+
+/* GetParameterNames results: each HenbCwmpParamInfo owns its name */
+static GPtrArray *
+param_infos_new (void)
+{
+    return g_ptr_array_new_with_free_func ((GDestroyNotify) param_info_free);
+}
+
+static void
 add (GPtrArray *params, const gchar *name, const gchar *value, HenbCwmpType type)
 {
     HenbCwmpParamValue *pv = g_new0 (HenbCwmpParamValue, 1);
@@ -221,10 +235,9 @@ static void
 test_gpn (void)
 {
     g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
-    g_autoptr(GPtrArray) infos = g_ptr_array_new ();
+    g_autoptr(GPtrArray) infos = param_infos_new ();
     g_autoptr(HenbCwmpFault) fault = NULL;
 
-    g_ptr_array_set_free_func (infos, g_free);
     g_assert_true (henb_data_model_get_parameter_names (dm, "", TRUE, infos, &fault));
     g_assert_cmpuint (infos->len, ==, 1);
     g_assert_true (has_info (infos, "Device.", FALSE));
@@ -464,7 +477,7 @@ test_add_delete_object (void)
     g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
     g_autoptr(HenbCwmpFault) fault = NULL;
     g_autoptr(GArray) instances = NULL;
-    g_autoptr(GPtrArray) infos = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr(GPtrArray) infos = param_infos_new ();
     guint instance = 0;
 
     assert_value (dm, "Device.ManagementServer.InformParameterNumberOfEntries", "0");

@@ -564,6 +564,134 @@ test_default_username (Fixture *f, gconstpointer data)
     }
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* File permissions at start-up */
+
+/* A configuration whose DeviceKey is etc/henbd/device.key of the fixture; returns its path. */
+static gchar *
+load_with_key (Fixture *f, HenbConfig **out)
+{
+    gchar *key = g_build_filename (f->etc, "device.key", NULL);
+    g_autofree gchar *snippet = g_strdup_printf ("[Factory]\nDeviceKey=%s\n", key);
+
+    write_file (f->factory, FACTORY);
+    write_snippet (f, "50-key.conf", snippet);
+    write_file (key, "-----BEGIN PRIVATE KEY-----\n");
+    *out = load_ok (f);
+    return key;
+}
+
+static void
+assert_insecure (HenbConfig *c, const gchar *state_dir, const gchar *const *needles)
+{
+    g_autoptr(GError) error = NULL;
+
+    g_assert_false (henb_config_check_permissions (c, state_dir, &error));
+    g_assert_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_INSECURE);
+    g_test_message ("error: %s", error->message);
+    for (guint i = 0; needles[i] != NULL; i++) {
+        if (strstr (error->message, needles[i]) == NULL)
+            g_error ("'%s' lacks '%s'", error->message, needles[i]);
+    }
+}
+
+#define ASSERT_INSECURE(c, dir, ...) \
+    assert_insecure ((c), (dir), (const gchar *const[]) { __VA_ARGS__, NULL })
+
+static void
+assert_secure (HenbConfig *c, const gchar *state_dir)
+{
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (henb_config_check_permissions (c, state_dir, &error));
+    g_assert_no_error (error);
+}
+
+static void
+test_permissions_key (Fixture *f, gconstpointer data)
+{
+    g_autoptr(HenbConfig) c = NULL;
+    g_autofree gchar *key = load_with_key (f, &c);
+    g_autofree gchar *state = g_build_filename (f->tmp, "state", NULL);
+    static const struct {
+        guint mode;
+        const gchar *who;
+    } bad[] = {
+        { 0644, "readable by group and others (mode 0644)" },
+        { 0640, "readable by group (mode 0640)" },
+        { 0604, "readable by others (mode 0604)" },
+        { 0620, "writable by group (mode 0620)" },
+        { 0666, "readable and writable by group and others (mode 0666)" },
+        { 0624, "writable by group, readable by others (mode 0624)" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++) {
+        g_assert_cmpint (g_chmod (key, bad[i].mode), ==, 0);
+        ASSERT_INSECURE (c, state, "refusing to start: ", key, bad[i].who,
+                         "; the device key must be 0600 or 0400");
+    }
+    g_assert_cmpint (g_chmod (key, 0600), ==, 0);
+    assert_secure (c, state);
+    g_assert_cmpint (g_chmod (key, 0400), ==, 0);
+    assert_secure (c, state);
+    /* a missing key is reported by the TLS backend that loads it, not here */
+    g_assert_cmpint (g_unlink (key), ==, 0);
+    assert_secure (c, state);
+}
+
+static void
+test_permissions_state (Fixture *f, gconstpointer data)
+{
+    g_autoptr(HenbConfig) c = NULL;
+    g_autofree gchar *key = load_with_key (f, &c);
+    g_autofree gchar *state = g_build_filename (f->tmp, "state", NULL);
+    g_autofree gchar *file = g_build_filename (state, "henbd.state", NULL);
+
+    g_assert_cmpint (g_chmod (key, 0600), ==, 0);
+    /* henbd creates it */
+    assert_secure (c, state);
+
+    g_assert_cmpint (g_mkdir (state, 0700), ==, 0);
+    g_assert_cmpint (g_chmod (state, 0770), ==, 0);
+    ASSERT_INSECURE (c, state, state, "is writable by group (mode 0770)",
+                     "the state directory must be writable by its owner only (0700)");
+    g_assert_cmpint (g_chmod (state, 01777), ==, 0);
+    ASSERT_INSECURE (c, state, "is writable by group and others (mode 1777)");
+    /* readable is fine: nothing secret is in the folder's listing */
+    g_assert_cmpint (g_chmod (state, 0755), ==, 0);
+    assert_secure (c, state);
+
+    write_file (file, "[henbd]\n");
+    g_assert_cmpint (g_chmod (file, 0666), ==, 0);
+    ASSERT_INSECURE (c, state, file, "is writable by group and others (mode 0666)",
+                     "the state file must be writable by its owner only (0600)");
+    g_assert_cmpint (g_chmod (file, 0600), ==, 0);
+    assert_secure (c, state);
+}
+
+static void
+test_permissions_owner (Fixture *f, gconstpointer data)
+{
+    g_autoptr(HenbConfig) c = NULL;
+    g_autofree gchar *key = NULL;
+    g_autofree gchar *state = g_build_filename (f->tmp, "state", NULL);
+
+    if (geteuid () != 0) {
+        g_test_skip ("giving files to another user needs root");
+        return;
+    }
+    key = load_with_key (f, &c);
+    g_assert_cmpint (g_chmod (key, 0600), ==, 0);
+    g_assert_cmpint (g_mkdir (state, 0700), ==, 0);
+    g_assert_cmpint (chown (state, 65534, 65534), ==, 0);
+    ASSERT_INSECURE (c, state, state, "belongs to uid 65534, neither root nor henbd's user");
+    g_assert_cmpint (chown (state, 0, 0), ==, 0);
+    g_assert_cmpint (chown (key, 65534, 65534), ==, 0);
+    ASSERT_INSECURE (c, state, key, "belongs to uid 65534");
+    g_assert_cmpint (chown (key, 0, 0), ==, 0);
+    assert_secure (c, state);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -587,6 +715,9 @@ main (int argc, char **argv)
     ADD ("/config/error/factory-file", test_error_factory_file);
     ADD ("/config/error/factory-unreadable", test_error_factory_unreadable);
     ADD ("/config/default-username", test_default_username);
+    ADD ("/config/permissions/key", test_permissions_key);
+    ADD ("/config/permissions/state", test_permissions_state);
+    ADD ("/config/permissions/owner", test_permissions_owner);
 #undef ADD
     return g_test_run ();
 }
