@@ -80,14 +80,22 @@ on_tunnel_vpn_state (NMVpnConnection *vpn, guint state, guint reason, HenbNmTunn
     henb_tunnel_emit_dropped (HENB_TUNNEL (self), error);
 }
 
-/* Taking a VPN down: deactivate it and wait until NetworkManager reports it gone, because
- * NetworkManager-strongswan refuses a second VPN while the first one is still going down. */
-#define TAKE_DOWN_TIMEOUT_S 10
+/* Taking a VPN down: deactivate it, wait until NetworkManager reports it gone, then until
+ * NetworkManager-strongswan has stopped too. NetworkManager reports the VPN gone before its
+ * plugin has handled the Disconnect; a VPN started in between takes the plugin's late Failure
+ * for the old one as its own, and the plugin refuses a second VPN while the first is going
+ * down. */
+#define TAKE_DOWN_TIMEOUT_S   10
+#define PLUGIN_POLL_INTERVAL_MS 25
 
 typedef struct {
     NMActiveConnection *active;
+    GDBusConnection    *bus;
     gulong              state_id;
     guint               timeout_id;
+    guint               poll_id;
+    gboolean            connection_gone;
+    gboolean            returned;
 } TakeDown;
 
 static void
@@ -95,7 +103,9 @@ take_down_free (TakeDown *t)
 {
     g_clear_signal_handler (&t->state_id, t->active);
     g_clear_handle_id (&t->timeout_id, g_source_remove);
+    g_clear_handle_id (&t->poll_id, g_source_remove);
     g_clear_object (&t->active);
+    g_clear_object (&t->bus);
     g_free (t);
 }
 
@@ -111,23 +121,86 @@ take_down_return (GTask *task, GError *error)
 {
     TakeDown *t = g_task_get_task_data (task);
 
-    if (t->state_id == 0) {   /* already returned */
+    if (t->returned) {
         g_clear_error (&error);
         return;
     }
+    t->returned = TRUE;
     g_clear_signal_handler (&t->state_id, t->active);
     g_clear_handle_id (&t->timeout_id, g_source_remove);
+    g_clear_handle_id (&t->poll_id, g_source_remove);
     if (error != NULL)
         g_task_return_error (task, error);
     else
         g_task_return_boolean (task, TRUE);
 }
 
+static void poll_plugin_state (GTask *task);
+
+static gboolean
+poll_plugin_again (gpointer user_data)
+{
+    GTask *task = user_data;
+    TakeDown *t = g_task_get_task_data (task);
+
+    t->poll_id = 0;
+    poll_plugin_state (task);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+plugin_state_ready (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(GTask) task = user_data;
+    TakeDown *t = g_task_get_task_data (task);
+    g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), res, NULL);
+    g_autoptr(GVariant) value = NULL;
+    guint32 state = NM_VPN_SERVICE_STATE_STOPPED;
+
+    if (t->returned)
+        return;
+    /* no plugin on the bus (it quits when idle) is a stopped one */
+    if (reply != NULL) {
+        g_variant_get (reply, "(v)", &value);
+        if (g_variant_is_of_type (value, G_VARIANT_TYPE_UINT32))
+            state = g_variant_get_uint32 (value);
+    }
+    if (state == NM_VPN_SERVICE_STATE_STARTING || state == NM_VPN_SERVICE_STATE_STARTED ||
+        state == NM_VPN_SERVICE_STATE_STOPPING) {
+        t->poll_id = g_timeout_add_full (G_PRIORITY_DEFAULT, PLUGIN_POLL_INTERVAL_MS, poll_plugin_again,
+                                         g_object_ref (task), g_object_unref);
+        return;
+    }
+    take_down_return (task, NULL);
+}
+
+static void
+poll_plugin_state (GTask *task)
+{
+    TakeDown *t = g_task_get_task_data (task);
+
+    g_dbus_connection_call (t->bus, STRONGSWAN_SERVICE, VPN_PLUGIN_PATH, "org.freedesktop.DBus.Properties", "Get",
+                            g_variant_new ("(ss)", VPN_PLUGIN_IFACE, "State"), G_VARIANT_TYPE ("(v)"),
+                            G_DBUS_CALL_FLAGS_NO_AUTO_START, 2000, NULL, plugin_state_ready, g_object_ref (task));
+}
+
+static void
+connection_gone (GTask *task)
+{
+    TakeDown *t = g_task_get_task_data (task);
+
+    if (t->connection_gone || t->returned)
+        return;
+    t->connection_gone = TRUE;
+    g_clear_signal_handler (&t->state_id, t->active);
+    poll_plugin_state (task);
+}
+
 static void
 take_down_state_changed (NMActiveConnection *active, guint state, guint reason, GTask *task)
 {
     if (state >= NM_ACTIVE_CONNECTION_STATE_DEACTIVATED)
-        take_down_return (task, NULL);
+        connection_gone (task);
 }
 
 static gboolean
@@ -137,6 +210,13 @@ take_down_timed_out (gpointer user_data)
     TakeDown *t = g_task_get_task_data (task);
 
     t->timeout_id = 0;
+    /* the connection itself is gone: a plugin still busy (with a VPN not henbd's) is no failure */
+    if (t->connection_gone) {
+        g_debug ("NetworkManager-strongswan still busy %u s after the VPN %s went down", TAKE_DOWN_TIMEOUT_S,
+                 nm_active_connection_get_id (t->active));
+        take_down_return (task, NULL);
+        return G_SOURCE_REMOVE;
+    }
     take_down_return (task, g_error_new (HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_FAILED,
                                          "NetworkManager did not take the VPN %s down within %u s",
                                          nm_active_connection_get_id (t->active), TAKE_DOWN_TIMEOUT_S));
@@ -159,7 +239,7 @@ take_down_deactivated (GObject *source, GAsyncResult *res, gpointer user_data)
         return;
     }
     if (error != NULL || is_gone (t->active))
-        take_down_return (task, NULL);
+        connection_gone (task);
 }
 
 static void
@@ -170,14 +250,15 @@ vpn_take_down_async (NMClient *client, NMActiveConnection *active, GAsyncReadyCa
     TakeDown *t = g_new0 (TakeDown, 1);
 
     t->active = g_object_ref (active);
+    t->bus = g_object_ref (nm_client_get_dbus_connection (client));
     g_task_set_task_data (task, t, (GDestroyNotify) take_down_free);
+    t->timeout_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, TAKE_DOWN_TIMEOUT_S, take_down_timed_out,
+                                                g_object_ref (task), g_object_unref);
     if (is_gone (active)) {
-        g_task_return_boolean (task, TRUE);
+        connection_gone (task);
         return;
     }
     t->state_id = g_signal_connect_object (active, "state-changed", G_CALLBACK (take_down_state_changed), task, 0);
-    t->timeout_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, TAKE_DOWN_TIMEOUT_S, take_down_timed_out,
-                                                g_object_ref (task), g_object_unref);
     nm_client_deactivate_connection_async (client, active, NULL, take_down_deactivated, g_object_ref (task));
 }
 
@@ -437,8 +518,8 @@ establish_return (GTask *task, HenbTunnel *tunnel, GError *error)
         g_cancellable_disconnect (g_task_get_cancellable (task), e->cancelled_id);
         e->cancelled_id = 0;
     }
-    if (error != NULL && e->active != NULL && !is_gone (e->active)) {
-        /* the next attempt may only start once this one is gone */
+    if (error != NULL && e->active != NULL) {
+        /* the next attempt may only start once this one is gone, its plugin included */
         e->error = error;
         vpn_take_down_async (self->client, e->active, failed_vpn_taken_down, task);
         return;
