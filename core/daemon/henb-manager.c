@@ -386,8 +386,14 @@ fail (HenbManager *self, const GError *error, const HenbStep *step)
 {
     g_autoptr(GError) normalized = normalize_error (error);
     HenbStateFailedReason reason = failed_reason_for (normalized, step);
+    g_autoptr(GError) error_save = NULL;
 
     g_warning ("bootstrap failed: %s", normalized->message);
+    /* what an Initial HeMS left half-set (a Serving HeMS without the Serving SeGW the private
+     * domain needs) is no Serving HeMS: the next run asks the Initial HeMS again */
+    if (g_error_matches (normalized, HENB_PROCEDURE_ERROR, HENB_PROCEDURE_ERROR_NO_SERVING_HEMS) &&
+        !forget_serving (self, &error_save))
+        g_warning ("%s", error_save->message);
     set_last_error (self, normalized);
     set_state (self, HENB_STATE_FAILED, reason, HENB_STATE_CHANGE_REASON_FAILURE);
     /* a broken configuration does not heal by waiting */

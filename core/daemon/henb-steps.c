@@ -133,11 +133,20 @@ resolve_run (HenbStep *step, HenbProcedure *proc, GTask *task)
                                 g_task_get_cancellable (task), resolve_done, task);
 }
 
+/* The resolver gives up on a silent server by itself, naming it, after up to max(4, Resolve) s
+ * (A and AAAA, two tries each, whole seconds): a lookup's deadline leaves it that room, as the
+ * connect step's does for the transport. */
+static guint
+lookup_deadline (HenbProcedure *proc)
+{
+    return config_of (proc)->resolve_timeout + 5;
+}
+
 HenbStep *
 henb_step_resolve_hems_new (HenbProcedure *proc, const gchar *id, const gchar *name, HenbState state,
                             HenbHemsRole role)
 {
-    return role_step_new (id, name, state, role, resolve_run, 1, config_of (proc)->resolve_timeout);
+    return role_step_new (id, name, state, role, resolve_run, 1, lookup_deadline (proc));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -702,7 +711,7 @@ henb_step_resolve_segw_new (HenbProcedure *proc, const gchar *id, const gchar *n
                             HenbHemsRole role)
 {
     /* each of up to three names may take the full resolve time */
-    return role_step_new (id, name, state, role, resolve_segw_run, 1, 3 * config_of (proc)->resolve_timeout);
+    return role_step_new (id, name, state, role, resolve_segw_run, 1, 3 * lookup_deadline (proc));
 }
 
 /* The device's IKE identity: configured, or the first DNS name of its certificate. */

@@ -119,6 +119,7 @@ hems_session_script_free (HemsSessionScript *ss)
     g_ptr_array_unref (ss->steps);
     g_ptr_array_unref (ss->expectations);
     g_free (ss->inform_http.location);
+    g_clear_pointer (&ss->inform_raw, step_free);
     g_free (ss->transfer_complete_http.location);
     g_free (ss->use_version);
     g_free (ss);
@@ -702,7 +703,7 @@ parse_inform_response (Parser *p, gchar **args, guint n_args, GError **error)
     HemsSessionScript *ss = p->current;
 
     if (n_args == 0)
-        return fail (error, "inform-response wants empty200, empty204, fault CODE, hold, "
+        return fail (error, "inform-response wants empty200, empty204, fault CODE, raw FILE, hold, "
                             "use-version V, delay MS or http ...");
     for (guint i = 0; i < n_args; i++) {
         const gchar *word = args[i];
@@ -717,6 +718,13 @@ parse_inform_response (Parser *p, gchar **args, guint n_args, GError **error)
         } else if (g_str_equal (word, "fault") && i + 1 < n_args) {
             ss->inform_answer = HEMS_INFORM_ANSWER_FAULT;
             if (!parse_number (args[++i], G_MAXUINT32, &ss->inform_fault, error))
+                return FALSE;
+        } else if (g_str_equal (word, "raw") && i + 1 < n_args) {
+            /* loaded as rpc Raw loads its FILE */
+            ss->inform_answer = HEMS_INFORM_ANSWER_RAW;
+            g_clear_pointer (&ss->inform_raw, step_free);
+            ss->inform_raw = g_new0 (HemsStep, 1);
+            if (!rpc_raw (p, ss->inform_raw, args + ++i, 1, error))
                 return FALSE;
         } else if (g_str_equal (word, "delay") && i + 1 < n_args) {
             if (!parse_number (args[++i], G_MAXUINT, &ss->inform_delay_ms, error))

@@ -54,6 +54,7 @@ typedef enum {
     HEMS_INFORM_ANSWER_EMPTY_204,
     HEMS_INFORM_ANSWER_FAULT,
     HEMS_INFORM_ANSWER_HTTP,
+    HEMS_INFORM_ANSWER_RAW,
 } HemsInformAnswer;
 
 typedef struct {
@@ -63,6 +64,7 @@ typedef struct {
     HemsInformAnswer inform_answer;
     guint            inform_fault;
     HemsHttpAnswer   inform_http;
+    HemsStep        *inform_raw;      /* inform-response raw FILE: its raw and raw_path */
     guint            inform_delay_ms;
     gboolean         hold_requests;   /* cwmp:HoldRequests on everything the HeMS sends */
     gchar           *use_version;     /* cwmp:UseCWMPVersion in the InformResponse */

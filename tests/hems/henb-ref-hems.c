@@ -594,6 +594,10 @@ answer_inform (Hems *hems, Session *s, SoupServerMessage *msg, const HenbCwmpMes
         send_message (hems, s, msg, response);
         session_over (hems, s, msg);
         return;
+    case HEMS_INFORM_ANSWER_RAW:
+        send_raw (hems, s, msg, script->inform_raw);
+        session_over (hems, s, msg);
+        return;
     case HEMS_INFORM_ANSWER_HTTP:
         /* the retry after 401-once gets a real InformResponse */
         if (script->inform_http.kind != HEMS_HTTP_CHALLENGE) {
@@ -816,7 +820,7 @@ static const gchar help_description[] =
     " settings, anywhere in the block:\n"
     "  expect-event CODE [KEY]  expect-no-event CODE  expect-param NAME[=VALUE]\n"
     "                                checked on the Inform: \"expect ok\" or \"EXPECT FAILED\"\n"
-    "  inform-response empty200|empty204|fault CODE|hold|use-version V|delay MS|http ...\n"
+    "  inform-response empty200|empty204|fault CODE|raw FILE|hold|use-version V|delay MS|http ...\n"
     "  transfer-complete-response ok|fault CODE|http ...\n"
     "  only-namespace V              fault 8006 for messages in any other CWMP namespace\n"
     "  connection-request [COUNT]    once the session is over (with --connection-request)\n"

@@ -309,9 +309,9 @@ test_lookup_dead_server (void)
 }
 
 /*
- * A server that swallows the queries: the lookup must give up within the resolve timeout,
- * which is also the resolve step's own timeout; failing later turns a precise "no answer
- * from <server>" into a bare step timeout.
+ * A server that swallows the queries: the lookup must give up within the resolve timeout (the
+ * resolve step waits 5 s longer); failing later turns a precise "no answer from <server>" into
+ * a bare step timeout.
  */
 static void
 test_lookup_mute_server (void)
