@@ -570,6 +570,13 @@ parse_header (xmlNodePtr header, HenbCwmpMessage *msg)
     }
 }
 
+/* libxml2 2.9 prints encoding and I/O errors on stderr whatever XML_PARSE_NOERROR says, so a
+ * HeMS could fill henbd's log; the parser context still records them for the GError. */
+static void
+discard_xml_error (void *user_data, xmlErrorPtr error)
+{
+}
+
 static gboolean
 contains (const gchar *data, gsize len, const gchar *needle)
 {
@@ -586,6 +593,8 @@ henb_cwmp_parse (const gchar *data,
     g_autoptr(HenbCwmpMessage) msg = NULL;
     ParseContext ctx = { 0 };
     xmlParserCtxtPtr parser;
+    xmlStructuredErrorFunc saved_error_func;
+    void *saved_error_data;
     xmlNodePtr root, header = NULL, body = NULL, rpc;
     guint count = 0;
     gboolean ok;
@@ -616,9 +625,14 @@ henb_cwmp_parse (const gchar *data,
         g_set_error_literal (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_MALFORMED, "out of memory");
         return NULL;
     }
+    /* the handler is per thread in libxml2: whatever the caller had is back right after */
+    saved_error_func = xmlStructuredError;
+    saved_error_data = xmlStructuredErrorContext;
+    xmlSetStructuredErrorFunc (NULL, discard_xml_error);
     ctx.doc = xmlCtxtReadMemory (parser, data, (int) len, "cwmp.xml", NULL,
                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
                                      XML_PARSE_NOCDATA);
+    xmlSetStructuredErrorFunc (saved_error_data, saved_error_func);
     if (ctx.doc == NULL) {
         const xmlError *xerr = xmlCtxtGetLastError (parser);
         g_autofree gchar *detail =

@@ -527,7 +527,8 @@ transport_new (const HenbTransportOptions *options, GError **error)
         "user-agent", options->user_agent != NULL ? options->user_agent : "henbd",
         "tls-database", self->tls != NULL ? henb_tls_context_get_database (self->tls) : NULL,
         NULL);
-    soup_session_add_feature (self->session, SOUP_SESSION_FEATURE (soup_cookie_jar_new ()));
+    /* the session makes the jar and holds the only reference to it */
+    soup_session_add_feature_by_type (self->session, SOUP_TYPE_COOKIE_JAR);
     return HENB_CWMP_TRANSPORT (g_steal_pointer (&self));
 }
 

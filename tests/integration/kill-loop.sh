@@ -47,8 +47,9 @@ done
 check_eq "killed after each of the 13 steps of a fresh discovery: the restart registers every time" "0" "$boundary_fail"
 
 in_write=0 corrupt=0 leftovers_max=0
-# henbd pauses 40 ms half-way through each state write: a fair share of the kills land there
-HENBD_ENV="HENB_STATE_WRITE_PAUSE_MS=40"
+# henbd pauses half-way through each state write (40 ms; longer where henbd runs slower, as
+# under sanitizers): a fair share of the kills land there
+HENBD_ENV="HENB_STATE_WRITE_PAUSE_MS=${HENB_KILL_WRITE_PAUSE_MS:-40}"
 for i in $(seq 1 "$KILLS"); do
     start_henbd
     # anywhere from start-up through discovery, registration and periodic sessions
@@ -64,7 +65,7 @@ done
 echo "# $KILLS kills: $in_write inside a state write (a temporary file left), at most $leftovers_max at once"
 check_eq "no kill ever left a state file henbd would call corrupt" "0" "$corrupt"
 check "the leftovers of interrupted writes never pile up" test "$leftovers_max" -le 1
-check "kills landed inside state writes too" test "$in_write" -gt 20
+check "kills landed inside state writes too (over a tenth)" test "$in_write" -gt $((KILLS / 10))
 
 HENBD_ENV=
 start_henbd

@@ -158,15 +158,21 @@ EOF
 
 # With HENBD_NETNS set, henbd runs in that network namespace (the bus is a unix socket, which
 # namespaces share); HENBD_ENV adds environment variables (e.g. DBUS_SYSTEM_BUS_ADDRESS=...).
+# HENBD_WRAPPER runs henbd under a tool ("valgrind --leak-check=full ..."), HENBD_QUIET=1
+# without --debug and the envelope trace (tests/bench/soak: thousands of sessions).
 start_henbd() {
-    local wrap=()
+    local wrap=() verbose=(--debug --trace-dir "$WORK/trace") startup=5
     [ -n "${HENBD_NETNS:-}" ] && wrap=(ip netns exec "$HENBD_NETNS")
-    env ${HENBD_ENV:-} "${wrap[@]}" "$HENBD" --session --debug --config "$WORK/etc/factory.conf" --conf-dir "$WORK/etc/conf.d" \
-        --state-dir "$WORK/state" --plugin-dir "$HENB_PLUGIN_DIR" --trace-dir "$WORK/trace" "$@" \
+    [ -n "${HENBD_QUIET:-}" ] && verbose=()
+    # valgrind takes seconds to start a program
+    [ -n "${HENBD_WRAPPER:-}" ] && startup=60
+    env ${HENBD_ENV:-} "${wrap[@]}" ${HENBD_WRAPPER:-} "$HENBD" --session "${verbose[@]}" \
+        --config "$WORK/etc/factory.conf" --conf-dir "$WORK/etc/conf.d" \
+        --state-dir "$WORK/state" --plugin-dir "$HENB_PLUGIN_DIR" "$@" \
         >>"$WORK/henbd.log" 2>&1 &
     HENBD_PID=$!
     PIDS+=($HENBD_PID)
-    wait_for 5 henbctl_ status || {
+    wait_for $startup henbctl_ status || {
         echo "Bail out! henbd did not come up: $(tail -5 "$WORK/henbd.log")"; exit 1; }
 }
 

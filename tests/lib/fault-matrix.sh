@@ -125,7 +125,7 @@ fm_remove() { # FORM WORDS of the injection column: back to the working HeMS for
 
 # fm_run_row: the row in the variables variant step fault injection reason error serving recovery
 fm_run_row() {
-    local label="$variant $step $fault" code=-1 form=fqdn next want got values i how t
+    local label="$variant $step $fault" code=-1 form=fqdn next want got values i how t began
     local -
     set -f # the injection's words are taken as they are
     for i in "${!FM_REASONS[@]}"; do [ "${FM_REASONS[$i]}" = "$reason" ] && code=$i; done
@@ -190,15 +190,19 @@ fm_run_row() {
     esac
 
     fm_remove "$form" "$@"
+    # henbd's own retry comes at NextAttempt, henbctl start at once: the run that registers
+    # begins after NextAttempt, or at a start given before it (slow machines, sanitizers: the
+    # run itself may end after NextAttempt)
     if [ "$recovery" = start ]; then
+        began=$(now_us)
         henbctl_ start >/dev/null 2>&1
         how="(user-requested)"
     else
         how="(retry)"
     fi
-    # henbd's own retry comes at NextAttempt, henbctl start at once
     if fm_wait_state $(((next - $(now_us)) / 1000000 + 30)) 6; then
-        got="registered, $( [ "$FM_SEEN_HI" -ge "$next" ] && echo "after" || echo "before") NextAttempt"
+        [ "$recovery" = start ] || began=$FM_SEEN_HI
+        got="registered, $( [ "$began" -ge "$next" ] && echo "after" || echo "before") NextAttempt"
         got+=", $(fm_log | grep -o 'state failed -> [a-z-]* ([a-z-]*)' | grep -o '(.*)' | head -1), $(prop Management RetryCount)"
     else
         got="State $(prop '' State): $(prop '' LastError)"

@@ -247,6 +247,27 @@ test_hostile_input (void)
     assert_refused ("wrong-namespace.xml", HENB_CWMP_ERROR_UNSUPPORTED_VERSION, "cwmp-2-0");
 }
 
+/* Found by fuzz-cwmp: libxml2 wrote "encoding error" lines to stderr for bytes the declared
+ * encoding cannot convert. Refused like any malformed envelope, and quietly. */
+static void
+test_undecodable_bytes (void)
+{
+    static const gchar envelope[] = "<?xml version=\"1.0\" encoding=\"ISO-2022-JP\"?>\n"
+                                    "<soap:Envelope xmlns:soap=\"" HENB_SOAP_ENV_NS "\">\xff\xff\xff\xff";
+
+    if (g_test_subprocess ()) {
+        g_autoptr(GError) error = NULL;
+        g_autoptr(HenbCwmpMessage) msg = henb_cwmp_parse (envelope, sizeof envelope - 1, 0, NULL, &error);
+
+        g_assert_null (msg);
+        g_assert_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_MALFORMED);
+        return;
+    }
+    g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed ();
+    g_test_trap_assert_stderr ("");
+}
+
 static void
 test_deep_nesting_and_size (void)
 {
@@ -440,6 +461,7 @@ main (int argc, char **argv)
     g_test_add_func ("/cwmp/codec/parse/gpn-unknown", test_parse_gpn_and_unknown);
     g_test_add_func ("/cwmp/codec/parse/argument-errors", test_parse_argument_errors);
     g_test_add_func ("/cwmp/codec/parse/hostile", test_hostile_input);
+    g_test_add_func ("/cwmp/codec/parse/undecodable-bytes", test_undecodable_bytes);
     g_test_add_func ("/cwmp/codec/parse/deep-and-big", test_deep_nesting_and_size);
     g_test_add_func ("/cwmp/codec/attributes/round-trip", test_attributes_round_trip);
     g_test_add_func ("/cwmp/codec/object-control/round-trip", test_object_and_control_round_trip);
