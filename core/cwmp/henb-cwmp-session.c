@@ -30,6 +30,7 @@ struct _HenbCwmpSession {
     GHashTable        *changed;  /* parameter names set in this session */
     gulong             changed_id;
     guint              request_count;
+    guint              refused_count;  /* unreadable requests answered with a fault */
     guint              id_counter;
     const HenbCwmpRpcActions *actions;
     gpointer           actions_data;
@@ -391,11 +392,46 @@ post_own_request (GTask *task)
     return TRUE;
 }
 
+static void serve_post (GTask *task, GBytes *body);
+
 static void
 serve_return_error (GTask *task, GError *error)
 {
     g_task_return_error (task, error);
     g_object_unref (task);
+}
+
+/* A request henbd cannot read (not XML, a DTD or entity, too deep, too big) is refused with a
+ * Fault without cwmp:ID (there is none to echo): 9004 for the size limits, else 9003. The HeMS
+ * may go on; one that keeps sending such envelopes ends the session. */
+static gboolean
+refuse_unreadable (GTask *task, const HenbCwmpHttpResponse *response, GError **error)
+{
+    HenbCwmpSession *self = g_task_get_source_object (task);
+    g_autoptr(HenbCwmpMessage) reply = NULL;
+    g_autoptr(GBytes) body = NULL;
+    guint code;
+
+    /* an unreadable answer to our own request cannot be refused */
+    if (response == NULL || response->status != 200 || self->in_flight != NULL ||
+        (!g_error_matches (*error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_MALFORMED) &&
+         !g_error_matches (*error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE)))
+        return FALSE;
+    if (self->refused_count >= HENB_CWMP_SESSION_MAX_REFUSED) {
+        g_prefix_error (error, "after %u unreadable requests: ", self->refused_count);
+        return FALSE;
+    }
+    self->refused_count++;
+    code = g_error_matches (*error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE) ? HENB_CWMP_FAULT_RESOURCES_EXCEEDED
+                                                                             : HENB_CWMP_FAULT_INVALID_ARGUMENTS;
+    g_message ("refusing an unreadable request with fault %u: %s", code, (*error)->message);
+    reply = henb_cwmp_message_new (HENB_CWMP_METHOD_FAULT, self->version);
+    reply->fault = henb_cwmp_fault_new (code, (*error)->message);
+    body = henb_cwmp_serialize (reply);
+    trace (self, TRUE, "Fault", body);
+    g_clear_error (error);
+    serve_post (task, body);
+    return TRUE;
 }
 
 /* The HeMS's answer to our request in flight. */
@@ -430,7 +466,8 @@ serve_posted (GObject *source, GAsyncResult *res, gpointer user_data)
 
     response = henb_cwmp_transport_post_finish (self->transport, res, &error);
     if (response == NULL || !decode_response (self, response, &request, &argument_error, &error)) {
-        serve_return_error (task, error);
+        if (!refuse_unreadable (task, response, &error))
+            serve_return_error (task, error);
         return;
     }
     if (self->in_flight != NULL) {

@@ -18,6 +18,8 @@ typedef void (*HenbCwmpTraceFunc) (gboolean     outgoing,
 
 /* Most requests henbd answers in one session before it gives up on a looping HeMS. */
 #define HENB_CWMP_SESSION_MAX_REQUESTS 1000
+/* unreadable requests refused with a fault before the session ends */
+#define HENB_CWMP_SESSION_MAX_REFUSED 3
 
 /*
  * One TR-069 session, CPE side: Inform/InformResponse, then the HeMS's requests until it

@@ -69,5 +69,4 @@ check_contains "henbctl status: the sessions after registration" "sessions after
 check "henbctl status --json: management, sessions counted, last one ok" \
     test "$(json "s['management']['session_count'] >= 3 and s['management']['last_session_result'] == 'ok'")" = True
 check "every scripted expectation held" bash -c "! grep -q 'EXPECT FAILED' '$LOG'"
-check "all envelopes henbd sent validate against the BBF CWMP XSD" validate_trace "$WORK/trace"
 finish

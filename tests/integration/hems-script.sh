@@ -27,6 +27,17 @@ cat >"$WORK/x-foo.xml" <<'EOF'
   <soap-env:Body><cwmp:X_Foo><Bar>1</Bar></cwmp:X_Foo></soap-env:Body>
 </soap-env:Envelope>
 EOF
+# hostile input: an internal entity that would expand (never is: the DTD alone refuses it),
+# and a body that is no XML
+cat >"$WORK/dtd.xml" <<'EOF'
+<?xml version="1.0"?>
+<!DOCTYPE soap-env:Envelope [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>
+<soap-env:Envelope xmlns:soap-env="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-2">
+  <soap-env:Header><cwmp:ID soap-env:mustUnderstand="1">raw-dtd</cwmp:ID></soap-env:Header>
+  <soap-env:Body><cwmp:GetParameterValues><ParameterNames><string>&b;</string></ParameterNames></cwmp:GetParameterValues></soap-env:Body>
+</soap-env:Envelope>
+EOF
+printf 'HTTP is not XML\n' >"$WORK/not-xml.txt"
 cat >"$WORK/serving.script" <<'EOF'
 # the first session at the Serving HeMS, right after the Initial HeMS's
 session 1
@@ -46,6 +57,8 @@ http 401-once                      # the POST carrying the fault gets a fresh ch
 rpc GetParameterValues Device.ManagementServer.PeriodicInformInterval
 rpc Raw x-foo.xml                  # a method no CPE knows, with an argument
 rpc X_00005A_Ping                  # a vendor method henbd does not have
+rpc Raw dtd.xml                    # refused with a fault, the session goes on
+rpc Raw not-xml.txt
 rpc Configure                      # the S1 far end of --s1, so that henbd registers
 release
 
@@ -92,7 +105,7 @@ check "the Inform keeps its log line" \
 # conversation N [LOG]: what the HeMS sent (->) and got (<-) in session N, one word each
 conversation() { sed -n "s/^.* \[session $1\] \(<- [^ ]*\|-> [^ ]*\).*/\1/p" "${2:-$LOG}" | tr '\n' ' ' | sed 's/ $//'; }
 check_eq "session 1 ran the script in order, the 401 in mid-session included" \
-    "-> InformResponse <- empty -> GetRPCMethods <- GetRPCMethodsResponse -> GetParameterValues <- GetParameterValuesResponse -> GetParameterNames <- GetParameterNamesResponse -> GetParameterNames <- GetParameterNamesResponse -> SetParameterValues <- SetParameterValuesResponse -> SetParameterValues -> HTTP <- Fault -> GetParameterValues <- GetParameterValuesResponse -> Raw <- Fault -> X_00005A_Ping <- Fault -> SetParameterValues <- SetParameterValuesResponse -> 204" \
+    "-> InformResponse <- empty -> GetRPCMethods <- GetRPCMethodsResponse -> GetParameterValues <- GetParameterValuesResponse -> GetParameterNames <- GetParameterNamesResponse -> GetParameterNames <- GetParameterNamesResponse -> SetParameterValues <- SetParameterValuesResponse -> SetParameterValues -> HTTP <- Fault -> GetParameterValues <- GetParameterValuesResponse -> Raw <- Fault -> X_00005A_Ping <- Fault -> Raw <- Fault -> Raw <- Fault -> SetParameterValues <- SetParameterValuesResponse -> 204" \
     "$(conversation 1)"
 
 # what henbd answered
@@ -115,6 +128,13 @@ check "after the challenge the session went on: the value set before" \
 # a method outside TR-069 stays 9000 once henbd has its full agent
 check "rpc Raw with an unknown method: fault 9000" grep -q "\[session 1\] <- Fault 9000 Method not supported: X_Foo" "$LOG"
 check "rpc X_ vendor method: fault 9000" grep -q "\[session 1\] <- Fault 9000 Method not supported: X_00005A_Ping" "$LOG"
+check "a request with a DTD: fault 9003 naming the DTD" \
+    grep -q "\[session 1\] <- Fault 9003 .*document type" "$LOG"
+check "... never expanded: no entity text in henbd's answer" bash -c "! grep -q aaaaaaaaaa '$WORK'/trace/*-sent-Fault.xml"
+check_eq "a body that is no XML: fault 9003 too (three in all, with the refused SetParameterValues)" 3 \
+    "$(grep -c "\[session 1\] <- Fault 9003 " "$LOG")"
+check_eq "the two refusals carry no cwmp:ID: none could be read" "2 without cwmp:ID" \
+    "$(grep -l "document type\|not well-formed" "$WORK"/trace/*-sent-Fault.xml | xargs grep -L "cwmp:ID" | wc -l) without cwmp:ID"
 check "rpc Configure: the options' SetParameterValues, its usual cwmp:ID" \
     grep -q ">hems-1-spv</cwmp:ID>" "$WORK"/trace/*-received-SetParameterValues.xml
 check "every request had an answer with its cwmp:ID" test "$(grep -c "note:" "$LOG")" = 0
@@ -267,11 +287,11 @@ if [ $rc = 77 ]; then ok "# SKIP HeMS envelopes vs BBF XSD: $(cat "$WORK/validat
 kill "$HEMS_PID_serving"
 check "at exit, the script's sessions that never happened" wait_for 5 grep -q "script: session 5 never happened" "$LOG"
 
-# every envelope henbd received and sent, but for the two made-up methods
+# every envelope henbd received and sent, but for the two made-up methods and the hostile input
 traced=()
-for f in "$WORK"/trace/*.xml; do case "$f" in *-received-X_*) ;; *) traced+=("$f");; esac; done
+for f in "$WORK"/trace/*.xml; do case "$f" in *-received-X_* | *-received-Malformed*) ;; *) traced+=("$f");; esac; done
 validate_trace_files() { "$HENB_TOOLS_DIR/validate-envelopes" "$HENB_SPEC_DIR" "$@"; }
 validate_trace_files "${traced[@]}" >"$WORK/validate.log" 2>&1; rc=$?
 if [ $rc = 77 ]; then ok "# SKIP envelopes vs BBF XSD: $(cat "$WORK/validate.log")"; else
-    check_eq "every traced envelope but the made-up methods validates against the BBF CWMP XSD" "0" "$rc"; fi
+    check_eq "every traced envelope but the made-up methods and hostile input validates against the BBF CWMP XSD" "0" "$rc"; fi
 finish

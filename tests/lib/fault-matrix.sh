@@ -100,7 +100,7 @@ fm_inject() { # WORDS of the injection column
     hems)
         role=$2
         shift 2
-        printf 'session *\n%s\n' "$*" >"$WORK/row.script"
+        printf 'session *\n%s\n' "$*" | sed 's/ ; /\n/g' >"$WORK/row.script"
         fm_row_hems "$role" $(tls_args hems-dns) --script "$WORK/row.script"
         ;;
     *) fm_inject_bed "$@" ;;
