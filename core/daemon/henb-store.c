@@ -575,9 +575,10 @@ henb_store_load (HenbStore *self, gboolean *out_fresh, GError **error)
             *out_fresh = TRUE;
             return TRUE;
         }
-        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_CORRUPT,
-                     "state file %s is unreadable: %s", self->path, error_local->message);
-        return FALSE;
+        /* kept aside too: whatever is in the way (a directory, a bad sector) stays for
+         * inspection, and the fresh state can take its place */
+        g_autofree gchar *why = g_strdup_printf ("unreadable: %s", error_local->message);
+        return move_aside (self, why, error);
     }
 
     seal = g_strrstr_len (contents, len, SEAL);

@@ -51,12 +51,14 @@ check_eq "plain-HTTP Initial HeMS on the public internet: henbd refuses to start
 check "plain-HTTP Initial HeMS: the error says why" grep -q "must be https: the public-internet variant reaches the Initial HeMS over TLS" "$WORK/insecure.log"
 
 # damaged state files: detected, kept aside, reported, and the HeNB starts from the factory
-for damage in garbage truncated tampered; do
+for damage in garbage truncated tampered unreadable; do
     rm -rf "$WORK/state"; mkdir -p "$WORK/state"
     write_factory https://hems.henb.test:7002/cwmp
     case $damage in
         garbage) head -c 300 /dev/urandom >"$WORK/state/henbd.state";;
         truncated) printf '[henbd]\nVersion=1\n[Parameters]\nDevice.ManagementServer.URL=https://serv' >"$WORK/state/henbd.state";;
+        # a directory where the file should be: reading it fails
+        unreadable) mkdir "$WORK/state/henbd.state";;
         tampered) printf '[henbd]\nVersion=1\n\n[Parameters]\nDevice.ManagementServer.URL=https://evil.example/\n\n[Integrity]\nSHA256=%064d\n' 0 >"$WORK/state/henbd.state";;
     esac
     start_henbd

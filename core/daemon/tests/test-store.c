@@ -1031,6 +1031,38 @@ test_corrupt_copies_kept (void)
     remove_tree (dir);
 }
 
+/* A state file that cannot be read (here a directory in its place) is moved aside too, so that
+ * the fresh state can be written where it was. */
+static void
+test_corrupt_unreadable (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autofree gchar *path = state_path (dir);
+    g_autoptr(HenbDataModel) dm = henb_data_model_new ("00005A");
+    g_autoptr(HenbStore) store = henb_store_new (dir, dm);
+    g_autoptr(GError) error = NULL;
+    g_autofree gchar *aside = NULL;
+    g_autofree gchar *aside_path = NULL;
+    gboolean fresh = TRUE;
+
+    g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+    g_assert_false (henb_store_load (store, &fresh, &error));
+    g_assert_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_CORRUPT);
+    g_assert_nonnull (strstr (error->message, "unreadable"));
+    g_assert_false (fresh);
+    aside = find_one (dir, HENB_STORE_FILE_NAME ".corrupt-");
+    aside_path = g_build_filename (dir, aside, NULL);
+    g_assert_nonnull (strstr (error->message, aside_path));
+    g_assert_true (g_file_test (aside_path, G_FILE_TEST_IS_DIR));
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+    /* the fresh state goes where the damaged one was */
+    g_clear_error (&error);
+    g_assert_true (henb_store_save (store, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+    g_assert_cmpint (g_rmdir (aside_path), ==, 0);
+    remove_tree (dir);
+}
 
 /* A write cut short leaves a temporary file: removed at the next load; corrupt copies stay. */
 static void
@@ -1068,6 +1100,7 @@ main (int argc, char **argv)
     g_test_add_func ("/store/corrupt/truncated", test_corrupt_truncated);
     g_test_add_func ("/store/corrupt/other", test_corrupt_other);
     g_test_add_func ("/store/corrupt/copies-kept", test_corrupt_copies_kept);
+    g_test_add_func ("/store/corrupt/unreadable", test_corrupt_unreadable);
     g_test_add_func ("/store/commit/url-change", test_commit_url_change_queues_bootstrap);
     g_test_add_func ("/store/commit/same-url", test_commit_same_url_no_bootstrap);
     g_test_add_func ("/store/commit/set-parameter-values",
