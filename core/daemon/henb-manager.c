@@ -34,6 +34,8 @@ struct _HenbManager {
     gint64               failing_since; /* monotonic µs of the first failure in a row; 0: none */
     GError              *fallback_why;  /* shown as LastError once the fallback run starts */
     gboolean             shutting_down;
+    GTask               *shutdown_task;
+    guint                shutdown_closing; /* tunnels still closing at shutdown */
 };
 
 G_DEFINE_TYPE (HenbManager, henb_manager, G_TYPE_OBJECT)
@@ -407,6 +409,8 @@ fail (HenbManager *self, const GError *error, const HenbStep *step)
     self->retry_timer = g_timeout_add (henb_agent_note_failure (self->agent), retry_due, self);
 }
 
+static void shutdown_close_tunnels (HenbManager *self);
+
 static void
 procedure_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -419,6 +423,10 @@ procedure_done (GObject *source, GAsyncResult *res, gpointer user_data)
     /* a run that Rediscover replaced reports too late to matter */
     if (proc != self->procedure)
         return;
+    if (self->shutting_down) {
+        shutdown_close_tunnels (self);
+        return;
+    }
     if (error_run != NULL)
         error = normalize_error (error_run);
     update_steps (self, proc);
@@ -580,35 +588,73 @@ henb_manager_power_up (HenbManager *self)
 }
 
 static void
-shutdown_tunnel_closed (GObject *source, GAsyncResult *res, gpointer user_data)
+shutdown_return (HenbManager *self)
 {
-    g_autoptr(GTask) task = user_data;
+    g_autoptr(GTask) task = g_steal_pointer (&self->shutdown_task);
 
-    henb_tunnel_close_finish (HENB_TUNNEL (source), res, NULL);
     g_task_return_boolean (task, TRUE);
 }
 
-/* Stops the procedure and takes every tunnel down: henbd leaves nothing behind. */
+static void
+shutdown_tunnel_closed (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(HenbManager) self = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (!henb_tunnel_close_finish (HENB_TUNNEL (source), res, &error))
+        g_warning ("closing the tunnel to %s: %s", henb_tunnel_get_gateway (HENB_TUNNEL (source)),
+                   error->message);
+    if (--self->shutdown_closing == 0)
+        shutdown_return (self);
+}
+
+/* The last part of the shutdown, once no procedure runs: every tunnel, the procedure's and
+ * the one registration kept, is closed and waited for. */
+static void
+shutdown_close_tunnels (HenbManager *self)
+{
+    g_autoptr(GPtrArray) tunnels = g_ptr_array_new_with_free_func (g_object_unref);
+
+    if (self->tunnel != NULL) {
+        g_signal_handlers_disconnect_by_data (self->tunnel, self);
+        g_ptr_array_add (tunnels, g_steal_pointer (&self->tunnel));
+    }
+    if (self->procedure != NULL) {
+        HenbTunnel *tunnel;
+
+        if ((tunnel = henb_procedure_steal_tunnel (self->procedure, HENB_HEMS_INITIAL)) != NULL)
+            g_ptr_array_add (tunnels, tunnel);
+        if ((tunnel = henb_procedure_steal_tunnel (self->procedure, HENB_HEMS_SERVING)) != NULL)
+            g_ptr_array_add (tunnels, tunnel);
+    }
+    drop_procedure (self);
+    if (tunnels->len == 0) {
+        shutdown_return (self);
+        return;
+    }
+    self->shutdown_closing = tunnels->len;
+    for (guint i = 0; i < tunnels->len; i++)
+        henb_tunnel_close_async (g_ptr_array_index (tunnels, i), NULL, shutdown_tunnel_closed,
+                                 g_object_ref (self));
+}
+
+/* Stops everything and takes every tunnel down: henbd leaves nothing behind. A running
+ * procedure is cancelled and waited for, because an IPsec backend takes a half-made tunnel
+ * down before the step reports. */
 void
 henb_manager_shutdown_async (HenbManager *self, GAsyncReadyCallback callback, gpointer user_data)
 {
-    GTask *task = g_task_new (self, NULL, callback, user_data);
-    g_autoptr(HenbTunnel) tunnel = g_steal_pointer (&self->tunnel);
-
+    g_return_if_fail (self->shutdown_task == NULL);
+    self->shutdown_task = g_task_new (self, NULL, callback, user_data);
     self->shutting_down = TRUE;
-    if (self->cancellable != NULL)
-        g_cancellable_cancel (self->cancellable);
     g_clear_handle_id (&self->retry_timer, g_source_remove);
     henb_agent_stop (self->agent);
-    /* the procedure's own tunnels close when it is disposed */
-    drop_procedure (self);
-    if (tunnel == NULL) {
-        g_task_return_boolean (task, TRUE);
-        g_object_unref (task);
+    if (self->procedure != NULL) {
+        /* procedure_done goes on with shutdown_close_tunnels() */
+        g_cancellable_cancel (self->cancellable);
         return;
     }
-    g_signal_handlers_disconnect_by_data (tunnel, self);
-    henb_tunnel_close_async (tunnel, NULL, shutdown_tunnel_closed, task);
+    shutdown_close_tunnels (self);
 }
 
 gboolean

@@ -454,6 +454,7 @@ typedef struct {
     guint               ip4config_id;
     GStrv               plugin_dns;   /* the DNS servers the SeGW assigned, as charon-nm saw them */
     gboolean            done;
+    gboolean            adding;       /* NetworkManager has not answered the add yet */
     GError             *error;        /* returned once the failed VPN is down */
 } Establish;
 
@@ -479,12 +480,6 @@ establish_free (Establish *e)
     g_free (e->local_id);
     g_free (e->label);
     g_free (e);
-}
-
-static void
-abandoned_deactivated (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-    nm_client_deactivate_connection_finish (NM_CLIENT (source), res, NULL);
 }
 
 static void
@@ -517,6 +512,11 @@ establish_return (GTask *task, HenbTunnel *tunnel, GError *error)
     if (e->cancelled_id != 0) {
         g_cancellable_disconnect (g_task_get_cancellable (task), e->cancelled_id);
         e->cancelled_id = 0;
+    }
+    if (error != NULL && e->adding) {
+        /* returned by activated(), once the VPN NetworkManager is adding can be taken down */
+        e->error = error;
+        return;
     }
     if (error != NULL && e->active != NULL) {
         /* the next attempt may only start once this one is gone, its plugin included */
@@ -630,32 +630,50 @@ establish_timed_out (gpointer user_data)
     return G_SOURCE_REMOVE;
 }
 
+static gboolean
+establish_cancelled_idle (gpointer user_data)
+{
+    GTask *task = user_data;
+
+    establish_return (task, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled"));
+    return G_SOURCE_REMOVE;
+}
+
+/* Not handled here: establish_return() disconnects this handler, which GLib does not allow
+ * from inside it (g_cancellable_disconnect() would wait for the handler to finish). */
 static void
 on_establish_cancelled (GCancellable *cancellable, GTask *task)
 {
-    establish_return (task, NULL, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "cancelled"));
+    g_idle_add_full (G_PRIORITY_DEFAULT, establish_cancelled_idle, g_object_ref (task), g_object_unref);
 }
 
+/* The add's answer; @user_data is the add's own reference to the task. */
 static void
 activated (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-    GTask *task = user_data;
+    g_autoptr(GTask) task = user_data;
     Establish *e = g_task_get_task_data (task);
     g_autoptr(GError) error = NULL;
     NMActiveConnection *active;
 
     active = nm_client_add_and_activate_connection2_finish (NM_CLIENT (source), res, NULL, &error);
+    e->adding = FALSE;
+    if (e->done) {
+        /* ended (cancelled, timed out) while NetworkManager was adding it: down first */
+        e->active = active;
+        if (active != NULL) {
+            vpn_take_down_async (NM_CLIENT (source), active, failed_vpn_taken_down, task);
+        } else {
+            /* the task's own reference, which establish_return() left for this */
+            g_task_return_error (task, g_steal_pointer (&e->error));
+            g_object_unref (task);
+        }
+        return;
+    }
     if (active == NULL) {
         establish_return (task, NULL, g_error_new (HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_FAILED,
                                                    "NetworkManager refused the VPN to %s: %s",
                                                    e->gateway, error->message));
-        return;
-    }
-    if (e->done) {
-        /* cancelled while NetworkManager was adding it */
-        nm_client_deactivate_connection_async (NM_CLIENT (source), active, NULL, abandoned_deactivated, NULL);
-        g_object_unref (active);
-        g_object_unref (task);
         return;
     }
     e->active = active;
@@ -667,7 +685,6 @@ activated (GObject *source, GAsyncResult *res, gpointer user_data)
     g_signal_connect (active, "vpn-state-changed", G_CALLBACK (on_vpn_state), task);
     on_vpn_state (NM_VPN_CONNECTION (active), nm_vpn_connection_get_vpn_state (NM_VPN_CONNECTION (active)),
                   NM_ACTIVE_CONNECTION_STATE_REASON_NONE, task);
-    g_object_unref (task);
 }
 
 /* The VPN plugin's Ip4Config signal carries the DNS servers the SeGW assigned ("dns": au, network
@@ -736,6 +753,7 @@ establish_client_ready (GObject *source, GAsyncResult *res, gpointer user_data)
     if (e->done)
         return;
     /* the add callback holds its own reference */
+    e->adding = TRUE;
     nm_client_add_and_activate_connection2 (self->client, connection, NULL, NULL, g_variant_builder_end (&options),
                                             NULL, activated, g_object_ref (task));
 }

@@ -283,7 +283,9 @@ typedef struct {
     GPtrArray      *log;        /* control-log lines of the initiate */
     gchar          *vip;
     gulong          log_id, list_id;
-    gboolean        loaded;     /* the connection is in charon: unload it on failure */
+    gboolean        loaded;     /* the connection is (maybe) in charon: unload it on failure */
+    HenbViciClient *purge;      /* a failed attempt's own connection to clear charon */
+    GError         *error;      /* returned once charon is clear */
 } Establish;
 
 static void
@@ -296,6 +298,8 @@ establish_free (Establish *e)
             g_signal_handler_disconnect (e->client, e->list_id);
     }
     g_clear_object (&e->client);
+    g_clear_object (&e->purge);
+    g_clear_error (&e->error);
     g_free (e->name);
     g_free (e->label);
     g_free (e->gateway);
@@ -337,34 +341,80 @@ on_list_sa (HenbViciClient *client, const gchar *event, GVariant *message, Estab
     }
 }
 
+/*
+ * A failed or cancelled attempt leaves nothing in charon: no half-open IKE_SA, no connection.
+ * That goes over a connection of its own, since the attempt's may still be waiting for its
+ * "initiate" (charon answers one command at a time), and the attempt reports only once charon
+ * is clear, so that the next attempt, or henbd's exit, finds nothing in the way.
+ */
 static void
-unload_done (GObject *source, GAsyncResult *res, gpointer user_data)
+purge_return (GTask *task)
 {
+    Establish *e = g_task_get_task_data (task);
+
+    g_clear_object (&e->purge);
+    g_task_return_error (task, g_steal_pointer (&e->error));
+    g_object_unref (task);
+}
+
+static void
+purge_unloaded (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    /* "not found" when the load never got through: as clear as it gets */
     g_autoptr(GVariant) response = henb_vici_client_command_finish (HENB_VICI_CLIENT (source), res, NULL);
+
+    purge_return (user_data);
+}
+
+static void
+purge_terminated (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    Establish *e = g_task_get_task_data (task);
+    g_autoptr(GVariant) response = henb_vici_client_command_finish (HENB_VICI_CLIENT (source), res, NULL);
+    GVariantBuilder b;
+
+    g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+    g_variant_builder_add (&b, "{sv}", "name", g_variant_new_string (e->name));
+    henb_vici_client_command_async (e->purge, "unload-conn", g_variant_builder_end (&b), NULL, purge_unloaded,
+                                    task);
+}
+
+static void
+purge_connected (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    Establish *e = g_task_get_task_data (task);
+    g_autoptr(GError) error = NULL;
+    GVariantBuilder b;
+
+    e->purge = henb_vici_client_new_finish (res, &error);
+    if (e->purge == NULL) {
+        g_message ("cannot clear %s from charon: %s", e->name, error->message);
+        purge_return (task);
+        return;
+    }
+    g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+    g_variant_builder_add (&b, "{sv}", "ike", g_variant_new_string (e->name));
+    g_variant_builder_add (&b, "{sv}", "force", g_variant_new_string ("yes"));
+    g_variant_builder_add (&b, "{sv}", "timeout", g_variant_new_string ("-1"));
+    henb_vici_client_command_async (e->purge, "terminate", g_variant_builder_end (&b), NULL, purge_terminated,
+                                    task);
 }
 
 static void
 establish_fail (GTask *task, GError *error)
 {
+    HenbSecurityVici *self = g_task_get_source_object (task);
     Establish *e = g_task_get_task_data (task);
 
-    /* a failed attempt leaves nothing in charon: no half-open IKE_SA, no connection */
-    if (e->loaded && e->client != NULL && !henb_vici_client_is_closed (e->client)) {
-        GVariantBuilder b;
-
-        g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
-        g_variant_builder_add (&b, "{sv}", "ike", g_variant_new_string (e->name));
-        g_variant_builder_add (&b, "{sv}", "force", g_variant_new_string ("yes"));
-        g_variant_builder_add (&b, "{sv}", "timeout", g_variant_new_string ("-1"));
-        henb_vici_client_command_async (e->client, "terminate", g_variant_builder_end (&b), NULL,
-                                        unload_done, NULL);
-        g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
-        g_variant_builder_add (&b, "{sv}", "name", g_variant_new_string (e->name));
-        henb_vici_client_command_async (e->client, "unload-conn", g_variant_builder_end (&b), NULL,
-                                        unload_done, NULL);
+    if (!e->loaded) {
+        g_task_return_error (task, error);
+        g_object_unref (task);
+        return;
     }
-    g_task_return_error (task, error);
-    g_object_unref (task);
+    e->error = error;
+    henb_vici_client_new_async (self->settings.socket_path, NULL, purge_connected, task);
 }
 
 /* The DNS servers charon's resolve plugin wrote for the SeGW's INTERNAL_IP4_DNS. */
@@ -423,8 +473,6 @@ command_done (GObject *source, GAsyncResult *res, gpointer user_data)
         establish_fail (task, error);
         return;
     }
-    if (e->step == EST_LOAD_CONN)
-        e->loaded = TRUE;
     e->step++;
     establish_step (task);
 }
@@ -560,6 +608,8 @@ establish_step (GTask *task)
                                         cancellable, command_done, task);
         return;
     case EST_LOAD_CONN:
+        /* from here on a failure unloads it, even one before charon's answer */
+        e->loaded = TRUE;
         henb_vici_client_command_async (e->client, "load-conn", build_conn (self, e), cancellable,
                                         command_done, task);
         return;

@@ -5,7 +5,8 @@
 # address while the certificate carries only the FQDN, SecGWServer1 dead and SecGWServer2 up, the
 # private DNS unreachable through the tunnel, the tunnel dropped in the middle of the HeMS
 # session. Each ends in Failed with a reason that names the cause and leaves no tunnel behind,
-# and `henbctl start` registers once the fault is gone.
+# and `henbctl start` registers once the fault is gone. Last, Cancel and a shutdown while IKE
+# is under way.
 . "$(dirname "$0")/../lib/common.sh"
 BACKEND=${HENB_IPSEC_BACKEND:?}
 . "$(dirname "$0")/../lib/private.sh"
@@ -102,4 +103,27 @@ check "tunnel dropped mid-session: no tunnel left behind" no_tunnel_left
 tb_segw_start 1 dns
 check "tunnel back: henbctl start registers" retry
 check "tunnel back: the Serving HeMS got the Inform" grep -q "from 10.201.0.[0-9]*: Inform" "$WORK/serving.log"
+
+# 6. Cancel, then a shutdown, while IKE toward a silent Initial SeGW is under way: the half-made
+# tunnel is taken down and henbd answers at once, and exits at once
+tb_segw_block 1
+printf '[Timeouts]\nIKE=30\n' >"$WORK/etc/conf.d/70-long-ike.conf"
+in_ike() { wait_eval 15 '[[ "$(prop Procedure CurrentStep)" == *5.1.2.2/1.3* ]]' && sleep 1; }
+fresh_start 7547
+in_ike
+henbctl_ cancel >/dev/null 2>&1
+check "Cancel during IKE: idle at once" wait_eval 5 '[ "$(prop "" State)" = 1 ]'
+check "Cancel during IKE: no tunnel left behind" no_tunnel_left
+henbctl_ start >/dev/null 2>&1
+in_ike
+began=$(date +%s%N)
+kill "$HENBD_PID"
+wait "$HENBD_PID"
+rc=$? HENBD_PID=
+check_eq "shutdown during IKE: henbd exits with 0 within 5 s" "0 within 5 s" \
+    "$rc $( [ $(( ($(date +%s%N) - began) / 1000000 )) -le 5000 ] && echo within || echo after) 5 s"
+check "shutdown during IKE: no tunnel left behind" no_tunnel_left
+tb_segw_unblock 1
+rm "$WORK/etc/conf.d/70-long-ike.conf"
+check "SeGW back: registered" fresh_run 7547
 finish
