@@ -15,6 +15,7 @@ typedef struct {
     GMainLoop   *loop;
     HenbManager *manager;
     gint         exit_code;
+    gboolean     stopping;
 } Daemon;
 
 static gchar   *opt_config = NULL;
@@ -85,6 +86,10 @@ on_signal (gpointer user_data)
 {
     Daemon *d = user_data;
 
+    /* SIGINT after SIGTERM: the shutdown is under way already */
+    if (d->stopping)
+        return G_SOURCE_REMOVE;
+    d->stopping = TRUE;
     g_message ("caught signal, shutting down");
     /* take the tunnels down first, but never hang on a backend that does not answer */
     g_timeout_add_seconds (10, on_shutdown_timeout, d);
