@@ -231,6 +231,21 @@ action_factory_reset (gpointer user_data, HenbCwmpFault **out_fault)
     return TRUE;
 }
 
+static void
+scheduled_inform_free (ScheduledInform *s)
+{
+    g_clear_handle_id (&s->source, g_source_remove);
+    g_free (s->command_key);
+    g_free (s);
+}
+
+/* Scheduled Informs not due yet are dropped (they are not persisted) */
+static void
+scheduled_informs_clear (HenbAgent *self)
+{
+    g_list_free_full (g_steal_pointer (&self->scheduled), (GDestroyNotify) scheduled_inform_free);
+}
+
 static gboolean
 scheduled_inform_due (gpointer user_data)
 {
@@ -241,8 +256,7 @@ scheduled_inform_due (gpointer user_data)
     self->scheduled = g_list_remove (self->scheduled, s);
     henb_store_queue_event (self->svc->store, "3 SCHEDULED", NULL);
     henb_store_queue_event (self->svc->store, "M ScheduleInform", s->command_key);
-    g_free (s->command_key);
-    g_free (s);
+    scheduled_inform_free (s);
     self->session_wanted = TRUE;
     maybe_start_session (self);
     return G_SOURCE_REMOVE;
@@ -1060,14 +1074,7 @@ carry_out_requests (HenbAgent *self)
         henb_agent_stop (self);
         /* what the HeMS asked for goes with the rest of its configuration */
         transfer_clear (&self->transfer);
-        while (self->scheduled != NULL) {
-            ScheduledInform *s = self->scheduled->data;
-
-            g_clear_handle_id (&s->source, g_source_remove);
-            g_free (s->command_key);
-            g_free (s);
-            self->scheduled = g_list_delete_link (self->scheduled, self->scheduled);
-        }
+        scheduled_informs_clear (self);
         g_signal_emit (self, signals[SIGNAL_FACTORY_RESET], 0);
         return;
     }
@@ -1178,14 +1185,7 @@ henb_agent_dispose (GObject *object)
     HenbAgent *self = HENB_AGENT (object);
 
     henb_agent_stop (self);
-    while (self->scheduled != NULL) {
-        ScheduledInform *s = self->scheduled->data;
-
-        g_clear_handle_id (&s->source, g_source_remove);
-        g_free (s->command_key);
-        g_free (s);
-        self->scheduled = g_list_delete_link (self->scheduled, self->scheduled);
-    }
+    scheduled_informs_clear (self);
     if (self->cr != NULL) {
         g_signal_handlers_disconnect_by_data (self->cr, self);
         henb_cr_server_stop (self->cr);

@@ -17,12 +17,7 @@ session *
 release
 EOF
 
-make_pki
-start_bus
-start_dns hems.henb.test=$INITIAL_IP serving.henb.test=$SERVING_IP
-start_hems initial $INITIAL_IP:7547 --role initial $(tls_args hems-dns) \
-    --serving-hems-url https://serving.henb.test:7548/cwmp
-start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns) --s1 10.14.0.1 --script "$WORK/serving.script"
+start_hems_pair --s1 10.14.0.1 --script "$WORK/serving.script"
 write_factory https://hems.henb.test:7547/cwmp "[ConnectionRequest]" "Address=$NET.9" "[Timeouts]" "Fallback=6"
 gdbus monitor --session -d org.henbd.HeNB1 >"$WORK/signals.log" 2>&1 &
 PIDS+=($!)

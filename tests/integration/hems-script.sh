@@ -290,8 +290,7 @@ check "at exit, the script's sessions that never happened" wait_for 5 grep -q "s
 # every envelope henbd received and sent, but for the two made-up methods and the hostile input
 traced=()
 for f in "$WORK"/trace/*.xml; do case "$f" in *-received-X_* | *-received-Malformed*) ;; *) traced+=("$f");; esac; done
-validate_trace_files() { "$HENB_TOOLS_DIR/validate-envelopes" "$HENB_SPEC_DIR" "$@"; }
-validate_trace_files "${traced[@]}" >"$WORK/validate.log" 2>&1; rc=$?
+validate_trace "${traced[@]}" >"$WORK/validate.log" 2>&1; rc=$?
 if [ $rc = 77 ]; then ok "# SKIP envelopes vs BBF XSD: $(cat "$WORK/validate.log")"; else
     check_eq "every traced envelope but the made-up methods and hostile input validates against the BBF CWMP XSD" "0" "$rc"; fi
 finish

@@ -52,7 +52,7 @@ check_contains() { case "$3" in *"$2"*) ok "$1";; *) not_ok "$1" "expected to co
 finish() {
     local sent=("$WORK"/trace/*-sent-*.xml) rc
     if [ -e "${sent[0]}" ]; then
-        "$HENB_TOOLS_DIR/validate-envelopes" "$HENB_SPEC_DIR" "${sent[@]}" >"$WORK/validate.log" 2>&1
+        validate_trace "${sent[@]}" >"$WORK/validate.log" 2>&1
         rc=$?
         if [ $rc = 77 ]; then
             ok "# SKIP ${#sent[@]} envelopes vs BBF XSD: $(head -1 "$WORK/validate.log")"
@@ -125,6 +125,17 @@ start_hems() {
 
 tls_args() { # tls_args CERTNAME -> the HeMS's TLS options (client certificate required)
     echo --tls-cert "$WORK/pki/$1.pem" --tls-key "$WORK/pki/$1.key" --client-ca "$WORK/pki/ca.pem"
+}
+
+# start_hems_pair SERVING-ARGS...: the usual loopback bed: PKI, bus, DNS for both HeMS names,
+# an Initial HeMS that hands out the Serving HeMS, and the Serving HeMS with SERVING-ARGS
+start_hems_pair() {
+    make_pki
+    start_bus
+    start_dns hems.henb.test=$INITIAL_IP serving.henb.test=$SERVING_IP
+    start_hems initial $INITIAL_IP:7547 --role initial $(tls_args hems-dns) \
+        --serving-hems-url https://serving.henb.test:7548/cwmp
+    start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns) "$@"
 }
 
 # write_factory INITIAL_URL [extra lines for conf.d/50-test.conf...]
@@ -202,6 +213,6 @@ json() {
     henbctl_ status --json | /usr/bin/python3 -c "import json,sys; s=json.load(sys.stdin); print($1)"
 }
 
-validate_trace() { # validate_trace DIR -> every envelope against the BBF XSDs (skips without them)
-    "$HENB_TOOLS_DIR/validate-envelopes" "$HENB_SPEC_DIR" "$1"
+validate_trace() { # validate_trace DIR|FILE... -> every envelope against the BBF XSDs (exit 77 without them)
+    "$HENB_TOOLS_DIR/validate-envelopes" "$HENB_SPEC_DIR" "$@"
 }
