@@ -10,6 +10,9 @@
 set -u
 
 : "${HENB_TEST_NET:?set by meson}"
+# HENB_TEST_NET_OFFSET moves every test to other subnets, so that two build trees on one
+# machine can run their suites at the same time
+HENB_TEST_NET=$(( HENB_TEST_NET + ${HENB_TEST_NET_OFFSET:-0} ))
 NET=127.$HENB_TEST_NET.0
 DNS_IP=$NET.53
 DNS_PORT=5353
