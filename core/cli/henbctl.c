@@ -111,6 +111,11 @@ print_json (HenbClient *client)
     json_string (out, err_name);
     g_string_append (out, ", \"message\": ");
     json_string (out, err_message);
+    henb_client_get_state_file_write_error_name (client, &err_name, &err_message);
+    g_string_append (out, "},\n  \"state_file_write_error\": {\"name\": ");
+    json_string (out, err_name);
+    g_string_append (out, ", \"message\": ");
+    json_string (out, err_message);
     g_string_append (out, "},\n  \"current_step\": {\"id\": ");
     json_string (out, henb_client_get_current_step_id (client));
     g_string_append (out, ", \"name\": ");
@@ -215,6 +220,8 @@ print_status (HenbClient *client)
              henb_client_get_step_count (client));
     if (henb_client_get_last_error_name (client, &err_name, &err_message))
         g_print ("last error: %s: %s\n", err_name, err_message);
+    if (henb_client_get_state_file_write_error_name (client, &err_name, &err_message))
+        g_print ("state file not saved: %s: %s\n", err_name, err_message);
     g_print ("serving HeMS: %s\n", url[0] != '\0' ? url : "-");
     g_print ("serving SeGW: %s\n", segw);
     g_print ("S1 addresses: %s\n", s1);

@@ -20,8 +20,9 @@ static const GDBusErrorEntry core_entries[] = {
     ENTRY ("Core", HENB_CORE_ERROR_STATE_CORRUPT, "StateCorrupt"),
     ENTRY ("Core", HENB_CORE_ERROR_PLUGIN, "Plugin"),
     ENTRY ("Core", HENB_CORE_ERROR_INSECURE, "Insecure"),
+    ENTRY ("Core", HENB_CORE_ERROR_STATE_NOT_SAVED, "StateNotSaved"),
 };
-G_STATIC_ASSERT (G_N_ELEMENTS (core_entries) == HENB_CORE_ERROR_INSECURE + 1);
+G_STATIC_ASSERT (G_N_ELEMENTS (core_entries) == HENB_CORE_ERROR_STATE_NOT_SAVED + 1);
 
 static const GDBusErrorEntry network_entries[] = {
     ENTRY ("Network", HENB_NETWORK_ERROR_NAME_NOT_FOUND, "NameNotFound"),

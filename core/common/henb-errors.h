@@ -23,6 +23,8 @@ G_BEGIN_DECLS
  * @HENB_CORE_ERROR_STATE_CORRUPT: the state file failed its integrity check.
  * @HENB_CORE_ERROR_PLUGIN: a plugin is missing or could not be loaded.
  * @HENB_CORE_ERROR_INSECURE: a file or setting is not protected as it must be.
+ * @HENB_CORE_ERROR_STATE_NOT_SAVED: the state file could not be written (a full or
+ *   read-only file system, ...); henbd runs from memory and retries.
  */
 typedef enum {
     HENB_CORE_ERROR_FAILED,
@@ -36,6 +38,7 @@ typedef enum {
     HENB_CORE_ERROR_STATE_CORRUPT,
     HENB_CORE_ERROR_PLUGIN,
     HENB_CORE_ERROR_INSECURE,
+    HENB_CORE_ERROR_STATE_NOT_SAVED,
 } HenbCoreError;
 
 /**

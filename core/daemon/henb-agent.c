@@ -146,8 +146,9 @@ transfer_save (HenbAgent *self)
         g_hash_table_insert (f, "FaultString", g_strdup (t->fault_string != NULL ? t->fault_string : ""));
     }
     henb_store_set_record (self->svc->store, TRANSFER_RECORD, f);
+    /* the store logs a failed write once and retries it */
     if (!henb_store_save (self->svc->store, &error))
-        g_warning ("the transfer state is not saved: %s", error->message);
+        g_debug ("the transfer state is not saved: %s", error->message);
 }
 
 static guint
@@ -835,8 +836,9 @@ session_informed (GObject *source, GAsyncResult *res, gpointer user_data)
         session_done (self, r, error);
         return;
     }
+    /* the store logs a failed write once and retries it */
     if (!henb_store_retire_events (self->svc->store, r->events, &error_save))
-        g_warning ("delivered events stay queued: %s", error_save->message);
+        g_debug ("delivered events stay queued: %s", error_save->message);
     henb_cwmp_session_serve_async (r->session, r->cancellable, session_served, r);
 }
 
@@ -979,8 +981,9 @@ henb_agent_request_session (HenbAgent *self, const gchar *event_code, const gcha
 
     if (event_code != NULL) {
         henb_store_queue_event (self->svc->store, event_code, command_key);
+        /* the store logs a failed write once and retries it */
         if (!henb_store_save (self->svc->store, &error))
-            g_warning ("event %s not saved: %s", event_code, error->message);
+            g_debug ("event %s not saved: %s", event_code, error->message);
     }
     self->session_wanted = TRUE;
     maybe_start_session (self);

@@ -10,6 +10,7 @@
 
 #include "henb-errors.h"
 #include "henb-config.h"
+#include "henb-file.h"
 #include "henb-store.h"
 
 #define FACTORY "Factory"
@@ -103,17 +104,63 @@ absolutize_paths (GKeyFile *kf, const gchar *origin_file)
     }
 }
 
+/* GKeyFile would say only "required" for a value it cannot return as UTF-8: every group, key
+ * and value is checked here, where the file it came from is still known. */
+static gboolean
+check_utf8 (GKeyFile *kf, const gchar *path, GError **error)
+{
+    g_auto(GStrv) groups = g_key_file_get_groups (kf, NULL);
+
+    for (guint i = 0; groups[i] != NULL; i++) {
+        g_auto(GStrv) keys = NULL;
+
+        if (!g_utf8_validate (groups[i], -1, NULL)) {
+            g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                         "%s: a group name is not valid UTF-8", path);
+            return FALSE;
+        }
+        keys = g_key_file_get_keys (kf, groups[i], NULL, NULL);
+        for (guint j = 0; keys != NULL && keys[j] != NULL; j++) {
+            g_autofree gchar *value = NULL;
+
+            if (!g_utf8_validate (keys[j], -1, NULL)) {
+                g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                             "%s: [%s] a key name is not valid UTF-8", path, groups[i]);
+                return FALSE;
+            }
+            value = g_key_file_get_value (kf, groups[i], keys[j], NULL);
+            if (value != NULL && !g_utf8_validate (value, -1, NULL)) {
+                g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                             "%s: [%s] %s: the value is not valid UTF-8", path, groups[i], keys[j]);
+                return FALSE;
+            }
+        }
+    }
+    return TRUE;
+}
+
 static gboolean
 load_keyfile (GKeyFile *dst, const gchar *path, GError **error)
 {
     g_autoptr(GKeyFile) kf = g_key_file_new ();
     g_autoptr(GError) error_local = NULL;
+    g_autofree gchar *contents = NULL;
+    gsize len = 0;
 
-    if (!g_key_file_load_from_file (kf, path, G_KEY_FILE_NONE, &error_local)) {
+    /* symbolic links are followed: packaging and configuration management link snippets and
+     * factory files into place */
+    if (!henb_file_read (path, "configuration file", HENB_FILE_MAX_CONFIG, HENB_FILE_FLAGS_NONE,
+                         &contents, &len, &error_local)) {
+        g_set_error_literal (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION, error_local->message);
+        return FALSE;
+    }
+    if (!g_key_file_load_from_data (kf, contents, len, G_KEY_FILE_NONE, &error_local)) {
         g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION, "%s: %s", path,
                      error_local->message);
         return FALSE;
     }
+    if (!check_utf8 (kf, path, error))
+        return FALSE;
     absolutize_paths (kf, path);
     merge (dst, kf);
     return TRUE;
@@ -462,4 +509,36 @@ henb_config_check_permissions (const HenbConfig *config, const gchar *state_dir,
                        "the state directory must be writable by its owner only (0700)", error) &&
            check_file (state_file, S_IWGRP | S_IWOTH,
                        "the state file must be writable by its owner only (0600)", error);
+}
+
+gboolean
+henb_config_check_files (const HenbConfig *config, GError **error)
+{
+    const struct {
+        const gchar *path;
+        const gchar *what;
+    } files[] = {
+        { config->root_ca, "[Factory] RootCA" },
+        { config->device_certificate, "[Factory] DeviceCertificate" },
+        { config->device_key, "[Factory] DeviceKey" },
+    };
+
+    g_return_val_if_fail (config != NULL, FALSE);
+
+    for (guint i = 0; i < G_N_ELEMENTS (files); i++) {
+        g_autoptr(GError) error_local = NULL;
+
+        /* links are followed: certificates are commonly linked into place (rotation, hash
+         * links); the mode checks above apply to what the link points to */
+        if (henb_file_check (files[i].path, files[i].what, HENB_FILE_MAX_CREDENTIAL, HENB_FILE_FLAGS_NONE,
+                             &error_local))
+            continue;
+        /* a missing file is reported where it is used, as it may still be provisioned */
+        if (g_error_matches (error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            continue;
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION, "refusing to start: %s",
+                     error_local->message);
+        return FALSE;
+    }
+    return TRUE;
 }

@@ -88,6 +88,11 @@ gchar      *henb_config_default_username (const HenbConfig *config);
  * them belongs to a user other than root and henbd's own. Missing files pass. */
 gboolean    henb_config_check_permissions (const HenbConfig *config, const gchar *state_dir, GError **error);
 
+/* HENB_CORE_ERROR_CONFIGURATION when RootCA, DeviceCertificate or DeviceKey is not a regular
+ * file (a FIFO, a device such as /dev/zero, a directory, a socket) or is larger than
+ * HENB_FILE_MAX_CREDENTIAL: henbd would hang or fill its memory reading it. Missing files pass. */
+gboolean    henb_config_check_files (const HenbConfig *config, GError **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HenbConfig, henb_config_free)
 
 G_END_DECLS

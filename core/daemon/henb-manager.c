@@ -131,6 +131,23 @@ set_last_error (HenbManager *self, const GError *error)
                                        g_variant_new ("(ss)", name, error->message));
 }
 
+/* The store says whether its last write failed; its log line is its own (once per error). */
+static void
+update_state_file_write_error (HenbManager *self)
+{
+    const GError *error = henb_store_get_write_error (self->services.store);
+    g_autofree gchar *name = NULL;
+
+    if (error == NULL) {
+        henb_gdbus_manager_set_state_file_write_error (self->skel_manager, g_variant_new ("(ss)", "", ""));
+    } else {
+        name = g_dbus_error_encode_gerror (error);
+        henb_gdbus_manager_set_state_file_write_error (self->skel_manager,
+                                                       g_variant_new ("(ss)", name, error->message));
+    }
+    g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skel_manager));
+}
+
 /* Properties first, then the signal: a client reading State in its handler sees the new one. */
 static void
 set_state (HenbManager          *self,
@@ -323,7 +340,7 @@ drop_procedure (HenbManager *self)
 
 static gboolean restart_procedure (HenbManager *self, gboolean discover, GError **error);
 static gboolean serving_hems_known (HenbManager *self);
-static gboolean forget_serving (HenbManager *self, GError **error);
+static void     forget_serving (HenbManager *self);
 
 static gboolean
 fallback_due (gpointer user_data)
@@ -360,7 +377,6 @@ fall_back (HenbManager *self, const GError *error)
     guint bound = self->services.config->fallback_after;
     gint64 failing_for;
     g_autoptr(GError) why = NULL;
-    g_autoptr(GError) error_save = NULL;
 
     if (bound == 0 || self->failing_since == 0 || !serving_hems_known (self))
         return FALSE;
@@ -371,8 +387,7 @@ fall_back (HenbManager *self, const GError *error)
                        "the Serving HeMS was out of reach for %" G_GINT64_FORMAT " s (bound %u s); back to "
                        "the Initial HeMS. Last failure: %s", failing_for, bound, error->message);
     g_warning ("%s", why->message);
-    if (!forget_serving (self, &error_save))
-        g_warning ("%s", error_save->message);
+    forget_serving (self);
     self->failing_since = 0;
     set_last_error (self, why);
     g_clear_error (&self->fallback_why);
@@ -388,14 +403,12 @@ fail (HenbManager *self, const GError *error, const HenbStep *step)
 {
     g_autoptr(GError) normalized = normalize_error (error);
     HenbStateFailedReason reason = failed_reason_for (normalized, step);
-    g_autoptr(GError) error_save = NULL;
 
     g_warning ("bootstrap failed: %s", normalized->message);
     /* what an Initial HeMS left half-set (a Serving HeMS without the Serving SeGW the private
      * domain needs) is no Serving HeMS: the next run asks the Initial HeMS again */
-    if (g_error_matches (normalized, HENB_PROCEDURE_ERROR, HENB_PROCEDURE_ERROR_NO_SERVING_HEMS) &&
-        !forget_serving (self, &error_save))
-        g_warning ("%s", error_save->message);
+    if (g_error_matches (normalized, HENB_PROCEDURE_ERROR, HENB_PROCEDURE_ERROR_NO_SERVING_HEMS))
+        forget_serving (self);
     set_last_error (self, normalized);
     set_state (self, HENB_STATE_FAILED, reason, HENB_STATE_CHANGE_REASON_FAILURE);
     /* a broken configuration does not heal by waiting */
@@ -534,9 +547,10 @@ serving_hems_known (HenbManager *self)
     return henb_data_model_is_set (self->services.dm, HENB_DM_MS_URL);
 }
 
-/* Back to what the HeNB left the factory with: the Initial HeMS. */
-static gboolean
-forget_serving (HenbManager *self, GError **error)
+/* Back to what the HeNB left the factory with: the Initial HeMS. A failed write is the store's
+ * to report and retry: the HeNB goes on from memory. */
+static void
+forget_serving (HenbManager *self)
 {
     gboolean had_url = serving_hems_known (self);
 
@@ -545,7 +559,7 @@ forget_serving (HenbManager *self, GError **error)
     if (had_url)
         henb_store_queue_event (self->services.store, "0 BOOTSTRAP", NULL);
     update_serving (self);
-    return henb_store_save (self->services.store, error);
+    henb_store_save (self->services.store, NULL);
 }
 
 static void
@@ -688,18 +702,12 @@ handle_start (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbMan
 static gboolean
 handle_rediscover (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbManager *self)
 {
-    g_autoptr(GError) error = NULL;
-
     if (self->procedure != NULL) {
         g_message ("Rediscover: cancelling the running procedure");
         g_cancellable_cancel (self->cancellable);
         drop_procedure (self);
     }
-    if (!forget_serving (self, &error)) {
-        g_autoptr(GError) normalized = normalize_error (error);
-        g_dbus_method_invocation_return_gerror (invocation, normalized);
-        return TRUE;
-    }
+    forget_serving (self);
     set_state (self, HENB_STATE_IDLE, HENB_STATE_FAILED_REASON_NONE,
                HENB_STATE_CHANGE_REASON_USER_REQUESTED);
     restart_procedure (self, TRUE, NULL);
@@ -879,9 +887,9 @@ on_agent_reboot (HenbAgent *agent, HenbManager *self)
     const gchar *command = self->services.config->reboot_command;
     g_autoptr(GError) error = NULL;
 
+    /* a failed write is reported and retried by the store */
     henb_store_queue_event (self->services.store, "1 BOOT", NULL);
-    if (!henb_store_save (self->services.store, &error))
-        g_warning ("1 BOOT not saved: %s", error->message);
+    henb_store_save (self->services.store, NULL);
     if (command != NULL) {
         const gchar *argv[] = { command, NULL };
 
@@ -900,15 +908,13 @@ on_agent_reboot (HenbAgent *agent, HenbManager *self)
 static void
 on_agent_factory_reset (HenbAgent *agent, HenbManager *self)
 {
-    g_autoptr(GError) error = NULL;
-
     g_message ("factory reset: back to the factory configuration");
     henb_data_model_reset_all (self->services.dm);
     henb_store_clear (self->services.store);
     henb_store_queue_event (self->services.store, "0 BOOTSTRAP", NULL);
     henb_store_queue_event (self->services.store, "1 BOOT", NULL);
-    if (!henb_store_save (self->services.store, &error))
-        g_warning ("factory reset not saved: %s", error->message);
+    /* a failed write is reported and retried by the store */
+    henb_store_save (self->services.store, NULL);
     update_serving (self);
     set_state (self, HENB_STATE_IDLE, HENB_STATE_FAILED_REASON_NONE, HENB_STATE_CHANGE_REASON_HEMS_REQUESTED);
     self->start_reason = HENB_STATE_CHANGE_REASON_HEMS_REQUESTED;
@@ -922,8 +928,10 @@ on_agent_reregister (HenbAgent *agent, HenbManager *self)
     restart_procedure (self, FALSE, NULL);
 }
 
-static gboolean
-load_state (HenbManager *self, GError **error)
+/* A state that cannot be written (a full or read-only file system) does not keep the HeNB
+ * down: it runs from what it read, and the store reports the failure and retries. */
+static void
+load_state (HenbManager *self)
 {
     g_autoptr(GError) error_local = NULL;
     gboolean fresh = FALSE;
@@ -937,7 +945,7 @@ load_state (HenbManager *self, GError **error)
     if (fresh)
         henb_store_queue_event (self->services.store, "0 BOOTSTRAP", NULL);
     henb_store_queue_event (self->services.store, "1 BOOT", NULL);
-    return henb_store_save (self->services.store, error);
+    henb_store_save (self->services.store, NULL);
 }
 
 static void
@@ -958,6 +966,8 @@ henb_manager_dispose (GObject *object)
     g_clear_object (&self->skel_procedure);
     g_clear_object (&self->skel_serving);
     g_clear_object (&self->services.dm);
+    if (self->services.store != NULL)
+        g_signal_handlers_disconnect_by_data (self->services.store, self);
     g_clear_object (&self->services.store);
     g_clear_object (&self->services.resolver);
     g_clear_object (&self->services.plugins);
@@ -1007,8 +1017,10 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     self->services.dm = henb_data_model_new (config->oui);
     set_factory_defaults (self);
     self->services.store = henb_store_new (options->state_dir, self->services.dm);
-    if (!load_state (self, error))
-        return NULL;
+    g_signal_connect_swapped (self->services.store, "write-error-changed",
+                              G_CALLBACK (update_state_file_write_error), self);
+    load_state (self);
+    update_state_file_write_error (self);
     henb_data_model_set_commit_func (self->services.dm, commit_parameters, self);
     g_signal_connect (self->services.dm, "parameters-changed", G_CALLBACK (on_parameters_changed), self);
     update_serving (self);

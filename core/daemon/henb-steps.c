@@ -3,6 +3,7 @@
 
 #include "henb-agent.h"
 #include "henb-errors.h"
+#include "henb-file.h"
 #include "henb-ipsec.h"
 #include "henb-s1.h"
 #include "henb-steps.h"
@@ -305,8 +306,9 @@ inform_done (GObject *source, GAsyncResult *res, gpointer user_data)
     if (svc->agent != NULL && ROLE (d->step) == HENB_HEMS_SERVING)
         henb_agent_learn_version (svc->agent, henb_cwmp_session_get_version (HENB_CWMP_SESSION (source)));
     /* the InformResponse acknowledged them: delivered exactly once */
+    /* the store logs a failed write once and retries it */
     if (!henb_store_retire_events (svc->store, d->events, &error_save))
-        g_warning ("delivered events stay queued: %s", error_save->message);
+        g_debug ("delivered events stay queued: %s", error_save->message);
     for (guint i = 0; i < d->events->len; i++)
         g_string_append_printf (codes, "%s%s", i > 0 ? ", " : "",
                                 ((HenbCwmpEvent *) d->events->pdata[i])->code);
@@ -720,10 +722,14 @@ local_identity (const HenbConfig *config)
 {
     g_autoptr(GTlsCertificate) cert = NULL;
     g_autoptr(GPtrArray) names = NULL;
+    g_autofree gchar *pem = NULL;
+    gsize pem_len = 0;
 
     if (config->local_identity != NULL)
         return g_strdup (config->local_identity);
-    cert = g_tls_certificate_new_from_file (config->device_certificate, NULL);
+    if (henb_file_read (config->device_certificate, "device certificate", HENB_FILE_MAX_CREDENTIAL,
+                        HENB_FILE_FLAGS_NONE, &pem, &pem_len, NULL))
+        cert = g_tls_certificate_new_from_pem (pem, (gssize) pem_len, NULL);
     if (cert != NULL)
         names = g_tls_certificate_get_dns_names (cert);
     if (names != NULL && names->len > 0) {

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "henb-errors.h"
+#include "henb-file.h"
 #include "henb-store.h"
 
 #define STATE_VERSION 1
@@ -24,6 +25,17 @@ struct _HenbStore {
     HenbDataModel *dm;
     GPtrArray     *events; /* Event */
     GHashTable    *records; /* name -> GHashTable of fields */
+
+    /* A failed write: memory is ahead of the file until a retry or the next change succeeds. */
+    GError        *write_error;
+    guint          retry_source;
+    guint          retry_delay_ms;   /* the next retry's wait: doubles from min to max */
+    guint          retry_min_ms;
+    guint          retry_max_ms;
+    guint          failed_writes;    /* in a row */
+    /* a damaged state file that could not be moved aside yet (read-only file system): moved
+     * before anything replaces it, so that it stays for inspection */
+    gchar         *aside_pending;
 };
 
 #define RECORD_GROUP_PREFIX "Record "
@@ -43,6 +55,9 @@ henb_store_finalize (GObject *object)
 {
     HenbStore *self = HENB_STORE (object);
 
+    g_clear_handle_id (&self->retry_source, g_source_remove);
+    g_clear_error (&self->write_error);
+    g_free (self->aside_pending);
     g_free (self->dir);
     g_free (self->path);
     g_clear_object (&self->dm);
@@ -53,6 +68,7 @@ henb_store_finalize (GObject *object)
 
 enum {
     SIGNAL_EVENTS_CHANGED,
+    SIGNAL_WRITE_ERROR_CHANGED,
     N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -65,6 +81,10 @@ henb_store_class_init (HenbStoreClass *klass)
     /* The undelivered events changed (queued, retired, cleared). */
     signals[SIGNAL_EVENTS_CHANGED] = g_signal_new ("events-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                    0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+    /* A write failed where the last one succeeded, failed for another reason, or succeeded
+     * again: henb_store_get_write_error() tells which. */
+    signals[SIGNAL_WRITE_ERROR_CHANGED] = g_signal_new ("write-error-changed", G_TYPE_FROM_CLASS (klass),
+                                                        G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -80,6 +100,8 @@ henb_store_init (HenbStore *self)
 {
     self->events = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
     self->records = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_hash_table_unref);
+    self->retry_min_ms = HENB_STORE_RETRY_MIN_MS;
+    self->retry_max_ms = HENB_STORE_RETRY_MAX_MS;
 }
 
 static GHashTable *
@@ -419,24 +441,123 @@ fail_fd:
 fail:
     saved_errno = errno;
     g_unlink (tmp);
-    g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED, "cannot write state %s: %s", path,
+    g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_NOT_SAVED, "cannot write state %s: %s", path,
                  g_strerror (saved_errno));
     return FALSE;
 }
 
+static gboolean move_aside (HenbStore *self, const gchar *why, GError **error);
+
 static gboolean
-write_state (HenbStore *self, GHashTable *changes, GPtrArray *events, GError **error)
+try_write (HenbStore *self, GHashTable *changes, GPtrArray *events, GError **error)
 {
     g_autofree gchar *contents = NULL;
     gsize len;
 
     if (g_mkdir_with_parents (self->dir, 0700) != 0) {
-        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED,
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_NOT_SAVED,
                      "cannot create state directory %s: %s", self->dir, g_strerror (errno));
         return FALSE;
     }
+    if (self->aside_pending != NULL && g_file_test (self->path, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK)) {
+        g_autofree gchar *why = g_strdup (self->aside_pending);
+        g_autoptr(GError) error_aside = NULL;
+
+        move_aside (self, why, &error_aside);
+        if (self->aside_pending != NULL) {
+            g_set_error_literal (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_NOT_SAVED, error_aside->message);
+            return FALSE;
+        }
+        g_message ("%s", error_aside->message);
+    }
+    g_clear_pointer (&self->aside_pending, g_free);
     contents = serialize (self, changes, events, &len);
+    /* a larger file would not be read back at the next start (henb_store_load) */
+    if (len > HENB_FILE_MAX_STATE) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_NOT_SAVED,
+                     "cannot write state %s: it would be %" G_GSIZE_FORMAT " bytes, more than the %u bytes "
+                     "henbd reads back", self->path, len, (guint) HENB_FILE_MAX_STATE);
+        return FALSE;
+    }
     return write_atomically (self->dir, self->path, contents, len, error);
+}
+
+static void schedule_retry (HenbStore *self);
+
+/*
+ * Every write goes through here: a failure is logged once per distinct error (not at every
+ * retry), kept for henb_store_get_write_error() and retried with a growing wait; the first
+ * success clears it. henbd goes on from memory meanwhile.
+ */
+static gboolean
+write_state (HenbStore *self, GHashTable *changes, GPtrArray *events, GError **error)
+{
+    g_autoptr(GError) error_local = NULL;
+
+    if (try_write (self, changes, events, &error_local)) {
+        if (self->write_error != NULL) {
+            g_message ("state saved to %s again after %u failed attempt%s", self->path, self->failed_writes,
+                       self->failed_writes == 1 ? "" : "s");
+            g_clear_error (&self->write_error);
+            g_clear_handle_id (&self->retry_source, g_source_remove);
+            self->failed_writes = 0;
+            self->retry_delay_ms = 0;
+            g_signal_emit (self, signals[SIGNAL_WRITE_ERROR_CHANGED], 0);
+        }
+        return TRUE;
+    }
+    self->failed_writes++;
+    if (self->write_error == NULL || g_strcmp0 (self->write_error->message, error_local->message) != 0) {
+        g_warning ("%s; running from memory, retrying", error_local->message);
+        g_clear_error (&self->write_error);
+        self->write_error = g_error_copy (error_local);
+        g_signal_emit (self, signals[SIGNAL_WRITE_ERROR_CHANGED], 0);
+    } else {
+        g_debug ("state still not saved (attempt %u): %s", self->failed_writes, error_local->message);
+    }
+    schedule_retry (self);
+    g_propagate_error (error, g_steal_pointer (&error_local));
+    return FALSE;
+}
+
+static gboolean
+retry_due (gpointer user_data)
+{
+    HenbStore *self = user_data;
+
+    self->retry_source = 0;
+    /* what is in memory now: the last change included */
+    write_state (self, NULL, self->events, NULL);
+    return G_SOURCE_REMOVE;
+}
+
+/* One retry pending at a time; each failed retry doubles the wait, up to the maximum. A new
+ * change does not wait for it: it writes at once (and so retries too). */
+static void
+schedule_retry (HenbStore *self)
+{
+    if (self->retry_source != 0)
+        return;
+    self->retry_delay_ms = self->retry_delay_ms == 0 ? self->retry_min_ms
+                                                     : MIN ((guint64) self->retry_delay_ms * 2, self->retry_max_ms);
+    g_debug ("state write retry in %u ms", self->retry_delay_ms);
+    self->retry_source = g_timeout_add (self->retry_delay_ms, retry_due, self);
+}
+
+const GError *
+henb_store_get_write_error (HenbStore *self)
+{
+    g_return_val_if_fail (HENB_IS_STORE (self), NULL);
+    return self->write_error;
+}
+
+void
+henb_store_set_retry_interval (HenbStore *self, guint min_ms, guint max_ms)
+{
+    g_return_if_fail (HENB_IS_STORE (self));
+    g_return_if_fail (min_ms > 0 && min_ms <= max_ms);
+    self->retry_min_ms = min_ms;
+    self->retry_max_ms = max_ms;
 }
 
 gboolean
@@ -517,11 +638,17 @@ move_aside (HenbStore *self, const gchar *why, GError **error)
     }
 
     if (g_rename (self->path, aside) != 0) {
+        int errsv = errno;
+
+        /* kept until the state is written: the damaged file goes aside first then */
+        g_free (self->aside_pending);
+        self->aside_pending = g_strdup (why);
         g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_CORRUPT,
                      "state file %s is damaged (%s) and could not be moved aside: %s", self->path,
-                     why, g_strerror (errno));
+                     why, g_strerror (errsv));
         return FALSE;
     }
+    g_clear_pointer (&self->aside_pending, g_free);
     g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_CORRUPT,
                  "state file %s is damaged (%s); kept as %s, starting from the factory "
                  "configuration", self->path, why, aside);
@@ -570,12 +697,15 @@ henb_store_load (HenbStore *self, gboolean *out_fresh, GError **error)
     *out_fresh = FALSE;
     remove_stale_temporaries (self);
 
-    if (!g_file_get_contents (self->path, &contents, &len, &error_local)) {
+    /* henbd writes the file itself (rename), never a link: a link, FIFO, device or directory
+     * in its place is damage, as is a file larger than henbd writes */
+    if (!henb_file_read (self->path, "state file", HENB_FILE_MAX_STATE, HENB_FILE_FLAGS_NO_SYMLINK, &contents,
+                         &len, &error_local)) {
         if (g_error_matches (error_local, G_FILE_ERROR, G_FILE_ERROR_NOENT)) {
             *out_fresh = TRUE;
             return TRUE;
         }
-        /* kept aside too: whatever is in the way (a directory, a bad sector) stays for
+        /* kept aside too: whatever is in the way (a directory, a FIFO, a bad sector) stays for
          * inspection, and the fresh state can take its place */
         g_autofree gchar *why = g_strdup_printf ("unreadable: %s", error_local->message);
         return move_aside (self, why, error);

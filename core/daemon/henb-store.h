@@ -9,6 +9,10 @@ G_BEGIN_DECLS
 
 #define HENB_STORE_FILE_NAME "henbd.state"
 
+/* After a failed write: the first retry after 5 s, the wait doubling up to 5 minutes. */
+#define HENB_STORE_RETRY_MIN_MS (5 * 1000)
+#define HENB_STORE_RETRY_MAX_MS (5 * 60 * 1000)
+
 /*
  * What henbd must not lose: the parameters the HeMS configured (every persistent parameter of
  * the data model, ParameterKey included) and the events not yet delivered. One file, written
@@ -23,15 +27,30 @@ const gchar *henb_store_get_path (HenbStore *self);
 
 /*
  * Loads the state into the data model. @out_fresh is TRUE when there was no state (a HeNB
- * fresh from the factory). A damaged file is moved aside (its new name in the error) and
- * HENB_CORE_ERROR_STATE_CORRUPT returned; the store is then empty.
+ * fresh from the factory). A damaged file (also: a symbolic link, FIFO, device, directory or
+ * anything but a regular file of at most HENB_FILE_MAX_STATE bytes) is moved aside (its new
+ * name in the error) and HENB_CORE_ERROR_STATE_CORRUPT returned; the store is then empty. When
+ * it cannot be moved aside (a read-only file system), it is moved before the next write.
  */
 gboolean     henb_store_load (HenbStore *self, gboolean *out_fresh, GError **error);
+
+/*
+ * Writes the state. A failure (HENB_CORE_ERROR_STATE_NOT_SAVED: full or read-only file system,
+ * a state larger than HENB_FILE_MAX_STATE, ...) leaves the old file intact and memory as it is;
+ * the store logs it once per distinct error, keeps it (henb_store_get_write_error(),
+ * "write-error-changed") and retries on its own, from HENB_STORE_RETRY_MIN_MS doubling to
+ * HENB_STORE_RETRY_MAX_MS; every later write is an attempt too. Callers need not log it again.
+ */
 gboolean     henb_store_save (HenbStore *self, GError **error);
+/* Why the last write failed; NULL when it succeeded. */
+const GError *henb_store_get_write_error (HenbStore *self);
+/* The retry waits (tests: shorter than the defaults). */
+void         henb_store_set_retry_interval (HenbStore *self, guint min_ms, guint max_ms);
 
 /*
  * The data model's commit hook: makes a SetParameterValues durable before it is applied. A
- * change of ManagementServer.URL queues "0 BOOTSTRAP" in the same write.
+ * change of ManagementServer.URL queues "0 BOOTSTRAP" in the same write. When the write fails
+ * nothing changes (the RPC is refused with 9002).
  */
 gboolean     henb_store_commit (HenbStore   *self,
                                 GHashTable  *changes,
@@ -53,7 +72,8 @@ void         henb_store_set_record (HenbStore *self, const gchar *name, GHashTab
 /* A copy of the record's fields, NULL when there is none. */
 GHashTable  *henb_store_dup_record (HenbStore *self, const gchar *name);
 
-/* Retires the events an InformResponse acknowledged and saves. */
+/* Retires the events an InformResponse acknowledged and saves; when the write fails they stay
+ * queued (in memory too), to be delivered again rather than lost. */
 gboolean     henb_store_retire_events (HenbStore *self, GPtrArray *delivered, GError **error);
 
 G_END_DECLS

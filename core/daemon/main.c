@@ -176,7 +176,8 @@ main (int argc, char **argv)
         return EXIT_FAILURE;
     }
     options.state_dir = opt_state_dir != NULL ? opt_state_dir : HENB_STATE_DIR;
-    if (!henb_config_check_permissions (config, options.state_dir, &error)) {
+    if (!henb_config_check_permissions (config, options.state_dir, &error) ||
+        !henb_config_check_files (config, &error)) {
         g_printerr ("henbd: %s\n", error->message);
         henb_config_free (config);
         return EXIT_FAILURE;

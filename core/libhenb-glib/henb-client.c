@@ -42,6 +42,7 @@ enum {
     PROP_STATE_FAILED_REASON,
     PROP_DISCOVERY_VARIANT,
     PROP_LAST_ERROR,
+    PROP_STATE_FILE_WRITE_ERROR,
     PROP_CURRENT_STEP_ID,
     PROP_CURRENT_STEP_NAME,
     PROP_COMPLETED_STEPS,
@@ -79,6 +80,7 @@ static const struct {
     { "state-failed-reason", { PROP_STATE_FAILED_REASON } },
     { "discovery-variant", { PROP_DISCOVERY_VARIANT } },
     { "last-error", { PROP_LAST_ERROR } },
+    { "state-file-write-error", { PROP_STATE_FILE_WRITE_ERROR } },
     { "current-step", { PROP_CURRENT_STEP_ID, PROP_CURRENT_STEP_NAME } },
     { "completed-steps", { PROP_COMPLETED_STEPS } },
     { "step-count", { PROP_STEP_COUNT } },
@@ -450,6 +452,53 @@ henb_client_dup_last_error (HenbClient *self)
     const gchar *name, *message;
 
     if (!henb_client_get_last_error_name (self, &name, &message))
+        return NULL;
+    return g_dbus_error_new_for_dbus_error (name, message);
+}
+
+/**
+ * henb_client_get_state_file_write_error_name:
+ * @self: a #HenbClient
+ * @out_name: (out) (optional) (transfer none): the D-Bus error name
+ * @out_message: (out) (optional) (transfer none): the message
+ *
+ * Whether henbd's last attempt to write its state file failed (a full or read-only file
+ * system, ...). henbd then runs from memory and retries; SetParameterValues from the HeMS is
+ * refused until a write succeeds.
+ *
+ * Returns: %TRUE while the state is not saved
+ */
+gboolean
+henb_client_get_state_file_write_error_name (HenbClient   *self,
+                                             const gchar **out_name,
+                                             const gchar **out_message)
+{
+    GVariant *v = henb_gdbus_manager_get_state_file_write_error (self->manager);
+    const gchar *name = "", *message = "";
+
+    if (v != NULL)
+        g_variant_get (v, "(&s&s)", &name, &message);
+    if (out_name != NULL)
+        *out_name = name;
+    if (out_message != NULL)
+        *out_message = message;
+    return name[0] != '\0';
+}
+
+/**
+ * henb_client_dup_state_file_write_error:
+ * @self: a #HenbClient
+ *
+ * Returns: (transfer full) (nullable): why the last write of the state file failed, as a
+ *   #GError in its henbd domain (usually %HENB_CORE_ERROR_STATE_NOT_SAVED); %NULL when it
+ *   succeeded
+ */
+GError *
+henb_client_dup_state_file_write_error (HenbClient *self)
+{
+    const gchar *name, *message;
+
+    if (!henb_client_get_state_file_write_error_name (self, &name, &message))
         return NULL;
     return g_dbus_error_new_for_dbus_error (name, message);
 }
@@ -987,6 +1036,9 @@ henb_client_get_property (GObject *object, guint prop_id, GValue *value, GParamS
     case PROP_LAST_ERROR:
         g_value_take_boxed (value, henb_client_dup_last_error (self));
         break;
+    case PROP_STATE_FILE_WRITE_ERROR:
+        g_value_take_boxed (value, henb_client_dup_state_file_write_error (self));
+        break;
     case PROP_CURRENT_STEP_ID:
         g_value_set_string (value, henb_client_get_current_step_id (self));
         break;
@@ -1098,6 +1150,13 @@ henb_client_class_init (HenbClientClass *klass)
                                                        HENB_TYPE_DISCOVERY_VARIANT,
                                                        HENB_DISCOVERY_VARIANT_PUBLIC_INTERNET, RO);
     props[PROP_LAST_ERROR] = g_param_spec_boxed ("last-error", NULL, NULL, G_TYPE_ERROR, RO);
+    /**
+     * HenbClient:state-file-write-error:
+     *
+     * Why henbd's last write of its state file failed; %NULL once a write succeeded.
+     */
+    props[PROP_STATE_FILE_WRITE_ERROR] = g_param_spec_boxed ("state-file-write-error", NULL, NULL,
+                                                             G_TYPE_ERROR, RO);
     props[PROP_CURRENT_STEP_ID] = g_param_spec_string ("current-step-id", NULL, NULL, NULL, RO);
     props[PROP_CURRENT_STEP_NAME] = g_param_spec_string ("current-step-name", NULL, NULL, NULL, RO);
     props[PROP_COMPLETED_STEPS] = g_param_spec_boxed ("completed-steps", NULL, NULL, G_TYPE_PTR_ARRAY, RO);

@@ -34,6 +34,10 @@ GError               *henb_client_dup_last_error (HenbClient *self);
 gboolean              henb_client_get_last_error_name (HenbClient   *self,
                                                        const gchar **out_name,
                                                        const gchar **out_message);
+GError               *henb_client_dup_state_file_write_error (HenbClient *self);
+gboolean              henb_client_get_state_file_write_error_name (HenbClient   *self,
+                                                                   const gchar **out_name,
+                                                                   const gchar **out_message);
 
 const gchar *henb_client_get_current_step_id (HenbClient *self);
 const gchar *henb_client_get_current_step_name (HenbClient *self);

@@ -8,6 +8,7 @@
 #include <gnutls/x509.h>
 
 #include "henb-errors.h"
+#include "henb-file.h"
 #include "henb-gnutls-verify.h"
 
 struct _HenbGnutlsTrust {
@@ -21,6 +22,10 @@ HenbGnutlsTrust *
 henb_gnutls_trust_new (const gchar *ca_file, GError **error)
 {
     HenbGnutlsTrust *trust = g_new0 (HenbGnutlsTrust, 1);
+    g_autoptr(GError) error_local = NULL;
+    g_autofree gchar *pem = NULL;
+    gnutls_datum_t datum;
+    gsize len = 0;
     int n;
 
     trust->ca_file = g_strdup (ca_file);
@@ -30,7 +35,16 @@ henb_gnutls_trust_new (const gchar *ca_file, GError **error)
         henb_gnutls_trust_free (trust);
         return NULL;
     }
-    n = gnutls_x509_trust_list_add_trust_file (trust->list, ca_file, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
+    /* read by henbd, not GnuTLS: a FIFO or /dev/zero in its place must not hang or fill memory */
+    if (!henb_file_read (ca_file, "operator root CA", HENB_FILE_MAX_CREDENTIAL, HENB_FILE_FLAGS_NONE,
+                         &pem, &len, &error_local)) {
+        g_set_error_literal (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_CREDENTIALS, error_local->message);
+        henb_gnutls_trust_free (trust);
+        return NULL;
+    }
+    datum.data = (unsigned char *) pem;
+    datum.size = (unsigned int) len;
+    n = gnutls_x509_trust_list_add_trust_mem (trust->list, &datum, NULL, GNUTLS_X509_FMT_PEM, 0, 0);
     if (n <= 0) {
         g_set_error (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_CREDENTIALS,
                      "operator root CA %s: %s", ca_file,

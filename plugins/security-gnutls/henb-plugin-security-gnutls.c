@@ -7,9 +7,12 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include <gnutls/gnutls.h>
 
 #include "henb-errors.h"
+#include "henb-file.h"
 #include "henb-gnutls-verify.h"
 #include "henb-plugin.h"
 #include "henb-tls.h"
@@ -288,11 +291,45 @@ static void henb_security_gnutls_tls_provider_init (HenbTlsProviderInterface *if
 G_DEFINE_TYPE_WITH_CODE (HenbSecurityGnutls, henb_security_gnutls, HENB_TYPE_PLUGIN,
                          G_IMPLEMENT_INTERFACE (HENB_TYPE_TLS_PROVIDER, henb_security_gnutls_tls_provider_init))
 
+/* The device certificate and key, read by henbd (regular files of bounded size, see
+ * henb-file.h) and handed to GIO as one PEM; the key's copy is wiped once parsed. */
+static GTlsCertificate *
+load_client_certificate (const HenbTlsCredentials *creds, GError **error)
+{
+    g_autoptr(GError) error_local = NULL;
+    g_autofree gchar *cert = NULL;
+    g_autofree gchar *key = NULL;
+    g_autoptr(GString) pem = NULL;
+    GTlsCertificate *certificate;
+    gsize cert_len = 0, key_len = 0;
+
+    if (!henb_file_read (creds->certificate_file, "device certificate", HENB_FILE_MAX_CREDENTIAL,
+                         HENB_FILE_FLAGS_NONE, &cert, &cert_len, &error_local) ||
+        !henb_file_read (creds->key_file, "device key", HENB_FILE_MAX_CREDENTIAL, HENB_FILE_FLAGS_NONE,
+                         &key, &key_len, &error_local)) {
+        g_set_error_literal (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_CREDENTIALS, error_local->message);
+        return NULL;
+    }
+    pem = g_string_sized_new (cert_len + key_len + 2);
+    g_string_append_len (pem, cert, (gssize) cert_len);
+    g_string_append_c (pem, '\n');
+    g_string_append_len (pem, key, (gssize) key_len);
+    certificate = g_tls_certificate_new_from_pem (pem->str, (gssize) pem->len, &error_local);
+    explicit_bzero (key, key_len);
+    explicit_bzero (pem->str, pem->len);
+    if (certificate == NULL) {
+        g_set_error (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_CREDENTIALS,
+                     "device certificate %s / key %s: %s", creds->certificate_file, creds->key_file,
+                     error_local->message);
+        return NULL;
+    }
+    return certificate;
+}
+
 static HenbTlsContext *
 create_context (HenbTlsProvider *provider, const HenbTlsCredentials *creds, GError **error)
 {
     g_autoptr(HenbGnutlsContext) ctx = g_object_new (HENB_TYPE_GNUTLS_CONTEXT, NULL);
-    g_autoptr(GError) error_local = NULL;
     HenbGnutlsTrust *trust;
 
     trust = henb_gnutls_trust_new (creds->root_ca_file, error);
@@ -300,14 +337,9 @@ create_context (HenbTlsProvider *provider, const HenbTlsCredentials *creds, GErr
         return NULL;
     ctx->database = g_object_new (HENB_TYPE_GNUTLS_DATABASE, NULL);
     ctx->database->trust = trust;
-    ctx->client_certificate = g_tls_certificate_new_from_files (creds->certificate_file, creds->key_file,
-                                                                &error_local);
-    if (ctx->client_certificate == NULL) {
-        g_set_error (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_CREDENTIALS,
-                     "device certificate %s / key %s: %s", creds->certificate_file, creds->key_file,
-                     error_local->message);
+    ctx->client_certificate = load_client_certificate (creds, error);
+    if (ctx->client_certificate == NULL)
         return NULL;
-    }
     return HENB_TLS_CONTEXT (g_steal_pointer (&ctx));
 }
 

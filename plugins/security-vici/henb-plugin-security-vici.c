@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "henb-errors.h"
+#include "henb-file.h"
 #include "henb-ipsec.h"
 #include "henb-plugin.h"
 #include "henb-vici-client.h"
@@ -424,9 +425,17 @@ read_dns_servers (const gchar *path)
     g_autoptr(GStrvBuilder) b = g_strv_builder_new ();
     g_autofree gchar *contents = NULL;
     g_auto(GStrv) lines = NULL;
+    g_autoptr(GError) error = NULL;
 
-    if (path == NULL || !g_file_get_contents (path, &contents, NULL, NULL))
+    /* charon's resolve.file is often /etc/resolv.conf, commonly a link: followed */
+    if (path == NULL)
         return g_strv_builder_end (b);
+    if (!henb_file_read (path, "[IPsec] ResolveFile", HENB_FILE_MAX_CONFIG, HENB_FILE_FLAGS_NONE, &contents, NULL,
+                         &error)) {
+        if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
+            g_message ("no DNS servers from the SeGW: %s", error->message);
+        return g_strv_builder_end (b);
+    }
     lines = g_strsplit (contents, "\n", -1);
     for (guint i = 0; lines[i] != NULL; i++) {
         g_auto(GStrv) words = g_strsplit_set (g_strstrip (lines[i]), " \t", -1);
@@ -673,9 +682,9 @@ read_pem (const gchar *path, const gchar *what, gchar **out, GError **error)
 {
     g_autoptr(GError) error_local = NULL;
 
-    if (!g_file_get_contents (path, out, NULL, &error_local)) {
-        g_set_error (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_CREDENTIALS, "%s %s: %s", what, path,
-                     error_local->message);
+    /* links followed, as for the TLS credentials (henb_config_check_files) */
+    if (!henb_file_read (path, what, HENB_FILE_MAX_CREDENTIAL, HENB_FILE_FLAGS_NONE, out, NULL, &error_local)) {
+        g_set_error_literal (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_CREDENTIALS, error_local->message);
         return FALSE;
     }
     return TRUE;

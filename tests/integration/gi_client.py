@@ -80,6 +80,10 @@ check("S1 addresses", list(client.get_s1_addresses()) == ["10.40.0.1"])
 check("S1 IPsec indicator", client.get_s1_ipsec() is False)
 check("percentage 100", client.props.percentage == 100, str(client.props.percentage))
 check("no last error", client.dup_last_error() is None)
+check("the state file is saved: no state-file-write-error",
+      client.dup_state_file_write_error() is None and client.props.state_file_write_error is None
+      and client.get_state_file_write_error_name() == (False, "", ""),
+      str(client.get_state_file_write_error_name()))
 
 try:
     client.cancel_sync(None)

@@ -71,6 +71,8 @@ check "status: step list" grep -q "5.1.3/7 *start-s1-setup *ok" "$WORK/status.ou
 check_eq "status --json: state" "registered" "$(json "s['state']")"
 check_eq "status --json: serving" "https://serving.henb.test:7548/cwmp  36414" \
     "$(json "s['serving']['hems_url'] + ' ' + ','.join(s['serving']['security_gateways']) + ' ' + str(s['serving']['s1_port'])")"
+check_eq "status --json: the state file is saved" "{'name': '', 'message': ''}" "$(json "s['state_file_write_error']")"
+check "status: no state file line while it is saved" bash -c "! grep -q '^state file' '$WORK/status.out'"
 check_eq "status --json: 13 steps, 100%" "13 100" "$(json "str(len(s['steps'])) + ' ' + str(s['percentage'])")"
 check "start when registered: nothing to do, exit 0" henbctl_ start
 check_eq "start when registered: still registered" "6" "$(prop '' State)"

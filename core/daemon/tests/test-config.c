@@ -692,6 +692,127 @@ test_permissions_owner (Fixture *f, gconstpointer data)
     assert_secure (c, state);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* Files that would hang henbd or fill its memory, and values that are no text */
+
+/* A FIFO as factory file hung henbd in open() before it took its bus name. */
+static void
+test_error_factory_fifo (Fixture *f, gconstpointer data)
+{
+    g_assert_cmpint (mkfifo (f->factory, 0600), ==, 0);
+    ASSERT_CONFIG_ERROR (f, f->factory, "configuration file", "is a FIFO (named pipe), not a regular file");
+}
+
+static void
+test_error_snippet_not_regular (Fixture *f, gconstpointer data)
+{
+    g_autofree gchar *fifo = g_build_filename (f->conf_d, "40-fifo.conf", NULL);
+    g_autofree gchar *zero = g_build_filename (f->conf_d, "60-zero.conf", NULL);
+
+    write_file (f->factory, FACTORY);
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    ASSERT_CONFIG_ERROR (f, fifo, "is a FIFO (named pipe), not a regular file");
+    g_assert_cmpint (g_unlink (fifo), ==, 0);
+    /* links are fine for configuration; what they point to must be a regular file */
+    g_assert_cmpint (symlink ("/dev/zero", zero), ==, 0);
+    ASSERT_CONFIG_ERROR (f, zero, "is a character device, not a regular file");
+    g_assert_cmpint (g_unlink (zero), ==, 0);
+    g_assert_cmpint (symlink (f->factory, zero), ==, 0);
+    g_autoptr(HenbConfig) c = load_ok (f);
+}
+
+static void
+test_error_snippet_too_large (Fixture *f, gconstpointer data)
+{
+    g_autofree gchar *big = g_build_filename (f->conf_d, "70-big.conf", NULL);
+    g_autoptr(GString) s = g_string_new ("[Daemon]\n");
+
+    write_file (f->factory, FACTORY);
+    while (s->len <= 1024 * 1024)
+        g_string_append (s, "# a comment that takes room in a snippet far larger than configuration gets\n");
+    write_file (big, s->str);
+    ASSERT_CONFIG_ERROR (f, big, "more than the 1048576 bytes allowed");
+    /* just under the bound: read */
+    g_string_truncate (s, 1024 * 1024 - 1);
+    g_string_append_c (s, '\n');
+    write_file (big, s->str);
+    g_autoptr(HenbConfig) c = load_ok (f);
+}
+
+/* InitialHeMS with a byte that is no UTF-8 was reported as "required". */
+static void
+test_error_invalid_utf8 (Fixture *f, gconstpointer data)
+{
+    g_autofree gchar *snippet = g_build_filename (f->conf_d, "50-serial.conf", NULL);
+    g_autofree gchar *bad_factory = g_strdup (FACTORY);
+    gchar *at = strstr (bad_factory, "hems.henb.test");
+
+    at[0] = '\xff';
+    write_file (f->factory, bad_factory);
+    ASSERT_CONFIG_ERROR (f, f->factory, "[Factory] InitialHeMS: the value is not valid UTF-8");
+
+    /* the snippet that brings it is named, not the factory file */
+    write_file (f->factory, FACTORY);
+    write_snippet (f, "50-serial.conf", "[DeviceInfo]\nSerialNumber=SN\xc3\x28\n");
+    ASSERT_CONFIG_ERROR (f, snippet, "[DeviceInfo] SerialNumber: the value is not valid UTF-8");
+}
+
+/* RootCA=/dev/zero grew henbd to 5 GB when the TLS step read it: refused at start-up. */
+static void
+test_credentials_not_regular (Fixture *f, gconstpointer data)
+{
+    g_autofree gchar *fifo = g_build_filename (f->etc, "ca.fifo", NULL);
+    g_autofree gchar *dir = g_build_filename (f->etc, "cert.d", NULL);
+    g_autofree gchar *ca = g_build_filename (f->etc, "ca.pem", NULL);
+    g_autofree gchar *big = g_build_filename (f->etc, "big.pem", NULL);
+    g_autofree gchar *big_contents = g_malloc0 (1024 * 1024 + 2);
+    static const gchar *const keys[] = { "RootCA", "DeviceCertificate", "DeviceKey" };
+
+    g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+    g_assert_cmpint (g_mkdir (dir, 0700), ==, 0);
+    write_file (ca, "-----BEGIN CERTIFICATE-----\n");
+    memset (big_contents, 'A', 1024 * 1024 + 1);
+    write_file (big, big_contents);
+    write_file (f->factory, FACTORY);
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++) {
+        const struct {
+            const gchar *path;
+            const gchar *words;
+        } cases[] = {
+            { "/dev/zero", "is a character device, not a regular file" },
+            { fifo, "is a FIFO (named pipe), not a regular file" },
+            { dir, "is a directory, not a regular file" },
+            { big, "is 1048577 bytes, more than the 1048576 bytes allowed" },
+        };
+
+        for (guint j = 0; j < G_N_ELEMENTS (cases); j++) {
+            g_autofree gchar *snippet = g_strdup_printf ("[Factory]\n%s=%s\n", keys[i], cases[j].path);
+            g_autoptr(HenbConfig) c = NULL;
+            g_autoptr(GError) error = NULL;
+            g_autofree gchar *expected = NULL;
+
+            write_snippet (f, "50-files.conf", snippet);
+            c = load_ok (f);
+            g_assert_false (henb_config_check_files (c, &error));
+            g_assert_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION);
+            expected = g_strdup_printf ("refusing to start: [Factory] %s %s %s", keys[i], cases[j].path,
+                                        cases[j].words);
+            g_assert_cmpstr (error->message, ==, expected);
+        }
+    }
+    /* a regular file passes, and so does a missing one (reported where it is used) */
+    {
+        g_autofree gchar *snippet = g_strdup_printf ("[Factory]\nRootCA=%s\nDeviceCertificate=%s\n", ca, ca);
+        g_autoptr(HenbConfig) c = NULL;
+        g_autoptr(GError) error = NULL;
+
+        write_snippet (f, "50-files.conf", snippet);
+        c = load_ok (f);
+        g_assert_true (henb_config_check_files (c, &error));
+        g_assert_no_error (error);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -714,6 +835,11 @@ main (int argc, char **argv)
     ADD ("/config/error/missing-credentials", test_error_missing_credentials);
     ADD ("/config/error/factory-file", test_error_factory_file);
     ADD ("/config/error/factory-unreadable", test_error_factory_unreadable);
+    ADD ("/config/error/factory-fifo", test_error_factory_fifo);
+    ADD ("/config/error/snippet-not-regular", test_error_snippet_not_regular);
+    ADD ("/config/error/snippet-too-large", test_error_snippet_too_large);
+    ADD ("/config/error/invalid-utf8", test_error_invalid_utf8);
+    ADD ("/config/credentials-not-regular", test_credentials_not_regular);
     ADD ("/config/default-username", test_default_username);
     ADD ("/config/permissions/key", test_permissions_key);
     ADD ("/config/permissions/state", test_permissions_state);

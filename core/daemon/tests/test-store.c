@@ -11,6 +11,7 @@
 
 #include "henb-errors.h"
 #include "henb-datamodel.h"
+#include "henb-file.h"
 #include "henb-store.h"
 
 #define OUI         "00005A"
@@ -863,8 +864,10 @@ test_commit_failure_read_only_dir (void)
 
     g_assert_cmpint (g_chmod (dir, 0500), ==, 0);
     g_hash_table_insert (changes, (gpointer) HENB_DM_MS_URL, (gpointer) SERVING_URL);
+    g_test_expect_message ("henbd", G_LOG_LEVEL_WARNING, "cannot write state*running from memory, retrying");
     g_assert_false (henb_store_commit (store, changes, "pk", &error));
-    g_assert_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED);
+    g_test_assert_expected_messages ();
+    g_assert_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_NOT_SAVED);
     g_clear_error (&error);
     assert_events (store, "1 BOOT", "", NULL);
     g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
@@ -897,21 +900,25 @@ test_commit_failure_rename (void)
     henb_store_queue_event (store, "M Reboot", "r1");
 
     g_hash_table_insert (changes, (gpointer) HENB_DM_MS_URL, (gpointer) SERVING_URL);
+    /* logged once, however often the same failure comes back */
+    g_test_expect_message ("henbd", G_LOG_LEVEL_WARNING, "cannot write state*Is a directory*running from memory*");
     g_assert_false (henb_store_commit (store, changes, "pk", &error));
-    g_assert_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED);
+    g_assert_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_NOT_SAVED);
     g_clear_error (&error);
     assert_events (store, "1 BOOT", "", "M Reboot", "r1", NULL);
+    g_assert_nonnull (henb_store_get_write_error (store));
 
     /* retiring is a write too: on failure the events stay for the next session */
     add_event (delivered, "1 BOOT", "");
     g_assert_false (henb_store_retire_events (store, delivered, &error));
-    g_assert_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED);
+    g_assert_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_NOT_SAVED);
     g_clear_error (&error);
     assert_events (store, "1 BOOT", "", "M Reboot", "r1", NULL);
 
     g_assert_false (henb_store_save (store, &error));
-    g_assert_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED);
+    g_assert_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_NOT_SAVED);
     g_clear_error (&error);
+    g_test_assert_expected_messages ();
 
     /* and no temporary file stays behind */
     listing = list_dir (dir);
@@ -1084,6 +1091,307 @@ test_stale_temporaries (void)
     remove_tree (dir);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* a state file system that refuses writes: henbd goes on from memory and retries */
+
+static void
+count_signal (HenbStore *store, guint *count)
+{
+    (*count)++;
+}
+
+static gboolean
+write_error_cleared (gpointer user_data)
+{
+    return henb_store_get_write_error (HENB_STORE (user_data)) == NULL;
+}
+
+/* Runs the main context until @done or @timeout_ms; TRUE when done. */
+static gboolean
+iterate_until (GSourceFunc done, gpointer data, guint timeout_ms)
+{
+    gint64 end = g_get_monotonic_time () + timeout_ms * 1000;
+
+    while (!done (data)) {
+        if (g_get_monotonic_time () >= end)
+            return FALSE;
+        g_main_context_iteration (NULL, FALSE);
+        g_usleep (1000);
+    }
+    return TRUE;
+}
+
+static gboolean
+never (gpointer data)
+{
+    return FALSE;
+}
+
+/*
+ * The write fails (a folder holds the state file's name: root cannot override that), is
+ * reported once though retried many times, and once the way is free the store's own retry
+ * writes what memory holds, with no new change: the values and events all arrive.
+ */
+static void
+test_write_failure_retried (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autofree gchar *path = state_path (dir);
+    g_autofree gchar *blocker = g_build_filename (path, "keep", NULL);
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbStore) store = henb_store_new (dir, dm);
+    g_autoptr(HenbDataModel) dm2 = NULL;
+    g_autoptr(HenbStore) store2 = NULL;
+    g_autoptr(GError) error = NULL;
+    guint changed = 0;
+
+    g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+    write_file (blocker, "x", 1);
+    henb_store_set_retry_interval (store, 20, 80);
+    g_signal_connect (store, "write-error-changed", G_CALLBACK (count_signal), &changed);
+    g_assert_null (henb_store_get_write_error (store));
+
+    set_value (dm, HENB_DM_MS_URL, SERVING_URL);
+    henb_store_queue_event (store, "1 BOOT", NULL);
+    g_test_expect_message ("henbd", G_LOG_LEVEL_WARNING, "cannot write state*Is a directory; running from memory, retrying");
+    g_assert_false (henb_store_save (store, &error));
+    g_assert_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_NOT_SAVED);
+    g_assert_error (henb_store_get_write_error (store), HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_NOT_SAVED);
+    g_assert_nonnull (strstr (henb_store_get_write_error (store)->message, path));
+    g_assert_cmpuint (changed, ==, 1);
+
+    /* 20, 40, 80, 80 ms ...: several retries fail the same way, silently */
+    iterate_until (never, NULL, 400);
+    g_test_assert_expected_messages ();
+    g_assert_cmpuint (changed, ==, 1);
+    g_assert_nonnull (henb_store_get_write_error (store));
+
+    /* the way is free: the next retry writes, unprompted, and the error clears */
+    g_assert_cmpint (g_unlink (blocker), ==, 0);
+    g_assert_cmpint (g_rmdir (path), ==, 0);
+    g_test_expect_message ("henbd", G_LOG_LEVEL_MESSAGE, "state saved to * again after * failed attempts");
+    g_assert_true (iterate_until (write_error_cleared, store, 5000));
+    g_test_assert_expected_messages ();
+    g_assert_cmpuint (changed, ==, 2);
+
+    store2 = load_new (dir, &dm2, NULL);
+    assert_value (dm2, HENB_DM_MS_URL, SERVING_URL);
+    assert_events (store2, "1 BOOT", "", NULL);
+    remove_tree (dir);
+}
+
+/* A new error (another reason) is reported again; the same one is not. */
+static void
+test_write_failure_distinct_errors (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autofree gchar *sub = g_build_filename (dir, "state", NULL);
+    g_autofree gchar *path = state_path (sub);
+    g_autofree gchar *blocker = g_build_filename (path, "keep", NULL);
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbStore) store = henb_store_new (sub, dm);
+    guint changed = 0;
+
+    henb_store_set_retry_interval (store, 60000, 60000);
+    g_signal_connect (store, "write-error-changed", G_CALLBACK (count_signal), &changed);
+    /* first: a file where the state folder should be */
+    write_file (sub, "x", 1);
+    g_test_expect_message ("henbd", G_LOG_LEVEL_WARNING, "cannot create state directory*");
+    g_assert_false (henb_store_save (store, NULL));
+    g_assert_false (henb_store_save (store, NULL));
+    g_test_assert_expected_messages ();
+    g_assert_cmpuint (changed, ==, 1);
+    /* then: a folder where the state file should be */
+    g_assert_cmpint (g_unlink (sub), ==, 0);
+    g_assert_cmpint (g_mkdir (sub, 0700), ==, 0);
+    g_assert_cmpint (g_mkdir (path, 0700), ==, 0);
+    write_file (blocker, "x", 1);
+    g_test_expect_message ("henbd", G_LOG_LEVEL_WARNING, "cannot write state*");
+    g_assert_false (henb_store_save (store, NULL));
+    g_assert_false (henb_store_save (store, NULL));
+    g_test_assert_expected_messages ();
+    g_assert_cmpuint (changed, ==, 2);
+    /* a change while it fails: written at once, not at the (distant) retry */
+    g_assert_cmpint (g_unlink (blocker), ==, 0);
+    g_assert_cmpint (g_rmdir (path), ==, 0);
+    g_test_expect_message ("henbd", G_LOG_LEVEL_MESSAGE, "state saved to * again after 4 failed attempts");
+    henb_store_queue_event (store, "4 VALUE CHANGE", NULL);
+    g_assert_true (henb_store_save (store, NULL));
+    g_test_assert_expected_messages ();
+    g_assert_null (henb_store_get_write_error (store));
+    g_assert_cmpuint (changed, ==, 3);
+    remove_tree (dir);
+}
+
+/* A state henbd could not read back at the next start is not written: the old one stays. */
+static void
+test_write_over_bound_refused (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autofree gchar *path = state_path (dir);
+    g_autofree gchar *before = NULL;
+    g_autofree gchar *after = NULL;
+    g_autofree gchar *huge = g_malloc (HENB_FILE_MAX_STATE + 1);
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbStore) store = henb_store_new (dir, dm);
+    g_autoptr(GHashTable) fields = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr(GError) error = NULL;
+    gsize before_len, after_len;
+
+    henb_store_set_retry_interval (store, 60000, 60000);
+    g_assert_true (henb_store_save (store, NULL));
+    before = read_file (path, &before_len);
+    memset (huge, 'a', HENB_FILE_MAX_STATE);
+    huge[HENB_FILE_MAX_STATE] = '\0';
+    g_hash_table_insert (fields, (gpointer) "Field", huge);
+    henb_store_set_record (store, "Huge", fields);
+    g_test_expect_message ("henbd", G_LOG_LEVEL_WARNING, "*more than the 4194304 bytes henbd reads back*");
+    g_assert_false (henb_store_save (store, &error));
+    g_test_assert_expected_messages ();
+    g_assert_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_NOT_SAVED);
+    after = read_file (path, &after_len);
+    g_assert_cmpmem (after, after_len, before, before_len);
+    remove_tree (dir);
+}
+
+/* load_damaged (dir): the state file in @dir is refused, moved aside, and the store is fresh;
+ * returns the name it was kept under. */
+static gchar *
+load_damaged (const gchar *dir, const gchar *words)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbStore) store = henb_store_new (dir, dm);
+    g_autoptr(GError) error = NULL;
+    g_autofree gchar *path = state_path (dir);
+    gint64 start = g_get_monotonic_time ();
+    gboolean fresh = TRUE;
+
+    g_assert_false (henb_store_load (store, &fresh, &error));
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+    g_assert_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_CORRUPT);
+    if (strstr (error->message, words) == NULL)
+        g_error ("'%s' does not say '%s'", error->message, words);
+    g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK));
+    assert_events (store, NULL);
+    /* the fresh state takes its place */
+    g_assert_true (henb_store_save (store, NULL));
+    g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+    return find_one (dir, HENB_STORE_FILE_NAME ".corrupt-");
+}
+
+/* A FIFO as state file hung henbd in open(), before it took its bus name. */
+static void
+test_load_fifo (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autofree gchar *path = state_path (dir);
+    g_autofree gchar *aside = NULL;
+    g_autofree gchar *aside_path = NULL;
+    GStatBuf st;
+
+    g_assert_cmpint (mkfifo (path, 0600), ==, 0);
+    aside = load_damaged (dir, "is a FIFO (named pipe), not a regular file");
+    aside_path = g_build_filename (dir, aside, NULL);
+    g_assert_cmpint (g_lstat (aside_path, &st), ==, 0);
+    g_assert_true (S_ISFIFO (st.st_mode));
+    remove_tree (dir);
+}
+
+/* henbd renames its own file into place: a link there is not its own, even to a good state. */
+static void
+test_load_symlink (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autofree gchar *other = make_tmp_dir ();
+    g_autofree gchar *path = state_path (dir);
+    g_autofree gchar *target = state_path (other);
+    g_autofree gchar *aside = NULL;
+    g_autofree gchar *before = NULL;
+    g_autofree gchar *after = NULL;
+    gsize before_len, after_len;
+
+    save_typical_state (other);
+    before = read_file (target, &before_len);
+    g_assert_cmpint (symlink (target, path), ==, 0);
+    aside = load_damaged (dir, "is a symbolic link");
+    /* the link went aside; what it pointed to is untouched */
+    after = read_file (target, &after_len);
+    g_assert_cmpmem (after, after_len, before, before_len);
+    remove_tree (dir);
+    remove_tree (other);
+}
+
+static void
+test_load_dev_zero_link (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autofree gchar *path = state_path (dir);
+    g_autofree gchar *aside = NULL;
+
+    g_assert_cmpint (symlink ("/dev/zero", path), ==, 0);
+    aside = load_damaged (dir, "is a symbolic link");
+    remove_tree (dir);
+}
+
+static void
+test_load_over_bound (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autofree gchar *path = state_path (dir);
+    g_autofree gchar *big = g_malloc0 (HENB_FILE_MAX_STATE + 1);
+    g_autofree gchar *aside = NULL;
+
+    memset (big, '#', HENB_FILE_MAX_STATE + 1);
+    write_file (path, big, HENB_FILE_MAX_STATE + 1);
+    aside = load_damaged (dir, "more than the 4194304 bytes allowed");
+    remove_tree (dir);
+}
+
+/* A damaged file that cannot be moved aside (its folder read-only) is not overwritten by the
+ * fresh state until it has been moved aside: it is kept for inspection. */
+static void
+test_damaged_kept_until_moved (void)
+{
+    g_autofree gchar *dir = NULL;
+    g_autofree gchar *path = NULL;
+    g_autofree gchar *aside = NULL;
+    g_autofree gchar *kept = NULL;
+    g_autoptr(HenbDataModel) dm = NULL;
+    g_autoptr(HenbStore) store = NULL;
+    g_autoptr(GError) error = NULL;
+    gboolean fresh = TRUE;
+
+    if (geteuid () == 0) {
+        g_test_skip ("root ignores folder permissions");
+        return;
+    }
+    dir = make_tmp_dir ();
+    path = state_path (dir);
+    dm = henb_data_model_new (OUI);
+    store = henb_store_new (dir, dm);
+    henb_store_set_retry_interval (store, 60000, 60000);
+    write_file (path, "damaged\n", 8);
+    g_assert_cmpint (g_chmod (dir, 0500), ==, 0);
+    g_assert_false (henb_store_load (store, &fresh, &error));
+    g_assert_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_CORRUPT);
+    g_assert_nonnull (strstr (error->message, "could not be moved aside"));
+    g_test_expect_message ("henbd", G_LOG_LEVEL_WARNING, "*could not be moved aside*");
+    g_assert_false (henb_store_save (store, NULL));
+    g_test_assert_expected_messages ();
+    g_assert_cmpint (g_chmod (dir, 0700), ==, 0);
+    g_test_expect_message ("henbd", G_LOG_LEVEL_MESSAGE, "*damaged*kept as*");
+    g_test_expect_message ("henbd", G_LOG_LEVEL_MESSAGE, "state saved to * again*");
+    g_assert_true (henb_store_save (store, NULL));
+    g_test_assert_expected_messages ();
+    aside = find_one (dir, HENB_STORE_FILE_NAME ".corrupt-");
+    {
+        g_autofree gchar *aside_path = g_build_filename (dir, aside, NULL);
+        kept = read_file (aside_path, NULL);
+    }
+    g_assert_cmpstr (kept, ==, "damaged\n");
+    remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1111,5 +1419,13 @@ main (int argc, char **argv)
     g_test_add_func ("/store/events/retire", test_retire_events);
     g_test_add_func ("/store/objects-attributes", test_objects_and_attributes_persist);
     g_test_add_func ("/store/stale-temporaries", test_stale_temporaries);
+    g_test_add_func ("/store/write-failure/retried", test_write_failure_retried);
+    g_test_add_func ("/store/write-failure/distinct-errors", test_write_failure_distinct_errors);
+    g_test_add_func ("/store/write-failure/over-bound", test_write_over_bound_refused);
+    g_test_add_func ("/store/write-failure/damaged-kept", test_damaged_kept_until_moved);
+    g_test_add_func ("/store/load/fifo", test_load_fifo);
+    g_test_add_func ("/store/load/symlink", test_load_symlink);
+    g_test_add_func ("/store/load/symlink-to-dev-zero", test_load_dev_zero_link);
+    g_test_add_func ("/store/load/over-bound", test_load_over_bound);
     return g_test_run ();
 }
