@@ -136,9 +136,10 @@ henb_value_check_host (const gchar *host, GError **error)
     }
     if (is_dotted_quad (host) || is_ipv6 (host))
         return TRUE;
-    if (strchr (host, ':') != NULL) {
-        refuse (error, host, strchr (host, '%') != NULL ? "is an IPv6 address with a zone, which is refused"
-                                                        : "is not an IPv6 address");
+    /* what is written like an IPv6 address gets told why it is not one */
+    if (strchr (host, ':') != NULL && strspn (host, "0123456789abcdefABCDEF:.") >= strcspn (host, "%")) {
+        refuse (error, host, host[strcspn (host, "%")] == '%' ? "is an IPv6 address with a zone, which is refused"
+                                                               : "is not an IPv6 address");
         return FALSE;
     }
     return check_host_name (host, error);
@@ -154,11 +155,12 @@ is_url_char (guchar c)
     return g_ascii_isalnum (c) || (c != '\0' && strchr ("-._~:/?#[]@!$&'()*+,;=", c) != NULL);
 }
 
-/* The characters of path, query and fragment: pchar, "/" and "?" (no brackets). */
+/* The characters of path, query and fragment: pchar, "/" and "?" (no brackets); the
+ * percent-encodings are checked already. */
 static gboolean
 is_tail_char (guchar c)
 {
-    return is_url_char (c) && c != '[' && c != ']';
+    return c == '%' || (is_url_char (c) && c != '[' && c != ']');
 }
 
 static gboolean
