@@ -43,6 +43,62 @@ format_wall (gint64 usec)
     return dt != NULL ? g_date_time_format (dt, "%H:%M:%S.%f") : g_strdup ("?");
 }
 
+/* A C1 control character (U+0080..U+009F) in UTF-8: 0xC2 then 0x80..0x9F. */
+static gboolean
+is_c1_control (const gchar *p)
+{
+    return (guchar) p[0] == 0xc2 && (guchar) p[1] >= 0x80 && (guchar) p[1] <= 0x9f;
+}
+
+/*
+ * Every value in a human line comes from the network or from henbd: control characters
+ * (C0, DEL, C1) and backslashes are written C-style (\n, \r, \t, \\, \xNN), so no value can
+ * end a line, forge another one or drive the terminal.
+ */
+static gchar *
+escape_line (const gchar *s)
+{
+    GString *out = g_string_new (NULL);
+
+    for (const gchar *p = s; *p != '\0'; p++) {
+        guchar c = (guchar) *p;
+
+        switch (c) {
+        case '\n': g_string_append (out, "\\n"); break;
+        case '\r': g_string_append (out, "\\r"); break;
+        case '\t': g_string_append (out, "\\t"); break;
+        case '\\': g_string_append (out, "\\\\"); break;
+        default:
+            if (c < 0x20 || c == 0x7f) {
+                g_string_append_printf (out, "\\x%02x", c);
+            } else if (is_c1_control (p)) {
+                g_string_append_printf (out, "\\x%02x\\x%02x", c, (guchar) p[1]);
+                p++;
+            } else {
+                g_string_append_c (out, (gchar) c);
+            }
+        }
+    }
+    return g_string_free (out, FALSE);
+}
+
+/* Prints one human line: FORMAT has no newline; the arguments are escaped with the rest. */
+static void print_line (const gchar *format, ...) G_GNUC_PRINTF (1, 2);
+
+static void
+print_line (const gchar *format, ...)
+{
+    g_autofree gchar *line = NULL;
+    g_autofree gchar *escaped = NULL;
+    va_list args;
+
+    va_start (args, format);
+    line = g_strdup_vprintf (format, args);
+    va_end (args);
+    escaped = escape_line (line);
+    g_print ("%s\n", escaped);
+}
+
 static void
 json_string (GString *out, const gchar *s)
 {
@@ -67,10 +123,15 @@ json_string (GString *out, const gchar *s)
             g_string_append (out, "\\t");
             break;
         default:
-            if (c < 0x20)
+            /* JSON needs only C0 escaped; DEL and C1 are, too, for whoever prints it raw */
+            if (c < 0x20 || c == 0x7f) {
                 g_string_append_printf (out, "\\u%04x", c);
-            else
+            } else if (is_c1_control (p)) {
+                g_string_append_printf (out, "\\u%04x", (guchar) p[1]);
+                p++;
+            } else {
                 g_string_append_c (out, (gchar) c);
+            }
         }
     }
     g_string_append_c (out, '"');
@@ -190,11 +251,11 @@ print_step (HenbStepInfo *s, guint index, guint count)
 {
     g_autofree gchar *start = format_wall (henb_step_info_get_start_time (s));
 
-    g_print ("  [%2u/%u] %-16s %-26s %-8s %s  %8.3f s\n", index, count, henb_step_info_get_id (s),
+    print_line ("  [%2u/%u] %-16s %-26s %-8s %s  %8.3f s", index, count, henb_step_info_get_id (s),
              henb_step_info_get_name (s), henb_step_result_to_string (henb_step_info_get_result (s)),
              start, henb_step_info_get_duration (s) / 1e6);
     if (henb_step_info_get_detail (s)[0] != '\0')
-        g_print ("          %s\n", henb_step_info_get_detail (s));
+        print_line ("          %s", henb_step_info_get_detail (s));
 }
 
 static void
@@ -207,37 +268,37 @@ print_status (HenbClient *client)
     const gchar *url = henb_client_get_serving_hems_url (client);
     HenbState state = henb_client_get_state (client);
 
-    g_print ("state: %s\n", henb_state_to_string (state));
+    print_line ("state: %s", henb_state_to_string (state));
     if (state == HENB_STATE_FAILED)
-        g_print ("failed reason: %s\n",
+        print_line ("failed reason: %s",
                  henb_state_failed_reason_to_string (henb_client_get_state_failed_reason (client)));
-    g_print ("discovery variant: %s\n",
+    print_line ("discovery variant: %s",
              henb_discovery_variant_to_string (henb_client_get_discovery_variant (client)));
     if (henb_client_get_current_step_id (client)[0] != '\0')
-        g_print ("current step: %s %s\n", henb_client_get_current_step_id (client),
+        print_line ("current step: %s %s", henb_client_get_current_step_id (client),
                  henb_client_get_current_step_name (client));
-    g_print ("progress: %u%% (%u of %u steps)\n", henb_client_get_percentage (client), steps->len,
+    print_line ("progress: %u%% (%u of %u steps)", henb_client_get_percentage (client), steps->len,
              henb_client_get_step_count (client));
     if (henb_client_get_last_error_name (client, &err_name, &err_message))
-        g_print ("last error: %s: %s\n", err_name, err_message);
+        print_line ("last error: %s: %s", err_name, err_message);
     if (henb_client_get_state_file_write_error_name (client, &err_name, &err_message))
-        g_print ("state file not saved: %s: %s\n", err_name, err_message);
-    g_print ("serving HeMS: %s\n", url[0] != '\0' ? url : "-");
-    g_print ("serving SeGW: %s\n", segw);
-    g_print ("S1 addresses: %s\n", s1);
-    g_print ("S1 port: %u\n", henb_client_get_s1_port (client));
-    g_print ("S1 connection mode: %s\n", henb_client_get_s1_connection_mode (client));
-    g_print ("S1 over IPsec: %s\n", henb_client_get_s1_ipsec (client) ? "yes" : "no");
+        print_line ("state file not saved: %s: %s", err_name, err_message);
+    print_line ("serving HeMS: %s", url[0] != '\0' ? url : "-");
+    print_line ("serving SeGW: %s", segw);
+    print_line ("S1 addresses: %s", s1);
+    print_line ("S1 port: %u", henb_client_get_s1_port (client));
+    print_line ("S1 connection mode: %s", henb_client_get_s1_connection_mode (client));
+    print_line ("S1 over IPsec: %s", henb_client_get_s1_ipsec (client) ? "yes" : "no");
     if (henb_client_get_tunnel_active (client)) {
         g_autofree gchar *dns = join_or_none (henb_client_get_tunnel_dns_servers (client));
         g_autofree gchar *since = format_wall (henb_client_get_tunnel_up_since (client));
 
-        g_print ("tunnel: %s SeGW %s (%s) via %s, inner address %s, DNS %s, up since %s\n",
+        print_line ("tunnel: %s SeGW %s (%s) via %s, inner address %s, DNS %s, up since %s",
                  henb_client_get_tunnel_purpose (client), henb_client_get_tunnel_security_gateway (client),
                  henb_client_get_tunnel_gateway_address (client), henb_client_get_tunnel_backend (client),
                  henb_client_get_tunnel_inner_address (client), dns, since);
     } else {
-        g_print ("tunnel: none\n");
+        print_line ("tunnel: none");
     }
     {
         g_auto(GStrv) pending = henb_client_dup_pending_events (client);
@@ -245,17 +306,17 @@ print_status (HenbClient *client)
         const gchar *cr = henb_client_get_connection_request_url (client);
         const gchar *last = henb_client_get_last_session_result (client);
 
-        g_print ("sessions after registration: %u, last: %s\n", henb_client_get_session_count (client),
+        print_line ("sessions after registration: %u, last: %s", henb_client_get_session_count (client),
                  last[0] != '\0' ? last : "-");
-        g_print ("pending events: %s\n", events);
+        print_line ("pending events: %s", events);
         if (henb_client_get_next_attempt (client) != 0) {
             g_autofree gchar *next = format_wall (henb_client_get_next_attempt (client));
-            g_print ("retry %u at %s\n", henb_client_get_retry_count (client), next);
+            print_line ("retry %u at %s", henb_client_get_retry_count (client), next);
         }
-        g_print ("connection requests: %s\n", cr[0] != '\0' ? cr : "-");
+        print_line ("connection requests: %s", cr[0] != '\0' ? cr : "-");
     }
     if (steps->len > 0)
-        g_print ("steps:\n");
+        print_line ("steps:");
     for (guint i = 0; i < steps->len; i++)
         print_step (steps->pdata[i], i + 1, henb_client_get_step_count (client));
 }
@@ -290,7 +351,7 @@ monitor_check_done (Monitor *m)
 
     if (state == HENB_STATE_REGISTERED) {
         monitor_print_new_steps (m);
-        g_print ("registered with %s\n", henb_client_get_serving_hems_url (m->client));
+        print_line ("registered with %s", henb_client_get_serving_hems_url (m->client));
         m->exit_code = EXIT_OK;
         g_main_loop_quit (m->loop);
         return TRUE;
@@ -298,12 +359,12 @@ monitor_check_done (Monitor *m)
     if (state == HENB_STATE_FAILED || state == HENB_STATE_IDLE) {
         monitor_print_new_steps (m);
         if (state == HENB_STATE_FAILED)
-            g_print ("failed: %s\n",
+            print_line ("failed: %s",
                      henb_state_failed_reason_to_string (henb_client_get_state_failed_reason (m->client)));
         else
-            g_print ("stopped: henbd is idle\n");
+            print_line ("stopped: henbd is idle");
         if (henb_client_get_last_error_name (m->client, &err_name, &err_message))
-            g_print ("  %s: %s\n", err_name, err_message);
+            print_line ("  %s: %s", err_name, err_message);
         m->exit_code = EXIT_FAILED;
         g_main_loop_quit (m->loop);
         return TRUE;
@@ -315,7 +376,7 @@ static void
 on_state_changed (HenbClient *client, gint old, gint new_state, guint reason, Monitor *m)
 {
     monitor_print_new_steps (m);
-    g_print ("state: %s\n", henb_state_to_string (new_state));
+    print_line ("state: %s", henb_state_to_string (new_state));
     monitor_check_done (m);
 }
 
@@ -331,14 +392,14 @@ on_current_step (GObject *object, GParamSpec *pspec, Monitor *m)
     const gchar *id = henb_client_get_current_step_id (m->client);
 
     if (id[0] != '\0')
-        g_print ("  ...     %-16s %s\n", id, henb_client_get_current_step_name (m->client));
+        print_line ("  ...     %-16s %s", id, henb_client_get_current_step_name (m->client));
 }
 
 static void
 on_name_owner (GObject *object, GParamSpec *pspec, Monitor *m)
 {
     if (!henb_client_is_running (m->client)) {
-        g_print ("henbd left the bus\n");
+        print_line ("henbd left the bus");
         m->exit_code = EXIT_NOT_RUNNING;
         g_main_loop_quit (m->loop);
     }
@@ -349,7 +410,7 @@ on_timeout (gpointer user_data)
 {
     Monitor *m = user_data;
 
-    g_print ("timed out in state %s\n", henb_state_to_string (henb_client_get_state (m->client)));
+    print_line ("timed out in state %s", henb_state_to_string (henb_client_get_state (m->client)));
     m->exit_code = EXIT_TIMEOUT;
     g_main_loop_quit (m->loop);
     return G_SOURCE_REMOVE;
@@ -371,7 +432,7 @@ run_monitor (HenbClient *client)
     g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
     Monitor m = { loop, client, 0, EXIT_FAILED };
 
-    g_print ("state: %s\n", henb_state_to_string (henb_client_get_state (client)));
+    print_line ("state: %s", henb_state_to_string (henb_client_get_state (client)));
     monitor_print_new_steps (&m);
     on_current_step (NULL, NULL, &m);
     if (monitor_check_done (&m))
@@ -395,8 +456,10 @@ static gint
 report_error (const gchar *what, GError *error)
 {
     g_autofree gchar *name = g_dbus_error_encode_gerror (error);
+    g_autofree gchar *message = escape_line (error->message);
+    g_autofree gchar *name_escaped = escape_line (name);
 
-    g_printerr ("henbctl: %s failed: %s (%s)\n", what, error->message, name);
+    g_printerr ("henbctl: %s failed: %s (%s)\n", what, message, name_escaped);
     return EXIT_FAILED;
 }
 
@@ -441,7 +504,9 @@ main (int argc, char **argv)
     command = argv[1];
     if (!g_strv_contains ((const gchar *const[]) { "status", "monitor", "start", "rediscover", "cancel", NULL },
                           command)) {
-        g_printerr ("henbctl: unknown command '%s'\n", command);
+        g_autofree gchar *shown = escape_line (command);
+
+        g_printerr ("henbctl: unknown command '%s'\n", shown);
         usage (context);
         return EXIT_USAGE;
     }

@@ -40,7 +40,8 @@ typedef enum {
  * @HENB_STATE_FAILED_REASON_IPSEC: the IPsec tunnel could not be established.
  * @HENB_STATE_FAILED_REASON_HTTP: the HeMS answered with an HTTP error or refused our credentials.
  * @HENB_STATE_FAILED_REASON_HEMS_PROTOCOL: the HeMS broke the TR-069 protocol or sent a fault.
- * @HENB_STATE_FAILED_REASON_NO_SERVING_HEMS: the Initial HeMS did not provide a Serving HeMS.
+ * @HENB_STATE_FAILED_REASON_NO_SERVING_HEMS: no usable Serving HeMS: the Initial HeMS did not provide
+ *   one, or the stored one is refused (invalid, or not https where TLS is required).
  * @HENB_STATE_FAILED_REASON_NO_S1_ADDRESS: no HeMS provided an S1 far-end address.
  * @HENB_STATE_FAILED_REASON_S1_SETUP: the S1 hand-off failed.
  * @HENB_STATE_FAILED_REASON_TIMEOUT: a step did not finish in time.

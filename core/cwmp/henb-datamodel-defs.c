@@ -45,7 +45,7 @@ static const HenbDmParamDef definitions[] = {
     STR ("Device.DeviceInfo.ProvisioningCode", FI | RW | P, 64),
     UINT ("Device.DeviceInfo.UpTime", NAN, 0, G_MAXUINT32, "0"),
 
-    STR ("Device.ManagementServer.URL", RW | P | DEF, 2048, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_URL),
+    STR ("Device.ManagementServer.URL", RW | P | DEF, 2048, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_HEMS_URL),
     STR ("Device.ManagementServer.Username", RW | P, 256),
     STR ("Device.ManagementServer.Password", RW | P | HID, 256),
     BOOL ("Device.ManagementServer.PeriodicInformEnable", RW | P, "false"),

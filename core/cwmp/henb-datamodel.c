@@ -7,6 +7,7 @@
 
 #include "henb-errors.h"
 #include "henb-datamodel.h"
+#include "henb-value-syntax.h"
 
 typedef struct _Node Node;
 
@@ -39,6 +40,9 @@ struct _HenbDataModel {
     GHashTable      *by_name;
     HenbDmCommitFunc commit_func;
     gpointer         commit_data;
+    /* what SetParameterValues accepts as a HeMS URL */
+    HenbDiscoveryVariant hems_variant;
+    gboolean         hems_allow_plain_http;
 };
 
 G_DEFINE_TYPE (HenbDataModel, henb_data_model, G_TYPE_OBJECT)
@@ -410,6 +414,14 @@ henb_data_model_set_getter (HenbDataModel *self,
 }
 
 void
+henb_data_model_set_hems_url_policy (HenbDataModel *self, HenbDiscoveryVariant variant, gboolean allow_plain_http)
+{
+    g_return_if_fail (HENB_IS_DATA_MODEL (self));
+    self->hems_variant = variant;
+    self->hems_allow_plain_http = allow_plain_http;
+}
+
+void
 henb_data_model_set_commit_func (HenbDataModel *self, HenbDmCommitFunc func, gpointer user_data)
 {
     self->commit_func = func;
@@ -419,28 +431,20 @@ henb_data_model_set_commit_func (HenbDataModel *self, HenbDmCommitFunc func, gpo
 /* ------------------------------------------------------------------------------------------ */
 /* Validation */
 
-static gboolean
-is_valid_hostname (const gchar *host)
+/* "'VALUE' REST": the value escaped and cut, as a reason may end up in a log line. */
+static gchar *value_reason (const gchar *value, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
+
+static gchar *
+value_reason (const gchar *value, const gchar *format, ...)
 {
-    gsize len = strlen (host);
-    const gchar *label = host;
+    g_autofree gchar *shown = henb_value_escape (value, 96);
+    g_autofree gchar *rest = NULL;
+    va_list args;
 
-    if (len == 0 || len > 253)
-        return FALSE;
-    while (label != NULL && *label != '\0') {
-        const gchar *dot = strchr (label, '.');
-        gsize label_len = dot != NULL ? (gsize) (dot - label) : strlen (label);
-
-        if (label_len == 0 || label_len > 63 || label[0] == '-' || label[label_len - 1] == '-')
-            return FALSE;
-        for (gsize i = 0; i < label_len; i++) {
-            if (!g_ascii_isalnum (label[i]) && label[i] != '-')
-                return FALSE;
-        }
-        label = dot != NULL ? dot + 1 : NULL;
-    }
-    /* a trailing dot would leave an empty last label, already refused above */
-    return TRUE;
+    va_start (args, format);
+    rest = g_strdup_vprintf (format, args);
+    va_end (args);
+    return g_strdup_printf ("'%s' %s", shown, rest);
 }
 
 /* "A.B.*.C" or "A.B.": dot-separated names, "*" only as a whole instance segment. */
@@ -476,7 +480,7 @@ check_syntax (HenbDataModel *self, HenbDmSyntax syntax, const gchar *value, gcha
         if (value[0] == '\0')
             return TRUE;
         if (!is_valid_pattern (value)) {
-            *out_reason = g_strdup_printf ("'%s' is not a parameter path (\"*\" only for instance numbers)", value);
+            *out_reason = value_reason (value, "is not a parameter path (\"*\" only for instance numbers)");
             return FALSE;
         }
         /* TR-181: forced Inform parameters are in every Inform already */
@@ -493,39 +497,21 @@ check_syntax (HenbDataModel *self, HenbDmSyntax syntax, const gchar *value, gcha
             return FALSE;
         }
         if (g_utf8_strlen (value, -1) > 64) {
-            *out_reason = g_strdup_printf ("event code '%s' is longer than 64 characters", value);
+            *out_reason = value_reason (value, "is an event code longer than 64 characters");
             return FALSE;
         }
         return TRUE;
-    case HENB_DM_SYNTAX_URL: {
-        g_autoptr(GUri) uri = g_uri_parse (value, G_URI_FLAGS_NONE, NULL);
-        const gchar *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-        const gchar *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+    case HENB_DM_SYNTAX_URL:
+    case HENB_DM_SYNTAX_HEMS_URL:
+    case HENB_DM_SYNTAX_HOST: {
+        g_autoptr(GError) error = NULL;
 
-        if (uri == NULL) {
-            *out_reason = g_strdup_printf ("'%s' is not a valid URL", value);
-            return FALSE;
-        }
-        if (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0) {
-            *out_reason = g_strdup_printf ("'%s' is not an HTTP or HTTPS URL", value);
-            return FALSE;
-        }
-        if (host == NULL || host[0] == '\0' ||
-            (!g_hostname_is_ip_address (host) && !is_valid_hostname (host))) {
-            *out_reason = g_strdup_printf ("'%s' has no valid host", value);
-            return FALSE;
-        }
-        if (g_uri_get_userinfo (uri) != NULL) {
-            *out_reason = g_strdup_printf ("'%s' carries credentials in the URL", value);
-            return FALSE;
-        }
-        return TRUE;
-    }
-    case HENB_DM_SYNTAX_HOST:
-        if (value[0] == '\0' || g_hostname_is_ip_address (value) || is_valid_hostname (value))
+        if (syntax == HENB_DM_SYNTAX_HOST ? henb_value_check_host (value, &error)
+                                          : henb_value_check_url (value, NULL, &error))
             return TRUE;
-        *out_reason = g_strdup_printf ("'%s' is neither a hostname nor an IP address", value);
+        *out_reason = g_strdup (error->message);
         return FALSE;
+    }
     case HENB_DM_SYNTAX_OUI:
         if (strlen (value) == 6) {
             gboolean ok = TRUE;
@@ -534,7 +520,7 @@ check_syntax (HenbDataModel *self, HenbDmSyntax syntax, const gchar *value, gcha
             if (ok)
                 return TRUE;
         }
-        *out_reason = g_strdup_printf ("'%s' is not six upper-case hex digits", value);
+        *out_reason = value_reason (value, "is not six upper-case hex digits");
         return FALSE;
     case HENB_DM_SYNTAX_PLAIN:
     default:
@@ -587,7 +573,7 @@ validate_string (HenbDataModel *self, const HenbDmParamDef *def, const gchar *va
     }
     if (def->enumeration != NULL && !g_strv_contains (def->enumeration, value)) {
         g_autofree gchar *allowed = g_strjoinv ("|", (GStrv) def->enumeration);
-        *out_reason = g_strdup_printf ("'%s' is not one of %s", value, allowed);
+        *out_reason = value_reason (value, "is not one of %s", allowed);
         return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
     }
     if (!check_syntax (self, def->syntax, value, out_reason))
@@ -637,8 +623,8 @@ henb_data_model_validate (HenbDataModel *self,
 
         stripped = g_strstrip (g_strdup (value));
         if (!g_ascii_string_to_unsigned (stripped, 10, lo, hi, &v, NULL)) {
-            *out_reason = g_strdup_printf ("'%s' is not an unsigned integer in [%" G_GUINT64_FORMAT
-                                           ", %" G_GUINT64_FORMAT "]", value, lo, hi);
+            *out_reason = value_reason (value, "is not an unsigned integer in [%" G_GUINT64_FORMAT
+                                        ", %" G_GUINT64_FORMAT "]", lo, hi);
             return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
         }
         *out_normalized = g_strdup_printf ("%" G_GUINT64_FORMAT, v);
@@ -654,8 +640,8 @@ henb_data_model_validate (HenbDataModel *self,
 
         stripped = g_strstrip (g_strdup (value));
         if (!g_ascii_string_to_signed (stripped, 10, lo, hi, &v, NULL)) {
-            *out_reason = g_strdup_printf ("'%s' is not an integer in [%" G_GINT64_FORMAT
-                                           ", %" G_GINT64_FORMAT "]", value, lo, hi);
+            *out_reason = value_reason (value, "is not an integer in [%" G_GINT64_FORMAT
+                                        ", %" G_GINT64_FORMAT "]", lo, hi);
             return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
         }
         *out_normalized = g_strdup_printf ("%" G_GINT64_FORMAT, v);
@@ -671,7 +657,7 @@ henb_data_model_validate (HenbDataModel *self,
             *out_normalized = g_strdup ("false");
             return 0;
         }
-        *out_reason = g_strdup_printf ("'%s' is not a boolean", value);
+        *out_reason = value_reason (value, "is not a boolean");
         return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
     case HENB_CWMP_TYPE_DATE_TIME: {
         g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
@@ -680,7 +666,7 @@ henb_data_model_validate (HenbDataModel *self,
         stripped = g_strstrip (g_strdup (value));
         dt = g_date_time_new_from_iso8601 (stripped, utc);
         if (dt == NULL) {
-            *out_reason = g_strdup_printf ("'%s' is not an ISO 8601 dateTime", value);
+            *out_reason = value_reason (value, "is not an ISO 8601 dateTime");
             return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
         }
         *out_normalized = g_steal_pointer (&stripped);
@@ -747,6 +733,13 @@ henb_data_model_set_parameter_values (HenbDataModel  *self,
             continue;
         }
         code = henb_data_model_validate (self, pv->name, pv->value, pv->type, &normalized, &reason);
+        /* a HeMS URL henbd would refuse to reach must not be stored: it would strand the HeNB */
+        if (code == 0 && node->def->syntax == HENB_DM_SYNTAX_HEMS_URL &&
+            !henb_value_check_hems_url (normalized, self->hems_variant, self->hems_allow_plain_http, &error)) {
+            code = HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+            reason = g_strdup (error->message);
+            g_clear_error (&error);
+        }
         if (code != 0) {
             g_autofree gchar *text = g_strdup_printf ("%s: %s", henb_cwmp_fault_code_to_string (code),
                                                       reason);

@@ -4,6 +4,7 @@
 #include <glib-object.h>
 
 #include "henb-cwmp-message.h"
+#include "henb-enums.h"
 
 G_BEGIN_DECLS
 
@@ -20,11 +21,13 @@ typedef enum {
 
 typedef enum {
     HENB_DM_SYNTAX_PLAIN = 0,
-    HENB_DM_SYNTAX_URL,  /* absolute http or https URL */
-    HENB_DM_SYNTAX_HOST, /* hostname or IP address */
+    HENB_DM_SYNTAX_URL,  /* absolute http or https URL (henb_value_check_url) */
+    HENB_DM_SYNTAX_HOST, /* host name or IP address (henb_value_check_host) */
     HENB_DM_SYNTAX_OUI,  /* six upper-case hex digits */
     HENB_DM_SYNTAX_PARAMETER_PATTERN, /* a parameter path, "*" allowed for instance numbers */
     HENB_DM_SYNTAX_EVENT_CODE,        /* an Inform event code other than "4 VALUE CHANGE" */
+    /* a URL, and at SetParameterValues a HeMS URL the variant accepts (henb_value_check_hems_url) */
+    HENB_DM_SYNTAX_HEMS_URL,
 } HenbDmSyntax;
 
 /* A parameter as the data model defines it; @path may hold "{i}" and "X_{OUI}_". */
@@ -137,6 +140,14 @@ void         henb_data_model_set_getter (HenbDataModel *self,
                                          const gchar   *name,
                                          HenbDmGetter   getter,
                                          gpointer       user_data);
+/*
+ * What SetParameterValues accepts as a HeMS URL (HENB_DM_SYNTAX_HEMS_URL), as the procedure
+ * will: https only on the public internet unless @allow_plain_http. A new data model requires
+ * TLS. Values restored from the state file are not held to it: the procedure refuses them.
+ */
+void         henb_data_model_set_hems_url_policy (HenbDataModel       *self,
+                                                  HenbDiscoveryVariant variant,
+                                                  gboolean             allow_plain_http);
 void         henb_data_model_set_commit_func (HenbDataModel   *self,
                                               HenbDmCommitFunc func,
                                               gpointer         user_data);

@@ -12,6 +12,7 @@
 #include "henb-config.h"
 #include "henb-file.h"
 #include "henb-store.h"
+#include "henb-value-syntax.h"
 
 #define FACTORY "Factory"
 #define DEVICE  "DeviceInfo"
@@ -226,23 +227,18 @@ require (HenbConfig *c, const gchar *group, const gchar *key, gchar **out, GErro
 static gboolean
 check_hems_url (HenbConfig *c, GError **error)
 {
-    g_autoptr(GUri) uri = g_uri_parse (c->initial_hems_url, G_URI_FLAGS_NONE, NULL);
-    const gchar *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+    g_autoptr(GError) error_local = NULL;
 
-    if (uri == NULL || g_uri_get_host (uri) == NULL || g_uri_get_host (uri)[0] == '\0' ||
-        (g_strcmp0 (scheme, "https") != 0 && g_strcmp0 (scheme, "http") != 0)) {
+    if (henb_value_check_hems_url (c->initial_hems_url, c->variant, c->allow_plain_http, &error_local))
+        return TRUE;
+    if (g_error_matches (error_local, HENB_PROCEDURE_ERROR, HENB_PROCEDURE_ERROR_INSECURE_URL))
         g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
-                     "[Factory] InitialHeMS '%s' is not an http or https URL", c->initial_hems_url);
-        return FALSE;
-    }
-    if (c->variant == HENB_DISCOVERY_VARIANT_PUBLIC_INTERNET && g_strcmp0 (scheme, "https") != 0 &&
-        !c->allow_plain_http) {
+                     "[Factory] InitialHeMS must be https: the public-internet variant "
+                     "reaches the Initial HeMS over TLS (%s)", error_local->message);
+    else
         g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
-                     "[Factory] InitialHeMS '%s' must be https: the public-internet variant "
-                     "reaches the Initial HeMS over TLS", c->initial_hems_url);
-        return FALSE;
-    }
-    return TRUE;
+                     "[Factory] InitialHeMS is not an http or https URL: %s", error_local->message);
+    return FALSE;
 }
 
 static gboolean

@@ -92,12 +92,14 @@ failed_reason_for (const GError *error, const HenbStep *step)
     if (error->domain == HENB_PROCEDURE_ERROR) {
         switch ((HenbProcedureError) error->code) {
         case HENB_PROCEDURE_ERROR_NO_SERVING_HEMS:
+        /* only a Serving HeMS URL gets here (the factory one is checked at start-up): a value
+         * a HeMS set, so no usable Serving HeMS, never a configuration dead end */
+        case HENB_PROCEDURE_ERROR_INSECURE_URL:
             return HENB_STATE_FAILED_REASON_NO_SERVING_HEMS;
         case HENB_PROCEDURE_ERROR_NO_S1_ADDRESS:
             return HENB_STATE_FAILED_REASON_NO_S1_ADDRESS;
         case HENB_PROCEDURE_ERROR_S1_SETUP:
             return HENB_STATE_FAILED_REASON_S1_SETUP;
-        case HENB_PROCEDURE_ERROR_INSECURE_URL:
         default:
             return HENB_STATE_FAILED_REASON_CONFIGURATION;
         }
@@ -406,8 +408,9 @@ fail (HenbManager *self, const GError *error, const HenbStep *step)
 
     g_warning ("bootstrap failed: %s", normalized->message);
     /* what an Initial HeMS left half-set (a Serving HeMS without the Serving SeGW the private
-     * domain needs) is no Serving HeMS: the next run asks the Initial HeMS again */
-    if (g_error_matches (normalized, HENB_PROCEDURE_ERROR, HENB_PROCEDURE_ERROR_NO_SERVING_HEMS))
+     * domain needs), or a stored Serving HeMS henbd refuses to reach, is no Serving HeMS: the
+     * next run asks the Initial HeMS again. Only the factory configuration may stop henbd. */
+    if (reason == HENB_STATE_FAILED_REASON_NO_SERVING_HEMS)
         forget_serving (self);
     set_last_error (self, normalized);
     set_state (self, HENB_STATE_FAILED, reason, HENB_STATE_CHANGE_REASON_FAILURE);
@@ -567,6 +570,18 @@ powered_up (HenbManager *self)
 {
     g_autoptr(GError) error = NULL;
 
+    /* Serving values without the Serving HeMS: the state file held a URL this henbd refuses
+     * (an older one stored it) and its load dropped it. The rest of that set goes too, so
+     * that discovery starts clean, as after a fallback. */
+    if (!serving_hems_known (self)) {
+        for (guint i = 0; serving_parameters[i] != NULL; i++) {
+            if (!henb_data_model_is_set (self->services.dm, serving_parameters[i]))
+                continue;
+            g_message ("the state holds Serving values but no usable Serving HeMS: discovery from the Initial HeMS");
+            forget_serving (self);
+            break;
+        }
+    }
     if (!self->services.config->auto_start) {
         g_message ("waiting for Start (AutoStart=false)");
         return;
@@ -1015,6 +1030,7 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
                                               g_variant_new_array (G_VARIANT_TYPE ("(sssxts)"), NULL, 0));
 
     self->services.dm = henb_data_model_new (config->oui);
+    henb_data_model_set_hems_url_policy (self->services.dm, config->variant, config->allow_plain_http);
     set_factory_defaults (self);
     self->services.store = henb_store_new (options->state_dir, self->services.dm);
     g_signal_connect_swapped (self->services.store, "write-error-changed",

@@ -8,14 +8,9 @@
 #include "henb-s1.h"
 #include "henb-steps.h"
 #include "henb-transport.h"
+#include "henb-value-syntax.h"
 
 #define ROLE(step) ((HenbHemsRole) GPOINTER_TO_INT ((step)->data))
-
-static const gchar *
-role_name (HenbHemsRole role)
-{
-    return role == HENB_HEMS_INITIAL ? "Initial HeMS" : "Serving HeMS";
-}
 
 static void
 return_result (GTask *task, HenbStepResult result)
@@ -32,38 +27,42 @@ return_error (GTask *task, GError *error)
 }
 
 /* Points the link at the URL the role calls for: the factory Initial HeMS, or the Serving
- * HeMS the Initial HeMS configured. */
+ * HeMS the Initial HeMS configured. The Serving HeMS URL is a value a HeMS set (or an older
+ * henbd stored): refusing it is Procedure.NoServingHems or Procedure.InsecureUrl, after which
+ * the manager forgets it and asks the Initial HeMS again. Only the factory URL is a
+ * configuration error. */
 static gboolean
 link_prepare (HenbProcedure *proc, HenbHemsRole role, GError **error)
 {
     const HenbServices *svc = henb_procedure_get_services (proc);
     HenbHemsLink *link = henb_procedure_get_link (proc, role);
     g_autofree gchar *url = NULL;
-    g_autoptr(GUri) uri = NULL;
-    const gchar *scheme;
+    g_autofree gchar *host = NULL;
+    g_autoptr(GError) error_local = NULL;
 
     if (link->url != NULL)
         return TRUE;
     url = role == HENB_HEMS_INITIAL ? g_strdup (svc->config->initial_hems_url)
                                     : henb_data_model_get (svc->dm, HENB_DM_MS_URL);
-    uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
-    if (uri == NULL || g_uri_get_host (uri) == NULL) {
-        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
-                     "%s URL '%s' is not a valid URL", role_name (role), url);
+    if (!henb_value_check_hems_url (url, svc->config->variant, svc->config->allow_plain_http, &error_local)) {
+        if (role == HENB_HEMS_INITIAL)
+            g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                         "Initial HeMS URL refused: %s", error_local->message);
+        else if (g_error_matches (error_local, HENB_PROCEDURE_ERROR, HENB_PROCEDURE_ERROR_INSECURE_URL))
+            g_set_error (error, HENB_PROCEDURE_ERROR, HENB_PROCEDURE_ERROR_INSECURE_URL,
+                         "refusing the Serving HeMS URL (%s): %s", HENB_DM_MS_URL, error_local->message);
+        else
+            g_set_error (error, HENB_PROCEDURE_ERROR, HENB_PROCEDURE_ERROR_NO_SERVING_HEMS,
+                         "the stored Serving HeMS URL (%s) is unusable: %s", HENB_DM_MS_URL,
+                         error_local->message);
         return FALSE;
     }
-    scheme = g_uri_get_scheme (uri);
-    if (svc->config->variant == HENB_DISCOVERY_VARIANT_PUBLIC_INTERNET &&
-        g_ascii_strcasecmp (scheme, "https") != 0 && !svc->config->allow_plain_http) {
-        g_set_error (error, HENB_PROCEDURE_ERROR, HENB_PROCEDURE_ERROR_INSECURE_URL,
-                     "refusing %s URL %s: a HeMS on the public internet is reached over TLS only",
-                     role_name (role), url);
-        return FALSE;
-    }
+    /* checked: GLib reads the same host */
+    henb_value_check_url (url, &host, NULL);
+    link->https = g_ascii_strncasecmp (url, "https:", 6) == 0;
     link->url = g_steal_pointer (&url);
-    link->host = g_strdup (g_uri_get_host (uri));
+    link->host = g_steal_pointer (&host);
     link->host_is_ip = g_hostname_is_ip_address (link->host);
-    link->https = g_ascii_strcasecmp (scheme, "https") == 0;
     return TRUE;
 }
 

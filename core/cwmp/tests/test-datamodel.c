@@ -192,6 +192,88 @@ test_spv_rejects_bad_urls (void)
     }
 }
 
+/* Every parameter that holds a URL or a host refuses what a hostile HeMS sends, with 9007 and
+ * nothing applied, however valid the rest of the request is. */
+static void
+test_spv_refuses_hostile_urls_and_hosts (void)
+{
+    const struct {
+        const gchar *name;
+        const gchar *value;
+        const gchar *why;
+    } cases[] = {
+        { "Device.ManagementServer.URL", "http://serving.example/cwmp", "TLS" },
+        { "Device.ManagementServer.URL", "http://h/x\r\nInjected: 1", "control character" },
+        { "Device.ManagementServer.URL", "https://user@h/", "user information" },
+        { "Device.ManagementServer.URL", "ftp://h/", "http or https" },
+        { "Device.ManagementServer.URL", "https://h:99999/", "port" },
+        { "Device.ManagementServer.URL", "https://999.999.999.999/", "dotted-quad" },
+        { GW "SecGWServer1", "999.999.999.999", "dotted-quad" },
+        { GW "SecGWServer1", "1.2.3", "dotted-quad" },
+        { GW "SecGWServer2", "a..b", "empty label" },
+        { GW "SecGWServer3", "-a.b", "'-'" },
+        { GW "SecGWServer3", "fe80::1%eth0", "zone" },
+        { GW "SecGWServer1", "segw.example\r\nInjected: 1", "neither" },
+        { GW "S1SigLinkServerList", "10.0.0.1,999.999.999.999", "dotted-quad" },
+        { GW "S1SigLinkServerList", "mme.example,a..b", "empty label" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+        g_autoptr(GPtrArray) params = params_new ();
+        g_autoptr(HenbCwmpFault) fault = NULL;
+        const HenbCwmpParamFault *pf = NULL;
+        guint status = 99;
+
+        add (params, cases[i].name, cases[i].value, HENB_CWMP_TYPE_STRING);
+        add (params, "Device.ManagementServer.PeriodicInformInterval", "600", HENB_CWMP_TYPE_UNSIGNED_INT);
+        g_assert_false (henb_data_model_set_parameter_values (dm, params, "k", &status, &fault));
+        g_assert_cmpuint (fault->code, ==, 9003);
+        g_assert_cmpuint (fault->param_faults->len, ==, 1);
+        pf = g_ptr_array_index (fault->param_faults, 0);
+        g_assert_cmpstr (pf->name, ==, cases[i].name);
+        g_assert_cmpuint (pf->code, ==, 9007);
+        if (strstr (pf->string, cases[i].why) == NULL)
+            g_error ("%s=%s: refused, but not for '%s': %s", cases[i].name, cases[i].value, cases[i].why, pf->string);
+        /* the fault string shows the value escaped: no forged lines in a log */
+        g_assert_null (strpbrk (pf->string, "\r\n"));
+        g_assert_false (henb_data_model_is_set (dm, cases[i].name));
+        g_assert_false (henb_data_model_is_set (dm, "Device.ManagementServer.PeriodicInformInterval"));
+        assert_value (dm, "Device.ManagementServer.ParameterKey", "");
+    }
+}
+
+/* A plain-HTTP HeMS URL is what the variant decides: the private domain (inside the tunnel)
+ * and a lab's AllowPlainHttp accept it, as the procedure will. */
+static void
+test_spv_hems_url_policy (void)
+{
+    const struct {
+        HenbDiscoveryVariant variant;
+        gboolean             allow_plain_http;
+        gboolean             accepted;
+    } cases[] = {
+        { HENB_DISCOVERY_VARIANT_PUBLIC_INTERNET, FALSE, FALSE },
+        { HENB_DISCOVERY_VARIANT_PUBLIC_INTERNET, TRUE, TRUE },
+        { HENB_DISCOVERY_VARIANT_PRIVATE_DOMAIN, FALSE, TRUE },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+        g_autoptr(GPtrArray) params = params_new ();
+        g_autoptr(HenbCwmpFault) fault = NULL;
+        guint status;
+
+        henb_data_model_set_hems_url_policy (dm, cases[i].variant, cases[i].allow_plain_http);
+        add (params, "Device.ManagementServer.URL", "http://serving.example/cwmp", HENB_CWMP_TYPE_STRING);
+        g_assert_cmpint (henb_data_model_set_parameter_values (dm, params, "k", &status, &fault), ==,
+                         cases[i].accepted);
+        g_assert_cmpint (henb_data_model_is_set (dm, "Device.ManagementServer.URL"), ==, cases[i].accepted);
+        if (!cases[i].accepted)
+            g_assert_cmpuint (param_fault_code (fault, "Device.ManagementServer.URL"), ==, 9007);
+    }
+}
+
 static void
 test_gpv (void)
 {
@@ -625,6 +707,8 @@ main (int argc, char **argv)
     g_test_add_func ("/cwmp/datamodel/spv/duplicate", test_spv_duplicate_name);
     g_test_add_func ("/cwmp/datamodel/spv/commit-failure", test_spv_commit_failure_is_internal_error);
     g_test_add_func ("/cwmp/datamodel/spv/bad-urls", test_spv_rejects_bad_urls);
+    g_test_add_func ("/cwmp/datamodel/spv/hostile-urls-and-hosts", test_spv_refuses_hostile_urls_and_hosts);
+    g_test_add_func ("/cwmp/datamodel/spv/hems-url-policy", test_spv_hems_url_policy);
     g_test_add_func ("/cwmp/datamodel/gpv", test_gpv);
     g_test_add_func ("/cwmp/datamodel/gpn", test_gpn);
     g_test_add_func ("/cwmp/datamodel/rpc-dispatch", test_rpc_dispatch);
