@@ -6,7 +6,8 @@
 # saturate at henbd's bound on one wait (86400 s) instead of overflowing into a retry storm.
 # Three runs: the agent's first retry (RetryCount 1); the agent's retry once a hostile HeMS ran
 # RetryCount up with 1-s waits first (retry 8, where the unbounded wait overflows 64 bits);
-# and the procedure's retry after a failed discovery, whose waits come from the same settings.
+# the procedure's retry after a failed discovery, whose waits come from the same settings; and
+# the fallback bound, which holds however long the settings make the waits.
 . "$(dirname "$0")/../lib/common.sh"
 
 MS=Device.ManagementServer.
@@ -15,8 +16,8 @@ MAX_RETRY="${MS}CWMPRetryMinimumWaitInterval=xsd:unsignedInt:65535 ${MS}CWMPRetr
 ONE_S_RETRY="${MS}CWMPRetryMinimumWaitInterval=xsd:unsignedInt:1 ${MS}CWMPRetryIntervalMultiplier=xsd:unsignedInt:1000"
 
 # the time of day, in seconds, of the LOG line of session N's Inform (the HeMS logs local time)
-inform_time() { awk -v s="[session $2] from" 'index($0, s) { split($1, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3]; exit }' "$1"; }
-now_of_day() { date +%H:%M:%S.%N | awk '{ split($1, t, ":"); print t[1] * 3600 + t[2] * 60 + t[3] }'; }
+inform_time() { awk -v s="[session $2] from" 'index($0, s) { split($1, t, ":"); printf "%.6f\n", t[1] * 3600 + t[2] * 60 + t[3]; exit }' "$1"; }
+now_of_day() { date +%H:%M:%S.%N | awk '{ split($1, t, ":"); printf "%.6f\n", t[1] * 3600 + t[2] * 60 + t[3] }'; }
 
 # no_storm NAME LOG N: the Informs LOG receives in the 10 s from failed session N's on (that
 # one included), read off the HeMS's own time stamps once those 10 s have passed
@@ -114,4 +115,23 @@ check_contains "discovery failed: no Serving HeMS" "NoServingHems" "$(prop "" La
 check_eq "procedure, retry 8: RetryCount 8" "uint32 8" "$(prop Management RetryCount)"
 next_attempt_bounded "procedure, retry 8"
 no_storm "procedure, retry 8" "$WORK/initial2.log" 8
+
+# --- 4. the fallback bound: the Serving HeMS that set the settings goes away ------------------------
+kill "$HEMS_PID_initial2" "$HEMS_PID_serving2"
+printf 'session 1\nrpc Configure\nrpc SetParameterValues key=retry-max %s\nrelease\n' "$MAX_RETRY" >"$WORK/serving3.script"
+start_hems initial3 $INITIAL_IP:7547 --role initial $(tls_args hems-dns) --serving-hems-url https://serving.henb.test:7548/cwmp
+start_hems serving3 $SERVING_IP:7548 --role serving $(tls_args hems-dns) --s1 10.14.0.1 --script "$WORK/serving3.script"
+write_factory https://hems.henb.test:7547/cwmp "[ConnectionRequest]" "Address=$NET.9" "[Timeouts]" "Fallback=6"
+fresh_henbd
+check "registered with the Serving HeMS, which sets the settings to their maximum" wait_final 30
+kill "$HEMS_PID_serving3"
+stop_henbd
+start_henbd
+check "registration fails" wait_for 20 grep -q "session retry 1 in" "$WORK/henbd.log"
+grep -o "session retry 1 in .*" "$WORK/henbd.log" | sed 's/^/# /'
+next=$(prop Management NextAttempt | awk '{print $2}')
+check "procedure, retry 1: NextAttempt at most Fallback (6 s) ahead" test "$next" -le "$(($(date +%s%N) / 1000 + 6000000))"
+check "within the 6 s of Fallback: back to the Initial HeMS" \
+    wait_for 30 grep -q "was out of reach for .* (bound 6 s); back to the Initial HeMS" "$WORK/henbd.log"
+check "the Initial HeMS gets 1 BOOT and 0 BOOTSTRAP" wait_for 20 grep -q "\[session 2\] from .*events: 1 BOOT, 0 BOOTSTRAP;" "$WORK/initial3.log"
 finish
