@@ -740,29 +740,35 @@ session_timer_fired (gpointer user_data)
     return G_SOURCE_REMOVE;
 }
 
+/* The retry at @deadline (monotonic µs, from henb_agent_note_failure()). */
 static void
-plan_session (HenbAgent *self, guint64 wait_ms)
+plan_session (HenbAgent *self, gint64 deadline)
 {
     g_clear_handle_id (&self->session_timer, g_source_remove);
-    self->session_timer = g_timeout_add (wait_ms, session_timer_fired, self);
-    self->next_session = g_get_real_time () + (gint64) wait_ms * 1000;
+    self->session_timer = henb_timeout_add_deadline (deadline, session_timer_fired, self);
     emit_changed (self);
 }
 
-guint64
-henb_agent_note_failure (HenbAgent *self)
+gint64
+henb_agent_note_failure (HenbAgent *self, gint64 not_after)
 {
     guint min_wait = henb_data_model_get_uint (self->svc->dm, HENB_DM_MS_RETRY_MIN_WAIT);
     guint multiplier = henb_data_model_get_uint (self->svc->dm, HENB_DM_MS_RETRY_MULTIPLIER);
-    guint64 wait;
+    gint64 now = g_get_monotonic_time ();
+    gint64 wait;
 
-    self->retry_count++;
-    wait = henb_retry_wait_ms (self->retry_count, min_wait, multiplier, self->rand);
-    self->next_session = g_get_real_time () + (gint64) wait * 1000;
+    if (self->retry_count < G_MAXUINT)
+        self->retry_count++;
+    /* at most HENB_RETRY_WAIT_MAX_MS: neither the µs nor the sums below can overflow */
+    wait = (gint64) henb_retry_wait_ms (self->retry_count, min_wait, multiplier, self->rand) * 1000;
+    if (not_after < now + wait)
+        wait = MAX (not_after - now, 0);
+    /* the bus shows the wall clock; the timer runs on the monotonic one */
+    self->next_session = g_get_real_time () + wait;
     g_message ("session retry %u in %.1f s (TR-069 retry policy, m=%u s, k=%.3f)", self->retry_count,
-               wait / 1000.0, min_wait, multiplier / 1000.0);
+               wait / (gdouble) G_USEC_PER_SEC, min_wait, multiplier / 1000.0);
     emit_changed (self);
-    return wait;
+    return now + wait;
 }
 
 static void
@@ -787,7 +793,7 @@ session_done (HenbAgent *self, Run *r, GError *error)
         self->retry_count = 0;
         if (self->retry_requested) {
             self->retry_requested = FALSE;
-            plan_session (self, henb_agent_note_failure (self));
+            plan_session (self, henb_agent_note_failure (self, G_MAXINT64));
         }
         self->version = henb_cwmp_session_get_version (r->session);
         self->version_known = TRUE;
@@ -804,7 +810,7 @@ session_done (HenbAgent *self, Run *r, GError *error)
         self->last_result = g_strdup (owned->message);
         g_warning ("session with %s failed: %s", r->url, owned->message);
         if (self->running && !g_error_matches (owned, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            plan_session (self, henb_agent_note_failure (self));
+            plan_session (self, henb_agent_note_failure (self, G_MAXINT64));
     }
     run_free (r);
     emit_changed (self);
@@ -1116,7 +1122,7 @@ henb_agent_start (HenbAgent *self, HenbTunnel *tunnel)
     schedule_periodic (self);
     if (self->retry_requested) {
         self->retry_requested = FALSE;
-        plan_session (self, henb_agent_note_failure (self));
+        plan_session (self, henb_agent_note_failure (self, G_MAXINT64));
     }
     if (self->poll_timer == 0)
         self->poll_timer = g_timeout_add_seconds (VALUE_CHANGE_POLL_S, poll_value_changes, self);

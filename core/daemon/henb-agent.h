@@ -44,10 +44,11 @@ void       henb_agent_start (HenbAgent *self, HenbTunnel *tunnel);
 void       henb_agent_stop (HenbAgent *self);
 
 /*
- * The bootstrap procedure failed: counts the failure and returns how long to wait before the
- * next attempt, per the session retry policy.
+ * The bootstrap procedure failed: counts the failure and returns when to make the next
+ * attempt, per the session retry policy, as a monotonic time (g_get_monotonic_time (), µs) no
+ * later than @not_after (G_MAXINT64: no limit). Management.NextAttempt shows it.
  */
-guint64    henb_agent_note_failure (HenbAgent *self);
+gint64     henb_agent_note_failure (HenbAgent *self, gint64 not_after);
 /* A session-worthy event happened outside the agent (e.g. on the bus): queued and sent. */
 void       henb_agent_request_session (HenbAgent *self, const gchar *event_code, const gchar *command_key);
 

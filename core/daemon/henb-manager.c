@@ -9,6 +9,7 @@
 #include "henb-manager.h"
 #include "henb-names.h"
 #include "henb-procedure.h"
+#include "henb-retry.h"
 #include "henb-s1.h"
 
 struct _HenbManager {
@@ -400,6 +401,17 @@ fall_back (HenbManager *self, const GError *error)
     return TRUE;
 }
 
+/* However long the retry settings make the waits, the attempt that can fall back comes on time. */
+static gint64
+fallback_deadline (HenbManager *self)
+{
+    guint bound = self->services.config->fallback_after;
+
+    if (bound == 0 || self->failing_since == 0 || !serving_hems_known (self))
+        return G_MAXINT64;
+    return self->failing_since + (gint64) bound * G_USEC_PER_SEC;
+}
+
 static void
 fail (HenbManager *self, const GError *error, const HenbStep *step)
 {
@@ -422,7 +434,8 @@ fail (HenbManager *self, const GError *error, const HenbStep *step)
     if (fall_back (self, normalized))
         return;
     g_clear_handle_id (&self->retry_timer, g_source_remove);
-    self->retry_timer = g_timeout_add (henb_agent_note_failure (self->agent), retry_due, self);
+    self->retry_timer = henb_timeout_add_deadline (henb_agent_note_failure (self->agent, fallback_deadline (self)),
+                                                   retry_due, self);
 }
 
 static void shutdown_close_tunnels (HenbManager *self);
