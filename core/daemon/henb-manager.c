@@ -749,6 +749,8 @@ handle_cancel (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbMa
     if (self->procedure == NULL && self->retry_timer != 0) {
         /* no retry then: the HeNB waits for Start */
         g_clear_handle_id (&self->retry_timer, g_source_remove);
+        /* NextAttempt on the bus goes with the planned retry */
+        henb_agent_stop (self->agent);
         g_message ("Cancel: no retry");
         henb_gdbus_manager_complete_cancel (skel, invocation);
         return TRUE;

@@ -86,4 +86,14 @@ check "rediscover: that Inform carries 0 BOOTSTRAP (ACS URL changed)" test "$(gr
 check_eq "rediscover: 13 steps again" "uint32 13" "$(prop Procedure StepCount)"
 henbctl_ bogus >/dev/null 2>&1
 check_eq "unknown command: exit 2" "2" "$?"
+
+# cancel while a failed run waits for its retry: no retry, and NextAttempt says so
+stop_henbd
+rm -rf "$WORK/state"
+write_factory https://hems.henb.test:7601/cwmp
+start_henbd
+check "nothing listens at the Initial HeMS: failed, retry planned" \
+    wait_eval 30 '[ "$(prop "" State)" = -1 ] && [ "$(prop Management NextAttempt)" != "int64 0" ]'
+check "cancel during the retry wait: accepted" henbctl_ cancel
+check_eq "after cancel: NextAttempt 0 (no retry planned)" "int64 0" "$(prop Management NextAttempt)"
 finish
