@@ -1003,6 +1003,48 @@ test_retire_events (void)
     remove_tree (dir);
 }
 
+/* 300 ScheduleInforms (or Reboots) must not queue 300 events: an Inform carries 64 at most. */
+static void
+test_command_events_bounded (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbStore) store = henb_store_new (dir, dm);
+    g_autoptr(HenbStore) store2 = NULL;
+    g_autoptr(GPtrArray) events = NULL;
+    g_autoptr(GError) error = NULL;
+    guint accepted = 0;
+
+    henb_store_queue_event (store, "1 BOOT", NULL);
+    for (guint i = 0; i < 300; i++) {
+        g_autofree gchar *key = g_strdup_printf ("si-%u", i);
+
+        if (i >= HENB_STORE_MAX_COMMAND_EVENTS)
+            g_test_expect_message ("henbd", G_LOG_LEVEL_WARNING, "*M ScheduleInform*dropped*");
+        if (henb_store_queue_event (store, "M ScheduleInform", key))
+            accepted++;
+    }
+    g_test_assert_expected_messages ();
+    g_assert_cmpuint (accepted, ==, HENB_STORE_MAX_COMMAND_EVENTS);
+    g_assert_cmpuint (henb_store_count_command_events (store), ==, HENB_STORE_MAX_COMMAND_EVENTS);
+    /* one already queued is no new one; single events always have their place */
+    g_assert_true (henb_store_queue_event (store, "M ScheduleInform", "si-0"));
+    g_assert_true (henb_store_queue_event (store, "3 SCHEDULED", NULL));
+    g_assert_true (henb_store_queue_event (store, "0 BOOTSTRAP", NULL));
+    events = henb_store_dup_events (store);
+    g_assert_cmpuint (events->len, ==, 3 + HENB_STORE_MAX_COMMAND_EVENTS);
+    g_assert_cmpuint (events->len, <=, HENB_CWMP_MAX_EVENTS);
+    /* oldest first: the first 48 keys are the ones kept */
+    g_assert_cmpstr (((HenbCwmpEvent *) events->pdata[1])->command_key, ==, "si-0");
+    g_assert_cmpstr (((HenbCwmpEvent *) events->pdata[HENB_STORE_MAX_COMMAND_EVENTS])->command_key, ==, "si-47");
+
+    g_assert_true (henb_store_save (store, &error));
+    g_assert_no_error (error);
+    store2 = load_new (dir, NULL, NULL);
+    g_assert_cmpuint (henb_store_count_command_events (store2), ==, HENB_STORE_MAX_COMMAND_EVENTS);
+    remove_tree (dir);
+}
+
 /* Damaged files found one after the other are all kept, however close in time. */
 static void
 test_corrupt_copies_kept (void)
@@ -1109,6 +1151,7 @@ main (int argc, char **argv)
     g_test_add_func ("/store/commit/failure-rename", test_commit_failure_rename);
     g_test_add_func ("/store/events/single", test_single_events);
     g_test_add_func ("/store/events/retire", test_retire_events);
+    g_test_add_func ("/store/events/command-events-bounded", test_command_events_bounded);
     g_test_add_func ("/store/objects-attributes", test_objects_and_attributes_persist);
     g_test_add_func ("/store/stale-temporaries", test_stale_temporaries);
     return g_test_run ();
