@@ -273,6 +273,13 @@ decode_response (HenbCwmpSession      *self,
                      "HeMS answered HTTP %u", response->status);
         return FALSE;
     }
+    /* too big for the transport to keep: refused as the codec refuses a big envelope */
+    if (response->dropped_size > 0) {
+        g_set_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE,
+                     "envelope of %" G_GSIZE_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT,
+                     response->dropped_size, self->max_envelope_size);
+        return FALSE;
+    }
     *out_msg = henb_cwmp_parse (g_bytes_get_data (response->body, NULL), size,
                                 self->max_envelope_size, out_argument_error, error);
     trace (self, FALSE, *out_msg != NULL ? (*out_msg)->method_name : "Malformed", response->body);
