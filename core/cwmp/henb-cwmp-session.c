@@ -266,14 +266,15 @@ decode_response (HenbCwmpSession      *self,
                      "HeMS refused our credentials (HTTP %u)", response->status);
         return FALSE;
     }
-    if (response->status == 204 || (response->status == 200 && size == 0))
+    if (response->status == 204 || (response->status == 200 && size == 0 && response->dropped_size == 0))
         return TRUE;
     if (response->status != 200) {
         g_set_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_HTTP_STATUS,
                      "HeMS answered HTTP %u", response->status);
         return FALSE;
     }
-    /* too big for the transport to keep: refused as the codec refuses a big envelope */
+    /* too big for the transport to keep (its body is empty): refused as the codec refuses
+     * a big envelope */
     if (response->dropped_size > 0) {
         g_set_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE,
                      "envelope of %" G_GSIZE_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT,
