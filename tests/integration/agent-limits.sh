@@ -35,10 +35,10 @@ echo "# requests: big.xml $(stat -c %s "$WORK/big.xml") bytes, spa-9000.xml $(st
     echo "session 1"
     echo "rpc Configure"
     for i in $(seq 300); do echo "rpc ScheduleInform 2 si-$i"; done
-    echo "rpc Raw big.xml"
-    echo "rpc GetParameterValues ${MS}ParameterKey"
     echo "rpc Raw spa-9000.xml"
     echo "rpc GetParameterAttributes Device."
+    echo "rpc Raw big.xml"
+    echo "rpc GetParameterValues ${MS}ParameterKey"
     echo "release"
     echo
     echo "session 2"
