@@ -835,6 +835,7 @@ static void
 add_rpc_body (xmlNodePtr rpc, const Namespaces *ns, const HenbCwmpMessage *msg)
 {
     xmlNodePtr node;
+    guint n;
 
     switch (msg->method) {
     case HENB_CWMP_METHOD_INFORM:
@@ -843,8 +844,10 @@ add_rpc_body (xmlNodePtr rpc, const Namespaces *ns, const HenbCwmpMessage *msg)
         add_text (node, "OUI", msg->device_id.oui);
         add_text (node, "ProductClass", msg->device_id.product_class);
         add_text (node, "SerialNumber", msg->device_id.serial_number);
-        node = add_array (rpc, ns, "Event", "cwmp:EventStruct", msg->events->len);
-        for (guint i = 0; i < msg->events->len; i++) {
+        /* the schema's maxOccurs; the session chooses which events go when more are queued */
+        n = MIN (msg->events->len, HENB_CWMP_MAX_EVENTS);
+        node = add_array (rpc, ns, "Event", "cwmp:EventStruct", n);
+        for (guint i = 0; i < n; i++) {
             const HenbCwmpEvent *ev = g_ptr_array_index (msg->events, i);
             xmlNodePtr s = add_element (node, "EventStruct");
 

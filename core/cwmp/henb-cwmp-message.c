@@ -338,6 +338,39 @@ henb_cwmp_message_add_event (HenbCwmpMessage *msg, const gchar *code, const gcha
     g_ptr_array_add (msg->events, ev);
 }
 
+gboolean
+henb_cwmp_event_is_single (const gchar *code)
+{
+    return code != NULL && g_ascii_isdigit (code[0]);
+}
+
+void
+henb_cwmp_events_fit_inform (GPtrArray *events, guint reserved)
+{
+    guint room = HENB_CWMP_MAX_EVENTS - MIN (reserved, HENB_CWMP_MAX_EVENTS);
+    g_autofree gboolean *keep = NULL;
+    guint kept = 0;
+
+    if (events->len <= room)
+        return;
+    keep = g_new0 (gboolean, events->len);
+    /* two passes: the single events, then the rest, each oldest first */
+    for (guint pass = 0; pass < 2; pass++) {
+        for (guint i = 0; i < events->len && kept < room; i++) {
+            const HenbCwmpEvent *ev = g_ptr_array_index (events, i);
+
+            if (henb_cwmp_event_is_single (ev->code) == (pass == 0)) {
+                keep[i] = TRUE;
+                kept++;
+            }
+        }
+    }
+    for (guint i = events->len; i > 0; i--) {
+        if (!keep[i - 1])
+            g_ptr_array_remove_index (events, i - 1);
+    }
+}
+
 void
 henb_cwmp_message_add_param (HenbCwmpMessage *msg,
                              const gchar     *name,

@@ -125,6 +125,21 @@ typedef struct {
     gchar *command_key;
 } HenbCwmpEvent;
 
+/* An Inform carries at most this many EventStructs (maxOccurs in every cwmp XSD). */
+#define HENB_CWMP_MAX_EVENTS 64
+
+/* TR-069's numbered events ("0 BOOTSTRAP" ... "14 HEARTBEAT"): meaningful once however often
+ * they occurred, unlike "M ..." and vendor events, which come with a command key. */
+gboolean henb_cwmp_event_is_single (const gchar *code);
+
+/*
+ * Keeps in @events (HenbCwmpEvent, oldest first) what one Inform can carry beside @reserved
+ * events of its own: every single event first (0 BOOTSTRAP or 1 BOOT must not wait), then the
+ * others oldest first, up to HENB_CWMP_MAX_EVENTS in all. What does not fit is removed (freed
+ * by @events' free function): it stays queued for a later session. The order is kept.
+ */
+void     henb_cwmp_events_fit_inform (GPtrArray *events, guint reserved);
+
 typedef struct {
     gchar       *name;
     gchar       *value;

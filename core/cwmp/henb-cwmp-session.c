@@ -188,6 +188,17 @@ trace (HenbCwmpSession *self, gboolean outgoing, const gchar *method, GBytes *en
         self->trace_func (outgoing, method, envelope, self->trace_data);
 }
 
+static gboolean
+has_event (GPtrArray *events, const gchar *code)
+{
+    for (guint i = 0; events != NULL && i < events->len; i++) {
+        const HenbCwmpEvent *ev = g_ptr_array_index (events, i);
+        if (g_str_equal (ev->code, code))
+            return TRUE;
+    }
+    return FALSE;
+}
+
 HenbCwmpMessage *
 henb_cwmp_session_build_inform (HenbCwmpSession *self,
                                 GPtrArray       *events,
@@ -203,14 +214,18 @@ henb_cwmp_session_build_inform (HenbCwmpSession *self,
     inform->device_id.product_class = henb_data_model_get (self->dm, HENB_DM_DEVINFO "ProductClass");
     inform->device_id.serial_number = henb_data_model_get (self->dm, HENB_DM_DEVINFO "SerialNumber");
     g_autoptr(GPtrArray) changes = henb_data_model_list_value_changes (self->dm);
-    gboolean value_change_queued = FALSE;
+    g_autoptr(GPtrArray) carried = g_ptr_array_new ();
+    gboolean value_change_due = changes->len > 0 && !has_event (events, "4 VALUE CHANGE");
 
-    for (guint i = 0; events != NULL && i < events->len; i++) {
-        const HenbCwmpEvent *ev = g_ptr_array_index (events, i);
+    /* never more than the schema allows, whatever is queued */
+    for (guint i = 0; events != NULL && i < events->len; i++)
+        g_ptr_array_add (carried, g_ptr_array_index (events, i));
+    henb_cwmp_events_fit_inform (carried, value_change_due ? 1 : 0);
+    for (guint i = 0; i < carried->len; i++) {
+        const HenbCwmpEvent *ev = g_ptr_array_index (carried, i);
         henb_cwmp_message_add_event (inform, ev->code, ev->command_key);
-        value_change_queued = value_change_queued || g_str_equal (ev->code, "4 VALUE CHANGE");
     }
-    if (changes->len > 0 && !value_change_queued)
+    if (value_change_due)
         henb_cwmp_message_add_event (inform, "4 VALUE CHANGE", NULL);
     /* a CPE must send 1: it never packs several envelopes into one HTTP message */
     inform->max_envelopes = 1;
@@ -251,11 +266,19 @@ decode_response (HenbCwmpSession      *self,
                      "HeMS refused our credentials (HTTP %u)", response->status);
         return FALSE;
     }
-    if (response->status == 204 || (response->status == 200 && size == 0))
+    if (response->status == 204 || (response->status == 200 && size == 0 && response->dropped_size == 0))
         return TRUE;
     if (response->status != 200) {
         g_set_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_HTTP_STATUS,
                      "HeMS answered HTTP %u", response->status);
+        return FALSE;
+    }
+    /* too big for the transport to keep (its body is empty): refused as the codec refuses
+     * a big envelope */
+    if (response->dropped_size > 0) {
+        g_set_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE,
+                     "envelope of %" G_GSIZE_FORMAT " bytes exceeds the limit of %" G_GSIZE_FORMAT,
+                     response->dropped_size, self->max_envelope_size);
         return FALSE;
     }
     *out_msg = henb_cwmp_parse (g_bytes_get_data (response->body, NULL), size,
@@ -343,8 +366,17 @@ henb_cwmp_session_inform_async (HenbCwmpSession    *self,
 {
     GTask *task = g_task_new (self, cancellable, callback, user_data);
     g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
-    g_autoptr(HenbCwmpMessage) inform = henb_cwmp_session_build_inform (self, events, retry_count, now);
-    g_autoptr(GBytes) body = henb_cwmp_serialize (inform);
+    g_autoptr(HenbCwmpMessage) inform = NULL;
+    g_autoptr(GBytes) body = NULL;
+
+    /* what does not fit this Inform is not delivered by it: the caller retires only the rest */
+    if (events != NULL) {
+        g_autoptr(GPtrArray) changes = henb_data_model_list_value_changes (self->dm);
+
+        henb_cwmp_events_fit_inform (events, changes->len > 0 && !has_event (events, "4 VALUE CHANGE") ? 1 : 0);
+    }
+    inform = henb_cwmp_session_build_inform (self, events, retry_count, now);
+    body = henb_cwmp_serialize (inform);
 
     g_task_set_source_tag (task, henb_cwmp_session_inform_async);
     trace (self, TRUE, "Inform", body);

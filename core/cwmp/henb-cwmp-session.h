@@ -61,13 +61,17 @@ void             henb_cwmp_session_add_request (HenbCwmpSession    *self,
 /* After an UnsupportedVersion error: the version the HeMS wants instead. */
 HenbCwmpVersion  henb_cwmp_session_get_fallback_version (HenbCwmpSession *self);
 
-/* Builds the Inform henbd would send (exposed for tests and the trace). */
+/* Builds the Inform henbd would send (exposed for tests and the trace): at most
+ * HENB_CWMP_MAX_EVENTS events, chosen by henb_cwmp_events_fit_inform(). */
 HenbCwmpMessage *henb_cwmp_session_build_inform (HenbCwmpSession *self,
                                                  GPtrArray       *events,
                                                  guint            retry_count,
                                                  GDateTime       *now);
 
-/* @events: HenbCwmpEvent to deliver; they count as delivered once this succeeds. */
+/*
+ * @events: HenbCwmpEvent to deliver. What one Inform cannot carry is removed from @events
+ * (henb_cwmp_events_fit_inform()); what is left counts as delivered once this succeeds.
+ */
 void     henb_cwmp_session_inform_async (HenbCwmpSession    *self,
                                          GPtrArray          *events,
                                          guint               retry_count,

@@ -8,8 +8,17 @@ G_BEGIN_DECLS
 typedef struct {
     guint   status;
     gchar  *content_type;
-    GBytes *body; /* never NULL; empty for 204 */
+    GBytes *body;         /* never NULL; empty for 204 */
+    gsize   dropped_size; /* > 0: the body had this many bytes, more than the transport keeps;
+                           * it was read to its end and dropped, and @body is empty */
 } HenbCwmpHttpResponse;
+
+/*
+ * A transport keeps at most the codec's envelope limit of a body; a larger one it reads to
+ * its end and drops (dropped_size), so that the session can refuse it with a fault and go on.
+ * Beyond this many bytes it gives up on the connection instead.
+ */
+#define HENB_CWMP_TRANSPORT_DROP_LIMIT (4 * 1024 * 1024)
 
 void henb_cwmp_http_response_free (HenbCwmpHttpResponse *response);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HenbCwmpHttpResponse, henb_cwmp_http_response_free)

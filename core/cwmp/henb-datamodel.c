@@ -1259,14 +1259,32 @@ set_notification (Node *node, gint notification)
     }
 }
 
+/* TR-069 A.3.2.4 (and the cwmp XSD's AccessListValueType) defines one AccessList value. */
+static const gchar *const access_list_values[HENB_DM_ACCESS_LIST_MAX] = { "Subscriber" };
+
+gboolean
+henb_data_model_access_list_value_is_valid (const gchar *value)
+{
+    for (guint i = 0; i < G_N_ELEMENTS (access_list_values); i++) {
+        if (g_strcmp0 (value, access_list_values[i]) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Each defined value once, in a fixed order, whatever @list repeats: an access list has at
+ * most HENB_DM_ACCESS_LIST_MAX entries, in memory, in the state file and in answers. Values
+ * TR-069 does not define are dropped (the RPC refuses them before this). */
 static void
 set_access_list (Node *node, const gchar *const *list)
 {
     g_clear_pointer (&node->access_list, g_ptr_array_unref);
-    for (guint i = 0; list != NULL && list[i] != NULL; i++) {
+    for (guint i = 0; i < G_N_ELEMENTS (access_list_values); i++) {
+        if (list == NULL || !g_strv_contains (list, access_list_values[i]))
+            continue;
         if (node->access_list == NULL)
             node->access_list = g_ptr_array_new_with_free_func (g_free);
-        g_ptr_array_add (node->access_list, g_strdup (list[i]));
+        g_ptr_array_add (node->access_list, g_strdup (access_list_values[i]));
     }
 }
 
@@ -1308,8 +1326,9 @@ henb_data_model_set_parameter_attributes (HenbDataModel *self, GPtrArray *attrs,
             *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_ARGUMENTS, text);
             return FALSE;
         }
-        for (guint j = 0; pa->access_list_change && j < pa->access_list->len; j++) {
-            if (!g_str_equal (pa->access_list->pdata[j], "Subscriber")) {
+        /* the schema allows no other value, whether AccessListChange applies the list or not */
+        for (guint j = 0; j < pa->access_list->len; j++) {
+            if (!henb_data_model_access_list_value_is_valid (pa->access_list->pdata[j])) {
                 g_autofree gchar *text = g_strdup_printf ("Invalid arguments: access list entry '%s'",
                                                           (const gchar *) pa->access_list->pdata[j]);
                 *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_ARGUMENTS, text);

@@ -222,7 +222,12 @@ gboolean henb_data_model_set_notification (HenbDataModel *self, const gchar *nam
                                            GError **error);
 /* Parameters with notification other than off, in model order. */
 GPtrArray *henb_data_model_list_notified (HenbDataModel *self);
+/* Access lists hold only the values TR-069 defines ("Subscriber"), each once: at most this
+ * many entries. */
+#define HENB_DM_ACCESS_LIST_MAX 1
+gboolean henb_data_model_access_list_value_is_valid (const gchar *value);
 GStrv    henb_data_model_get_access_list (HenbDataModel *self, const gchar *name);
+/* Sets the list deduplicated, without the values TR-069 does not define (state restore). */
 void     henb_data_model_set_access_list (HenbDataModel *self, const gchar *name, const gchar *const *list);
 
 /*

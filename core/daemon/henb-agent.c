@@ -208,11 +208,35 @@ save_or_fault (HenbAgent *self, HenbCwmpFault **out_fault)
     return FALSE;
 }
 
+/*
+ * The HeMS's requests that end in an "M" event (Reboot, ScheduleInform) are refused with 9004
+ * once that many are pending, queued or scheduled: everything queued must fit one Inform
+ * (HENB_STORE_MAX_COMMAND_EVENTS), and one place stays for the M Download of the one transfer
+ * henbd runs at a time.
+ */
+#define MAX_REQUESTED_EVENTS (HENB_STORE_MAX_COMMAND_EVENTS - 1)
+
+static gboolean
+room_for_requested_event (HenbAgent *self, const gchar *what, HenbCwmpFault **out_fault)
+{
+    guint pending = henb_store_count_command_events (self->svc->store) + g_list_length (self->scheduled);
+    g_autofree gchar *text = NULL;
+
+    if (pending < MAX_REQUESTED_EVENTS)
+        return TRUE;
+    text = g_strdup_printf ("Resources exceeded: %u Informs with a command key are pending already, "
+                            "no %s is taken before they are delivered", pending, what);
+    *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_RESOURCES_EXCEEDED, text);
+    return FALSE;
+}
+
 static gboolean
 action_reboot (const gchar *command_key, gpointer user_data, HenbCwmpFault **out_fault)
 {
     HenbAgent *self = user_data;
 
+    if (!room_for_requested_event (self, "Reboot", out_fault))
+        return FALSE;
     /* durable before the response: the next Inform says why the HeNB rebooted */
     henb_store_queue_event (self->svc->store, "M Reboot", command_key);
     if (!save_or_fault (self, out_fault))
@@ -275,6 +299,9 @@ action_schedule_inform (guint delay, const gchar *command_key, gpointer user_dat
                                           "Invalid arguments: DelaySeconds must be greater than 0");
         return FALSE;
     }
+    /* each one becomes an "M ScheduleInform" of the next Inform, which carries 64 events at most */
+    if (!room_for_requested_event (self, "ScheduleInform", out_fault))
+        return FALSE;
     s = g_new0 (ScheduledInform, 1);
     s->agent = self;
     s->command_key = g_strdup (command_key);

@@ -192,7 +192,33 @@ henb_store_get_path (HenbStore *self)
 static gboolean
 is_single_event (const gchar *code)
 {
-    return g_ascii_isdigit (code[0]);
+    return henb_cwmp_event_is_single (code);
+}
+
+static gboolean
+is_queued (GPtrArray *events, const gchar *code, const gchar *command_key)
+{
+    for (guint i = 0; i < events->len; i++) {
+        Event *queued = events->pdata[i];
+
+        /* single events count once; "M" events once per command key */
+        if (g_strcmp0 (queued->code, code) == 0 &&
+            (is_single_event (code) || g_strcmp0 (queued->command_key, command_key != NULL ? command_key : "") == 0))
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static guint
+count_command_events (GPtrArray *events)
+{
+    guint n = 0;
+
+    for (guint i = 0; i < events->len; i++) {
+        Event *ev = events->pdata[i];
+        n += is_single_event (ev->code) ? 0 : 1;
+    }
+    return n;
 }
 
 static void
@@ -200,14 +226,8 @@ queue_event (GPtrArray *events, const gchar *code, const gchar *command_key)
 {
     Event *ev;
 
-    for (guint i = 0; i < events->len; i++) {
-        Event *queued = events->pdata[i];
-
-        /* single events count once; "M" events once per command key */
-        if (g_strcmp0 (queued->code, code) == 0 &&
-            (is_single_event (code) || g_strcmp0 (queued->command_key, command_key != NULL ? command_key : "") == 0))
-            return;
-    }
+    if (is_queued (events, code, command_key))
+        return;
     ev = g_new0 (Event, 1);
     ev->code = g_strdup (code);
     ev->command_key = g_strdup (command_key != NULL ? command_key : "");
@@ -223,12 +243,26 @@ henb_store_clear (HenbStore *self)
     g_signal_emit (self, signals[SIGNAL_EVENTS_CHANGED], 0);
 }
 
-void
+gboolean
 henb_store_queue_event (HenbStore *self, const gchar *code, const gchar *command_key)
 {
-    g_return_if_fail (HENB_IS_STORE (self));
+    g_return_val_if_fail (HENB_IS_STORE (self), FALSE);
+    if (!is_single_event (code) && !is_queued (self->events, code, command_key) &&
+        count_command_events (self->events) >= HENB_STORE_MAX_COMMAND_EVENTS) {
+        g_warning ("event %s '%s' dropped: %u events with a command key are queued already", code,
+                   command_key != NULL ? command_key : "", HENB_STORE_MAX_COMMAND_EVENTS);
+        return FALSE;
+    }
     queue_event (self->events, code, command_key);
     g_signal_emit (self, signals[SIGNAL_EVENTS_CHANGED], 0);
+    return TRUE;
+}
+
+guint
+henb_store_count_command_events (HenbStore *self)
+{
+    g_return_val_if_fail (HENB_IS_STORE (self), 0);
+    return count_command_events (self->events);
 }
 
 GPtrArray *

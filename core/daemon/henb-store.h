@@ -60,8 +60,22 @@ gboolean     henb_store_commit (HenbStore   *self,
 /* Factory reset: no events, no records; the data model is reset by its owner. Call save afterwards. */
 void         henb_store_clear (HenbStore *self);
 
-/* Queues an event (single events such as "1 BOOT" are kept once); call save afterwards. */
-void         henb_store_queue_event (HenbStore *self, const gchar *code, const gchar *command_key);
+/*
+ * An Inform carries at most HENB_CWMP_MAX_EVENTS (64) events. Single events ("0 BOOTSTRAP" ..
+ * "14 HEARTBEAT") are kept once each, 15 at most; the events with a command key ("M Reboot",
+ * "M ScheduleInform", "M Download") are kept up to this many, so that everything queued fits
+ * one Inform.
+ */
+#define HENB_STORE_MAX_COMMAND_EVENTS 48
+
+/*
+ * Queues an event (single events such as "1 BOOT" are kept once, others once per command key);
+ * call save afterwards. FALSE when it is a new command event and HENB_STORE_MAX_COMMAND_EVENTS
+ * are queued already: it is not queued.
+ */
+gboolean     henb_store_queue_event (HenbStore *self, const gchar *code, const gchar *command_key);
+/* The queued events that are not single events. */
+guint        henb_store_count_command_events (HenbStore *self);
 /* The undelivered events, oldest first (HenbCwmpEvent). */
 GPtrArray   *henb_store_dup_events (HenbStore *self);
 /*

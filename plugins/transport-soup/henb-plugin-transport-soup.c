@@ -38,6 +38,9 @@ struct _HenbSoupTransport {
 
 /* TR-069 3.4.5: the CPE follows at least 5 redirects in a session */
 #define MAX_REDIRECTS 5
+/* 401s for one POST before the last one goes through to the session: the first challenge,
+ * then two tries with the credentials */
+#define MAX_CHALLENGES 3
 
 G_DEFINE_TYPE (HenbSoupTransport, henb_soup_transport, HENB_TYPE_CWMP_TRANSPORT)
 
@@ -49,7 +52,11 @@ typedef struct {
     GCancellable *caller;
     GInputStream *stream;
     GByteArray   *body;
+    gsize         received;      /* bytes of the body, kept or not */
+    gboolean      dropping;      /* the body outgrew max_response_size: read on, keep nothing */
     guint         auth_attempts;
+    guint         challenges;    /* 401 answers to this POST */
+    SoupAuth     *auth;          /* the credentials given for it */
 } Request;
 
 static void
@@ -61,6 +68,7 @@ request_free (Request *r)
     g_clear_object (&r->msg);
     g_clear_object (&r->cancellable);
     g_clear_object (&r->stream);
+    g_clear_object (&r->auth);
     g_clear_pointer (&r->request_body, g_bytes_unref);
     if (r->body != NULL)
         g_byte_array_unref (r->body);
@@ -104,10 +112,29 @@ on_authenticate (SoupMessage *msg, SoupAuth *auth, gboolean retrying, Request *r
 
     /* a HeMS may challenge at any point of a session, even after it took our credentials
      * once; a third challenge for the same request means they are wrong: let the 401 through */
-    if (self->username == NULL || r->auth_attempts++ >= 2)
+    if (self->username == NULL || r->auth_attempts++ >= MAX_CHALLENGES - 1)
         return FALSE;
+    g_set_object (&r->auth, auth);
     soup_auth_authenticate (auth, self->username, self->password != NULL ? self->password : "");
     return TRUE;
+}
+
+/*
+ * A Digest challenge with stale=true makes libsoup send the same credentials again with the
+ * new nonce without asking (no "authenticate"); a HeMS that answers every try so would have
+ * it resend 20 times and fail with a libsoup error. So the 401s of one POST are counted here,
+ * before libsoup decides to resend, and at the third the credentials are withdrawn: that 401
+ * goes through to the session as any run of refusals does (Cwmp.AuthFailed).
+ */
+static void
+on_got_body (SoupMessage *msg, Request *r)
+{
+    guint status = soup_message_get_status (msg);
+
+    if (status != SOUP_STATUS_UNAUTHORIZED && status != SOUP_STATUS_PROXY_UNAUTHORIZED)
+        return;
+    if (++r->challenges >= MAX_CHALLENGES && r->auth != NULL && !soup_auth_is_cancelled (r->auth))
+        soup_auth_cancel (r->auth);
 }
 
 /* libsoup 3.2 re-sends a POST restarted by an authentication challenge without its body */
@@ -153,6 +180,8 @@ request_new_full (HenbSoupTransport *self, const gchar *method, GBytes *body, GC
     g_object_set_data (G_OBJECT (r->msg), "henb-transport", self);
     g_signal_connect (r->msg, "network-event", G_CALLBACK (on_network_event), r);
     g_signal_connect (r->msg, "authenticate", G_CALLBACK (on_authenticate), r);
+    /* before libsoup's own handler, which resends the POST when the credentials are ready */
+    g_signal_connect (r->msg, "got-body", G_CALLBACK (on_got_body), r);
     if (body != NULL) {
         r->request_body = g_bytes_ref (body);
         g_signal_connect (r->msg, "restarted", G_CALLBACK (on_restarted), r);
@@ -255,6 +284,13 @@ henb_soup_transport_connect_finish (HenbCwmpTransport *transport, GAsyncResult *
 
 static void read_more (GTask *task);
 
+/* Beyond this a body is not even read: the connection is given up. */
+static gsize
+drop_limit (HenbSoupTransport *self)
+{
+    return MAX (self->max_response_size, HENB_CWMP_TRANSPORT_DROP_LIMIT);
+}
+
 static void
 finish_response (GTask *task)
 {
@@ -266,6 +302,7 @@ finish_response (GTask *task)
     response->status = soup_message_get_status (r->msg);
     response->content_type = g_strdup (content_type);
     response->body = g_byte_array_free_to_bytes (g_steal_pointer (&r->body));
+    response->dropped_size = r->dropping ? r->received : 0;
     /* hands the connection back before the caller's next POST: one connection per session */
     g_input_stream_close (r->stream, NULL, NULL);
     g_clear_object (&r->stream);
@@ -291,13 +328,20 @@ read_done (GObject *source, GAsyncResult *res, gpointer user_data)
         finish_response (task);
         return;
     }
-    if (r->body->len + g_bytes_get_size (chunk) > self->max_response_size) {
+    r->received += g_bytes_get_size (chunk);
+    if (r->received > drop_limit (self)) {
         g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE,
-                                 "HeMS response exceeds %" G_GSIZE_FORMAT " bytes", self->max_response_size);
+                                 "HeMS response exceeds %" G_GSIZE_FORMAT " bytes", drop_limit (self));
         g_object_unref (task);
         return;
     }
-    g_byte_array_append (r->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+    /* over the limit: read to the end (the connection stays usable), keep nothing */
+    if (!r->dropping && r->received > self->max_response_size) {
+        r->dropping = TRUE;
+        g_byte_array_set_size (r->body, 0);
+    }
+    if (!r->dropping)
+        g_byte_array_append (r->body, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
     read_more (task);
 }
 
@@ -389,11 +433,12 @@ sent (GObject *source, GAsyncResult *res, gpointer user_data)
         }
         return;
     }
+    /* a body up to the drop limit is read (and dropped when over max_response_size) */
     length = soup_message_headers_get_content_length (soup_message_get_response_headers (r->msg));
-    if (length > 0 && (gsize) length > self->max_response_size) {
+    if (length > 0 && (gsize) length > drop_limit (self)) {
         g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE,
                                  "HeMS announced a %" G_GOFFSET_FORMAT "-byte response, the limit is %"
-                                 G_GSIZE_FORMAT, length, self->max_response_size);
+                                 G_GSIZE_FORMAT, length, drop_limit (self));
         g_object_unref (task);
         return;
     }

@@ -390,11 +390,14 @@ static gboolean
 parse_http_answer (gchar **args, guint n_args, HemsHttpAnswer *out, GError **error)
 {
     if (n_args == 0)
-        return fail (error, "http wants a status, 401-once or reset");
-    if (g_str_equal (args[0], "401-once") || g_str_equal (args[0], "reset")) {
+        return fail (error, "http wants a status, 401-once, 401-always or reset");
+    if (g_str_equal (args[0], "401-once") || g_str_equal (args[0], "401-always") || g_str_equal (args[0], "reset")) {
         if (n_args > 1)
             return fail (error, "unexpected '%s' after http %s", args[1], args[0]);
-        out->kind = g_str_equal (args[0], "reset") ? HEMS_HTTP_RESET : HEMS_HTTP_CHALLENGE;
+        if (g_str_equal (args[0], "reset"))
+            out->kind = HEMS_HTTP_RESET;
+        else
+            out->kind = g_str_equal (args[0], "401-once") ? HEMS_HTTP_CHALLENGE : HEMS_HTTP_CHALLENGE_ALWAYS;
         return TRUE;
     }
     out->kind = HEMS_HTTP_STATUS;

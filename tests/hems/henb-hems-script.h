@@ -18,6 +18,7 @@ G_BEGIN_DECLS
 typedef enum {
     HEMS_HTTP_STATUS,    /* an empty answer with @status (and Location for 3xx) */
     HEMS_HTTP_CHALLENGE, /* 401 with a fresh challenge; the CPE's retry is answered normally */
+    HEMS_HTTP_CHALLENGE_ALWAYS, /* 401 with a fresh challenge to this POST and every retry of it */
     HEMS_HTTP_RESET,     /* close the connection with a TCP reset, no answer at all */
 } HemsHttpKind;
 

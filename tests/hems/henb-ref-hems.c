@@ -364,6 +364,7 @@ answer_http (Hems *hems, Session *s, SoupServerMessage *msg, const HemsHttpAnswe
             soup_message_headers_replace (headers, "Location", http->location);
         break;
     case HEMS_HTTP_CHALLENGE:
+    case HEMS_HTTP_CHALLENGE_ALWAYS:
         challenge = hems_auth_challenge (hems->auth, HEMS_REALM);
         hems_log_session (hems->log, s->id, "-> HTTP 401 (authenticate again)");
         soup_server_message_set_status (msg, SOUP_STATUS_UNAUTHORIZED, NULL);
@@ -599,7 +600,7 @@ answer_inform (Hems *hems, Session *s, SoupServerMessage *msg, const HenbCwmpMes
         session_over (hems, s, msg);
         return;
     case HEMS_INFORM_ANSWER_HTTP:
-        /* the retry after 401-once gets a real InformResponse */
+        /* the retry after 401-once gets a real InformResponse (401-always never gets here) */
         if (script->inform_http.kind != HEMS_HTTP_CHALLENGE) {
             answer_http (hems, s, msg, &script->inform_http);
             session_over (hems, s, msg);
@@ -638,8 +639,9 @@ handle_inform (Hems *hems, SoupServerMessage *msg, const HenbCwmpMessage *inform
     hems->challenged = NULL;
     watch_connection (hems, s, msg);
     /* the CPE repeats the Inform with credentials: log it then */
-    if (script->inform_answer == HEMS_INFORM_ANSWER_HTTP && script->inform_http.kind == HEMS_HTTP_CHALLENGE &&
-        !s->inform_challenged) {
+    if (script->inform_answer == HEMS_INFORM_ANSWER_HTTP &&
+        (script->inform_http.kind == HEMS_HTTP_CHALLENGE_ALWAYS ||
+         (script->inform_http.kind == HEMS_HTTP_CHALLENGE && !s->inform_challenged))) {
         s->inform_challenged = TRUE;
         hems->challenged = s;
         answer_http (hems, s, msg, &script->inform_http);
@@ -730,9 +732,12 @@ challenge_once (Hems *hems, Session *s, SoupServerMessage *msg, const HenbCwmpMe
     }
     if (received != NULL && is_cpe_request (received))
         return FALSE;
-    if (step == NULL || step->kind != HEMS_STEP_HTTP || step->http.kind != HEMS_HTTP_CHALLENGE)
+    if (step == NULL || step->kind != HEMS_STEP_HTTP ||
+        (step->http.kind != HEMS_HTTP_CHALLENGE && step->http.kind != HEMS_HTTP_CHALLENGE_ALWAYS))
         return FALSE;
-    s->next_step++;
+    /* 401-always stays the next step: every retry gets it too */
+    if (step->http.kind == HEMS_HTTP_CHALLENGE)
+        s->next_step++;
     answer_http (hems, s, msg, &step->http);
     return TRUE;
 }
@@ -831,7 +836,7 @@ static const gchar help_description[] =
     "    | Reboot [KEY] | FactoryReset | ScheduleInform SECONDS [KEY]\n"
     "    | Download KEY FILETYPE URL [size=N user=U pass=P target=F delay=S]\n"
     "    | Raw FILE | Configure (the options' SetParameterValues) | X_Name (a vendor method)\n"
-    "  http STATUS [URL] | http 401-once | http reset     answer at the HTTP level\n"
+    "  http STATUS [URL] | http 401-once | http 401-always | http reset   answer at the HTTP level\n"
     "  delay MS                      hold the next answer\n"
     "  release | never-release [loop|hang]\n";
 

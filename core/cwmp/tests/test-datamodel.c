@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "henb-errors.h"
+#include "henb-cwmp-codec.h"
 #include "henb-cwmp-rpc.h"
 #include "henb-datamodel.h"
 
@@ -490,6 +491,87 @@ test_attributes_refused (void)
     }
 }
 
+/* SetParameterAttributes with 9000 times "Subscriber" in AccessList on "Device." once gave a
+ * 3.6 MB state file and a 13 MB GetParameterAttributesResponse: a list is kept deduplicated. */
+static void
+test_access_list_bounded (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbCwmpMessage) spa = henb_cwmp_message_new (HENB_CWMP_METHOD_SET_PARAMETER_ATTRIBUTES,
+                                                            HENB_CWMP_VERSION_1_2);
+    g_autoptr(HenbCwmpMessage) gpa = henb_cwmp_message_new (HENB_CWMP_METHOD_GET_PARAMETER_ATTRIBUTES,
+                                                            HENB_CWMP_VERSION_1_2);
+    g_autoptr(HenbCwmpMessage) reply = NULL;
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(GPtrArray) names = henb_data_model_list_parameters (dm);
+    const gchar *const restored[] = { "Subscriber", "Admin", "Subscriber", "", NULL };
+    g_auto(GStrv) access = NULL;
+    HenbCwmpParamAttr *pa;
+
+    pa = henb_cwmp_message_add_attr (spa, "Device.", 0);
+    pa->access_list_change = TRUE;
+    for (guint i = 0; i < 9000; i++)
+        g_ptr_array_add (pa->access_list, g_strdup ("Subscriber"));
+    reply = henb_cwmp_rpc_handle (dm, spa, NULL, NULL, NULL);
+    g_assert_cmpint (reply->method, ==, HENB_CWMP_METHOD_SET_PARAMETER_ATTRIBUTES_RESPONSE);
+    for (guint i = 0; i < names->len; i++) {
+        g_clear_pointer (&access, g_strfreev);
+        access = henb_data_model_get_access_list (dm, names->pdata[i]);
+        g_assert_cmpuint (g_strv_length (access), ==, 1);
+        g_assert_cmpstr (access[0], ==, "Subscriber");
+    }
+
+    g_clear_pointer (&reply, henb_cwmp_message_free);
+    henb_cwmp_message_add_name (gpa, "Device.");
+    reply = henb_cwmp_rpc_handle (dm, gpa, NULL, NULL, NULL);
+    g_assert_cmpint (reply->method, ==, HENB_CWMP_METHOD_GET_PARAMETER_ATTRIBUTES_RESPONSE);
+    g_assert_cmpuint (reply->attrs->len, ==, names->len);
+    for (guint i = 0; i < reply->attrs->len; i++) {
+        pa = reply->attrs->pdata[i];
+        g_assert_cmpuint (pa->access_list->len, <=, HENB_DM_ACCESS_LIST_MAX);
+    }
+    body = henb_cwmp_serialize (reply);
+    g_test_message ("GetParameterAttributesResponse for Device. (%u parameters) after an AccessList of "
+                    "9000 entries: %" G_GSIZE_FORMAT " bytes", names->len, g_bytes_get_size (body));
+    g_assert_cmpuint (g_bytes_get_size (body), <, HENB_CWMP_MAX_ENVELOPE_SIZE);
+
+    /* a state file of an older henbd: duplicates and unknown values dropped */
+    henb_data_model_set_access_list (dm, HENB_DM_MS_URL, restored);
+    g_clear_pointer (&access, g_strfreev);
+    access = henb_data_model_get_access_list (dm, HENB_DM_MS_URL);
+    g_assert_cmpuint (g_strv_length (access), ==, 1);
+    g_assert_cmpstr (access[0], ==, "Subscriber");
+}
+
+/* TR-069 defines one AccessList value; the schema allows no other, applied or not. */
+static void
+test_access_list_unknown_value (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    const gchar *const values[] = { "Admin", "subscriber", "Subscriber ", "" };
+
+    for (guint change = 0; change < 2; change++) {
+        for (guint i = 0; i < G_N_ELEMENTS (values); i++) {
+            g_autoptr(GPtrArray) attrs = attrs_new ();
+            g_autoptr(HenbCwmpFault) fault = NULL;
+            g_auto(GStrv) access = NULL;
+            HenbCwmpParamAttr *pa;
+
+            pa = attr_new (attrs, "Device.ManagementServer.PeriodicInformInterval", 1);
+            pa->access_list_change = change;
+            g_ptr_array_add (pa->access_list, g_strdup ("Subscriber"));
+            g_ptr_array_add (pa->access_list, g_strdup (values[i]));
+            g_assert_false (henb_data_model_set_parameter_attributes (dm, attrs, &fault));
+            g_assert_cmpuint (fault->code, ==, HENB_CWMP_FAULT_INVALID_ARGUMENTS);
+            g_assert_nonnull (strstr (fault->string, "access list"));
+            /* nothing applied, the notification neither */
+            access = henb_data_model_get_access_list (dm, "Device.ManagementServer.PeriodicInformInterval");
+            g_assert_cmpuint (g_strv_length (access), ==, 0);
+            g_assert_cmpint (henb_data_model_get_notification (dm, "Device.ManagementServer.PeriodicInformInterval"), ==, 0);
+        }
+    }
+}
+
 static gboolean
 refuse_commit_counted (GHashTable *changes, const gchar *parameter_key, gpointer user_data, GError **error)
 {
@@ -716,6 +798,8 @@ main (int argc, char **argv)
     g_test_add_func ("/cwmp/datamodel/attributes", test_attributes);
     g_test_add_func ("/cwmp/datamodel/attributes/refused", test_attributes_refused);
     g_test_add_func ("/cwmp/datamodel/attributes/commit-failure", test_attributes_commit_failure);
+    g_test_add_func ("/cwmp/datamodel/attributes/access-list-bounded", test_access_list_bounded);
+    g_test_add_func ("/cwmp/datamodel/attributes/access-list-unknown-value", test_access_list_unknown_value);
     g_test_add_func ("/cwmp/datamodel/value-changes", test_value_changes);
     g_test_add_func ("/cwmp/datamodel/objects/add-delete", test_add_delete_object);
     g_test_add_func ("/cwmp/datamodel/objects/limits-failure", test_add_object_limits_and_failure);

@@ -1010,6 +1010,94 @@ test_retire_events (void)
     remove_tree (dir);
 }
 
+/* 300 ScheduleInforms (or Reboots) must not queue 300 events: an Inform carries 64 at most. */
+static void
+test_command_events_bounded (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbStore) store = henb_store_new (dir, dm);
+    g_autoptr(HenbStore) store2 = NULL;
+    g_autoptr(GPtrArray) events = NULL;
+    g_autoptr(GError) error = NULL;
+    guint accepted = 0;
+
+    henb_store_queue_event (store, "1 BOOT", NULL);
+    for (guint i = 0; i < 300; i++) {
+        g_autofree gchar *key = g_strdup_printf ("si-%u", i);
+
+        if (i >= HENB_STORE_MAX_COMMAND_EVENTS)
+            g_test_expect_message ("henbd", G_LOG_LEVEL_WARNING, "*M ScheduleInform*dropped*");
+        if (henb_store_queue_event (store, "M ScheduleInform", key))
+            accepted++;
+    }
+    g_test_assert_expected_messages ();
+    g_assert_cmpuint (accepted, ==, HENB_STORE_MAX_COMMAND_EVENTS);
+    g_assert_cmpuint (henb_store_count_command_events (store), ==, HENB_STORE_MAX_COMMAND_EVENTS);
+    /* one already queued is no new one; single events always have their place */
+    g_assert_true (henb_store_queue_event (store, "M ScheduleInform", "si-0"));
+    g_assert_true (henb_store_queue_event (store, "3 SCHEDULED", NULL));
+    g_assert_true (henb_store_queue_event (store, "0 BOOTSTRAP", NULL));
+    events = henb_store_dup_events (store);
+    g_assert_cmpuint (events->len, ==, 3 + HENB_STORE_MAX_COMMAND_EVENTS);
+    g_assert_cmpuint (events->len, <=, HENB_CWMP_MAX_EVENTS);
+    /* oldest first: the first 48 keys are the ones kept */
+    g_assert_cmpstr (((HenbCwmpEvent *) events->pdata[1])->command_key, ==, "si-0");
+    g_assert_cmpstr (((HenbCwmpEvent *) events->pdata[HENB_STORE_MAX_COMMAND_EVENTS])->command_key, ==, "si-47");
+
+    g_assert_true (henb_store_save (store, &error));
+    g_assert_no_error (error);
+    store2 = load_new (dir, NULL, NULL);
+    g_assert_cmpuint (henb_store_count_command_events (store2), ==, HENB_STORE_MAX_COMMAND_EVENTS);
+    remove_tree (dir);
+}
+
+/* An older henbd kept whatever AccessList the HeMS sent: 9000 times "Subscriber" on every
+ * parameter made a 3.6 MB state file. Loading it keeps one entry, and the next save is small. */
+static void
+test_huge_access_list_deduplicated_on_load (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autofree gchar *path = state_path (dir);
+    g_autofree gchar *contents = NULL;
+    g_autofree gchar *saved = NULL;
+    g_autoptr(HenbDataModel) dm = NULL;
+    g_autoptr(HenbStore) store = NULL;
+    g_autoptr(GError) error = NULL;
+    g_auto(GStrv) access = NULL;
+    GString *s = g_string_new ("[henbd]\nVersion=1\n\n[AccessList]\n");
+    const gchar *names[] = { HENB_DM_MS_URL, "Device.ManagementServer.PeriodicInformInterval" };
+    gsize old_size, new_size;
+
+    for (guint n = 0; n < G_N_ELEMENTS (names); n++) {
+        g_string_append_printf (s, "%s=", names[n]);
+        for (guint i = 0; i < 9000; i++)
+            g_string_append (s, "Subscriber;");
+        /* and a value TR-069 does not define */
+        g_string_append (s, "Admin;\n");
+    }
+    g_string_append (s, "\n[Events]\nCodes=\nCommandKeys=\n");
+    contents = seal (s->str);
+    g_string_free (s, TRUE);
+    old_size = strlen (contents);
+    write_file (path, contents, old_size);
+
+    store = load_new (dir, &dm, NULL);
+    for (guint n = 0; n < G_N_ELEMENTS (names); n++) {
+        g_clear_pointer (&access, g_strfreev);
+        access = henb_data_model_get_access_list (dm, names[n]);
+        g_assert_cmpuint (g_strv_length (access), ==, 1);
+        g_assert_cmpstr (access[0], ==, "Subscriber");
+    }
+    g_assert_true (henb_store_save (store, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (path, &saved, &new_size, NULL));
+    g_test_message ("state file with 2 x 9001 access list entries: %" G_GSIZE_FORMAT " bytes, saved again: %"
+                    G_GSIZE_FORMAT " bytes", old_size, new_size);
+    g_assert_cmpuint (new_size, <, 8192);
+    remove_tree (dir);
+}
+
 /* Damaged files found one after the other are all kept, however close in time. */
 static void
 test_corrupt_copies_kept (void)
@@ -1417,6 +1505,8 @@ main (int argc, char **argv)
     g_test_add_func ("/store/commit/failure-rename", test_commit_failure_rename);
     g_test_add_func ("/store/events/single", test_single_events);
     g_test_add_func ("/store/events/retire", test_retire_events);
+    g_test_add_func ("/store/events/command-events-bounded", test_command_events_bounded);
+    g_test_add_func ("/store/attributes/huge-access-list-on-load", test_huge_access_list_deduplicated_on_load);
     g_test_add_func ("/store/objects-attributes", test_objects_and_attributes_persist);
     g_test_add_func ("/store/stale-temporaries", test_stale_temporaries);
     g_test_add_func ("/store/write-failure/retried", test_write_failure_retried);
