@@ -138,7 +138,8 @@ henb_cwmp_rpc_handle (HenbDataModel            *dm,
 
     /* before anything else: a method this HeMS may not use is refused, whatever its arguments */
     if (!permitted (request->method, actions, user_data, &reason)) {
-        g_autofree gchar *text = g_strdup_printf ("Request denied: %s", reason != NULL ? reason : request->method_name);
+        g_autofree gchar *text = g_strdup_printf ("Request denied: %s %s", request->method_name,
+                                                  reason != NULL ? reason : "is not permitted");
         return henb_cwmp_message_new_fault_reply (request, henb_cwmp_fault_new (HENB_CWMP_FAULT_REQUEST_DENIED, text));
     }
     if (!offered (request->method, actions)) {

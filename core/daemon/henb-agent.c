@@ -383,11 +383,6 @@ action_download (const HenbCwmpMessage *request, HenbCwmpMessage *response, gpoi
         *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_UNSUPPORTED_PROTOCOL, text);
         return FALSE;
     }
-    if (t->state != TRANSFER_NONE) {
-        *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_RESOURCES_EXCEEDED,
-                                          "Resources exceeded: a transfer is already pending");
-        return FALSE;
-    }
     dir = download_dir_open (self, TRUE, &error);
     room = dir != NULL ? download_room (self, dir, &error) : 0;
     if (error != NULL) {
@@ -401,6 +396,11 @@ action_download (const HenbCwmpMessage *request, HenbCwmpMessage *response, gpoi
             "(DownloadMaxSize %" G_GUINT64_FORMAT ", less when the free space is short)",
             d->file_size, room, self->svc->config->download_max_size);
         *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_RESOURCES_EXCEEDED, text);
+        return FALSE;
+    }
+    if (t->state != TRANSFER_NONE) {
+        *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_RESOURCES_EXCEEDED,
+                                          "Resources exceeded: a transfer is already pending");
         return FALSE;
     }
     t->state = TRANSFER_WAITING;
@@ -448,7 +448,7 @@ discovery_permits (HenbCwmpMethod method, gpointer user_data, gchar **out_reason
         if (discovery_methods[i] == method)
             return TRUE;
     }
-    *out_reason = g_strdup ("not allowed during discovery: the Initial HeMS may use only GetRPCMethods, "
+    *out_reason = g_strdup ("is not allowed during discovery: the Initial HeMS may use only GetRPCMethods, "
                             "GetParameterNames, GetParameterValues, GetParameterAttributes and SetParameterValues");
     return FALSE;
 }
