@@ -37,13 +37,21 @@ offered (HenbCwmpMethod method, const HenbCwmpRpcActions *actions)
     return FALSE;
 }
 
+static gboolean
+permitted (HenbCwmpMethod method, const HenbCwmpRpcActions *actions, gpointer user_data, gchar **out_reason)
+{
+    return actions == NULL || actions->permitted == NULL || actions->permitted (method, user_data, out_reason);
+}
+
 GPtrArray *
-henb_cwmp_rpc_supported_methods (const HenbCwmpRpcActions *actions)
+henb_cwmp_rpc_supported_methods (const HenbCwmpRpcActions *actions, gpointer user_data)
 {
     GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
 
     for (guint i = 0; i < G_N_ELEMENTS (rpc_table); i++) {
-        if (offered (rpc_table[i].method, actions))
+        g_autofree gchar *reason = NULL;
+
+        if (offered (rpc_table[i].method, actions) && permitted (rpc_table[i].method, actions, user_data, &reason))
             g_ptr_array_add (names, g_strdup (henb_cwmp_method_to_string (rpc_table[i].method)));
     }
     return names;
@@ -69,7 +77,7 @@ dispatch (HenbDataModel            *dm,
 {
     switch (request->method) {
     case HENB_CWMP_METHOD_GET_RPC_METHODS: {
-        g_autoptr(GPtrArray) names = henb_cwmp_rpc_supported_methods (actions);
+        g_autoptr(GPtrArray) names = henb_cwmp_rpc_supported_methods (actions, user_data);
 
         for (guint i = 0; i < names->len; i++)
             henb_cwmp_message_add_name (response, names->pdata[i]);
@@ -124,9 +132,16 @@ henb_cwmp_rpc_handle (HenbDataModel            *dm,
 {
     g_autoptr(HenbCwmpMessage) response = NULL;
     HenbCwmpFault *fault = NULL;
+    g_autofree gchar *reason = NULL;
 
     g_return_val_if_fail (request != NULL, NULL);
 
+    /* before anything else: a method this HeMS may not use is refused, whatever its arguments */
+    if (!permitted (request->method, actions, user_data, &reason)) {
+        g_autofree gchar *text = g_strdup_printf ("Request denied: %s %s", request->method_name,
+                                                  reason != NULL ? reason : "is not permitted");
+        return henb_cwmp_message_new_fault_reply (request, henb_cwmp_fault_new (HENB_CWMP_FAULT_REQUEST_DENIED, text));
+    }
     if (!offered (request->method, actions)) {
         g_autofree gchar *text = g_strdup_printf ("Method not supported: %s", request->method_name);
         return henb_cwmp_message_new_fault_reply (

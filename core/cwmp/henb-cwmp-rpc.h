@@ -25,14 +25,21 @@ typedef struct {
                           HenbCwmpMessage       *response,
                           gpointer               user_data,
                           HenbCwmpFault        **out_fault);
+    /*
+     * Whether the HeMS of this session may use @method at all (NULL: every method may be
+     * used). A method it may not use, a known one or not, is answered with fault 9001 and
+     * @out_reason, changes nothing, and is left out of GetRPCMethodsResponse.
+     */
+    gboolean (*permitted) (HenbCwmpMethod method, gpointer user_data, gchar **out_reason);
 } HenbCwmpRpcActions;
 
 /* The RPCs henbd answers with @actions, as listed in GetRPCMethodsResponse. */
-GPtrArray *henb_cwmp_rpc_supported_methods (const HenbCwmpRpcActions *actions);
+GPtrArray *henb_cwmp_rpc_supported_methods (const HenbCwmpRpcActions *actions, gpointer user_data);
 
 /*
  * Answers one request of the HeMS against @dm and @actions (may be NULL): the response, or a
- * Fault message (9000 for an unknown or unoffered method, 9003 when @argument_error is set).
+ * Fault message (9001 for a method @actions does not permit, 9000 for an unknown or unoffered
+ * one, 9003 when @argument_error is set).
  * The reply echoes the request's cwmp:ID and namespace.
  */
 HenbCwmpMessage *henb_cwmp_rpc_handle (HenbDataModel            *dm,

@@ -7,6 +7,7 @@
 
 #include "henb-agent.h"
 #include "henb-cr-server.h"
+#include "henb-download-dir.h"
 #include "henb-errors.h"
 #include "henb-retry.h"
 #include "henb-steps.h"
@@ -15,6 +16,10 @@
 /* How often notified parameters are compared with what the HeMS last saw. */
 #define VALUE_CHANGE_POLL_S 2
 #define TRANSFER_RECORD     "transfer"
+/* the file of a Download without TargetFileName: one transfer at a time, one name */
+#define DOWNLOAD_FILE_NAME  "download"
+/* beyond twice the state file (it is rewritten through a copy), room for it to grow */
+#define STATE_RESERVE_SLACK (1024 * 1024)
 
 /* A Download the HeMS asked for: waiting to run, or done with its TransferComplete due. */
 typedef enum {
@@ -79,6 +84,7 @@ struct _HenbAgent {
     gboolean            factory_reset_wanted;
     Transfer            transfer;
     guint               transfer_timer;
+    guint               transfer_generation;
     gboolean            retry_requested;   /* the HeMS answered a request of ours with 8005 */
 };
 
@@ -192,6 +198,59 @@ transfer_load (HenbAgent *self)
     t->complete_time = field (f, "CompleteTime");
     t->fault_code = field_uint (f, "FaultCode");
     t->fault_string = field (f, "FaultString");
+}
+
+/* The transfer's file in the download folder: its TargetFileName, checked when the Download
+ * came, else henbd's own name; never anything of the CommandKey. */
+static const gchar *
+transfer_file_name (const Transfer *t)
+{
+    /* a state file from before names were checked may hold anything */
+    if (t->target != NULL && t->target[0] != '\0' && henb_safe_name_check (t->target, -1, NULL))
+        return t->target;
+    return DOWNLOAD_FILE_NAME;
+}
+
+static HenbDownloadDir *
+download_dir_open (HenbAgent *self, gboolean create, GError **error)
+{
+    g_autofree gchar *state_dir = g_path_get_dirname (henb_store_get_path (self->svc->store));
+
+    return henb_download_dir_open (self->svc->config->download_dir, state_dir, create, error);
+}
+
+/* What one download may take: [Device] DownloadMaxSize, less when the free space is short. */
+static guint64
+download_room (HenbAgent *self, HenbDownloadDir *dir, GError **error)
+{
+    GStatBuf st;
+    guint64 state_size = g_stat (henb_store_get_path (self->svc->store), &st) == 0 ? (guint64) st.st_size : 0;
+
+    return henb_download_dir_room (dir, self->svc->config->download_max_size, 2 * state_size + STATE_RESERVE_SLACK,
+                                   error);
+}
+
+/* The transfer's file is applied or reported (or abandoned): it goes, with any leftovers. */
+static void
+transfer_remove_file (HenbAgent *self)
+{
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HenbDownloadDir) dir = download_dir_open (self, FALSE, &error);
+    const gchar *name = transfer_file_name (&self->transfer);
+
+    if (dir == NULL) {
+        /* no folder: no download ever came, nothing to tidy */
+        if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+            g_warning ("downloads are not tidied up: %s", error->message);
+        return;
+    }
+    henb_safe_dir_remove_temporaries (henb_download_dir_get_fd (dir));
+    if (self->transfer.state == TRANSFER_NONE)
+        return;
+    if (!henb_safe_unlinkat (henb_download_dir_get_fd (dir), name, &error))
+        g_warning ("the download %s stays: %s", name, error->message);
+    else
+        g_debug ("download folder %s: %s removed", henb_download_dir_get_path (dir), name);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -327,15 +386,43 @@ action_download (const HenbCwmpMessage *request, HenbCwmpMessage *response, gpoi
     g_autoptr(GUri) uri = g_uri_parse (d->url, G_URI_FLAGS_NONE, NULL);
     const gchar *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
     Transfer *t = &self->transfer;
+    g_autoptr(HenbDownloadDir) dir = NULL;
+    g_autoptr(GError) error = NULL;
+    guint64 room;
 
     if (!supported_file_type (d->file_type)) {
         g_autofree gchar *text = g_strdup_printf ("Invalid arguments: FileType '%s' is not supported", d->file_type);
         *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_ARGUMENTS, text);
         return FALSE;
     }
+    /* the name becomes a file: it must be one name in the download folder, nothing else */
+    if (d->target_file_name != NULL && d->target_file_name[0] != '\0' &&
+        !henb_safe_name_check (d->target_file_name, -1, &error)) {
+        g_autofree gchar *head = g_strndup (d->target_file_name, 64);
+        g_autofree gchar *shown = g_strescape (head, NULL);
+        g_autofree gchar *text = g_strdup_printf ("Invalid arguments: TargetFileName '%s%s' %s", shown,
+                                                  strlen (d->target_file_name) > 64 ? "..." : "", error->message);
+        *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INVALID_ARGUMENTS, text);
+        return FALSE;
+    }
     if (scheme == NULL || (g_ascii_strcasecmp (scheme, "http") != 0 && g_ascii_strcasecmp (scheme, "https") != 0)) {
         g_autofree gchar *text = g_strdup_printf ("Unsupported protocol for file transfer: %s", d->url);
         *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_UNSUPPORTED_PROTOCOL, text);
+        return FALSE;
+    }
+    dir = download_dir_open (self, TRUE, &error);
+    room = dir != NULL ? download_room (self, dir, &error) : 0;
+    if (error != NULL) {
+        g_autofree gchar *text = g_strdup_printf ("Internal error: no folder for downloads: %s", error->message);
+        *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_INTERNAL_ERROR, text);
+        return FALSE;
+    }
+    if ((guint64) d->file_size > room || room == 0) {
+        g_autofree gchar *text = g_strdup_printf (
+            "Resources exceeded: FileSize %u bytes, but a download may take %" G_GUINT64_FORMAT " bytes here "
+            "(DownloadMaxSize %" G_GUINT64_FORMAT ", less when the free space is short)",
+            d->file_size, room, self->svc->config->download_max_size);
+        *out_fault = henb_cwmp_fault_new (HENB_CWMP_FAULT_RESOURCES_EXCEEDED, text);
         return FALSE;
     }
     if (t->state != TRANSFER_NONE) {
@@ -366,6 +453,35 @@ static const HenbCwmpRpcActions agent_actions = {
     .factory_reset = action_factory_reset,
     .schedule_inform = action_schedule_inform,
     .download = action_download,
+};
+
+/*
+ * The Initial HeMS during discovery (5.1.2.2, 5.1.2.3) is reached before anything is known
+ * about it: it may read the data model and set values (the Serving HeMS and SeGW among them),
+ * nothing else. Everything else is the Serving HeMS's.
+ */
+static const HenbCwmpMethod discovery_methods[] = {
+    HENB_CWMP_METHOD_GET_RPC_METHODS,
+    HENB_CWMP_METHOD_GET_PARAMETER_NAMES,
+    HENB_CWMP_METHOD_GET_PARAMETER_VALUES,
+    HENB_CWMP_METHOD_GET_PARAMETER_ATTRIBUTES,
+    HENB_CWMP_METHOD_SET_PARAMETER_VALUES,
+};
+
+static gboolean
+discovery_permits (HenbCwmpMethod method, gpointer user_data, gchar **out_reason)
+{
+    for (guint i = 0; i < G_N_ELEMENTS (discovery_methods); i++) {
+        if (discovery_methods[i] == method)
+            return TRUE;
+    }
+    *out_reason = g_strdup ("is not allowed during discovery: the Initial HeMS may use only GetRPCMethods, "
+                            "GetParameterNames, GetParameterValues, GetParameterAttributes and SetParameterValues");
+    return FALSE;
+}
+
+static const HenbCwmpRpcActions discovery_actions = {
+    .permitted = discovery_permits,
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -424,26 +540,22 @@ transfer_finished (HenbAgent *self, guint fault_code, const gchar *fault_string)
     maybe_start_session (self);
 }
 
-static gchar *
-download_path (HenbAgent *self)
-{
-    const HenbConfig *c = self->svc->config;
-    g_autofree gchar *state_dir = g_path_get_dirname (henb_store_get_path (self->svc->store));
-    g_autofree gchar *dir = c->download_dir != NULL ? g_strdup (c->download_dir)
-                                                    : g_build_filename (state_dir, "downloads", NULL);
-    g_autofree gchar *name = NULL;
+/* One download under way: where it goes, until the transport is done with it. */
+typedef struct {
+    HenbAgent       *agent;
+    guint            generation;      /* which start of the transfer this is */
+    HenbDownloadDir *dir;
+    HenbSafeFile    *file;
+} Fetch;
 
-    if (self->transfer.target != NULL && self->transfer.target[0] != '\0')
-        name = g_path_get_basename (self->transfer.target);
-    else
-        name = g_strdup_printf ("download-%s", self->transfer.command_key);
-    /* a name like ".." or "/" must not leave the folder */
-    if (g_str_equal (name, ".") || g_str_equal (name, "..") || g_str_equal (name, G_DIR_SEPARATOR_S)) {
-        g_free (name);
-        name = g_strdup ("download");
-    }
-    g_mkdir_with_parents (dir, 0700);
-    return g_build_filename (dir, name, NULL);
+static void
+fetch_free (Fetch *f)
+{
+    /* a file never committed leaves nothing behind */
+    g_clear_pointer (&f->file, henb_safe_file_free);
+    g_clear_pointer (&f->dir, henb_download_dir_free);
+    g_object_unref (f->agent);
+    g_free (f);
 }
 
 static void
@@ -451,8 +563,11 @@ apply_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
     g_autoptr(HenbAgent) self = user_data;
     g_autoptr(GError) error = NULL;
+    gboolean applied = g_subprocess_wait_check_finish (G_SUBPROCESS (source), res, &error);
 
-    if (!g_subprocess_wait_check_finish (G_SUBPROCESS (source), res, &error)) {
+    /* installed or not, the file has served its purpose */
+    transfer_remove_file (self);
+    if (!applied) {
         g_autofree gchar *text = g_strdup_printf ("Download failure: installing the file failed (%s)", error->message);
         transfer_finished (self, HENB_CWMP_FAULT_DOWNLOAD_FAILURE, text);
         return;
@@ -463,33 +578,50 @@ apply_done (GObject *source, GAsyncResult *res, gpointer user_data)
 static void
 downloaded (GObject *source, GAsyncResult *res, gpointer user_data)
 {
-    g_autoptr(HenbAgent) self = user_data;
+    Fetch *f = user_data;
+    g_autoptr(HenbAgent) self = g_object_ref (f->agent);
     g_autoptr(GError) error = NULL;
-    g_autofree gchar *path = download_path (self);
     goffset size = henb_transport_factory_download_finish (HENB_TRANSPORT_FACTORY (source), res, &error);
+    const gchar *name = transfer_file_name (&self->transfer);
+    g_autofree gchar *path = g_build_filename (henb_download_dir_get_path (f->dir), name, NULL);
     g_autoptr(GSubprocess) proc = NULL;
     const gchar *apply = self->svc->config->apply_command;
+    gboolean stored;
 
-    /* a factory reset came first: this transfer is nobody's business any more */
-    if (self->transfer.state != TRANSFER_RUNNING)
+    /* a factory reset came first, or a stop and another start: this one is nobody's business */
+    if (self->transfer.state != TRANSFER_RUNNING || f->generation != self->transfer_generation) {
+        fetch_free (f);
         return;
+    }
     if (size < 0) {
+        gboolean too_large = g_error_matches (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE);
         /* more than the FileSize the HeMS announced: not the file it meant */
-        guint code = g_error_matches (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE) && self->transfer.file_size != 0
-                         ? HENB_CWMP_FAULT_FILE_CORRUPTED : fault_for_download_error (error);
-        g_autofree gchar *text = g_strdup_printf ("%s: %s", henb_cwmp_fault_code_to_string (code), error->message);
+        guint code = too_large && self->transfer.file_size != 0 ? HENB_CWMP_FAULT_FILE_CORRUPTED
+                                                                 : fault_for_download_error (error);
+        g_autofree gchar *text = g_strdup_printf ("%s: %s%s", henb_cwmp_fault_code_to_string (code), error->message,
+                                                  too_large && self->transfer.file_size == 0
+                                                      ? " (the most a download may take here)" : "");
 
+        fetch_free (f);
         transfer_finished (self, code, text);
         return;
     }
     if (self->transfer.file_size != 0 && (guint64) size != self->transfer.file_size) {
         g_autofree gchar *text = g_strdup_printf ("File corrupted: %" G_GOFFSET_FORMAT " bytes, FileSize said %u",
                                                   size, self->transfer.file_size);
-        g_unlink (path);
+        fetch_free (f);
         transfer_finished (self, HENB_CWMP_FAULT_FILE_CORRUPTED, text);
         return;
     }
+    stored = henb_safe_file_commit (f->file, &error);
+    fetch_free (f);
+    if (!stored) {
+        g_autofree gchar *text = g_strdup_printf ("Download failure: %s", error->message);
+        transfer_finished (self, HENB_CWMP_FAULT_DOWNLOAD_FAILURE, text);
+        return;
+    }
     g_message ("Download '%s': %" G_GOFFSET_FORMAT " bytes in %s", self->transfer.command_key, size, path);
+    /* without ApplyCommand the file stays until its TransferComplete is delivered */
     if (apply == NULL) {
         transfer_finished (self, 0, NULL);
         return;
@@ -497,10 +629,52 @@ downloaded (GObject *source, GAsyncResult *res, gpointer user_data)
     proc = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, apply, path, self->transfer.file_type, NULL);
     if (proc == NULL) {
         g_autofree gchar *text = g_strdup_printf ("Download failure: %s", error->message);
+        transfer_remove_file (self);
         transfer_finished (self, HENB_CWMP_FAULT_DOWNLOAD_FAILURE, text);
         return;
     }
     g_subprocess_wait_check_async (proc, NULL, apply_done, g_object_ref (self));
+}
+
+/* Where the transfer's body goes: a fresh file in the download folder, and how much it may take. */
+static Fetch *
+fetch_new (HenbAgent *self, goffset *out_max_size, GError **error)
+{
+    Transfer *t = &self->transfer;
+    Fetch *f = g_new0 (Fetch, 1);
+    g_autoptr(GError) error_local = NULL;
+    guint64 room;
+    gint fd;
+
+    f->agent = g_object_ref (self);
+    f->generation = ++self->transfer_generation;
+    f->dir = download_dir_open (self, TRUE, error);
+    if (f->dir == NULL) {
+        fetch_free (f);
+        return NULL;
+    }
+    /* one transfer at a time: whatever an earlier one left is stale */
+    fd = henb_download_dir_get_fd (f->dir);
+    henb_safe_dir_remove_temporaries (fd);
+    if (!henb_safe_unlinkat (fd, transfer_file_name (t), &error_local))
+        g_warning ("%s", error_local->message);
+    room = download_room (self, f->dir, error);
+    if (room == 0 || (guint64) t->file_size > room) {
+        if (error != NULL && *error == NULL)
+            g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED,
+                         "no room for %u bytes in %s: a download may take %" G_GUINT64_FORMAT " bytes now",
+                         t->file_size, henb_download_dir_get_path (f->dir), room);
+        fetch_free (f);
+        return NULL;
+    }
+    f->file = henb_safe_file_create (fd, transfer_file_name (t), error);
+    if (f->file == NULL) {
+        fetch_free (f);
+        return NULL;
+    }
+    /* FileSize 0 means unknown: the bound is what the folder may take */
+    *out_max_size = t->file_size > 0 ? (goffset) t->file_size : (goffset) MIN (room, (guint64) G_MAXINT64);
+    return f;
 }
 
 static gboolean
@@ -511,16 +685,17 @@ transfer_start (gpointer user_data)
     Transfer *t = &self->transfer;
     HenbDownloadOptions options = { 0 };
     g_autoptr(HenbTlsContext) tls = NULL;
-    g_autoptr(GFile) destination = NULL;
-    g_autofree gchar *path = download_path (self);
     g_autoptr(GError) error = NULL;
     HenbPlugin *factory;
+    Fetch *f = NULL;
 
     self->transfer_timer = 0;
     factory = henb_plugin_manager_find (svc->plugins, HENB_TYPE_TRANSPORT_FACTORY, svc->config->transport, &error);
     if (factory != NULL && g_str_has_prefix (t->url, "https"))
         tls = henb_device_tls_context_new (svc, &error);
-    if (factory == NULL || (g_str_has_prefix (t->url, "https") && tls == NULL)) {
+    if (factory != NULL && (!g_str_has_prefix (t->url, "https") || tls != NULL))
+        f = fetch_new (self, &options.max_size, &error);
+    if (f == NULL) {
         g_autofree gchar *text = g_strdup_printf ("Download failure: %s", error->message);
         transfer_finished (self, HENB_CWMP_FAULT_DOWNLOAD_FAILURE, text);
         return G_SOURCE_REMOVE;
@@ -534,13 +709,11 @@ transfer_start (gpointer user_data)
     options.password = t->password;
     options.connect_timeout = svc->config->connect_timeout;
     options.timeout = svc->config->download_timeout;
-    /* FileSize 0 means unknown; a HeNB keeps downloads below 256 MiB either way */
-    options.max_size = t->file_size > 0 ? (goffset) t->file_size : 256 * 1024 * 1024;
     options.user_agent = "henbd/" PACKAGE_VERSION;
-    destination = g_file_new_for_path (path);
-    g_message ("Download '%s': fetching %s", t->command_key, t->url);
-    henb_transport_factory_download_async (HENB_TRANSPORT_FACTORY (factory), &options, destination, NULL,
-                                           downloaded, g_object_ref (self));
+    g_message ("Download '%s': fetching %s (at most %" G_GOFFSET_FORMAT " bytes)", t->command_key, t->url,
+               options.max_size);
+    henb_transport_factory_download_async (HENB_TRANSPORT_FACTORY (factory), &options,
+                                           henb_safe_file_get_stream (f->file), NULL, downloaded, f);
     return G_SOURCE_REMOVE;
 }
 
@@ -556,6 +729,8 @@ transfer_complete_answered (const HenbCwmpMessage *request, guint fault_code, gp
     }
     if (self->transfer.state == TRANSFER_DONE &&
         g_strcmp0 (self->transfer.command_key, request->command_key) == 0) {
+        /* reported: the file has nothing left to do */
+        transfer_remove_file (self);
         transfer_clear (&self->transfer);
         transfer_save (self);
     }
@@ -677,10 +852,15 @@ ensure_cr_server (HenbAgent *self, HenbTunnel *tunnel, const gchar *url)
 }
 
 void
-henb_agent_prepare_session (HenbAgent *self, HenbCwmpSession *session)
+henb_agent_prepare_session (HenbAgent *self, HenbCwmpSession *session, HenbHemsRole role)
 {
     Transfer *t = &self->transfer;
 
+    if (role == HENB_HEMS_INITIAL) {
+        /* and a TransferComplete is for the Serving HeMS: only it can have asked */
+        henb_cwmp_session_set_actions (session, &discovery_actions, self);
+        return;
+    }
     henb_cwmp_session_set_actions (session, &agent_actions, self);
     if (t->state == TRANSFER_DONE) {
         HenbCwmpMessage *tc = henb_cwmp_message_new (HENB_CWMP_METHOD_TRANSFER_COMPLETE, HENB_CWMP_VERSION_1_2);
@@ -895,7 +1075,7 @@ session_connected (GObject *source, GAsyncResult *res, gpointer user_data)
     r->session = henb_cwmp_session_new (r->transport, self->svc->dm, self->version);
     if (self->svc->trace != NULL)
         henb_cwmp_session_set_trace_func (r->session, trace_envelope, self->svc->trace);
-    henb_agent_prepare_session (self, r->session);
+    henb_agent_prepare_session (self, r->session, HENB_HEMS_SERVING);
     r->events = henb_store_dup_events (self->svc->store);
     henb_cwmp_session_inform_async (r->session, r->events, self->retry_count, r->cancellable, session_informed, r);
 }
@@ -1109,6 +1289,7 @@ carry_out_requests (HenbAgent *self)
         self->reboot_wanted = FALSE;
         henb_agent_stop (self);
         /* what the HeMS asked for goes with the rest of its configuration */
+        transfer_remove_file (self);
         transfer_clear (&self->transfer);
         scheduled_informs_clear (self);
         g_signal_emit (self, signals[SIGNAL_FACTORY_RESET], 0);
@@ -1281,6 +1462,9 @@ henb_agent_new (const HenbServices *services)
 
     self->svc = services;
     transfer_load (self);
+    /* a transfer cut short runs again, a finished one waits only for its report: either way
+     * its file from before the restart is stale */
+    transfer_remove_file (self);
     henb_data_model_set_getter (services->dm, HENB_DM_MS_CR_URL, get_cr_url, self);
     g_signal_connect (services->dm, "parameters-changed", G_CALLBACK (on_parameters_changed), self);
     return self;

@@ -14,7 +14,8 @@ G_BEGIN_DECLS
  * scheduled, Connection Request, active notification, transfer complete), the session retry
  * policy, and what the HeMS asks of the device beyond its data model (Reboot, FactoryReset,
  * ScheduleInform, Download). The bootstrap procedure's sessions use its actions as well, so a
- * HeMS may reboot the HeNB in the registration session too.
+ * HeMS may reboot the HeNB in the registration session too; the Initial HeMS of discovery may
+ * not.
  *
  * The manager decides what a reboot, a factory reset and a re-registration mean for the whole
  * HeNB; the agent asks for them with signals once the session that requested them is over.
@@ -24,8 +25,12 @@ G_DECLARE_FINAL_TYPE (HenbAgent, henb_agent, HENB, AGENT, GObject)
 
 HenbAgent *henb_agent_new (const HenbServices *services);
 
-/* Equips a session the procedure or the agent runs: device actions, pending TransferComplete. */
-void       henb_agent_prepare_session (HenbAgent *self, HenbCwmpSession *session);
+/*
+ * Equips a session the procedure or the agent runs with @role's HeMS: the Serving HeMS gets
+ * every RPC and a pending TransferComplete; the Initial HeMS (discovery) only reads and
+ * SetParameterValues, anything else is refused with 9001 (README: discovery RPC policy).
+ */
+void       henb_agent_prepare_session (HenbAgent *self, HenbCwmpSession *session, HenbHemsRole role);
 /* A link to the Serving HeMS is up (through @tunnel, or NULL): Connection Requests reach us now. */
 void       henb_agent_link_up (HenbAgent *self, HenbTunnel *tunnel, const gchar *url);
 /* The CWMP version to inform the Serving HeMS in: the one it accepted, else the configured one. */

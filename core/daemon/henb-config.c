@@ -212,6 +212,34 @@ get_seconds (GKeyFile *kf, const gchar *key, guint fallback, guint min, GError *
     return (guint) n;
 }
 
+/* Bytes, or KiB, MiB, GiB with a K, M or G after the number; between 1 and 1 TiB. */
+static guint64
+get_size (GKeyFile *kf, const gchar *group, const gchar *key, guint64 fallback, GError **error)
+{
+    g_autofree gchar *v = get_string (kf, group, key, NULL);
+    gsize len = v != NULL ? strlen (v) : 0;
+    guint shift = 0;
+    guint64 n;
+
+    if (v == NULL)
+        return fallback;
+    switch (g_ascii_toupper (v[len - 1])) {
+    case 'K': shift = 10; break;
+    case 'M': shift = 20; break;
+    case 'G': shift = 30; break;
+    default: break;
+    }
+    if (shift != 0)
+        v[len - 1] = '\0';
+    if (!g_ascii_string_to_unsigned (v, 10, 1, G_GUINT64_CONSTANT (1) << (40 - shift), &n, NULL)) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                     "[%s] %s: '%s%s' is not a size between 1 byte and 1 TiB (a number of bytes, or with K, M or G)",
+                     group, key, v, shift == 10 ? "K" : shift == 20 ? "M" : shift == 30 ? "G" : "");
+        return fallback;
+    }
+    return n << shift;
+}
+
 static gboolean
 require (HenbConfig *c, const gchar *group, const gchar *key, gchar **out, GError **error)
 {
@@ -366,6 +394,8 @@ parse (HenbConfig *c, GError **error)
                                    "[ConnectionRequest] Address '%s' is not an IP address", c->cr_address);
     c->reboot_command = get_string (kf, "Device", "RebootCommand", NULL);
     c->download_dir = get_string (kf, "Device", "DownloadDirectory", NULL);
+    c->download_max_size = get_size (kf, "Device", "DownloadMaxSize", HENB_DOWNLOAD_MAX_SIZE_DEFAULT,
+                                     error_local == NULL ? &error_local : NULL);
     c->apply_command = get_string (kf, "Device", "ApplyCommand", NULL);
     if (error_local != NULL) {
         g_propagate_error (error, error_local);

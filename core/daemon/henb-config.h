@@ -6,6 +6,9 @@
 #include "henb-enums.h"
 #include "henb-cwmp-message.h"
 
+/* [Device] DownloadMaxSize unless configured: what one Download may take on disk */
+#define HENB_DOWNLOAD_MAX_SIZE_DEFAULT (G_GUINT64_CONSTANT (64) * 1024 * 1024)
+
 G_BEGIN_DECLS
 
 /*
@@ -66,6 +69,7 @@ typedef struct {
     /* [Device] */
     gchar               *reboot_command;  /* NULL: henbd restarts its own bootstrap */
     gchar               *download_dir;    /* NULL: downloads/ in the state directory */
+    guint64              download_max_size; /* bytes one download may take */
     gchar               *apply_command;   /* installs a downloaded file; NULL: keep it only */
 
     /* [Timeouts], seconds */

@@ -293,7 +293,7 @@ inform_done (GObject *source, GAsyncResult *res, gpointer user_data)
             if (svc->trace != NULL)
                 henb_cwmp_session_set_trace_func (link->session, trace_envelope, svc->trace);
             if (svc->agent != NULL)
-                henb_agent_prepare_session (svc->agent, link->session);
+                henb_agent_prepare_session (svc->agent, link->session, ROLE (d->step));
             henb_cwmp_session_inform_async (link->session, d->events,
                                             svc->agent != NULL ? henb_agent_get_retry_count (svc->agent) : 0,
                                             g_task_get_cancellable (task), inform_done, task);
@@ -340,7 +340,7 @@ inform_run (HenbStep *step, HenbProcedure *proc, GTask *task)
         /* the Serving HeMS learns the Connection Request URL from this very Inform */
         if (ROLE (step) == HENB_HEMS_SERVING)
             henb_agent_link_up (svc->agent, henb_procedure_get_tunnel (proc, HENB_HEMS_SERVING), link->url);
-        henb_agent_prepare_session (svc->agent, link->session);
+        henb_agent_prepare_session (svc->agent, link->session, ROLE (step));
     }
     /* prepare_session may queue events: read them after it */
     g_ptr_array_unref (d->events);

@@ -7,6 +7,7 @@
 #include <glib/gstdio.h>
 
 #include "henb-errors.h"
+#include "henb-safe-path.h"
 #include "henb-trace.h"
 
 struct _HenbTrace {
@@ -78,6 +79,11 @@ henb_trace_envelope (HenbTrace *self, gboolean outgoing, const gchar *method, GB
 
     file = g_strdup_printf ("%04u-%s-%s.xml", ++self->counter, outgoing ? "sent" : "received",
                             method != NULL ? method : "message");
+    /* the method name of a received envelope is the HeMS's: one file name in the folder, or none of it */
+    if (!henb_safe_name_check (file, -1, NULL)) {
+        g_free (file);
+        file = g_strdup_printf ("%04u-%s-unnamed.xml", self->counter, outgoing ? "sent" : "received");
+    }
     path = g_build_filename (self->dir, file, NULL);
     /* all or nothing: a trace file cut short by a crash would look like a broken envelope */
     if (!g_file_set_contents_full (path, data, len, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))

@@ -22,7 +22,7 @@ henb_transport_factory_create (HenbTransportFactory       *self,
 void
 henb_transport_factory_download_async (HenbTransportFactory      *self,
                                        const HenbDownloadOptions *options,
-                                       GFile                     *destination,
+                                       GOutputStream             *destination,
                                        GCancellable              *cancellable,
                                        GAsyncReadyCallback        callback,
                                        gpointer                   user_data)

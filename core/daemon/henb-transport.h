@@ -27,7 +27,7 @@ typedef struct {
     const gchar    *password;
     guint           connect_timeout;   /* seconds */
     guint           timeout;           /* seconds for the whole transfer */
-    goffset         max_size;          /* bytes; larger bodies fail */
+    goffset         max_size;          /* bytes; a larger body is cut off and fails */
     const gchar    *user_agent;
 } HenbDownloadOptions;
 
@@ -42,14 +42,18 @@ struct _HenbTransportFactoryInterface {
                                   const HenbTransportOptions *options,
                                   GError                    **error);
     /*
-     * Fetches @options->url into @destination. Errors: HENB_NETWORK_ERROR_* when the server
+     * Fetches @options->url and writes the body to @destination, a stream henbd opened (the
+     * plugin neither names nor opens files, and leaves @destination open: henbd decides what
+     * becomes of it). Errors: HENB_NETWORK_ERROR_* when the server
      * cannot be reached or the body breaks off, HENB_CWMP_ERROR_AUTH_FAILED when it refuses
      * the credentials, HENB_CWMP_ERROR_HTTP_STATUS for other HTTP errors,
-     * HENB_CWMP_ERROR_TOO_LARGE beyond max_size, HENB_SECURITY_ERROR_* for TLS.
+     * HENB_CWMP_ERROR_TOO_LARGE as soon as the body grows beyond max_size (or its
+     * Content-Length says it will), HENB_SECURITY_ERROR_* for TLS, HENB_CORE_ERROR_FAILED when
+     * @destination refuses the data.
      */
     void               (*download_async) (HenbTransportFactory      *self,
                                           const HenbDownloadOptions *options,
-                                          GFile                     *destination,
+                                          GOutputStream             *destination,
                                           GCancellable              *cancellable,
                                           GAsyncReadyCallback        callback,
                                           gpointer                   user_data);
@@ -64,7 +68,7 @@ HenbCwmpTransport *henb_transport_factory_create (HenbTransportFactory       *se
                                                   GError                    **error);
 void               henb_transport_factory_download_async (HenbTransportFactory      *self,
                                                           const HenbDownloadOptions *options,
-                                                          GFile                     *destination,
+                                                          GOutputStream             *destination,
                                                           GCancellable              *cancellable,
                                                           GAsyncReadyCallback        callback,
                                                           gpointer                   user_data);

@@ -578,14 +578,12 @@ transport_new (const HenbTransportOptions *options, GError **error)
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Download: a file the HeMS asked for, streamed to disk */
+/* Download: a file the HeMS asked for, streamed into the file henbd opened for it */
 
 typedef struct {
     HenbSoupTransport *transport;
     Request           *r;
-    GFile             *destination;
-    GFile             *partial;        /* written here, renamed when complete */
-    GOutputStream     *out;
+    GOutputStream     *out;            /* henbd's: written, never closed here */
     GBytes            *chunk;          /* being written */
     goffset            written;
     goffset            max_size;
@@ -598,16 +596,10 @@ download_free (Download *d)
 {
     if (d->timeout_id != 0)
         g_source_remove (d->timeout_id);
-    if (d->out != NULL) {
-        g_output_stream_close (d->out, NULL, NULL);
-        g_file_delete (d->partial, NULL, NULL);
-    }
     g_clear_object (&d->out);
     g_clear_pointer (&d->chunk, g_bytes_unref);
     g_clear_pointer (&d->r, request_free);
     g_clear_object (&d->transport);
-    g_clear_object (&d->destination);
-    g_clear_object (&d->partial);
     g_free (d);
 }
 
@@ -657,19 +649,18 @@ download_read (GObject *source, GAsyncResult *res, gpointer user_data)
         return;
     }
     if (g_bytes_get_size (chunk) == 0) {
-        if (!g_output_stream_close (d->out, NULL, &error) ||
-            !g_file_move (d->partial, d->destination, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error)) {
+        if (!g_output_stream_flush (d->out, NULL, &error)) {
             download_fail (task, g_error_new (HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED, "cannot store the download: %s",
                                               error->message));
             g_error_free (error);
             return;
         }
-        g_clear_object (&d->out);
         g_task_return_int (task, d->written);
         g_object_unref (task);
         return;
     }
     d->written += g_bytes_get_size (chunk);
+    /* the chunk that crosses the bound is not written: no more than max_size reaches the disk */
     if (d->written > d->max_size) {
         download_fail (task, g_error_new (HENB_CWMP_ERROR, HENB_CWMP_ERROR_TOO_LARGE,
                                           "%s is larger than %" G_GOFFSET_FORMAT " bytes", d->transport->url,
@@ -698,7 +689,6 @@ download_sent (GObject *source, GAsyncResult *res, gpointer user_data)
     GError *error = NULL;
     guint status;
     goffset length;
-    g_autoptr(GFileOutputStream) out = NULL;
 
     d->r->stream = soup_session_send_finish (SOUP_SESSION (source), res, &error);
     if (d->r->stream == NULL) {
@@ -724,14 +714,6 @@ download_sent (GObject *source, GAsyncResult *res, gpointer user_data)
                                           d->transport->url, length, d->max_size));
         return;
     }
-    out = g_file_replace (d->partial, NULL, FALSE, G_FILE_CREATE_PRIVATE, NULL, &error);
-    if (out == NULL) {
-        download_fail (task, g_error_new (HENB_CORE_ERROR, HENB_CORE_ERROR_FAILED, "cannot store the download: %s",
-                                          error->message));
-        g_error_free (error);
-        return;
-    }
-    d->out = G_OUTPUT_STREAM (g_steal_pointer (&out));
     download_read_more (task);
 }
 
@@ -750,7 +732,7 @@ download_timed_out (gpointer user_data)
 static void
 factory_download_async (HenbTransportFactory      *factory,
                         const HenbDownloadOptions *options,
-                        GFile                     *destination,
+                        GOutputStream             *destination,
                         GCancellable              *cancellable,
                         GAsyncReadyCallback        callback,
                         gpointer                   user_data)
@@ -766,13 +748,10 @@ factory_download_async (HenbTransportFactory      *factory,
         .user_agent = options->user_agent,
     };
     Download *d = g_new0 (Download, 1);
-    g_autofree gchar *path = g_file_get_path (destination);
-    g_autofree gchar *partial = g_strconcat (path, ".part", NULL);
     GError *error = NULL;
 
     g_task_set_task_data (task, d, (GDestroyNotify) download_free);
-    d->destination = g_object_ref (destination);
-    d->partial = g_file_new_for_path (partial);
+    d->out = g_object_ref (destination);
     d->max_size = options->max_size > 0 ? options->max_size : G_MAXINT64;
     d->transport = HENB_SOUP_TRANSPORT (transport_new (&topts, &error));
     if (d->transport == NULL) {

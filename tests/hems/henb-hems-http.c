@@ -130,6 +130,19 @@ serve_file (SoupServer *server, SoupServerMessage *msg, const char *path, GHashT
     soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
     soup_message_headers_set_content_type (soup_server_message_get_response_headers (msg),
                                            "application/octet-stream", NULL);
+    /* ?chunked=1: no Content-Length, the client learns the size only by reading */
+    if (query != NULL && g_hash_table_contains (query, "chunked")) {
+        SoupMessageBody *body = soup_server_message_get_response_body (msg);
+        gsize size = g_bytes_get_size (bytes);
+
+        soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg), SOUP_ENCODING_CHUNKED);
+        for (gsize at = 0; at < size; at += 16384) {
+            g_autoptr(GBytes) chunk = g_bytes_new_from_bytes (bytes, at, MIN (16384, size - at));
+            soup_message_body_append_bytes (body, chunk);
+        }
+        soup_message_body_complete (body);
+        return;
+    }
     soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
 }
 

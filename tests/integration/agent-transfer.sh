@@ -4,7 +4,8 @@
 # server, installed by ApplyCommand, a reboot into it, TransferComplete after the reboot (held
 # back while the HeMS holds requests), a failed transfer per fault code (9016 missing file,
 # 9018 wrong size, 9012 refused credentials), 9003/9013 for what cannot be downloaded, and a
-# TransferComplete the HeMS answers with 8005 sent again on the retry schedule.
+# TransferComplete the HeMS answers with 8005 sent again on the retry schedule. An installed
+# image leaves the download folder.
 . "$(dirname "$0")/../lib/common.sh"
 
 MS=Device.ManagementServer.
@@ -15,6 +16,7 @@ head -c 100 /dev/urandom >"$WORK/files/vendor.cfg"
 cat >"$WORK/apply.sh" <<EOF
 #!/bin/sh
 echo "\$1|\$2|\$(stat -c %s "\$1")" >>"$WORK/applied.log"
+cp "\$1" "$WORK/applied.bin"
 EOF
 chmod +x "$WORK/apply.sh"
 
@@ -85,7 +87,8 @@ check "one transfer at a time: 9004" grep -q "<- Fault 9004" "$LOG"
 check "the file server saw the authenticated download" wait_for 20 grep -q "file GET /files/fw.bin from .* -> 200 bytes 4096" "$LOG"
 check "ApplyCommand installed the image: path, FileType, size" \
     wait_for 10 grep -q "^$WORK/downloads/fw.bin|1 Firmware Upgrade Image|4096$" "$WORK/applied.log"
-check "the image arrived intact" cmp -s "$WORK/files/fw.bin" "$WORK/downloads/fw.bin"
+check "the image arrived intact" cmp -s "$WORK/files/fw.bin" "$WORK/applied.bin"
+check "installed: the image is gone from the download folder" wait_for 10 test ! -e "$WORK/downloads/fw.bin"
 check "a reboot into it: 1 BOOT, 7 TRANSFER COMPLETE, M Download" \
     wait_for 20 grep -q "\[session 2\] from .*events: .*1 BOOT" "$LOG"
 check "TransferComplete: CommandKey, no fault, start and completion times" \
@@ -100,6 +103,8 @@ check "wrong FileSize: 9018" wait_for 20 grep -q "<- TransferComplete key dl-siz
 check "the wrong-size file is not kept" test ! -e "$WORK/downloads/vendor.cfg"
 check "credentials refused by the file server: 9012" wait_for 20 grep -q "<- TransferComplete key dl-auth fault 9012" "$LOG"
 check "ApplyCommand ran only for the good image" test "$(wc -l <"$WORK/applied.log")" = 1
+check "every transfer reported: the download folder is empty, no temporary file either" \
+    wait_eval 10 "test -z \"\$(ls -A '$WORK/downloads')\""
 check "every scripted expectation held" bash -c "! grep -q 'EXPECT FAILED' '$LOG'"
 check_eq "nothing left pending" "@as []" "$(prop Management PendingEvents)"
 finish

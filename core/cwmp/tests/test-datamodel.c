@@ -378,6 +378,62 @@ test_rpc_dispatch (void)
     g_assert_cmpuint (bad_reply->fault->code, ==, 9003);
 }
 
+static gboolean
+only_reads (HenbCwmpMethod method, gpointer user_data, gchar **out_reason)
+{
+    guint *asked = user_data;
+
+    (*asked)++;
+    if (method == HENB_CWMP_METHOD_GET_RPC_METHODS || method == HENB_CWMP_METHOD_GET_PARAMETER_VALUES)
+        return TRUE;
+    *out_reason = g_strdup ("is not now");
+    return FALSE;
+}
+
+static gboolean
+must_not_run (const HenbCwmpMessage *request, HenbCwmpMessage *response, gpointer user_data,
+              HenbCwmpFault **out_fault)
+{
+    g_assert_not_reached ();
+}
+
+/* A session's policy: what it does not permit is 9001, even when offered, malformed or unknown. */
+static void
+test_rpc_permitted (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    HenbCwmpRpcActions actions = { .download = must_not_run, .permitted = only_reads };
+    const HenbCwmpMethod denied[] = { HENB_CWMP_METHOD_DOWNLOAD, HENB_CWMP_METHOD_ADD_OBJECT,
+                                      HENB_CWMP_METHOD_SET_PARAMETER_ATTRIBUTES, HENB_CWMP_METHOD_UNKNOWN };
+    g_autoptr(HenbCwmpMessage) grm = henb_cwmp_message_new (HENB_CWMP_METHOD_GET_RPC_METHODS, HENB_CWMP_VERSION_1_2);
+    g_autoptr(HenbCwmpMessage) grm_reply = NULL;
+    g_autofree gchar *before = henb_data_model_get (dm, "Device.ManagementServer.InformParameterNumberOfEntries");
+    guint asked = 0;
+
+    for (guint i = 0; i < G_N_ELEMENTS (denied); i++) {
+        g_autoptr(HenbCwmpMessage) req = henb_cwmp_message_new (denied[i], HENB_CWMP_VERSION_1_2);
+        g_autoptr(HenbCwmpMessage) reply = NULL;
+        g_autofree gchar *expected = g_strdup_printf ("Request denied: %s is not now", req->method_name);
+
+        req->object_name = g_strdup ("Device.ManagementServer.InformParameter.");
+        /* the policy comes before the arguments */
+        reply = henb_cwmp_rpc_handle (dm, req, denied[i] == HENB_CWMP_METHOD_ADD_OBJECT ? "broken" : NULL, &actions,
+                                      &asked);
+        g_assert_cmpint (reply->method, ==, HENB_CWMP_METHOD_FAULT);
+        g_assert_cmpuint (reply->fault->code, ==, 9001);
+        g_assert_cmpstr (reply->fault->string, ==, expected);
+    }
+    g_assert_cmpuint (asked, ==, G_N_ELEMENTS (denied));
+    {
+        g_autofree gchar *after = henb_data_model_get (dm, "Device.ManagementServer.InformParameterNumberOfEntries");
+        g_assert_cmpstr (after, ==, before);
+    }
+    grm_reply = henb_cwmp_rpc_handle (dm, grm, NULL, &actions, &asked);
+    g_assert_cmpuint (grm_reply->names->len, ==, 2);
+    g_assert_cmpstr (grm_reply->names->pdata[0], ==, "GetRPCMethods");
+    g_assert_cmpstr (grm_reply->names->pdata[1], ==, "GetParameterValues");
+}
+
 static void
 test_forced_inform (void)
 {
@@ -769,7 +825,7 @@ test_response_methods (void)
     all.factory_reset = (gpointer) test_response_methods;
     all.schedule_inform = (gpointer) test_response_methods;
     all.download = (gpointer) test_response_methods;
-    names = henb_cwmp_rpc_supported_methods (&all);
+    names = henb_cwmp_rpc_supported_methods (&all, NULL);
     g_assert_cmpuint (names->len, ==, 12);
     for (guint i = 0; i < names->len; i++) {
         HenbCwmpMethod m = henb_cwmp_method_from_string (names->pdata[i]);
@@ -794,6 +850,7 @@ main (int argc, char **argv)
     g_test_add_func ("/cwmp/datamodel/gpv", test_gpv);
     g_test_add_func ("/cwmp/datamodel/gpn", test_gpn);
     g_test_add_func ("/cwmp/datamodel/rpc-dispatch", test_rpc_dispatch);
+    g_test_add_func ("/cwmp/datamodel/rpc-permitted", test_rpc_permitted);
     g_test_add_func ("/cwmp/datamodel/forced-inform", test_forced_inform);
     g_test_add_func ("/cwmp/datamodel/attributes", test_attributes);
     g_test_add_func ("/cwmp/datamodel/attributes/refused", test_attributes_refused);

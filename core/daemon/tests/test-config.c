@@ -434,6 +434,42 @@ test_error_timeouts (Fixture *f, gconstpointer data)
     }
 }
 
+/* [Device] DownloadMaxSize: bytes or K, M, G; 64 MiB when unset; 0, junk and > 1 TiB refused. */
+static void
+test_download_max_size (Fixture *f, gconstpointer data)
+{
+    static const struct {
+        const gchar *value;
+        guint64      bytes;   /* 0: refused */
+    } cases[] = {
+        { NULL, G_GUINT64_CONSTANT (64) << 20 },
+        { "65536", 65536 },
+        { "512K", 512 << 10 },
+        { "64m", G_GUINT64_CONSTANT (64) << 20 },
+        { "2G", G_GUINT64_CONSTANT (2) << 30 },
+        { "1024G", G_GUINT64_CONSTANT (1) << 40 },
+        { "1025G", 0 },
+        { "0", 0 },
+        { "-1", 0 },
+        { "10MB", 0 },
+        { "K", 0 },
+        { "lots", 0 },
+    };
+
+    write_file (f->factory, FACTORY);
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autofree gchar *snippet = g_strdup_printf ("[Device]\nDownloadMaxSize=%s\n", cases[i].value);
+
+        write_snippet (f, "50-device.conf", cases[i].value != NULL ? snippet : "");
+        if (cases[i].bytes == 0) {
+            ASSERT_CONFIG_ERROR (f, "[Device] DownloadMaxSize", cases[i].value);
+        } else {
+            g_autoptr(HenbConfig) c = load_ok (f);
+            g_assert_cmpuint (c->download_max_size, ==, cases[i].bytes);
+        }
+    }
+}
+
 static void
 test_error_cwmp_version (Fixture *f, gconstpointer data)
 {
@@ -830,6 +866,7 @@ main (int argc, char **argv)
     ADD ("/config/error/bad-oui", test_error_bad_oui);
     ADD ("/config/error/bad-variant", test_error_bad_variant);
     ADD ("/config/error/timeouts", test_error_timeouts);
+    ADD ("/config/device/download-max-size", test_download_max_size);
     ADD ("/config/error/cwmp-version", test_error_cwmp_version);
     ADD ("/config/error/auto-start", test_error_auto_start);
     ADD ("/config/error/missing-credentials", test_error_missing_credentials);
