@@ -3,7 +3,8 @@
 # The HeNB powers up before the operator has entered it in the Initial GenieACS: the first
 # discovery ends without a Serving HeMS. The operator then adds the preset (0 BOOTSTRAP ->
 # ManagementServer.URL); henbd's own retry, without a restart, must carry 0 BOOTSTRAP so that
-# GenieACS acts on it, and henbd registers.
+# GenieACS acts on it, and henbd registers. Its RetryCount is 0: the session before it was
+# completed, whatever the procedure concluded (issue 10, 2b).
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/genieacs.sh"
 
@@ -27,6 +28,9 @@ check "henbd retries on its own (a second Inform)" wait_eval 60 '[ "$(sent_infor
 retry=$(sent_informs | sed -n 2p)
 echo "# retry Inform sent after $(( SECONDS - t1 )) s: $retry"
 check_contains "the retry Inform to the Initial HeMS carries 0 BOOTSTRAP" "0 BOOTSTRAP" "$retry"
+# the first session was completed (InformResponse, released): this is a first attempt again
+check_eq "its RetryCount is 0: the session before it was completed" "0" \
+    "$(grep -o '<RetryCount>[^<]*' "$(ls "$WORK"/trace/*-sent-Inform.xml | sed -n 2p)" | cut -d'>' -f2)"
 check "registered on a later retry, without a restart" wait_eval 120 '[ "$(prop "" State)" = 6 ]'
 echo "# registered $(( SECONDS - t1 )) s after the preset was added"
 check_eq "Serving HeMS URL from the Initial GenieACS" "'$GENIEACS_SERVING_URL'" "$(prop Serving HemsUrl)"

@@ -160,7 +160,8 @@ import json, os, sys
 d = json.load(sys.stdin)[0]
 for k in os.environ["P"].split("."):
     d = d[k]
-print(d["_value"])'
+v = d["_value"]
+print(json.dumps(v) if isinstance(v, bool) else v)'
 }
 
 # genieacs_faults ROLE -> the faults GenieACS recorded, one a line (none: nothing)
@@ -199,8 +200,11 @@ start_genieacs_pair() {
 
 # genieacs_initial_hands_out_serving: the operator enters the HeNB in the Initial HeMS: on
 # 0 BOOTSTRAP it sets ManagementServer.URL to the Serving HeMS (no Serving SeGW on the public
-# internet variant)
+# internet variant). The stock presets are there as on any GenieACS: without the bootstrap
+# one (clear the cached data model on 0 BOOTSTRAP) GenieACS would trust its cached URL after
+# a factory reset of the HeNB and set nothing.
 genieacs_initial_hands_out_serving() {
+    genieacs_stock_presets initial
     genieacs_provision initial serving-hems \
         "declare(\"Device.ManagementServer.URL\", {value: 1}, {value: \"$GENIEACS_SERVING_URL\"});"
     genieacs_preset initial serving-hems serving-hems "0 BOOTSTRAP"
@@ -236,4 +240,22 @@ sent_informs() {
         [ -f "$f" ] || continue
         echo "$(basename "$f" | cut -c1-4) $(grep -o '<EventCode>[^<]*' "$f" | cut -d'>' -f2 | paste -sd, -)"
     done
+}
+
+# genieacs_task ROLE DEVICE-ID JSON: POST /devices/ID/tasks?connection_request as an operator
+# posts it (online threshold 30 s: a loaded machine is slow to start a session); sets
+# GENIEACS_TASK_STATUS ("200 OK", "202 Device is offline", ...) and GENIEACS_TASK_ID
+genieacs_task() {
+    local out id
+    id=$(/usr/bin/python3 -c 'import sys,urllib.parse; print(urllib.parse.quote(sys.argv[1], safe=""))' "$2")
+    out=$(nbi "$1" POST "/devices/$id/tasks?connection_request&timeout=30000" "$3")
+    GENIEACS_TASK_STATUS=$(printf '%s\n' "$out" | head -1)
+    GENIEACS_TASK_ID=$(printf '%s\n' "$out" | sed 1d |
+        /usr/bin/python3 -c 'import json,sys; print(json.load(sys.stdin).get("_id",""))' 2>/dev/null)
+}
+
+# genieacs_task_pending ROLE DEVICE-ID TASK-ID: the task is still in GenieACS's queue
+genieacs_task_pending() {
+    curl -sf -G "$(genieacs_nbi_url "$1")/tasks/" --data-urlencode "query={\"device\":\"$2\"}" \
+        --data-urlencode projection=_id | grep -q "\"$3\""
 }
