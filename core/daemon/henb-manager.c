@@ -439,17 +439,18 @@ fail (HenbManager *self, const GError *error, const HenbStep *step)
     if (reason == HENB_STATE_FAILED_REASON_NO_SERVING_HEMS)
         forget_serving (self);
     set_last_error (self, normalized);
+    /* the retry is planned before StateChanged goes out: a client that reads NextAttempt in
+     * its handler sees when it comes (a broken configuration does not heal by waiting) */
+    if (reason != HENB_STATE_FAILED_REASON_CONFIGURATION) {
+        if (self->failing_since == 0)
+            self->failing_since = g_get_monotonic_time ();
+        if (!fall_back (self, normalized)) {
+            g_clear_handle_id (&self->retry_timer, g_source_remove);
+            self->retry_timer = henb_timeout_add_deadline (
+                henb_agent_note_failure (self->agent, fallback_deadline (self)), retry_due, self);
+        }
+    }
     set_state (self, HENB_STATE_FAILED, reason, HENB_STATE_CHANGE_REASON_FAILURE);
-    /* a broken configuration does not heal by waiting */
-    if (reason == HENB_STATE_FAILED_REASON_CONFIGURATION)
-        return;
-    if (self->failing_since == 0)
-        self->failing_since = g_get_monotonic_time ();
-    if (fall_back (self, normalized))
-        return;
-    g_clear_handle_id (&self->retry_timer, g_source_remove);
-    self->retry_timer = henb_timeout_add_deadline (henb_agent_note_failure (self->agent, fallback_deadline (self)),
-                                                   retry_due, self);
 }
 
 static void shutdown_close_tunnels (HenbManager *self);
@@ -515,7 +516,8 @@ start_procedure (HenbManager *self, gboolean discover, GError **error)
         return FALSE;
     }
     proc = henb_procedure_new (&self->services, discover);
-    set_last_error (self, NULL);
+    /* LastError keeps the last failure while this run goes on (a retry, Start, Rediscover):
+     * the run's success clears it, its failure replaces it */
     henb_gdbus_procedure_set_completed_steps (self->skel_procedure,
                                               g_variant_new_array (G_VARIANT_TYPE ("(sssxts)"), NULL, 0));
     henb_gdbus_procedure_set_percentage (self->skel_procedure, 0);
