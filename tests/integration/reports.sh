@@ -78,6 +78,7 @@ check "wait: saw henbd appear" grep -q "^henbd is on the bus, state: " "$WORK/wa
 check "wait: followed the failures" grep -q "^failed: unreachable$" "$WORK/wait.out"
 check "wait: said when each retry comes" test "$(grep -Ec "^retry [12] scheduled at" "$WORK/wait.out")" -ge 2
 check "wait: ended registered" grep -q "^registered with https://serving.henb.test:7548/cwmp$" "$WORK/wait.out"
+check "registered" wait_eval 60 '[ "$(prop "" State)" = 6 ]'
 check_eq "registered: LastError cleared" "('', '')" "$(prop '' LastError)"
 check_eq "LastError was emptied once, by the registration, never by a retry starting" "1" \
     "$(grep -c "'LastError': <('', '')>" "$WORK/signals.log")"
