@@ -5,6 +5,7 @@
 #include "henb-cwmp-codec.h"
 #include "henb-cwmp-rpc.h"
 #include "henb-cwmp-session.h"
+#include "henb-cwmp-summary.h"
 
 typedef struct {
     HenbCwmpMessage    *msg;
@@ -39,6 +40,7 @@ struct _HenbCwmpSession {
     gboolean           hold;           /* the HeMS holds our requests (HoldRequests) */
     HenbCwmpVersion    fallback_version;
     GPtrArray         *reported;       /* value changes the Inform carried */
+    HenbCwmpSummary   *summary;        /* what the HeMS did */
 };
 
 G_DEFINE_TYPE (HenbCwmpSession, henb_cwmp_session, G_TYPE_OBJECT)
@@ -73,6 +75,7 @@ henb_cwmp_session_finalize (GObject *object)
     g_queue_clear_full (&self->requests, (GDestroyNotify) pending_request_free);
     g_clear_pointer (&self->in_flight, pending_request_free);
     g_clear_pointer (&self->reported, g_ptr_array_unref);
+    henb_cwmp_summary_free (self->summary);
     G_OBJECT_CLASS (henb_cwmp_session_parent_class)->finalize (object);
 }
 
@@ -90,6 +93,7 @@ henb_cwmp_session_init (HenbCwmpSession *self)
 {
     self->changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     self->max_envelope_size = HENB_CWMP_MAX_ENVELOPE_SIZE;
+    self->summary = henb_cwmp_summary_new ();
 }
 
 HenbCwmpSession *
@@ -173,6 +177,12 @@ guint
 henb_cwmp_session_get_request_count (HenbCwmpSession *self)
 {
     return self->request_count;
+}
+
+gchar *
+henb_cwmp_session_describe (HenbCwmpSession *self)
+{
+    return henb_cwmp_summary_describe (self->summary);
 }
 
 void
@@ -459,6 +469,7 @@ refuse_unreadable (GTask *task, const HenbCwmpHttpResponse *response, GError **e
     g_message ("refusing an unreadable request with fault %u: %s", code, (*error)->message);
     reply = henb_cwmp_message_new (HENB_CWMP_METHOD_FAULT, self->version);
     reply->fault = henb_cwmp_fault_new (code, (*error)->message);
+    henb_cwmp_summary_add (self->summary, NULL, reply);
     body = henb_cwmp_serialize (reply);
     trace (self, TRUE, "Fault", body);
     g_clear_error (error);
@@ -547,6 +558,7 @@ serve_posted (GObject *source, GAsyncResult *res, gpointer user_data)
     self->hold = request->hold_requests;
 
     reply = henb_cwmp_rpc_handle (self->dm, request, argument_error, self->actions, self->actions_data);
+    henb_cwmp_summary_add (self->summary, request, reply);
     if (reply->method == HENB_CWMP_METHOD_FAULT)
         g_message ("answering %s with fault %u: %s", request->method_name, reply->fault->code,
                    reply->fault->string);

@@ -370,13 +370,15 @@ serve_done (GObject *source, GAsyncResult *res, gpointer user_data)
     GTask *task = user_data;
     HenbProcedure *proc = g_task_get_source_object (task);
     GError *error = NULL;
+    g_autofree gchar *summary = NULL;
 
     if (!henb_cwmp_session_serve_finish (HENB_CWMP_SESSION (source), res, &error)) {
         return_error (task, error);
         return;
     }
-    henb_procedure_set_step_detail (proc, "%u request(s) answered",
-                                    henb_cwmp_session_get_request_count (HENB_CWMP_SESSION (source)));
+    /* what the HeMS did, faults included: "answered" says nothing of a request refused */
+    summary = henb_cwmp_session_describe (HENB_CWMP_SESSION (source));
+    henb_procedure_set_step_detail (proc, "%s", summary);
     return_result (task, HENB_STEP_RESULT_OK);
 }
 
@@ -458,6 +460,8 @@ typedef struct {
     GStrv          names;     /* S1SigLinkServerList items */
     guint          next;      /* next name to resolve */
     GPtrArray     *addresses; /* resolved, as strings */
+    const gchar   *why;       /* a run after registration: what the HeMS changed */
+    gboolean       ipsec_refused; /* the HeMS asked for IPsec, but there is no tunnel */
 } S1Data;
 
 static void
@@ -484,8 +488,11 @@ s1_handoff_done (GObject *source, GAsyncResult *res, gpointer user_data)
         return_error (task, error);
         return;
     }
-    henb_procedure_set_step_detail (proc, "%s port %u mode %s%s", list, d->request->port,
-                                    d->request->mode, d->request->ipsec ? " over IPsec" : "");
+    henb_procedure_set_step_detail (proc, "%s%s%s port %u mode %s%s%s", d->why != NULL ? d->why : "",
+                                    d->why != NULL ? ": " : "", list, d->request->port, d->request->mode,
+                                    d->request->ipsec ? " over IPsec" : "",
+                                    d->ipsec_refused ? " (the IPsec indicator is true, but there is no "
+                                                       "tunnel: handed off without IPsec)" : "");
     return_result (task, HENB_STEP_RESULT_OK);
 }
 
@@ -544,11 +551,21 @@ s1_run (HenbStep *step, HenbProcedure *proc, GTask *task)
 {
     const HenbServices *svc = henb_procedure_get_services (proc);
     S1Data *d = g_new0 (S1Data, 1);
+    gboolean tunnel = henb_procedure_get_tunnel (proc, HENB_HEMS_SERVING) != NULL;
 
+    d->why = step->data;
     d->request = g_new0 (HenbS1Request, 1);
     d->request->port = henb_data_model_get_uint (svc->dm, HENB_DM_GW_S1_PORT);
     d->request->mode = henb_data_model_get (svc->dm, HENB_DM_GW_S1_MODE);
-    d->request->ipsec = henb_data_model_get_boolean (svc->dm, HENB_DM_GW_S1_IPSEC);
+    /* S1 cannot go through a tunnel that is not there: the S1AP stack would wait for one */
+    d->ipsec_refused = henb_data_model_get_boolean (svc->dm, HENB_DM_GW_S1_IPSEC) && !tunnel;
+    d->request->ipsec = henb_data_model_get_boolean (svc->dm, HENB_DM_GW_S1_IPSEC) && tunnel;
+    if (d->ipsec_refused) {
+        g_autofree gchar *indicator = henb_data_model_path (svc->dm, HENB_DM_GW_S1_IPSEC);
+
+        g_message ("%s is true, but no tunnel to a Serving SeGW exists: S1 is handed off without IPsec",
+                   indicator);
+    }
     d->names = henb_data_model_get_list (svc->dm, HENB_DM_GW_S1_LIST);
     d->addresses = g_ptr_array_new_with_free_func (g_free);
     g_task_set_task_data (task, d, (GDestroyNotify) s1_data_free);
@@ -556,9 +573,9 @@ s1_run (HenbStep *step, HenbProcedure *proc, GTask *task)
 }
 
 HenbStep *
-henb_step_s1_setup_new (HenbProcedure *proc, const gchar *id, const gchar *name)
+henb_step_s1_setup_new (HenbProcedure *proc, const gchar *id, const gchar *name, const gchar *why)
 {
-    HenbStep *step = henb_step_new (id, name, HENB_STATE_S1_SETUP, s1_run, NULL, NULL);
+    HenbStep *step = henb_step_new (id, name, HENB_STATE_S1_SETUP, s1_run, g_strdup (why), g_free);
 
     step->timeout = config_of (proc)->resolve_timeout + config_of (proc)->s1_timeout;
     return step;
@@ -908,5 +925,5 @@ henb_steps_add_registration (HenbProcedure *proc, GPtrArray *steps, gboolean aft
                                                       HENB_STATE_REGISTERING, HENB_HEMS_SERVING));
     g_ptr_array_add (steps, henb_step_release_new (proc, "5.1.3/6", "release-serving-session",
                                                    HENB_STATE_REGISTERING, HENB_HEMS_SERVING));
-    g_ptr_array_add (steps, henb_step_s1_setup_new (proc, "5.1.3/7", "start-s1-setup"));
+    g_ptr_array_add (steps, henb_step_s1_setup_new (proc, "5.1.3/7", "start-s1-setup", NULL));
 }
