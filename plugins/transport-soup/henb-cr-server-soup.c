@@ -8,17 +8,13 @@
  * Keep-alive (RFC 9112 9.3, 9.6): an ACS answers the Digest challenge on the connection that
  * brought it (GenieACS does), so a challenge keeps the connection open, for a few requests
  * and a few seconds. Every other answer ends the connection and says so (`Connection: close`).
+ * Between requests the connection is henbd's, not SoupServer's: libsoup 3.2 neither keeps a
+ * connection it did not accept itself nor closes a kept one the client left, so each request
+ * comes to SoupServer on the connection as if it were new.
  */
 #include "config.h"
 
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
-#include <glib/gstdio.h>
 
 #include <libsoup/soup.h>
 
@@ -39,13 +35,17 @@
 /* A challenge, a stale nonce, the answer: the request after that is answered and closed. */
 #define MAX_REQUESTS_PER_CONNECTION 4
 
-/* An accepted connection, owned by SoupServer, watched here to enforce the limits. */
+/* An accepted connection, watched here to enforce the limits: SoupServer's while it reads a
+ * request and answers it, henbd's (held) while it waits for the next. */
 typedef struct {
     HenbSoupCrServer  *self;
     GSocketConnection *connection;  /* NULL once finalized */
+    GSocketConnection *held;        /* the reference while waiting for a request */
+    GSocketAddress    *local;
     GSocketAddress    *remote;      /* as SoupServer reports it with each request */
     guint              deadline_id;
     guint              idle_id;
+    GSource           *readable;
     guint              requests;
 } Connection;
 
@@ -55,7 +55,6 @@ struct _HenbSoupCrServer {
     GSocketService     *service;
     GPtrArray          *connections;  /* of Connection */
     gboolean            full_logged;
-    gboolean            keep_alive;
     HenbDigestVerifier *verifier;
 };
 
@@ -160,9 +159,17 @@ authenticate (HenbSoupCrServer *self, SoupServerMessage *msg, const gchar *peer)
     }
 }
 
+/* Ends @c: may free it. */
 static void
-connection_shut_down (Connection *c)
+connection_end (Connection *c)
 {
+    g_autoptr(GSocketConnection) held = g_steal_pointer (&c->held);
+
+    if (held != NULL) {
+        /* henbd's alone: closed here, and gone with the last reference */
+        g_io_stream_close (G_IO_STREAM (held), NULL, NULL);
+        return;
+    }
     /* the peer sees the end, and so does libsoup, which then drops the connection itself */
     g_socket_shutdown (g_socket_connection_get_socket (c->connection), TRUE, TRUE, NULL);
 }
@@ -174,15 +181,48 @@ on_connection_idle (gpointer data)
 
     c->idle_id = 0;
     g_debug ("closing a connection request connection idle for %d s", IDLE_TIMEOUT);
-    connection_shut_down (c);
+    connection_end (c);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+connection_stop_waiting (Connection *c)
+{
+    g_clear_handle_id (&c->idle_id, g_source_remove);
+    if (c->readable != NULL) {
+        g_source_destroy (c->readable);
+        g_clear_pointer (&c->readable, g_source_unref);
+    }
+}
+
+/* The next request (or the end) is in: SoupServer reads it as on a new connection. */
+static gboolean
+on_connection_readable (GSocket *socket, GIOCondition condition, gpointer data)
+{
+    Connection *c = data;
+    g_autoptr(GSocketConnection) held = g_steal_pointer (&c->held);
+    g_autoptr(GError) error = NULL;
+
+    connection_stop_waiting (c);
+    if (!soup_server_accept_iostream (c->self->server, G_IO_STREAM (held), c->local, c->remote, &error)) {
+        g_debug ("connection request connection dropped: %s", error->message);
+        g_io_stream_close (G_IO_STREAM (held), NULL, NULL);
+    }
+    /* SoupServer's now, or gone (and @c with it) */
     return G_SOURCE_REMOVE;
 }
 
 static void
 connection_wait_for_request (Connection *c)
 {
-    g_clear_handle_id (&c->idle_id, g_source_remove);
+    connection_stop_waiting (c);
     c->idle_id = g_timeout_add_seconds (IDLE_TIMEOUT, on_connection_idle, c);
+    if (c->held != NULL) {
+        c->readable = g_socket_create_source (g_socket_connection_get_socket (c->held),
+                                              G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+        g_source_set_callback (c->readable, G_SOURCE_FUNC (on_connection_readable), c, NULL);
+        g_source_attach (c->readable, NULL);
+    }
 }
 
 /* The connection @msg came on: SoupServer reports the peer address it was given with it. */
@@ -205,6 +245,25 @@ connection_find (HenbSoupCrServer *self, SoupServerMessage *msg)
     return NULL;
 }
 
+/* The challenge is out: the connection is taken back from SoupServer to wait for the answer. */
+static void
+on_challenge_written (SoupServerMessage *msg, HenbSoupCrServer *self)
+{
+    Connection *c = connection_find (self, msg);
+    g_autoptr(GIOStream) stolen = NULL;
+
+    if (c == NULL || c->connection == NULL)
+        return;
+    c->held = g_object_ref (c->connection);
+    /* libsoup's wrapper of c->connection; @msg may be gone after this */
+    stolen = soup_server_message_steal_connection (msg);
+    if (stolen == NULL) {
+        g_clear_object (&c->held);
+        return;
+    }
+    connection_wait_for_request (c);
+}
+
 /* Only a bodiless HTTP/1.1 request whose client wants more may keep its connection: anything
  * else is where the next request would start. */
 static gboolean
@@ -223,13 +282,13 @@ may_keep_connection (SoupServerMessage *msg)
 static gboolean
 keep_for_answer (HenbSoupCrServer *self, Connection *c, SoupServerMessage *msg, const gchar *peer)
 {
-    if (!self->keep_alive || c == NULL || !may_keep_connection (msg))
+    if (c == NULL || !may_keep_connection (msg))
         return FALSE;
     if (c->requests >= MAX_REQUESTS_PER_CONNECTION) {
         g_debug ("connection request connection from %s closed after %u requests", peer, c->requests);
         return FALSE;
     }
-    connection_wait_for_request (c);
+    g_signal_connect_object (msg, "wrote-body", G_CALLBACK (on_challenge_written), self, G_CONNECT_DEFAULT);
     return TRUE;
 }
 
@@ -255,7 +314,7 @@ on_request_headers (SoupServer        *server,
     soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
     if (c != NULL) {
         c->requests++;
-        g_clear_handle_id (&c->idle_id, g_source_remove);
+        connection_stop_waiting (c);
     }
 
     if (g_strcmp0 (g_uri_get_path (soup_server_message_get_uri (msg)), henb_cr_server_get_path (base)) != 0) {
@@ -312,7 +371,9 @@ connection_release (gpointer data)
     if (c->connection != NULL)
         g_object_weak_unref (G_OBJECT (c->connection), on_connection_finalized, c);
     g_clear_handle_id (&c->deadline_id, g_source_remove);
-    g_clear_handle_id (&c->idle_id, g_source_remove);
+    connection_stop_waiting (c);
+    g_clear_object (&c->held);
+    g_clear_object (&c->local);
     g_clear_object (&c->remote);
     g_free (c);
 }
@@ -324,7 +385,7 @@ on_connection_deadline (gpointer data)
 
     c->deadline_id = 0;
     g_debug ("closing a connection request connection after %d s", CONNECTION_LIFETIME);
-    connection_shut_down (c);
+    connection_end (c);
     return G_SOURCE_REMOVE;
 }
 
@@ -358,62 +419,18 @@ on_incoming (GSocketService *service, GSocketConnection *connection, GObject *so
     c = g_new0 (Connection, 1);
     c->self = self;
     c->connection = connection;
+    c->local = g_steal_pointer (&local);
     c->remote = g_steal_pointer (&remote);
     g_object_weak_ref (G_OBJECT (connection), on_connection_finalized, c);
     c->deadline_id = g_timeout_add_seconds (CONNECTION_LIFETIME, on_connection_deadline, c);
     connection_wait_for_request (c);
     g_ptr_array_add (self->connections, c);
-    if (!soup_server_accept_iostream (self->server, G_IO_STREAM (connection), local, c->remote, &error)) {
+    if (!soup_server_accept_iostream (self->server, G_IO_STREAM (connection), c->local, c->remote, &error)) {
         g_debug ("connection request connection dropped: %s", error->message);
         g_ptr_array_remove_fast (self->connections, c);
         g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
     }
     return TRUE;
-}
-
-/*
- * SoupServer keeps a connection for the next request only while it has a listener of its own
- * (libsoup 3.2 to 3.6 check for one when an answer is out). Connections come through
- * on_incoming, so it gets a listener nobody can reach: a Unix socket whose name is gone.
- */
-static GSocket *
-make_unreachable_listener (GError **error)
-{
-    g_autofree gchar *dir = g_build_filename (g_get_tmp_dir (), "henbd-cr-XXXXXX", NULL);
-    g_autofree gchar *name = NULL;
-    struct sockaddr_un address = { .sun_family = AF_UNIX };
-    GSocket *listener;
-    int fd;
-    int saved_errno;
-
-    if (mkdtemp (dir) == NULL) {
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "%s: %s", dir, g_strerror (errno));
-        return NULL;
-    }
-    name = g_build_filename (dir, "l", NULL);
-    if (strlen (name) >= sizeof address.sun_path) {
-        g_rmdir (dir);
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FILENAME_TOO_LONG, "%s: name too long", name);
-        return NULL;
-    }
-    strcpy (address.sun_path, name);
-    fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (fd < 0 || bind (fd, (struct sockaddr *) &address, sizeof address) < 0 || listen (fd, 1) < 0) {
-        saved_errno = errno;
-        if (fd >= 0)
-            close (fd);
-        g_unlink (name);
-        g_rmdir (dir);
-        g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno), "%s: %s", name,
-                     g_strerror (saved_errno));
-        return NULL;
-    }
-    g_unlink (name);
-    g_rmdir (dir);
-    listener = g_socket_new_from_fd (fd, error);
-    if (listener == NULL)
-        close (fd);
-    return listener;
 }
 
 static gboolean
@@ -423,7 +440,6 @@ henb_soup_cr_server_listen (HenbCrServer *base, GInetAddress *address, guint16 p
     g_autoptr(GSocketAddress) where = g_inet_socket_address_new (address, port);
     g_autoptr(GSocketService) service = g_socket_service_new ();
     g_autoptr(GSocketAddress) bound = NULL;
-    g_autoptr(GSocket) unreachable = NULL;
     g_autoptr(GError) error_local = NULL;
 
     if (!g_socket_listener_add_address (G_SOCKET_LISTENER (service), where, G_SOCKET_TYPE_STREAM,
@@ -437,12 +453,6 @@ henb_soup_cr_server_listen (HenbCrServer *base, GInetAddress *address, guint16 p
     /* raw paths: the path and the Digest uri are compared as the ACS sent them */
     self->server = soup_server_new ("raw-paths", TRUE, NULL);
     soup_server_add_early_handler (self->server, NULL, on_request_headers, self, NULL);
-    /* without keep-alive every answer says `Connection: close`, which any ACS understands */
-    unreachable = make_unreachable_listener (&error_local);
-    self->keep_alive = unreachable != NULL &&
-                       soup_server_listen_socket (self->server, unreachable, 0, &error_local);
-    if (!self->keep_alive)
-        g_message ("connection requests: one request per connection (%s)", error_local->message);
     g_signal_connect (service, "incoming", G_CALLBACK (on_incoming), self);
     self->service = g_steal_pointer (&service);
     henb_cr_server_set_local_address (base, G_INET_SOCKET_ADDRESS (bound));

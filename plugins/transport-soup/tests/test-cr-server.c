@@ -725,6 +725,34 @@ test_keep_alive_bounded (Fixture *f, gconstpointer data)
     g_assert_cmpuint (f->requested, ==, 0);
 }
 
+/* Clients that take the challenge and go away do not use up the connection limit: each
+ * connection is gone within the idle limit, whether or not libsoup saw the client leave. */
+static void
+test_keep_alive_abandoned (Fixture *f, gconstpointer data)
+{
+    g_autoptr(GPtrArray) gone = g_ptr_array_new ();
+
+    for (guint i = 0; i < 16; i++) {
+        RawClient client = { NULL, 0 };
+        g_auto(RawResponse) challenge = { 0, NULL };
+
+        raw_client_open (f, &client);
+        g_assert_true (raw_get (f, &client, NULL, &challenge));
+        g_assert_false (says_close (&challenge));
+        g_ptr_array_add (gone, g_object_ref (client.connection));
+        raw_client_close (&client);
+    }
+    /* closed on this side only: the server holds all 16 until it lets them go */
+    for (guint i = 0; i < gone->len; i++)
+        g_io_stream_close (gone->pdata[i], NULL, NULL);
+    g_ptr_array_set_free_func (gone, g_object_unref);
+
+    run_for (8000);
+    /* no "16 already open": the ACS gets in */
+    g_assert_cmpuint (request (f, "GET", henb_cr_server_get_url (f->server)), ==, SOUP_STATUS_OK);
+    g_assert_cmpuint (f->requested, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -759,6 +787,7 @@ main (int argc, char **argv)
     ADD ("/cr-server/close-announced", test_close_announced);
     ADD ("/cr-server/keep-alive-replay", test_keep_alive_replay);
     ADD ("/cr-server/keep-alive-bounded", test_keep_alive_bounded);
+    ADD ("/cr-server/keep-alive-abandoned", test_keep_alive_abandoned);
 #undef ADD
     return g_test_run ();
 }
