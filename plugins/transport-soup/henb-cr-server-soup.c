@@ -255,7 +255,8 @@ on_challenge_written (SoupServerMessage *msg, HenbSoupCrServer *self)
     if (c == NULL || c->connection == NULL)
         return;
     c->held = g_object_ref (c->connection);
-    /* libsoup's wrapper of c->connection; @msg may be gone after this */
+    /* libsoup's wrapper of c->connection, dropped with whatever it read ahead: nothing, as no
+     * ACS answers a challenge before it has it. @msg may be gone after this. */
     stolen = soup_server_message_steal_connection (msg);
     if (stolen == NULL) {
         g_clear_object (&c->held);
