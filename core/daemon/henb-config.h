@@ -57,7 +57,7 @@ typedef struct {
     gboolean             allow_plain_http; /* HeMS over http:// on the public internet */
 
     /* [IPsec] */
-    gchar               *ipsec_backend;   /* plugin name; NULL picks the one installed */
+    gchar               *ipsec_backend;   /* as configured; henb-ipsec-backend.c chooses */
     gchar               *local_identity;  /* IKE identity; NULL: the certificate's first DNS SAN */
     guint                ike_timeout;     /* seconds for one IKE attempt */
 

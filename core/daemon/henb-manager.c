@@ -5,7 +5,7 @@
 #include "henb-authority.h"
 #include "henb-errors.h"
 #include "henb-gdbus.h"
-#include "henb-ipsec.h"
+#include "henb-ipsec-backend.h"
 #include "henb-manager.h"
 #include "henb-names.h"
 #include "henb-procedure.h"
@@ -660,12 +660,12 @@ ipsec_cleaned_up (GObject *source, GAsyncResult *res, gpointer user_data)
 void
 henb_manager_power_up (HenbManager *self)
 {
-    HenbPlugin *ipsec = henb_plugin_manager_find (self->services.plugins, HENB_TYPE_IPSEC_PROVIDER,
-                                                  self->services.config->ipsec_backend, NULL);
+    HenbIpsecProvider *ipsec = henb_ipsec_backend_choose (self->services.plugins, self->services.config->keyfile,
+                                                          NULL, NULL);
 
     /* a tunnel a crashed henbd left up would stand in the way of the new one */
     if (ipsec != NULL) {
-        henb_ipsec_provider_cleanup_async (HENB_IPSEC_PROVIDER (ipsec), NULL, ipsec_cleaned_up,
+        henb_ipsec_provider_cleanup_async (ipsec, NULL, ipsec_cleaned_up,
                                            g_object_ref (self));
         return;
     }
@@ -1113,6 +1113,7 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     if (!henb_plugin_manager_load_dir (self->services.plugins, options->plugin_dir, error) ||
         !henb_plugin_manager_configure (self->services.plugins, config->keyfile, error))
         return NULL;
+    henb_ipsec_backend_log_choice (self->services.plugins, config->keyfile);
     plugins = henb_plugin_manager_get_plugins (self->services.plugins);
     for (guint i = 0; i < plugins->len; i++) {
         if (HENB_IS_S1_HANDOFF (plugins->pdata[i]))

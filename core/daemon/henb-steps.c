@@ -4,7 +4,7 @@
 #include "henb-agent.h"
 #include "henb-errors.h"
 #include "henb-file.h"
-#include "henb-ipsec.h"
+#include "henb-ipsec-backend.h"
 #include "henb-s1.h"
 #include "henb-steps.h"
 #include "henb-transport.h"
@@ -814,7 +814,7 @@ tunnel_try_next (GTask *task)
                                                                    "no SeGW could be reached"));
         return;
     }
-    provider = henb_plugin_manager_find (svc->plugins, HENB_TYPE_IPSEC_PROVIDER, svc->config->ipsec_backend, &error);
+    provider = HENB_PLUGIN (henb_ipsec_backend_choose (svc->plugins, svc->config->keyfile, NULL, &error));
     if (provider == NULL) {
         return_error (task, error);
         return;
