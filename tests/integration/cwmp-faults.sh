@@ -134,8 +134,9 @@ check "lax HeMS: the session with the InformResponse without cwmp:ID went well" 
 check "SetParameterValues without ParameterKey: applied, ParameterKey ''" \
     bash -c "grep -A3 'without ParameterKey' '$LAX' | grep -q 'SetParameterValuesResponse Status 0' &&
              grep -A1 '\[session 1\] <- GetParameterValuesResponse 1 parameters' '$LAX' | grep -q 'ParameterKey = *$'"
-check "xsd:int 36412-style value for an unsignedInt: applied" grep -q "S1SigLinkPort = 36413$" "$LAX"
-check "FALSE for a boolean: applied as false" grep -q "S1IPsecUsed = false$" "$LAX"
+# the GetParameterValuesResponse lines, not the "set" lines of the requests
+check "xsd:int 36412-style value for an unsignedInt: applied" grep -q "\]    ${GW}S1SigLinkPort = 36413$" "$LAX"
+check "FALSE for a boolean: applied as false" grep -q "\]    ${GW}X_00005A_S1IPsecUsed = false$" "$LAX"
 check "AddObject without ParameterKey: applied" grep -q "\[session 1\] <- AddObjectResponse instance 1 status 0" "$LAX"
 check "a wrong value is still 9007" grep -q "S1SigLinkPort: 9007" "$LAX"
 check_eq "five tolerances counted on D-Bus" "uint32 5" "$(prop Management ToleratedInputs)"
