@@ -240,6 +240,7 @@ print_json (HenbClient *client)
         json_strv (out, (const gchar *const *) pending);
         g_string_append (out, ", \"connection_request_url\": ");
         json_string (out, henb_client_get_connection_request_url (client));
+        g_string_append_printf (out, ", \"tolerated_inputs\": %u", henb_client_get_tolerated_inputs (client));
         g_string_append (out, "}\n}\n");
     }
     g_print ("%s", out->str);
@@ -319,6 +320,7 @@ print_status (HenbClient *client)
             print_line ("retry %u at %s", henb_client_get_retry_count (client), next);
         }
         print_line ("connection requests: %s", cr[0] != '\0' ? cr : "-");
+        print_line ("tolerated inputs: %u", henb_client_get_tolerated_inputs (client));
     }
     if (steps->len > 0)
         print_line ("steps:");

@@ -9,6 +9,7 @@
 #include "henb-cr-server.h"
 #include "henb-download-dir.h"
 #include "henb-errors.h"
+#include "henb-hems-versions.h"
 #include "henb-retry.h"
 #include "henb-steps.h"
 #include "henb-transport.h"
@@ -879,19 +880,6 @@ henb_agent_prepare_session (HenbAgent *self, HenbCwmpSession *session, HenbHemsR
     }
 }
 
-HenbCwmpVersion
-henb_agent_get_version (HenbAgent *self)
-{
-    return self->version_known ? self->version : self->svc->config->cwmp_version;
-}
-
-void
-henb_agent_learn_version (HenbAgent *self, HenbCwmpVersion version)
-{
-    self->version = version;
-    self->version_known = TRUE;
-}
-
 void
 henb_agent_link_up (HenbAgent *self, HenbTunnel *tunnel, const gchar *url)
 {
@@ -984,6 +972,7 @@ static void
 session_done (HenbAgent *self, Run *r, GError *error)
 {
     g_autoptr(GError) owned = error;
+    g_autofree gchar *summary = NULL;
 
     if (r->timed_out) {
         /* our own deadline, not a cancellation: a failed session like any other */
@@ -1006,13 +995,14 @@ session_done (HenbAgent *self, Run *r, GError *error)
         }
         self->version = henb_cwmp_session_get_version (r->session);
         self->version_known = TRUE;
-        g_autofree gchar *summary = henb_cwmp_session_describe (r->session);
-
+        henb_hems_version_remember (self->svc->store, r->url, self->version);
+        summary = henb_cwmp_session_describe (r->session);
         g_message ("session with %s done: %s", r->url, summary);
     } else if (g_error_matches (owned, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNSUPPORTED_VERSION)) {
         /* not a failure: the next Inform goes out in the HeMS's version, right away */
         self->version = henb_cwmp_session_get_fallback_version (r->session);
         self->version_known = TRUE;
+        henb_hems_version_remember (self->svc->store, r->url, self->version);
         self->last_result = g_strdup (owned->message);
         g_message ("%s: trying again in %s", owned->message, henb_cwmp_version_namespace (self->version));
         self->session_wanted = TRUE;
@@ -1075,7 +1065,8 @@ session_connected (GObject *source, GAsyncResult *res, gpointer user_data)
         session_done (self, r, error);
         return;
     }
-    r->session = henb_cwmp_session_new (r->transport, self->svc->dm, self->version);
+    r->session = henb_cwmp_session_new (r->transport, self->svc->dm,
+                                        henb_hems_version_lookup (self->svc->store, r->url, self->version));
     if (self->svc->trace != NULL)
         henb_cwmp_session_set_trace_func (r->session, trace_envelope, self->svc->trace);
     henb_agent_prepare_session (self, r->session, HENB_HEMS_SERVING);

@@ -55,6 +55,7 @@ typedef struct {
     gchar               *username;        /* HTTP credentials for the HeMS */
     gchar               *password;
     gboolean             allow_plain_http; /* HeMS over http:// on the public internet */
+    gboolean             strict;          /* refuse the harmless schema breaks henbd tolerates */
 
     /* [IPsec] */
     gchar               *ipsec_backend;   /* as configured; henb-ipsec-backend.c chooses */

@@ -944,6 +944,7 @@ update_management (HenbManager *self)
     henb_gdbus_management_set_last_session_time (m, henb_agent_get_last_session_time (self->agent));
     henb_gdbus_management_set_pending_events (m, (const gchar *const *) codes->pdata);
     henb_gdbus_management_set_connection_request_url (m, henb_agent_get_connection_request_url (self->agent));
+    henb_gdbus_management_set_tolerated_inputs (m, henb_data_model_get_tolerated_count (self->services.dm));
     g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (m));
 }
 
@@ -1095,6 +1096,7 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
 
     self->services.dm = henb_data_model_new (config->oui);
     henb_data_model_set_hems_url_policy (self->services.dm, config->variant, config->allow_plain_http);
+    henb_data_model_set_strict (self->services.dm, config->strict);
     set_factory_defaults (self);
     self->services.store = henb_store_new (options->state_dir, self->services.dm);
     g_signal_connect_swapped (self->services.store, "write-error-changed",
@@ -1103,6 +1105,7 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     update_state_file_write_error (self);
     henb_data_model_set_commit_func (self->services.dm, commit_parameters, self);
     g_signal_connect (self->services.dm, "parameters-changed", G_CALLBACK (on_parameters_changed), self);
+    g_signal_connect_swapped (self->services.dm, "tolerated", G_CALLBACK (update_management), self);
     update_serving (self);
 
     self->services.resolver = henb_resolver_new (system_resolver, (const gchar *const *) config->public_dns);

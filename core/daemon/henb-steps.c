@@ -4,6 +4,7 @@
 #include "henb-agent.h"
 #include "henb-errors.h"
 #include "henb-file.h"
+#include "henb-hems-versions.h"
 #include "henb-ipsec-backend.h"
 #include "henb-s1.h"
 #include "henb-steps.h"
@@ -254,7 +255,6 @@ trace_envelope (gboolean outgoing, const gchar *method, GBytes *envelope, gpoint
 typedef struct {
     HenbStep  *step;
     GPtrArray *events;
-    gboolean   version_retried;
 } InformData;
 
 static void
@@ -278,16 +278,15 @@ inform_done (GObject *source, GAsyncResult *res, gpointer user_data)
     if (!henb_cwmp_session_inform_finish (HENB_CWMP_SESSION (source), res, &error)) {
         HenbHemsLink *link = henb_procedure_get_link (proc, ROLE (d->step));
 
-        /* a HeMS of an older CWMP: the same Inform once more, in its version */
-        if (g_error_matches (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNSUPPORTED_VERSION) && !d->version_retried) {
+        /* a HeMS of an older CWMP: the same Inform at once, in its version or the next older
+         * one (each fallback is older than the last: it ends at 1.0) */
+        if (g_error_matches (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNSUPPORTED_VERSION)) {
             HenbCwmpVersion version = henb_cwmp_session_get_fallback_version (HENB_CWMP_SESSION (source));
 
             g_message ("%s: informing again in %s", error->message, henb_cwmp_version_namespace (version));
-            /* and the next run starts in it: the HeMS will not have learned a newer one */
-            if (svc->agent != NULL && ROLE (d->step) == HENB_HEMS_SERVING)
-                henb_agent_learn_version (svc->agent, version);
+            /* and the next run, after a restart too, starts in it */
+            henb_hems_version_remember (svc->store, link->url, version);
             g_clear_error (&error);
-            d->version_retried = TRUE;
             g_clear_object (&link->session);
             link->session = henb_cwmp_session_new (link->transport, svc->dm, version);
             if (svc->trace != NULL)
@@ -302,8 +301,8 @@ inform_done (GObject *source, GAsyncResult *res, gpointer user_data)
         return_error (task, error);
         return;
     }
-    if (svc->agent != NULL && ROLE (d->step) == HENB_HEMS_SERVING)
-        henb_agent_learn_version (svc->agent, henb_cwmp_session_get_version (HENB_CWMP_SESSION (source)));
+    henb_hems_version_remember (svc->store, henb_procedure_get_link (proc, ROLE (d->step))->url,
+                                henb_cwmp_session_get_version (HENB_CWMP_SESSION (source)));
     /* the InformResponse acknowledged them: delivered exactly once */
     /* the store logs a failed write once and retries it */
     if (!henb_store_retire_events (svc->store, d->events, &error_save))
@@ -331,9 +330,8 @@ inform_run (HenbStep *step, HenbProcedure *proc, GTask *task)
 
     g_clear_object (&link->session);
     link->session = henb_cwmp_session_new (link->transport, svc->dm,
-                                           svc->agent != NULL && ROLE (step) == HENB_HEMS_SERVING
-                                               ? henb_agent_get_version (svc->agent)
-                                               : svc->config->cwmp_version);
+                                           henb_hems_version_lookup (svc->store, link->url,
+                                                                     svc->config->cwmp_version));
     if (svc->trace != NULL)
         henb_cwmp_session_set_trace_func (link->session, trace_envelope, svc->trace);
     if (svc->agent != NULL) {
