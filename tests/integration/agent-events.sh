@@ -38,6 +38,9 @@ check_contains "the Connection Request URL is on the management address, with a 
 check "the registration Inform already carried the Connection Request URL" \
     grep -q "\[session 1\]    ${MS}ConnectionRequestURL = http://$NET.9:7547/" "$LOG"
 check "Connection Request with the configured credentials: 200" wait_for 10 grep -q "connection-request GET .* -> 200" "$LOG"
+# an ACS sends its Digest answer on the connection that brought the challenge (GenieACS does)
+check "... the Digest answer came on the connection of the 401" \
+    grep -q "connection-request GET .* -> 200 (2 responses on 1 connection)" "$LOG"
 check "... and a session with 6 CONNECTION REQUEST" wait_for 10 grep -q "\[session 2\] from .*events: 6 CONNECTION REQUEST;" "$LOG"
 check_eq "wrong password: 401" "401" "$(curl -s -o /dev/null -w '%{http_code}' --digest -u acs:wrong "$CR_URL")"
 check_eq "no credentials: 401 with a Digest challenge" "401" "$(curl -s -o /dev/null -w '%{http_code}' "$CR_URL")"
