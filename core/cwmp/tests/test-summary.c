@@ -16,6 +16,8 @@ spv_new (const gchar *first_name, ...)
     HenbCwmpMessage *msg = henb_cwmp_message_new (HENB_CWMP_METHOD_SET_PARAMETER_VALUES, HENB_CWMP_VERSION_1_2);
     va_list args;
 
+    g_free (msg->method_name);
+
     msg->method_name = g_strdup ("SetParameterValues");
     va_start (args, first_name);
     for (const gchar *name = first_name; name != NULL; name = va_arg (args, const gchar *))
@@ -69,6 +71,8 @@ test_set_and_read (void)
     g_autoptr(HenbCwmpMessage) unreadable = reply_new (HENB_CWMP_METHOD_FAULT);
     g_autofree gchar *text = NULL;
 
+    g_free (gpv->method_name);
+
     gpv->method_name = g_strdup ("GetParameterValues");
     unreadable->fault = henb_cwmp_fault_new (9003, "not XML");
     henb_cwmp_summary_add (summary, gpv, gpv_ok);
@@ -93,6 +97,8 @@ test_bounded (void)
     g_autofree gchar *long_name = g_strnfill (10240, 'n');
     g_autofree gchar *text = NULL;
 
+    g_free (spv->method_name);
+
     spv->method_name = g_strdup ("SetParameterValues");
     for (guint i = 0; i < 1000; i++) {
         g_autofree gchar *name = g_strdup_printf ("Device.P%u", i);
@@ -102,6 +108,8 @@ test_bounded (void)
     for (guint i = 0; i < 1000; i++) {
         g_autoptr(HenbCwmpMessage) request = henb_cwmp_message_new (HENB_CWMP_METHOD_UNKNOWN, HENB_CWMP_VERSION_1_2);
         g_autoptr(HenbCwmpMessage) fault = reply_new (HENB_CWMP_METHOD_FAULT);
+
+        g_free (request->method_name);
 
         request->method_name = g_strdup_printf ("X_%u_%s", i, long_name);
         fault->fault = henb_cwmp_fault_new (9000, "Method not supported");
