@@ -4,10 +4,12 @@
  *
  *   henbctl [--session] status [--json]
  *   henbctl [--session] monitor [--timeout SECONDS]
+ *   henbctl [--session] wait [--timeout SECONDS]
  *   henbctl [--session] start | rediscover | cancel
  *
- * Exit status: 0 success (monitor: registered), 1 failure (monitor: failed or stopped),
- * 2 usage error, 3 monitor timed out, 4 henbd not running.
+ * Exit status: 0 success (monitor, wait: registered), 1 failure (monitor: failed or stopped;
+ * wait: not registered by the deadline), 2 usage error, 3 monitor timed out, 4 henbd not
+ * running (wait: not on the bus at the deadline).
  */
 #include "config.h"
 
@@ -29,7 +31,10 @@ enum {
 
 static gboolean opt_session = FALSE;
 static gboolean opt_json = FALSE;
-static gint     opt_timeout = 0;
+static gint     opt_timeout = -1;  /* -1: not given */
+
+/* wait without --timeout gives up after this long, as nm-online does */
+#define WAIT_DEFAULT_TIMEOUT 30
 
 /* ------------------------------------------------------------------------------------------ */
 /* Output helpers */
@@ -235,6 +240,7 @@ print_json (HenbClient *client)
         json_strv (out, (const gchar *const *) pending);
         g_string_append (out, ", \"connection_request_url\": ");
         json_string (out, henb_client_get_connection_request_url (client));
+        g_string_append_printf (out, ", \"tolerated_inputs\": %u", henb_client_get_tolerated_inputs (client));
         g_string_append (out, "}\n}\n");
     }
     g_print ("%s", out->str);
@@ -314,6 +320,7 @@ print_status (HenbClient *client)
             print_line ("retry %u at %s", henb_client_get_retry_count (client), next);
         }
         print_line ("connection requests: %s", cr[0] != '\0' ? cr : "-");
+        print_line ("tolerated inputs: %u", henb_client_get_tolerated_inputs (client));
     }
     if (steps->len > 0)
         print_line ("steps:");
@@ -329,7 +336,25 @@ typedef struct {
     HenbClient *client;
     guint       printed;   /* steps already printed */
     gint        exit_code;
+    gboolean    wait;      /* henbctl wait: follow failures and retries until registered */
+    guint       timeout;   /* seconds, 0: none */
 } Monitor;
+
+/* After a failure henbd plans the retry before it announces the state: NextAttempt is set. */
+static void
+print_retry (HenbClient *client)
+{
+    gint64 next = henb_client_get_next_attempt (client);
+    g_autofree gchar *at = NULL;
+
+    if (next == 0) {
+        print_line ("no retry planned");
+        return;
+    }
+    at = format_wall (next);
+    print_line ("retry %u scheduled at %s (in %.1f s)", henb_client_get_retry_count (client), at,
+                MAX (next - g_get_real_time (), 0) / 1e6);
+}
 
 static void
 monitor_print_new_steps (Monitor *m)
@@ -365,6 +390,11 @@ monitor_check_done (Monitor *m)
             print_line ("stopped: henbd is idle");
         if (henb_client_get_last_error_name (m->client, &err_name, &err_message))
             print_line ("  %s: %s", err_name, err_message);
+        if (state == HENB_STATE_FAILED)
+            print_retry (m->client);
+        /* wait follows the retry, or a Start, until its deadline */
+        if (m->wait)
+            return FALSE;
         m->exit_code = EXIT_FAILED;
         g_main_loop_quit (m->loop);
         return TRUE;
@@ -398,11 +428,19 @@ on_current_step (GObject *object, GParamSpec *pspec, Monitor *m)
 static void
 on_name_owner (GObject *object, GParamSpec *pspec, Monitor *m)
 {
-    if (!henb_client_is_running (m->client)) {
-        print_line ("henbd left the bus");
-        m->exit_code = EXIT_NOT_RUNNING;
-        g_main_loop_quit (m->loop);
+    if (henb_client_is_running (m->client)) {
+        /* henbd (re)appeared: a new run, whatever it has done */
+        m->printed = 0;
+        print_line ("henbd is on the bus, state: %s", henb_state_to_string (henb_client_get_state (m->client)));
+        monitor_check_done (m);
+        return;
     }
+    print_line ("henbd left the bus");
+    /* a service manager may start it again before the deadline */
+    if (m->wait)
+        return;
+    m->exit_code = EXIT_NOT_RUNNING;
+    g_main_loop_quit (m->loop);
 }
 
 static gboolean
@@ -410,8 +448,17 @@ on_timeout (gpointer user_data)
 {
     Monitor *m = user_data;
 
-    print_line ("timed out in state %s", henb_state_to_string (henb_client_get_state (m->client)));
-    m->exit_code = EXIT_TIMEOUT;
+    if (m->wait && !henb_client_is_running (m->client)) {
+        print_line ("timed out after %u s: henbd is not on the bus", m->timeout);
+        m->exit_code = EXIT_NOT_RUNNING;
+    } else if (m->wait) {
+        print_line ("timed out after %u s in state %s", m->timeout,
+                    henb_state_to_string (henb_client_get_state (m->client)));
+        m->exit_code = EXIT_FAILED;
+    } else {
+        print_line ("timed out in state %s", henb_state_to_string (henb_client_get_state (m->client)));
+        m->exit_code = EXIT_TIMEOUT;
+    }
     g_main_loop_quit (m->loop);
     return G_SOURCE_REMOVE;
 }
@@ -426,27 +473,38 @@ on_interrupt (gpointer user_data)
     return G_SOURCE_REMOVE;
 }
 
+/*
+ * monitor: the steps live until registered or failed. wait (like nm-online): until henbd is
+ * on the bus and registered, following failures and retries, or until the deadline.
+ */
 static gint
-run_monitor (HenbClient *client)
+run_monitor (HenbClient *client, gboolean wait)
 {
     g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-    Monitor m = { loop, client, 0, EXIT_FAILED };
+    Monitor m = { loop, client, 0, EXIT_FAILED, wait, 0 };
+    guint timeout_id = 0;
 
-    print_line ("state: %s", henb_state_to_string (henb_client_get_state (client)));
-    monitor_print_new_steps (&m);
-    on_current_step (NULL, NULL, &m);
-    if (monitor_check_done (&m))
-        return m.exit_code;
+    m.timeout = opt_timeout >= 0 ? (guint) opt_timeout : wait ? WAIT_DEFAULT_TIMEOUT : 0;
+    if (!henb_client_is_running (client)) {
+        print_line ("waiting for henbd to appear on the %s bus", opt_session ? "session" : "system");
+    } else {
+        print_line ("state: %s", henb_state_to_string (henb_client_get_state (client)));
+        monitor_print_new_steps (&m);
+        on_current_step (NULL, NULL, &m);
+        if (monitor_check_done (&m))
+            return m.exit_code;
+    }
     g_signal_connect (client, "state-changed", G_CALLBACK (on_state_changed), &m);
     g_signal_connect (client, "notify::completed-steps", G_CALLBACK (on_steps_changed), &m);
     g_signal_connect (client, "notify::current-step-id", G_CALLBACK (on_current_step), &m);
     g_signal_connect (client, "notify::running", G_CALLBACK (on_name_owner), &m);
-    if (opt_timeout > 0)
-        g_timeout_add_seconds ((guint) opt_timeout, on_timeout, &m);
+    if (m.timeout > 0)
+        timeout_id = g_timeout_add_seconds (m.timeout, on_timeout, &m);
     g_unix_signal_add (SIGINT, on_interrupt, &m);
     g_unix_signal_add (SIGTERM, on_interrupt, &m);
     g_main_loop_run (loop);
     g_signal_handlers_disconnect_by_data (client, &m);
+    g_clear_handle_id (&timeout_id, g_source_remove);
     return m.exit_code;
 }
 
@@ -477,10 +535,11 @@ main (int argc, char **argv)
     const GOptionEntry entries[] = {
         { "session", 0, 0, G_OPTION_ARG_NONE, &opt_session, N_("Talk to henbd on the session bus"), NULL },
         { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json, N_("status: print JSON"), NULL },
-        { "timeout", 't', 0, G_OPTION_ARG_INT, &opt_timeout, N_("monitor: give up after SECONDS"), N_("SECONDS") },
+        { "timeout", 't', 0, G_OPTION_ARG_INT, &opt_timeout,
+          N_("monitor, wait: give up after SECONDS (wait: 30 by default; 0: never)"), N_("SECONDS") },
         { NULL }
     };
-    g_autoptr(GOptionContext) context = g_option_context_new (N_("status|monitor|start|rediscover|cancel"));
+    g_autoptr(GOptionContext) context = g_option_context_new (N_("status|monitor|wait|start|rediscover|cancel"));
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) bus = NULL;
     g_autoptr(HenbClient) client = NULL;
@@ -502,7 +561,7 @@ main (int argc, char **argv)
         return EXIT_USAGE;
     }
     command = argv[1];
-    if (!g_strv_contains ((const gchar *const[]) { "status", "monitor", "start", "rediscover", "cancel", NULL },
+    if (!g_strv_contains ((const gchar *const[]) { "status", "monitor", "wait", "start", "rediscover", "cancel", NULL },
                           command)) {
         g_autofree gchar *shown = escape_line (command);
 
@@ -520,7 +579,8 @@ main (int argc, char **argv)
     client = henb_client_new_sync (bus, NULL, &error);
     if (client == NULL)
         return report_error ("connecting to henbd", error);
-    if (!henb_client_is_running (client) && !g_str_equal (command, "start")) {
+    /* wait waits for henbd to appear; Start may activate it */
+    if (!henb_client_is_running (client) && !g_str_equal (command, "start") && !g_str_equal (command, "wait")) {
         g_printerr ("henbctl: henbd is not running on the %s bus\n", opt_session ? "session" : "system");
         return EXIT_NOT_RUNNING;
     }
@@ -532,8 +592,8 @@ main (int argc, char **argv)
             print_status (client);
         return EXIT_OK;
     }
-    if (g_str_equal (command, "monitor"))
-        return run_monitor (client);
+    if (g_str_equal (command, "monitor") || g_str_equal (command, "wait"))
+        return run_monitor (client, g_str_equal (command, "wait"));
     if (g_str_equal (command, "start") && !henb_client_start_sync (client, NULL, &error))
         return report_error ("Start", error);
     if (g_str_equal (command, "rediscover") && !henb_client_rediscover_sync (client, NULL, &error))

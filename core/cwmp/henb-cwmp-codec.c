@@ -15,6 +15,7 @@
 typedef struct {
     xmlDocPtr doc;
     gchar    *argument_error; /* first RPC argument problem, answered with 9003 */
+    guint     tolerated;      /* HenbCwmpTolerance */
 } ParseContext;
 
 static gboolean
@@ -108,23 +109,17 @@ parse_uint (const gchar *text, guint64 max, guint *out)
     return TRUE;
 }
 
+/* A boolean argument; "True" and the like are a tolerance of the message. */
 static gboolean
-parse_bool (const gchar *text, gboolean *out)
+parse_bool (ParseContext *ctx, const gchar *text, gboolean *out)
 {
-    g_autofree gchar *stripped = NULL;
+    gboolean tolerated = FALSE;
 
-    if (text == NULL)
+    if (!henb_cwmp_parse_boolean (text, out, &tolerated))
         return FALSE;
-    stripped = g_strstrip (g_strdup (text));
-    if (g_str_equal (stripped, "true") || g_str_equal (stripped, "1")) {
-        *out = TRUE;
-        return TRUE;
-    }
-    if (g_str_equal (stripped, "false") || g_str_equal (stripped, "0")) {
-        *out = FALSE;
-        return TRUE;
-    }
-    return FALSE;
+    if (tolerated)
+        ctx->tolerated |= HENB_CWMP_TOLERANCE_BOOLEAN_CASE;
+    return TRUE;
 }
 
 static void
@@ -166,8 +161,24 @@ required_bool (ParseContext *ctx, xmlNodePtr parent, const gchar *name, gboolean
 {
     g_autofree gchar *text = child_text (parent, name);
 
-    if (!parse_bool (text, out))
+    if (!parse_bool (ctx, text, out))
         argument_error (ctx, "%s is missing or not a boolean", name);
+}
+
+/* ParameterKey is required by the schema; HeMS that leave it out mean "" (a tolerance). */
+static void
+parse_parameter_key (ParseContext *ctx, xmlNodePtr rpc, HenbCwmpMessage *msg)
+{
+    if (child (rpc, "ParameterKey") == NULL) {
+        msg->parameter_key = g_strdup ("");
+        ctx->tolerated |= HENB_CWMP_TOLERANCE_NO_PARAMETER_KEY;
+        return;
+    }
+    /* SetParameterValues: the data model refuses a long one with the other faults */
+    if (msg->method == HENB_CWMP_METHOD_SET_PARAMETER_VALUES)
+        msg->parameter_key = child_text (rpc, "ParameterKey");
+    else
+        msg->parameter_key = required_text (ctx, rpc, "ParameterKey", 32);
 }
 
 static void
@@ -338,9 +349,7 @@ parse_rpc_body (ParseContext *ctx, xmlNodePtr rpc, HenbCwmpMessage *msg)
             argument_error (ctx, "ParameterList is missing");
         else
             parse_param_value_list (ctx, list, msg);
-        msg->parameter_key = child_text (rpc, "ParameterKey");
-        if (msg->parameter_key == NULL)
-            argument_error (ctx, "ParameterKey is missing");
+        parse_parameter_key (ctx, rpc, msg);
         break;
     case HENB_CWMP_METHOD_SET_PARAMETER_VALUES_RESPONSE:
         required_uint (ctx, rpc, "Status", &msg->status);
@@ -365,7 +374,7 @@ parse_rpc_body (ParseContext *ctx, xmlNodePtr rpc, HenbCwmpMessage *msg)
             argument_error (ctx, "ParameterPath is missing");
         else
             g_strstrip (msg->parameter_path);
-        if (!parse_bool (next_level, &msg->next_level))
+        if (!parse_bool (ctx, next_level, &msg->next_level))
             argument_error (ctx, "NextLevel is missing or not a boolean");
         break;
     }
@@ -377,7 +386,7 @@ parse_rpc_body (ParseContext *ctx, xmlNodePtr rpc, HenbCwmpMessage *msg)
             g_autofree gchar *writable = child_text (s, "Writable");
             gboolean w = FALSE;
 
-            if (name == NULL || !parse_bool (writable, &w)) {
+            if (name == NULL || !parse_bool (ctx, writable, &w)) {
                 argument_error (ctx, "malformed ParameterInfoStruct");
                 continue;
             }
@@ -421,7 +430,7 @@ parse_rpc_body (ParseContext *ctx, xmlNodePtr rpc, HenbCwmpMessage *msg)
     case HENB_CWMP_METHOD_ADD_OBJECT:
     case HENB_CWMP_METHOD_DELETE_OBJECT:
         msg->object_name = required_text (ctx, rpc, "ObjectName", 256);
-        msg->parameter_key = required_text (ctx, rpc, "ParameterKey", 32);
+        parse_parameter_key (ctx, rpc, msg);
         break;
     case HENB_CWMP_METHOD_ADD_OBJECT_RESPONSE:
         required_uint (ctx, rpc, "InstanceNumber", &msg->instance_number);
@@ -558,7 +567,7 @@ parse_header (xmlNodePtr header, HenbCwmpMessage *msg)
             msg->id = node_text (h);
         } else if (strcmp ((const gchar *) h->name, "HoldRequests") == 0) {
             g_autofree gchar *text = node_text (h);
-            if (!parse_bool (text, &msg->hold_requests))
+            if (!henb_cwmp_parse_boolean (text, &msg->hold_requests, NULL))
                 msg->hold_requests = FALSE;
         } else if (strcmp ((const gchar *) h->name, "SupportedCWMPVersions") == 0) {
             g_free (msg->supported_versions);
@@ -713,6 +722,7 @@ henb_cwmp_parse (const gchar *data,
     }
     if (header != NULL)
         parse_header (header, msg);
+    msg->tolerated = ctx.tolerated;
 
 out:
     xmlFreeDoc (ctx.doc);

@@ -59,6 +59,48 @@ henb_cwmp_version_from_string (const gchar *str, HenbCwmpVersion *out_version)
     return FALSE;
 }
 
+const gchar *
+henb_cwmp_tolerance_describe (HenbCwmpTolerance tolerance)
+{
+    switch (tolerance) {
+    case HENB_CWMP_TOLERANCE_NO_PARAMETER_KEY:
+        return "a request without ParameterKey, taken as \"\"";
+    case HENB_CWMP_TOLERANCE_XSI_TYPE:
+        return "a value whose xsi:type differs from the parameter's type";
+    case HENB_CWMP_TOLERANCE_BOOLEAN_CASE:
+        return "a boolean not spelled true, false, 1 or 0";
+    case HENB_CWMP_TOLERANCE_INFORM_RESPONSE_ID:
+        return "an InformResponse without the Inform's cwmp:ID";
+    case HENB_CWMP_TOLERANCE_NONE:
+    default:
+        return "nothing";
+    }
+}
+
+gboolean
+henb_cwmp_parse_boolean (const gchar *text, gboolean *out_value, gboolean *out_tolerated)
+{
+    g_autofree gchar *stripped = NULL;
+    gboolean tolerated = FALSE;
+
+    if (text == NULL)
+        return FALSE;
+    stripped = g_strstrip (g_strdup (text));
+    if (g_str_equal (stripped, "true") || g_str_equal (stripped, "1")) {
+        *out_value = TRUE;
+    } else if (g_str_equal (stripped, "false") || g_str_equal (stripped, "0")) {
+        *out_value = FALSE;
+    } else if (g_ascii_strcasecmp (stripped, "true") == 0 || g_ascii_strcasecmp (stripped, "false") == 0) {
+        *out_value = g_ascii_tolower (stripped[0]) == 't';
+        tolerated = TRUE;
+    } else {
+        return FALSE;
+    }
+    if (out_tolerated != NULL)
+        *out_tolerated = tolerated;
+    return TRUE;
+}
+
 static const struct {
     HenbCwmpMethod method;
     const gchar   *name;

@@ -21,6 +21,26 @@ const gchar *henb_cwmp_version_to_string (HenbCwmpVersion version);
 gboolean     henb_cwmp_version_from_namespace (const gchar *ns, HenbCwmpVersion *out_version);
 gboolean     henb_cwmp_version_from_string (const gchar *str, HenbCwmpVersion *out_version);
 
+/*
+ * Harmless breaks of the CWMP schema that HeMS in the field make and henbd accepts unless
+ * [CWMP] Strict is set (README.md, "Tolerant input, strict output"). Flags of one message.
+ */
+typedef enum {
+    HENB_CWMP_TOLERANCE_NONE = 0,
+    HENB_CWMP_TOLERANCE_NO_PARAMETER_KEY = 1 << 0,  /* SPV/AddObject/DeleteObject without it: "" */
+    HENB_CWMP_TOLERANCE_XSI_TYPE = 1 << 1,          /* another xsi:type, the value valid for ours */
+    HENB_CWMP_TOLERANCE_BOOLEAN_CASE = 1 << 2,      /* True, FALSE, ... */
+    HENB_CWMP_TOLERANCE_INFORM_RESPONSE_ID = 1 << 3, /* InformResponse without our cwmp:ID */
+} HenbCwmpTolerance;
+
+#define HENB_CWMP_TOLERANCE_ALL 0xf
+
+/* What the tolerance is, for logs: "SetParameterValues without ParameterKey" style. */
+const gchar *henb_cwmp_tolerance_describe (HenbCwmpTolerance tolerance);
+/* A boolean in any case ("True", "FALSE") or 0/1; @out_tolerated (may be NULL) is TRUE when
+ * it was not one of the schema's spellings (true, false, 1, 0). */
+gboolean     henb_cwmp_parse_boolean (const gchar *text, gboolean *out_value, gboolean *out_tolerated);
+
 typedef enum {
     HENB_CWMP_METHOD_UNKNOWN = 0,
     HENB_CWMP_METHOD_FAULT,
@@ -200,6 +220,7 @@ typedef struct {
     gchar          *use_version;      /* cwmp:UseCWMPVersion header (CWMP 1.4) */
     HenbCwmpMethod  method;
     gchar          *method_name;      /* local name of the body element */
+    guint           tolerated;        /* HenbCwmpTolerance flags the codec applied */
 
     /* Inform */
     HenbCwmpDeviceId device_id;

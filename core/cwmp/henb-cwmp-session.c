@@ -5,6 +5,7 @@
 #include "henb-cwmp-codec.h"
 #include "henb-cwmp-rpc.h"
 #include "henb-cwmp-session.h"
+#include "henb-cwmp-summary.h"
 
 typedef struct {
     HenbCwmpMessage    *msg;
@@ -38,7 +39,9 @@ struct _HenbCwmpSession {
     PendingRequest    *in_flight;      /* sent, its answer not read yet */
     gboolean           hold;           /* the HeMS holds our requests (HoldRequests) */
     HenbCwmpVersion    fallback_version;
+    gchar             *inform_id;      /* cwmp:ID of the last Inform */
     GPtrArray         *reported;       /* value changes the Inform carried */
+    HenbCwmpSummary   *summary;        /* what the HeMS did */
 };
 
 G_DEFINE_TYPE (HenbCwmpSession, henb_cwmp_session, G_TYPE_OBJECT)
@@ -73,6 +76,8 @@ henb_cwmp_session_finalize (GObject *object)
     g_queue_clear_full (&self->requests, (GDestroyNotify) pending_request_free);
     g_clear_pointer (&self->in_flight, pending_request_free);
     g_clear_pointer (&self->reported, g_ptr_array_unref);
+    henb_cwmp_summary_free (self->summary);
+    g_free (self->inform_id);
     G_OBJECT_CLASS (henb_cwmp_session_parent_class)->finalize (object);
 }
 
@@ -90,6 +95,7 @@ henb_cwmp_session_init (HenbCwmpSession *self)
 {
     self->changed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     self->max_envelope_size = HENB_CWMP_MAX_ENVELOPE_SIZE;
+    self->summary = henb_cwmp_summary_new ();
 }
 
 HenbCwmpSession *
@@ -106,6 +112,7 @@ henb_cwmp_session_new (HenbCwmpTransport *transport,
     self->transport = g_object_ref (transport);
     self->dm = g_object_ref (dm);
     self->version = preferred_version;
+    henb_data_model_begin_session (dm);
     self->changed_id = g_signal_connect (dm, "parameters-changed",
                                          G_CALLBACK (on_parameters_changed), self);
     return self;
@@ -175,6 +182,12 @@ henb_cwmp_session_get_request_count (HenbCwmpSession *self)
     return self->request_count;
 }
 
+gchar *
+henb_cwmp_session_describe (HenbCwmpSession *self)
+{
+    return henb_cwmp_summary_describe (self->summary);
+}
+
 void
 henb_cwmp_session_close (HenbCwmpSession *self)
 {
@@ -209,6 +222,8 @@ henb_cwmp_session_build_inform (HenbCwmpSession *self,
     g_autofree gchar *id = g_strdup_printf ("henb-%u", ++self->id_counter);
 
     henb_cwmp_message_set_id (inform, id);
+    g_free (self->inform_id);
+    self->inform_id = g_strdup (id);
     inform->device_id.manufacturer = henb_data_model_get (self->dm, HENB_DM_DEVINFO "Manufacturer");
     inform->device_id.oui = henb_data_model_get (self->dm, HENB_DM_DEVINFO "ManufacturerOUI");
     inform->device_id.product_class = henb_data_model_get (self->dm, HENB_DM_DEVINFO "ProductClass");
@@ -250,7 +265,9 @@ henb_cwmp_session_build_inform (HenbCwmpSession *self,
     return inform;
 }
 
-/* Turns an HTTP answer into the HeMS's message, or NULL when it ended its part (204/empty). */
+/* Turns an HTTP answer into the HeMS's message, or NULL when it ended its part (204/empty).
+ * SOAP 1.1 sends a Fault with HTTP 500 (and some HeMS use other codes): a body that is an
+ * envelope is read whatever the status, and acted on when it is a Fault. */
 static gboolean
 decode_response (HenbCwmpSession      *self,
                  HenbCwmpHttpResponse *response,
@@ -269,8 +286,23 @@ decode_response (HenbCwmpSession      *self,
     if (response->status == 204 || (response->status == 200 && size == 0 && response->dropped_size == 0))
         return TRUE;
     if (response->status != 200) {
-        g_set_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_HTTP_STATUS,
-                     "HeMS answered HTTP %u", response->status);
+        g_autoptr(HenbCwmpMessage) msg = NULL;
+
+        if (size > 0)
+            msg = henb_cwmp_parse (g_bytes_get_data (response->body, NULL), size, self->max_envelope_size,
+                                   NULL, NULL);
+        if (msg != NULL)
+            trace (self, FALSE, msg->method_name, response->body);
+        if (msg != NULL && msg->method == HENB_CWMP_METHOD_FAULT) {
+            *out_msg = g_steal_pointer (&msg);
+            return TRUE;
+        }
+        if (msg != NULL)
+            g_set_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_HTTP_STATUS,
+                         "HeMS answered HTTP %u with %s", response->status, msg->method_name);
+        else
+            g_set_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_HTTP_STATUS,
+                         "HeMS answered HTTP %u", response->status);
         return FALSE;
     }
     /* too big for the transport to keep (its body is empty): refused as the codec refuses
@@ -285,6 +317,48 @@ decode_response (HenbCwmpSession      *self,
                                 self->max_envelope_size, out_argument_error, error);
     trace (self, FALSE, *out_msg != NULL ? (*out_msg)->method_name : "Malformed", response->body);
     return *out_msg != NULL;
+}
+
+/* "fault 8005 (Retry request)", or the SOAP faultcode and faultstring of a Fault without a
+ * CWMP one; escaped, for LastError and the log. */
+static gchar *
+describe_fault (const HenbCwmpFault *fault, guint http_status)
+{
+    g_autofree gchar *string = g_strescape (fault->code != 0 ? (fault->string != NULL ? fault->string : "")
+                                                             : fault->soap_string, NULL);
+    g_autofree gchar *soap_code = g_strescape (fault->soap_code != NULL ? fault->soap_code : "", NULL);
+    g_autofree gchar *http = http_status != 200 ? g_strdup_printf (", HTTP %u", http_status) : g_strdup ("");
+
+    if (fault->code != 0)
+        return g_strdup_printf ("fault %u (%s)%s", fault->code, string, http);
+    return g_strdup_printf ("SOAP fault %s (%s)%s", soap_code, string, http);
+}
+
+/* A fault that says the HeMS does not know the Inform in our namespace: 8006, a fault in an
+ * older namespace, or a SOAP fault (no CWMP code) naming the Inform or our namespace as
+ * unknown, e.g. "Client.ResourceNotFound: {urn:dslforum-org:cwmp-1-2}Inform not found". */
+static gboolean
+is_version_refusal (HenbCwmpSession *self, const HenbCwmpMessage *msg)
+{
+    const HenbCwmpFault *fault = msg->fault;
+    g_autofree gchar *text = NULL;
+    static const gchar *const unknown[] = { "not found", "unknown", "not supported", "unsupported",
+                                            "no such", "cannot find", "no endpoint", "not recognized" };
+
+    if (fault->code == HENB_CWMP_FAULT_ACS_VERSION_INCOMPATIBLE || msg->version < self->version)
+        return TRUE;
+    if (fault->code != 0)
+        return FALSE;
+    text = g_ascii_strdown (fault->soap_string != NULL ? fault->soap_string : "", -1);
+    if (strstr (text, henb_cwmp_version_namespace (self->version)) != NULL)
+        return TRUE;
+    if (strstr (text, "inform") == NULL)
+        return FALSE;
+    for (guint i = 0; i < G_N_ELEMENTS (unknown); i++) {
+        if (strstr (text, unknown[i]) != NULL)
+            return TRUE;
+    }
+    return FALSE;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -312,21 +386,20 @@ inform_posted (GObject *source, GAsyncResult *res, gpointer user_data)
         return;
     }
     if (msg->method == HENB_CWMP_METHOD_FAULT) {
-        /* a HeMS of an older CWMP answers in its own namespace, or says 8006 */
-        if (msg->version < self->version || msg->fault->code == HENB_CWMP_FAULT_ACS_VERSION_INCOMPATIBLE) {
-            self->fallback_version = msg->version < self->version ? msg->version : HENB_CWMP_VERSION_1_0;
-            if (self->fallback_version < self->version) {
-                g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNSUPPORTED_VERSION,
-                                         "HeMS rejected the Inform in %s with fault %u (%s); it wants %s",
-                                         henb_cwmp_version_namespace (self->version), msg->fault->code,
-                                         msg->fault->string,
-                                         henb_cwmp_version_namespace (self->fallback_version));
-                return;
-            }
+        g_autofree gchar *fault = describe_fault (msg->fault, response->status);
+
+        /* a HeMS of an older CWMP: its namespace, else the next older version, down to 1.0 */
+        if (self->version > HENB_CWMP_VERSION_1_0 && is_version_refusal (self, msg)) {
+            self->fallback_version = msg->version < self->version ? msg->version : self->version - 1;
+            g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNSUPPORTED_VERSION,
+                                     "HeMS rejected the Inform in %s with %s; next: %s",
+                                     henb_cwmp_version_namespace (self->version), fault,
+                                     henb_cwmp_version_namespace (self->fallback_version));
+            return;
         }
         g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_FAULT,
-                                 "HeMS rejected the Inform with fault %u (%s)", msg->fault->code,
-                                 msg->fault->string);
+                                 "HeMS rejected the Inform in %s with %s",
+                                 henb_cwmp_version_namespace (self->version), fault);
         return;
     }
     if (msg->method != HENB_CWMP_METHOD_INFORM_RESPONSE) {
@@ -339,6 +412,19 @@ inform_posted (GObject *source, GAsyncResult *res, gpointer user_data)
         g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_MALFORMED,
                                  "malformed InformResponse: %s", argument_error);
         return;
+    }
+    /* TR-069 wants our cwmp:ID echoed; HeMS that drop or replace it still mean this Inform */
+    if (g_strcmp0 (msg->id, self->inform_id) != 0) {
+        g_autofree gchar *id = msg->id != NULL ? g_strescape (msg->id, NULL) : NULL;
+
+        if (henb_data_model_get_strict (self->dm)) {
+            g_task_return_new_error (task, HENB_CWMP_ERROR, HENB_CWMP_ERROR_MALFORMED,
+                                     "InformResponse carries %s%s, not the Inform's cwmp:ID %s",
+                                     id != NULL ? "cwmp:ID " : "no cwmp:ID", id != NULL ? id : "",
+                                     self->inform_id);
+            return;
+        }
+        henb_data_model_tolerate (self->dm, HENB_CWMP_TOLERANCE_INFORM_RESPONSE_ID, id != NULL ? id : "no cwmp:ID");
     }
     /* speak the HeMS's CWMP version for the rest of the session */
     if (msg->version != self->version) {
@@ -459,6 +545,7 @@ refuse_unreadable (GTask *task, const HenbCwmpHttpResponse *response, GError **e
     g_message ("refusing an unreadable request with fault %u: %s", code, (*error)->message);
     reply = henb_cwmp_message_new (HENB_CWMP_METHOD_FAULT, self->version);
     reply->fault = henb_cwmp_fault_new (code, (*error)->message);
+    henb_cwmp_summary_add (self->summary, NULL, reply);
     body = henb_cwmp_serialize (reply);
     trace (self, TRUE, "Fault", body);
     g_clear_error (error);
@@ -482,6 +569,22 @@ request_answered (HenbCwmpSession *self, const HenbCwmpMessage *answer)
     if (p->done != NULL)
         p->done (p->msg, code, p->user_data);
     pending_request_free (p);
+}
+
+/* The codec's tolerances of a request: counted, or under Strict the argument error (9003). */
+static gchar *
+check_tolerated (HenbCwmpSession *self, const HenbCwmpMessage *request)
+{
+    if (henb_data_model_get_strict (self->dm)) {
+        if (request->tolerated & HENB_CWMP_TOLERANCE_NO_PARAMETER_KEY)
+            return g_strdup ("ParameterKey is missing");
+        return g_strdup ("a boolean argument is not true, false, 1 or 0");
+    }
+    for (guint bit = 1; bit <= HENB_CWMP_TOLERANCE_ALL; bit <<= 1) {
+        if (request->tolerated & bit)
+            henb_data_model_tolerate (self->dm, (HenbCwmpTolerance) bit, request->method_name);
+    }
+    return NULL;
 }
 
 static void
@@ -526,9 +629,10 @@ serve_posted (GObject *source, GAsyncResult *res, gpointer user_data)
         return;
     }
     if (request->method == HENB_CWMP_METHOD_FAULT) {
+        g_autofree gchar *fault = describe_fault (request->fault, response->status);
+
         serve_return_error (task, g_error_new (HENB_CWMP_ERROR, HENB_CWMP_ERROR_FAULT,
-                                               "HeMS sent fault %u (%s) although henbd had no request pending",
-                                               request->fault->code, request->fault->string));
+                                               "HeMS sent %s although henbd had no request pending", fault));
         return;
     }
     if (!henb_cwmp_method_is_request (request->method) &&
@@ -545,8 +649,11 @@ serve_posted (GObject *source, GAsyncResult *res, gpointer user_data)
         return;
     }
     self->hold = request->hold_requests;
+    if (argument_error == NULL && request->tolerated != 0)
+        argument_error = check_tolerated (self, request);
 
     reply = henb_cwmp_rpc_handle (self->dm, request, argument_error, self->actions, self->actions_data);
+    henb_cwmp_summary_add (self->summary, request, reply);
     if (reply->method == HENB_CWMP_METHOD_FAULT)
         g_message ("answering %s with fault %u: %s", request->method_name, reply->fault->code,
                    reply->fault->string);

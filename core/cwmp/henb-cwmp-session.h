@@ -95,6 +95,9 @@ HenbCwmpVersion henb_cwmp_session_get_version (HenbCwmpSession *self);
 /* Parameters SetParameterValues changed during this session. */
 gboolean        henb_cwmp_session_parameter_changed (HenbCwmpSession *self, const gchar *name);
 guint           henb_cwmp_session_get_request_count (HenbCwmpSession *self);
+/* What the HeMS did so far: its requests, the parameters set, the faults henbd returned
+ * (henb-cwmp-summary.h). */
+gchar          *henb_cwmp_session_describe (HenbCwmpSession *self);
 void            henb_cwmp_session_close (HenbCwmpSession *self);
 
 G_END_DECLS

@@ -43,12 +43,17 @@ struct _HenbDataModel {
     /* what SetParameterValues accepts as a HeMS URL */
     HenbDiscoveryVariant hems_variant;
     gboolean         hems_allow_plain_http;
+    /* tolerant input */
+    gboolean         strict;
+    guint            tolerated_count;
+    guint            tolerated_logged; /* HenbCwmpTolerance flags logged in this session */
 };
 
 G_DEFINE_TYPE (HenbDataModel, henb_data_model, G_TYPE_OBJECT)
 
 enum {
     SIGNAL_PARAMETERS_CHANGED,
+    SIGNAL_TOLERATED,
     N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -140,6 +145,14 @@ henb_data_model_class_init (HenbDataModelClass *klass)
     signals[SIGNAL_PARAMETERS_CHANGED] =
         g_signal_new ("parameters-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                       NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+    /**
+     * HenbDataModel::tolerated:
+     *
+     * Emitted when an input outside the schema was accepted (the count grew).
+     */
+    signals[SIGNAL_TOLERATED] =
+        g_signal_new ("tolerated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                      NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -582,13 +595,58 @@ validate_string (HenbDataModel *self, const HenbDmParamDef *def, const gchar *va
     return 0;
 }
 
+void
+henb_data_model_set_strict (HenbDataModel *self, gboolean strict)
+{
+    g_return_if_fail (HENB_IS_DATA_MODEL (self));
+    self->strict = strict;
+}
+
+gboolean
+henb_data_model_get_strict (HenbDataModel *self)
+{
+    g_return_val_if_fail (HENB_IS_DATA_MODEL (self), TRUE);
+    return self->strict;
+}
+
+void
+henb_data_model_tolerate (HenbDataModel *self, HenbCwmpTolerance tolerance, const gchar *detail)
+{
+    g_return_if_fail (HENB_IS_DATA_MODEL (self));
+
+    if (self->tolerated_count < G_MAXUINT)
+        self->tolerated_count++;
+    if ((self->tolerated_logged & tolerance) == 0) {
+        self->tolerated_logged |= tolerance;
+        g_message ("tolerating %s (%s); [CWMP] Strict=true would refuse it",
+                   henb_cwmp_tolerance_describe (tolerance), detail != NULL ? detail : "-");
+    }
+    g_signal_emit (self, signals[SIGNAL_TOLERATED], 0);
+}
+
+void
+henb_data_model_begin_session (HenbDataModel *self)
+{
+    g_return_if_fail (HENB_IS_DATA_MODEL (self));
+    self->tolerated_logged = 0;
+}
+
 guint
-henb_data_model_validate (HenbDataModel *self,
-                          const gchar   *name,
-                          const gchar   *value,
-                          HenbCwmpType   type,
-                          gchar        **out_normalized,
-                          gchar        **out_reason)
+henb_data_model_get_tolerated_count (HenbDataModel *self)
+{
+    g_return_val_if_fail (HENB_IS_DATA_MODEL (self), 0);
+    return self->tolerated_count;
+}
+
+/* @out_tolerated (NULL: strict) collects the HenbCwmpTolerance flags the value needed. */
+static guint
+validate_value (HenbDataModel *self,
+                const gchar   *name,
+                const gchar   *value,
+                HenbCwmpType   type,
+                guint         *out_tolerated,
+                gchar        **out_normalized,
+                gchar        **out_reason)
 {
     Node *node = lookup_param (self, name);
     const HenbDmParamDef *def;
@@ -602,6 +660,17 @@ henb_data_model_validate (HenbDataModel *self,
     }
     def = node->def;
     if (type != HENB_CWMP_TYPE_NONE && type != def->type) {
+        g_autofree gchar *reason = NULL;
+        guint code = 1;
+
+        /* a known xsd type (not a foreign one) for a value that is valid as ours */
+        if (out_tolerated != NULL && type != HENB_CWMP_TYPE_OTHER)
+            code = validate_value (self, name, value, HENB_CWMP_TYPE_NONE, out_tolerated, out_normalized, &reason);
+        if (code == 0) {
+            *out_tolerated |= HENB_CWMP_TOLERANCE_XSI_TYPE;
+            return 0;
+        }
+        g_clear_pointer (out_normalized, g_free);
         *out_reason = g_strdup_printf ("%s is xsd:%s, not xsd:%s", name,
                                        henb_cwmp_type_to_xsd (def->type),
                                        henb_cwmp_type_to_xsd (type) != NULL
@@ -647,18 +716,18 @@ henb_data_model_validate (HenbDataModel *self,
         *out_normalized = g_strdup_printf ("%" G_GINT64_FORMAT, v);
         return 0;
     }
-    case HENB_CWMP_TYPE_BOOLEAN:
-        stripped = g_strstrip (g_strdup (value));
-        if (g_str_equal (stripped, "true") || g_str_equal (stripped, "1")) {
-            *out_normalized = g_strdup ("true");
-            return 0;
-        }
-        if (g_str_equal (stripped, "false") || g_str_equal (stripped, "0")) {
-            *out_normalized = g_strdup ("false");
+    case HENB_CWMP_TYPE_BOOLEAN: {
+        gboolean b, tolerated = FALSE;
+
+        if (henb_cwmp_parse_boolean (value, &b, &tolerated) && (!tolerated || out_tolerated != NULL)) {
+            if (tolerated)
+                *out_tolerated |= HENB_CWMP_TOLERANCE_BOOLEAN_CASE;
+            *out_normalized = g_strdup (b ? "true" : "false");
             return 0;
         }
         *out_reason = value_reason (value, "is not a boolean");
         return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+    }
     case HENB_CWMP_TYPE_DATE_TIME: {
         g_autoptr(GTimeZone) utc = g_time_zone_new_utc ();
         g_autoptr(GDateTime) dt = NULL;
@@ -682,6 +751,17 @@ henb_data_model_validate (HenbDataModel *self,
     }
 }
 
+guint
+henb_data_model_validate (HenbDataModel *self,
+                          const gchar   *name,
+                          const gchar   *value,
+                          HenbCwmpType   type,
+                          gchar        **out_normalized,
+                          gchar        **out_reason)
+{
+    return validate_value (self, name, value, type, NULL, out_normalized, out_reason);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* RPCs */
 
@@ -697,6 +777,8 @@ henb_data_model_set_parameter_values (HenbDataModel  *self,
     g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
     g_autoptr(GPtrArray) changed_names = g_ptr_array_new_with_free_func (g_free);
     g_autoptr(GError) error = NULL;
+    g_autoptr(GPtrArray) tolerated = g_ptr_array_new (); /* HenbCwmpParamValue needing tolerance */
+    g_autoptr(GArray) tolerated_flags = g_array_new (FALSE, FALSE, sizeof (guint));
     gboolean deferred = FALSE;
     GHashTableIter iter;
     gpointer key, val;
@@ -716,7 +798,7 @@ henb_data_model_set_parameter_values (HenbDataModel  *self,
         g_autofree gchar *normalized = NULL;
         g_autofree gchar *reason = NULL;
         Node *node = lookup_param (self, pv->name);
-        guint code;
+        guint code, flags = 0;
 
         if (g_hash_table_contains (seen, pv->name)) {
             henb_cwmp_fault_add_param (fault, pv->name, HENB_CWMP_FAULT_INVALID_ARGUMENTS,
@@ -732,7 +814,8 @@ henb_data_model_set_parameter_values (HenbDataModel  *self,
             henb_cwmp_fault_add_param (fault, pv->name, HENB_CWMP_FAULT_NON_WRITABLE_PARAMETER, NULL);
             continue;
         }
-        code = henb_data_model_validate (self, pv->name, pv->value, pv->type, &normalized, &reason);
+        code = validate_value (self, pv->name, pv->value, pv->type, self->strict ? NULL : &flags, &normalized,
+                               &reason);
         /* a HeMS URL henbd would refuse to reach must not be stored: it would strand the HeNB */
         if (code == 0 && node->def->syntax == HENB_DM_SYNTAX_HEMS_URL &&
             !henb_value_check_hems_url (normalized, self->hems_variant, self->hems_allow_plain_http, &error)) {
@@ -747,6 +830,10 @@ henb_data_model_set_parameter_values (HenbDataModel  *self,
             continue;
         }
         g_hash_table_insert (changes, g_strdup (node->name), g_steal_pointer (&normalized));
+        if (flags != 0) {
+            g_ptr_array_add (tolerated, (gpointer) pv);
+            g_array_append_val (tolerated_flags, flags);
+        }
     }
     if (fault->param_faults->len > 0) {
         *out_fault = g_steal_pointer (&fault);
@@ -782,6 +869,20 @@ henb_data_model_set_parameter_values (HenbDataModel  *self,
         }
     }
     *out_status = deferred ? 1 : 0;
+    /* accepted: now the tolerances count */
+    for (guint i = 0; i < tolerated->len; i++) {
+        const HenbCwmpParamValue *pv = tolerated->pdata[i];
+        guint flags = g_array_index (tolerated_flags, guint, i);
+        /* escaped: the log shows what the HeMS sent on one line */
+        g_autofree gchar *value = g_strescape (pv->value != NULL ? pv->value : "", NULL);
+        g_autofree gchar *type = g_strescape (pv->type_name != NULL ? pv->type_name : "untyped", NULL);
+        g_autofree gchar *detail = g_strdup_printf ("%s = %s %s", pv->name, type, value);
+
+        for (guint bit = 1; bit <= HENB_CWMP_TOLERANCE_ALL; bit <<= 1) {
+            if (flags & bit)
+                henb_data_model_tolerate (self, (HenbCwmpTolerance) bit, detail);
+        }
+    }
     g_signal_emit (self, signals[SIGNAL_PARAMETERS_CHANGED], 0, changed_names);
     return TRUE;
 }

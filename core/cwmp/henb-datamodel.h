@@ -152,7 +152,23 @@ void         henb_data_model_set_commit_func (HenbDataModel   *self,
                                               HenbDmCommitFunc func,
                                               gpointer         user_data);
 
-/* Checks @value against the definition of @name; on failure returns a 900x fault code. */
+/*
+ * Tolerant input (README.md): unless strict, SetParameterValues takes a value whose xsi:type
+ * differs from the parameter's when the value is valid for the parameter's type, and booleans
+ * in any case; each such acceptance, and those the session reports (henb_data_model_tolerate),
+ * is counted and logged once per session. Strict refuses them as the schema says (9006, 9007).
+ */
+void         henb_data_model_set_strict (HenbDataModel *self, gboolean strict);
+gboolean     henb_data_model_get_strict (HenbDataModel *self);
+/* Counts @tolerance (one HenbCwmpTolerance flag) and logs it the first time in a session;
+ * emits "tolerated". @detail says where, e.g. the parameter name. */
+void         henb_data_model_tolerate (HenbDataModel *self, HenbCwmpTolerance tolerance, const gchar *detail);
+/* A new session: each tolerance is logged again the first time it happens. */
+void         henb_data_model_begin_session (HenbDataModel *self);
+/* The tolerances accepted since the data model was made. */
+guint        henb_data_model_get_tolerated_count (HenbDataModel *self);
+
+/* Checks @value against the definition of @name (strictly); on failure returns a 900x fault code. */
 guint        henb_data_model_validate (HenbDataModel *self,
                                        const gchar   *name,
                                        const gchar   *value,

@@ -9,6 +9,7 @@
 #include "henb-cr-server.h"
 #include "henb-download-dir.h"
 #include "henb-errors.h"
+#include "henb-hems-versions.h"
 #include "henb-retry.h"
 #include "henb-steps.h"
 #include "henb-transport.h"
@@ -60,6 +61,7 @@ struct _HenbAgent {
     HenbTunnel         *tunnel;
     gchar              *registered_url;    /* what registration used: a change means re-register */
     gchar              *registered_segw;
+    GStrv               registered_s1;     /* the S1 values handed off: a change hands off again */
 
     /* sessions */
     guint               retry_count;       /* n of the retry policy: failures in a row */
@@ -99,6 +101,7 @@ enum {
     SIGNAL_REBOOT,
     SIGNAL_FACTORY_RESET,
     SIGNAL_REREGISTER,
+    SIGNAL_S1_CHANGED,
     SIGNAL_CHANGED,
     N_SIGNALS
 };
@@ -882,19 +885,6 @@ henb_agent_prepare_session (HenbAgent *self, HenbCwmpSession *session, HenbHemsR
     }
 }
 
-HenbCwmpVersion
-henb_agent_get_version (HenbAgent *self)
-{
-    return self->version_known ? self->version : self->svc->config->cwmp_version;
-}
-
-void
-henb_agent_learn_version (HenbAgent *self, HenbCwmpVersion version)
-{
-    self->version = version;
-    self->version_known = TRUE;
-}
-
 void
 henb_agent_link_up (HenbAgent *self, HenbTunnel *tunnel, const gchar *url)
 {
@@ -1011,6 +1001,7 @@ static void
 session_done (HenbAgent *self, Run *r, GError *error)
 {
     g_autoptr(GError) owned = error;
+    g_autofree gchar *summary = NULL;
 
     if (r->timed_out) {
         /* our own deadline, not a cancellation: a failed session like any other */
@@ -1037,12 +1028,14 @@ session_done (HenbAgent *self, Run *r, GError *error)
         }
         self->version = henb_cwmp_session_get_version (r->session);
         self->version_known = TRUE;
-        g_message ("session with %s done: %u request(s) answered", r->url,
-                   henb_cwmp_session_get_request_count (r->session));
+        henb_hems_version_remember (self->svc->store, r->url, self->version);
+        summary = henb_cwmp_session_describe (r->session);
+        g_message ("session with %s done: %s", r->url, summary);
     } else if (g_error_matches (owned, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNSUPPORTED_VERSION)) {
         /* not a failure: the next Inform goes out in the HeMS's version, right away */
         self->version = henb_cwmp_session_get_fallback_version (r->session);
         self->version_known = TRUE;
+        henb_hems_version_remember (self->svc->store, r->url, self->version);
         self->last_result = g_strdup (owned->message);
         g_message ("%s: trying again in %s", owned->message, henb_cwmp_version_namespace (self->version));
         self->session_wanted = TRUE;
@@ -1117,7 +1110,8 @@ session_connected (GObject *source, GAsyncResult *res, gpointer user_data)
         session_done (self, r, error);
         return;
     }
-    r->session = henb_cwmp_session_new (r->transport, self->svc->dm, self->version);
+    r->session = henb_cwmp_session_new (r->transport, self->svc->dm,
+                                        henb_hems_version_lookup (self->svc->store, r->url, self->version));
     if (self->svc->trace != NULL)
         henb_cwmp_session_set_trace_func (r->session, trace_envelope, self->svc->trace);
     henb_agent_prepare_session (self, r->session, HENB_HEMS_SERVING);
@@ -1335,10 +1329,50 @@ serving_values_changed (HenbAgent *self)
            (g_strcmp0 (url, self->registered_url) != 0 || g_strcmp0 (segw, self->registered_segw) != 0);
 }
 
+/* What S1 Setup is handed (README: S1 hand-off). */
+static const gchar *const s1_parameters[] = {
+    HENB_DM_GW_S1_LIST, HENB_DM_GW_S1_PORT, HENB_DM_GW_S1_MODE, HENB_DM_GW_S1_IPSEC, NULL,
+};
+
+static GStrv
+s1_values (HenbAgent *self)
+{
+    GPtrArray *values = g_ptr_array_new ();
+
+    for (guint i = 0; s1_parameters[i] != NULL; i++)
+        g_ptr_array_add (values, henb_data_model_get (self->svc->dm, s1_parameters[i]));
+    g_ptr_array_add (values, NULL);
+    return (GStrv) g_ptr_array_free (values, FALSE);
+}
+
+/* The names of the S1 parameters that changed since registration ("S1SigLinkServerList,
+ * X_00005A_S1IPsecUsed"), or NULL. */
+static gchar *
+s1_values_changed (HenbAgent *self)
+{
+    g_auto(GStrv) now = NULL;
+    g_autoptr(GString) changed = g_string_new (NULL);
+
+    if (self->registered_s1 == NULL)
+        return NULL;
+    now = s1_values (self);
+    for (guint i = 0; s1_parameters[i] != NULL; i++) {
+        g_autofree gchar *path = NULL;
+
+        if (g_strcmp0 (now[i], self->registered_s1[i]) == 0)
+            continue;
+        path = henb_data_model_path (self->svc->dm, s1_parameters[i]);
+        g_string_append_printf (changed, "%s%s", changed->len > 0 ? ", " : "", strrchr (path, '.') + 1);
+    }
+    return changed->len > 0 ? g_string_free (g_steal_pointer (&changed), FALSE) : NULL;
+}
+
 /* Whatever the last session asked for, most drastic first. */
 static void
 carry_out_requests (HenbAgent *self)
 {
+    g_autofree gchar *s1_changed = NULL;
+
     if (self->in_session)
         return;
     if (self->factory_reset_wanted) {
@@ -1364,6 +1398,14 @@ carry_out_requests (HenbAgent *self)
         g_signal_emit (self, signals[SIGNAL_REREGISTER], 0);
         return;
     }
+    if (self->running && (s1_changed = s1_values_changed (self)) != NULL) {
+        g_autofree gchar *why = g_strdup_printf ("the HeMS changed %s", s1_changed);
+
+        g_message ("%s: handing S1 off again", why);
+        henb_agent_stop (self);
+        g_signal_emit (self, signals[SIGNAL_S1_CHANGED], 0, why);
+        return;
+    }
     if (self->running && self->transfer.state == TRANSFER_WAITING && self->transfer_timer == 0)
         self->transfer_timer = g_timeout_add_seconds (self->transfer.delay, transfer_start, self);
 }
@@ -1382,6 +1424,8 @@ henb_agent_start (HenbAgent *self, HenbTunnel *tunnel)
     self->registered_url = henb_data_model_get (self->svc->dm, HENB_DM_MS_URL);
     g_free (self->registered_segw);
     self->registered_segw = henb_data_model_get (self->svc->dm, HENB_DM_GW_SECGW1);
+    g_strfreev (self->registered_s1);
+    self->registered_s1 = s1_values (self);
     if (!self->version_known)
         self->version = self->svc->config->cwmp_version;
     ensure_cr_server (self, tunnel, self->registered_url);
@@ -1480,6 +1524,7 @@ henb_agent_finalize (GObject *object)
     transfer_clear (&self->transfer);
     g_free (self->registered_url);
     g_free (self->registered_segw);
+    g_strfreev (self->registered_s1);
     g_free (self->last_result);
     g_clear_pointer (&self->retry_causes, g_ptr_array_unref);
     g_rand_free (self->rand);
@@ -1503,6 +1548,10 @@ henb_agent_class_init (HenbAgentClass *klass)
     /* The HeMS changed the Serving HeMS or SeGW: registration must run again. */
     signals[SIGNAL_REREGISTER] = g_signal_new ("reregister", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                                NULL, NULL, NULL, G_TYPE_NONE, 0);
+    /* The HeMS changed what S1 Setup is handed (the string says which parameters): S1 must be
+     * handed off again. The agent has stopped; henb_agent_start() takes it up again. */
+    signals[SIGNAL_S1_CHANGED] = g_signal_new ("s1-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                               NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
     /* Something the bus shows changed (next session, counters, last result). */
     signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                             NULL, NULL, NULL, G_TYPE_NONE, 0);

@@ -33,10 +33,6 @@ HenbAgent *henb_agent_new (const HenbServices *services);
 void       henb_agent_prepare_session (HenbAgent *self, HenbCwmpSession *session, HenbHemsRole role);
 /* A link to the Serving HeMS is up (through @tunnel, or NULL): Connection Requests reach us now. */
 void       henb_agent_link_up (HenbAgent *self, HenbTunnel *tunnel, const gchar *url);
-/* The CWMP version to inform the Serving HeMS in: the one it accepted, else the configured one. */
-HenbCwmpVersion henb_agent_get_version (HenbAgent *self);
-/* The Serving HeMS accepted an Inform in @version: the agent's sessions start with it. */
-void       henb_agent_learn_version (HenbAgent *self, HenbCwmpVersion version);
 /* The retry policy's n: failed sessions or bootstrap attempts in a row (Management.RetryCount). */
 guint      henb_agent_get_retry_count (HenbAgent *self);
 /*

@@ -300,6 +300,11 @@ parse (HenbConfig *c, GError **error)
         g_propagate_error (error, error_local);
         return FALSE;
     }
+    c->strict = get_boolean (kf, "CWMP", "Strict", FALSE, &error_local);
+    if (error_local != NULL) {
+        g_propagate_error (error, error_local);
+        return FALSE;
+    }
     if (!require (c, FACTORY, "InitialHeMS", &c->initial_hems_url, error) ||
         !check_hems_url (c, error))
         return FALSE;

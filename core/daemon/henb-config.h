@@ -55,9 +55,10 @@ typedef struct {
     gchar               *username;        /* HTTP credentials for the HeMS */
     gchar               *password;
     gboolean             allow_plain_http; /* HeMS over http:// on the public internet */
+    gboolean             strict;          /* refuse the harmless schema breaks henbd tolerates */
 
     /* [IPsec] */
-    gchar               *ipsec_backend;   /* plugin name; NULL picks the one installed */
+    gchar               *ipsec_backend;   /* as configured; henb-ipsec-backend.c chooses */
     gchar               *local_identity;  /* IKE identity; NULL: the certificate's first DNS SAN */
     guint                ike_timeout;     /* seconds for one IKE attempt */
 

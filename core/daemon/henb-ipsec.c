@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "henb-ipsec.h"
+#include "henb-plugin.h"
 
 typedef struct {
     gchar   *backend;
@@ -188,11 +189,29 @@ henb_ipsec_provider_establish_async (HenbIpsecProvider     *self,
     HENB_IPSEC_PROVIDER_GET_IFACE (self)->establish_async (self, params, cancellable, callback, user_data);
 }
 
+/* Whoever reads a backend's failure learns which backend it was and where it is chosen. */
+static void
+prefix_backend (HenbIpsecProvider *self, GError **error)
+{
+    if (error == NULL || *error == NULL || g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+    g_prefix_error (error, "IPsec backend %s ([IPsec] Backend= chooses the backend): ",
+                    HENB_IS_PLUGIN (self) ? henb_plugin_get_name (HENB_PLUGIN (self)) : G_OBJECT_TYPE_NAME (self));
+}
+
 HenbTunnel *
 henb_ipsec_provider_establish_finish (HenbIpsecProvider *self, GAsyncResult *result, GError **error)
 {
+    GError *error_local = NULL;
+    HenbTunnel *tunnel;
+
     g_return_val_if_fail (HENB_IS_IPSEC_PROVIDER (self), NULL);
-    return HENB_IPSEC_PROVIDER_GET_IFACE (self)->establish_finish (self, result, error);
+    tunnel = HENB_IPSEC_PROVIDER_GET_IFACE (self)->establish_finish (self, result, &error_local);
+    if (tunnel == NULL) {
+        prefix_backend (self, &error_local);
+        g_propagate_error (error, error_local);
+    }
+    return tunnel;
 }
 
 void
@@ -218,8 +237,16 @@ henb_ipsec_provider_cleanup_async (HenbIpsecProvider  *self,
 gboolean
 henb_ipsec_provider_cleanup_finish (HenbIpsecProvider *self, GAsyncResult *result, GError **error)
 {
+    GError *error_local = NULL;
+    gboolean done;
+
     if (g_task_is_valid (result, self) &&
         g_task_get_source_tag (G_TASK (result)) == henb_ipsec_provider_cleanup_async)
         return g_task_propagate_boolean (G_TASK (result), error);
-    return HENB_IPSEC_PROVIDER_GET_IFACE (self)->cleanup_finish (self, result, error);
+    done = HENB_IPSEC_PROVIDER_GET_IFACE (self)->cleanup_finish (self, result, &error_local);
+    if (!done) {
+        prefix_backend (self, &error_local);
+        g_propagate_error (error, error_local);
+    }
+    return done;
 }

@@ -76,6 +76,9 @@ struct _HenbIpsecProviderInterface {
                                   GAsyncReadyCallback callback,
                                   gpointer            user_data);
     gboolean    (*cleanup_finish) (HenbIpsecProvider *self, GAsyncResult *result, GError **error);
+    /* The [IPsec] keys only this backend reads (NULL-terminated, static; NULL: none): when
+     * they are set and Backend= is not, the operator prepared this backend. */
+    const gchar *const *settings;
 };
 
 /*

@@ -5,7 +5,7 @@
 #include "henb-authority.h"
 #include "henb-errors.h"
 #include "henb-gdbus.h"
-#include "henb-ipsec.h"
+#include "henb-ipsec-backend.h"
 #include "henb-manager.h"
 #include "henb-names.h"
 #include "henb-procedure.h"
@@ -25,6 +25,8 @@ struct _HenbManager {
     HenbAgent           *agent;
 
     HenbProcedure       *procedure;    /* the running one, NULL when idle */
+    gboolean             s1_run;       /* it hands S1 off again after registration */
+    GVariant            *history;      /* CompletedSteps before that run, which it extends */
     HenbTunnel          *tunnel;       /* to the Serving SeGW, kept up once registered */
     gboolean             discover_next; /* the run waiting for a tunnel to close */
     GCancellable        *cancellable;
@@ -223,13 +225,23 @@ on_s1_setup_requested (HenbS1Handoff *handoff, GStrv addresses, guint port, cons
 /* ------------------------------------------------------------------------------------------ */
 /* Progress on the bus */
 
+/* CompletedSteps of a registration and the S1 runs after it: the newest this many */
+#define STEP_HISTORY_MAX 64
+
 static void
 update_steps (HenbManager *self, HenbProcedure *proc)
 {
     GPtrArray *records = henb_procedure_get_records (proc);
+    gsize before = self->history != NULL ? g_variant_n_children (self->history) : 0;
+    gsize total = before + records->len;
     GVariantBuilder b;
 
     g_variant_builder_init (&b, G_VARIANT_TYPE ("a(sssxts)"));
+    for (gsize i = total > STEP_HISTORY_MAX ? total - STEP_HISTORY_MAX : 0; i < before; i++) {
+        g_autoptr(GVariant) r = g_variant_get_child_value (self->history, i);
+
+        g_variant_builder_add_value (&b, r);
+    }
     for (guint i = 0; i < records->len; i++) {
         const HenbStepRecord *r = records->pdata[i];
         g_variant_builder_add (&b, "(sssxts)", r->id, r->name, henb_step_result_to_string (r->result),
@@ -339,6 +351,8 @@ drop_procedure (HenbManager *self)
         g_signal_handlers_disconnect_by_data (self->procedure, self);
     g_clear_object (&self->procedure);
     g_clear_object (&self->cancellable);
+    self->s1_run = FALSE;
+    g_clear_pointer (&self->history, g_variant_unref);
 }
 
 static gboolean restart_procedure (HenbManager *self, gboolean discover, GError **error);
@@ -425,17 +439,18 @@ fail (HenbManager *self, const GError *error, const HenbStep *step)
     if (reason == HENB_STATE_FAILED_REASON_NO_SERVING_HEMS)
         forget_serving (self);
     set_last_error (self, normalized);
+    /* the retry is planned before StateChanged goes out: a client that reads NextAttempt in
+     * its handler sees when it comes (a broken configuration does not heal by waiting) */
+    if (reason != HENB_STATE_FAILED_REASON_CONFIGURATION) {
+        if (self->failing_since == 0)
+            self->failing_since = g_get_monotonic_time ();
+        if (!fall_back (self, normalized)) {
+            g_clear_handle_id (&self->retry_timer, g_source_remove);
+            self->retry_timer = henb_timeout_add_deadline (
+                henb_agent_note_failure (self->agent, fallback_deadline (self)), retry_due, self);
+        }
+    }
     set_state (self, HENB_STATE_FAILED, reason, HENB_STATE_CHANGE_REASON_FAILURE);
-    /* a broken configuration does not heal by waiting */
-    if (reason == HENB_STATE_FAILED_REASON_CONFIGURATION)
-        return;
-    if (self->failing_since == 0)
-        self->failing_since = g_get_monotonic_time ();
-    if (fall_back (self, normalized))
-        return;
-    g_clear_handle_id (&self->retry_timer, g_source_remove);
-    self->retry_timer = henb_timeout_add_deadline (henb_agent_note_failure (self->agent, fallback_deadline (self)),
-                                                   retry_due, self);
 }
 
 static void shutdown_close_tunnels (HenbManager *self);
@@ -464,10 +479,14 @@ procedure_done (GObject *source, GAsyncResult *res, gpointer user_data)
 
     if (ok) {
         g_message ("registered with %s", henb_gdbus_serving_get_hems_url (self->skel_serving));
-        /* S1 and later HeMS sessions run through the serving tunnel: it stays up */
+        /* S1 and later HeMS sessions run through the serving tunnel: it stays up (an S1 run
+         * after registration only borrowed it) */
         g_signal_handlers_disconnect_by_data (proc, self);
-        keep_tunnel (self, henb_procedure_steal_tunnel (proc, HENB_HEMS_SERVING));
+        if (!self->s1_run)
+            keep_tunnel (self, henb_procedure_steal_tunnel (proc, HENB_HEMS_SERVING));
         self->failing_since = 0;
+        /* the last failure stayed visible while this run went on: it is over now */
+        set_last_error (self, NULL);
         set_state (self, HENB_STATE_REGISTERED, HENB_STATE_FAILED_REASON_NONE,
                    HENB_STATE_CHANGE_REASON_PROGRESS);
         drop_procedure (self);
@@ -497,7 +516,8 @@ start_procedure (HenbManager *self, gboolean discover, GError **error)
         return FALSE;
     }
     proc = henb_procedure_new (&self->services, discover);
-    set_last_error (self, NULL);
+    /* LastError keeps the last failure while this run goes on (a retry, Start, Rediscover):
+     * the run's success clears it, its failure replaces it */
     henb_gdbus_procedure_set_completed_steps (self->skel_procedure,
                                               g_variant_new_array (G_VARIANT_TYPE ("(sssxts)"), NULL, 0));
     henb_gdbus_procedure_set_percentage (self->skel_procedure, 0);
@@ -520,6 +540,29 @@ start_procedure (HenbManager *self, gboolean discover, GError **error)
     g_signal_connect (self->procedure, "tunnel-changed", G_CALLBACK (on_procedure_tunnel_changed), self);
     henb_procedure_run_async (self->procedure, self->cancellable, procedure_done, g_object_ref (self));
     return TRUE;
+}
+
+/* The HeMS changed what S1 needs after registration: the S1 step again, through the kept
+ * tunnel, its record added to the registration's in CompletedSteps. */
+static void
+start_s1_run (HenbManager *self, const gchar *why)
+{
+    if (self->procedure != NULL || self->shutting_down)
+        return;
+    self->procedure = henb_procedure_new (&self->services, FALSE);
+    henb_procedure_prepare_s1 (self->procedure, self->tunnel, why);
+    self->s1_run = TRUE;
+    self->history = henb_gdbus_procedure_dup_completed_steps (self->skel_procedure);
+    henb_gdbus_procedure_set_step_count (self->skel_procedure,
+                                         MIN (g_variant_n_children (self->history) + 1, STEP_HISTORY_MAX));
+    henb_gdbus_procedure_set_percentage (self->skel_procedure, 0);
+    g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skel_procedure));
+    self->cancellable = g_cancellable_new ();
+    self->start_reason = HENB_STATE_CHANGE_REASON_HEMS_REQUESTED;
+    g_signal_connect (self->procedure, "step-started", G_CALLBACK (on_step_started), self);
+    g_signal_connect (self->procedure, "step-finished", G_CALLBACK (on_step_finished), self);
+    g_signal_connect (self->procedure, "state-changed", G_CALLBACK (on_procedure_state_changed), self);
+    henb_procedure_run_async (self->procedure, self->cancellable, procedure_done, g_object_ref (self));
 }
 
 static void
@@ -617,12 +660,12 @@ ipsec_cleaned_up (GObject *source, GAsyncResult *res, gpointer user_data)
 void
 henb_manager_power_up (HenbManager *self)
 {
-    HenbPlugin *ipsec = henb_plugin_manager_find (self->services.plugins, HENB_TYPE_IPSEC_PROVIDER,
-                                                  self->services.config->ipsec_backend, NULL);
+    HenbIpsecProvider *ipsec = henb_ipsec_backend_choose (self->services.plugins, self->services.config->keyfile,
+                                                          NULL, NULL);
 
     /* a tunnel a crashed henbd left up would stand in the way of the new one */
     if (ipsec != NULL) {
-        henb_ipsec_provider_cleanup_async (HENB_IPSEC_PROVIDER (ipsec), NULL, ipsec_cleaned_up,
+        henb_ipsec_provider_cleanup_async (ipsec, NULL, ipsec_cleaned_up,
                                            g_object_ref (self));
         return;
     }
@@ -901,6 +944,7 @@ update_management (HenbManager *self)
     henb_gdbus_management_set_last_session_time (m, henb_agent_get_last_session_time (self->agent));
     henb_gdbus_management_set_pending_events (m, (const gchar *const *) codes->pdata);
     henb_gdbus_management_set_connection_request_url (m, henb_agent_get_connection_request_url (self->agent));
+    henb_gdbus_management_set_tolerated_inputs (m, henb_data_model_get_tolerated_count (self->services.dm));
     g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (m));
 }
 
@@ -949,6 +993,12 @@ on_agent_factory_reset (HenbAgent *agent, HenbManager *self)
     set_state (self, HENB_STATE_IDLE, HENB_STATE_FAILED_REASON_NONE, HENB_STATE_CHANGE_REASON_HEMS_REQUESTED);
     self->start_reason = HENB_STATE_CHANGE_REASON_HEMS_REQUESTED;
     restart_procedure (self, TRUE, NULL);
+}
+
+static void
+on_agent_s1_changed (HenbAgent *agent, const gchar *why, HenbManager *self)
+{
+    start_s1_run (self, why);
 }
 
 static void
@@ -1046,6 +1096,7 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
 
     self->services.dm = henb_data_model_new (config->oui);
     henb_data_model_set_hems_url_policy (self->services.dm, config->variant, config->allow_plain_http);
+    henb_data_model_set_strict (self->services.dm, config->strict);
     set_factory_defaults (self);
     self->services.store = henb_store_new (options->state_dir, self->services.dm);
     g_signal_connect_swapped (self->services.store, "write-error-changed",
@@ -1054,6 +1105,7 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     update_state_file_write_error (self);
     henb_data_model_set_commit_func (self->services.dm, commit_parameters, self);
     g_signal_connect (self->services.dm, "parameters-changed", G_CALLBACK (on_parameters_changed), self);
+    g_signal_connect_swapped (self->services.dm, "tolerated", G_CALLBACK (update_management), self);
     update_serving (self);
 
     self->services.resolver = henb_resolver_new (system_resolver, (const gchar *const *) config->public_dns);
@@ -1064,6 +1116,7 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     if (!henb_plugin_manager_load_dir (self->services.plugins, options->plugin_dir, error) ||
         !henb_plugin_manager_configure (self->services.plugins, config->keyfile, error))
         return NULL;
+    henb_ipsec_backend_log_choice (self->services.plugins, config->keyfile);
     plugins = henb_plugin_manager_get_plugins (self->services.plugins);
     for (guint i = 0; i < plugins->len; i++) {
         if (HENB_IS_S1_HANDOFF (plugins->pdata[i]))
@@ -1085,6 +1138,7 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     g_signal_connect (self->agent, "reboot", G_CALLBACK (on_agent_reboot), self);
     g_signal_connect (self->agent, "factory-reset", G_CALLBACK (on_agent_factory_reset), self);
     g_signal_connect (self->agent, "reregister", G_CALLBACK (on_agent_reregister), self);
+    g_signal_connect (self->agent, "s1-changed", G_CALLBACK (on_agent_s1_changed), self);
     update_management (self);
 
     g_signal_connect (self->skel_manager, "handle-start", G_CALLBACK (authorize), self);

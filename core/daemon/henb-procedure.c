@@ -11,6 +11,7 @@ struct _HenbProcedure {
     gboolean       discover;
     HenbHemsLink   links[2];
     HenbTunnel    *tunnels[2];
+    gboolean       lent[2];       /* tunnels[role] is the manager's: neither closed nor handed back */
     GPtrArray     *candidates[2]; /* HenbSegwCandidate */
     GError        *tunnel_error;  /* a tunnel dropped while a step ran */
     GCancellable  *step_cancellable; /* of the running step, to stop it when its tunnel drops */
@@ -234,6 +235,12 @@ henb_procedure_steal_tunnel (HenbProcedure *self, HenbHemsRole role)
     if (tunnel == NULL)
         return NULL;
     g_signal_handlers_disconnect_by_data (tunnel, self);
+    /* a lent tunnel stays with its owner, up */
+    if (self->lent[role]) {
+        self->lent[role] = FALSE;
+        g_object_unref (tunnel);
+        return NULL;
+    }
     g_signal_emit (self, signals[SIGNAL_TUNNEL_CHANGED], 0, NULL);
     return tunnel;
 }
@@ -305,6 +312,20 @@ henb_procedure_prepare (HenbProcedure *self, GError **error)
     }
     henb_steps_add_registration (self, self->steps, self->discover);
     return TRUE;
+}
+
+void
+henb_procedure_prepare_s1 (HenbProcedure *self, HenbTunnel *tunnel, const gchar *why)
+{
+    g_return_if_fail (self->steps->len == 0);
+
+    if (tunnel != NULL) {
+        self->tunnels[HENB_HEMS_SERVING] = g_object_ref (tunnel);
+        self->lent[HENB_HEMS_SERVING] = TRUE;
+        /* S1 through a tunnel that drops fails as any step would */
+        g_signal_connect (tunnel, "dropped", G_CALLBACK (on_tunnel_dropped), self);
+    }
+    g_ptr_array_add (self->steps, henb_step_s1_setup_new (self, "5.1.3/7", "start-s1-setup", why));
 }
 
 /* ------------------------------------------------------------------------------------------ */

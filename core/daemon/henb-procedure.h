@@ -89,6 +89,12 @@ const HenbStep     *henb_procedure_get_failed_step (HenbProcedure *self);
 guint               henb_procedure_get_percentage (HenbProcedure *self);
 
 gboolean henb_procedure_prepare (HenbProcedure *self, GError **error);
+/*
+ * Plans a run of the S1 step alone, after registration, when the HeMS changed what S1 needs
+ * (@why says what, for the step's detail). @tunnel is the kept serving tunnel, or NULL: the
+ * run uses it, and neither closes it nor hands it back with henb_procedure_steal_tunnel().
+ */
+void     henb_procedure_prepare_s1 (HenbProcedure *self, HenbTunnel *tunnel, const gchar *why);
 void     henb_procedure_run_async (HenbProcedure      *self,
                                    GCancellable       *cancellable,
                                    GAsyncReadyCallback callback,

@@ -4,7 +4,8 @@
 #include "henb-agent.h"
 #include "henb-errors.h"
 #include "henb-file.h"
-#include "henb-ipsec.h"
+#include "henb-hems-versions.h"
+#include "henb-ipsec-backend.h"
 #include "henb-s1.h"
 #include "henb-steps.h"
 #include "henb-transport.h"
@@ -266,7 +267,6 @@ trace_envelope (gboolean outgoing, const gchar *method, GBytes *envelope, gpoint
 typedef struct {
     HenbStep  *step;
     GPtrArray *events;
-    gboolean   version_retried;
 } InformData;
 
 static void
@@ -291,16 +291,15 @@ inform_done (GObject *source, GAsyncResult *res, gpointer user_data)
     if (!henb_cwmp_session_inform_finish (HENB_CWMP_SESSION (source), res, &error)) {
         HenbHemsLink *link = henb_procedure_get_link (proc, ROLE (d->step));
 
-        /* a HeMS of an older CWMP: the same Inform once more, in its version */
-        if (g_error_matches (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNSUPPORTED_VERSION) && !d->version_retried) {
+        /* a HeMS of an older CWMP: the same Inform at once, in its version or the next older
+         * one (each fallback is older than the last: it ends at 1.0) */
+        if (g_error_matches (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNSUPPORTED_VERSION)) {
             HenbCwmpVersion version = henb_cwmp_session_get_fallback_version (HENB_CWMP_SESSION (source));
 
             g_message ("%s: informing again in %s", error->message, henb_cwmp_version_namespace (version));
-            /* and the next run starts in it: the HeMS will not have learned a newer one */
-            if (svc->agent != NULL && ROLE (d->step) == HENB_HEMS_SERVING)
-                henb_agent_learn_version (svc->agent, version);
+            /* and the next run, after a restart too, starts in it */
+            henb_hems_version_remember (svc->store, link->url, version);
             g_clear_error (&error);
-            d->version_retried = TRUE;
             g_clear_object (&link->session);
             link->session = henb_cwmp_session_new (link->transport, svc->dm, version);
             if (svc->trace != NULL)
@@ -315,8 +314,8 @@ inform_done (GObject *source, GAsyncResult *res, gpointer user_data)
         return_error (task, error);
         return;
     }
-    if (svc->agent != NULL && ROLE (d->step) == HENB_HEMS_SERVING)
-        henb_agent_learn_version (svc->agent, henb_cwmp_session_get_version (HENB_CWMP_SESSION (source)));
+    henb_hems_version_remember (svc->store, henb_procedure_get_link (proc, ROLE (d->step))->url,
+                                henb_cwmp_session_get_version (HENB_CWMP_SESSION (source)));
     /* the InformResponse acknowledged them: delivered exactly once, but for 0 BOOTSTRAP, which
      * stays until the bootstrap is done (release_run) */
     for (guint i = 0; i < d->events->len; i++) {
@@ -350,9 +349,8 @@ inform_run (HenbStep *step, HenbProcedure *proc, GTask *task)
 
     g_clear_object (&link->session);
     link->session = henb_cwmp_session_new (link->transport, svc->dm,
-                                           svc->agent != NULL && ROLE (step) == HENB_HEMS_SERVING
-                                               ? henb_agent_get_version (svc->agent)
-                                               : svc->config->cwmp_version);
+                                           henb_hems_version_lookup (svc->store, link->url,
+                                                                     svc->config->cwmp_version));
     if (svc->trace != NULL)
         henb_cwmp_session_set_trace_func (link->session, trace_envelope, svc->trace);
     if (svc->agent != NULL) {
@@ -399,6 +397,7 @@ serve_done (GObject *source, GAsyncResult *res, gpointer user_data)
     GTask *task = user_data;
     HenbProcedure *proc = g_task_get_source_object (task);
     GError *error = NULL;
+    g_autofree gchar *summary = NULL;
 
     if (!henb_cwmp_session_serve_finish (HENB_CWMP_SESSION (source), res, &error)) {
         return_error (task, error);
@@ -407,8 +406,9 @@ serve_done (GObject *source, GAsyncResult *res, gpointer user_data)
     /* completed: whatever the procedure concludes now, the next Inform is a first attempt */
     if (henb_procedure_get_services (proc)->agent != NULL)
         henb_agent_session_completed (henb_procedure_get_services (proc)->agent);
-    henb_procedure_set_step_detail (proc, "%u request(s) answered",
-                                    henb_cwmp_session_get_request_count (HENB_CWMP_SESSION (source)));
+    /* what the HeMS did, faults included: "answered" says nothing of a request refused */
+    summary = henb_cwmp_session_describe (HENB_CWMP_SESSION (source));
+    henb_procedure_set_step_detail (proc, "%s", summary);
     return_result (task, HENB_STEP_RESULT_OK);
 }
 
@@ -495,6 +495,8 @@ typedef struct {
     GStrv          names;     /* S1SigLinkServerList items */
     guint          next;      /* next name to resolve */
     GPtrArray     *addresses; /* resolved, as strings */
+    const gchar   *why;       /* a run after registration: what the HeMS changed */
+    gboolean       ipsec_refused; /* the HeMS asked for IPsec, but there is no tunnel */
 } S1Data;
 
 static void
@@ -521,8 +523,11 @@ s1_handoff_done (GObject *source, GAsyncResult *res, gpointer user_data)
         return_error (task, error);
         return;
     }
-    henb_procedure_set_step_detail (proc, "%s port %u mode %s%s", list, d->request->port,
-                                    d->request->mode, d->request->ipsec ? " over IPsec" : "");
+    henb_procedure_set_step_detail (proc, "%s%s%s port %u mode %s%s%s", d->why != NULL ? d->why : "",
+                                    d->why != NULL ? ": " : "", list, d->request->port, d->request->mode,
+                                    d->request->ipsec ? " over IPsec" : "",
+                                    d->ipsec_refused ? " (the IPsec indicator is true, but there is no "
+                                                       "tunnel: handed off without IPsec)" : "");
     return_result (task, HENB_STEP_RESULT_OK);
 }
 
@@ -581,11 +586,21 @@ s1_run (HenbStep *step, HenbProcedure *proc, GTask *task)
 {
     const HenbServices *svc = henb_procedure_get_services (proc);
     S1Data *d = g_new0 (S1Data, 1);
+    gboolean tunnel = henb_procedure_get_tunnel (proc, HENB_HEMS_SERVING) != NULL;
 
+    d->why = step->data;
     d->request = g_new0 (HenbS1Request, 1);
     d->request->port = henb_data_model_get_uint (svc->dm, HENB_DM_GW_S1_PORT);
     d->request->mode = henb_data_model_get (svc->dm, HENB_DM_GW_S1_MODE);
-    d->request->ipsec = henb_data_model_get_boolean (svc->dm, HENB_DM_GW_S1_IPSEC);
+    /* S1 cannot go through a tunnel that is not there: the S1AP stack would wait for one */
+    d->ipsec_refused = henb_data_model_get_boolean (svc->dm, HENB_DM_GW_S1_IPSEC) && !tunnel;
+    d->request->ipsec = henb_data_model_get_boolean (svc->dm, HENB_DM_GW_S1_IPSEC) && tunnel;
+    if (d->ipsec_refused) {
+        g_autofree gchar *indicator = henb_data_model_path (svc->dm, HENB_DM_GW_S1_IPSEC);
+
+        g_message ("%s is true, but no tunnel to a Serving SeGW exists: S1 is handed off without IPsec",
+                   indicator);
+    }
     d->names = henb_data_model_get_list (svc->dm, HENB_DM_GW_S1_LIST);
     d->addresses = g_ptr_array_new_with_free_func (g_free);
     g_task_set_task_data (task, d, (GDestroyNotify) s1_data_free);
@@ -593,9 +608,9 @@ s1_run (HenbStep *step, HenbProcedure *proc, GTask *task)
 }
 
 HenbStep *
-henb_step_s1_setup_new (HenbProcedure *proc, const gchar *id, const gchar *name)
+henb_step_s1_setup_new (HenbProcedure *proc, const gchar *id, const gchar *name, const gchar *why)
 {
-    HenbStep *step = henb_step_new (id, name, HENB_STATE_S1_SETUP, s1_run, NULL, NULL);
+    HenbStep *step = henb_step_new (id, name, HENB_STATE_S1_SETUP, s1_run, g_strdup (why), g_free);
 
     step->timeout = config_of (proc)->resolve_timeout + config_of (proc)->s1_timeout;
     return step;
@@ -835,7 +850,7 @@ tunnel_try_next (GTask *task)
                                                                    "no SeGW could be reached"));
         return;
     }
-    provider = henb_plugin_manager_find (svc->plugins, HENB_TYPE_IPSEC_PROVIDER, svc->config->ipsec_backend, &error);
+    provider = HENB_PLUGIN (henb_ipsec_backend_choose (svc->plugins, svc->config->keyfile, NULL, &error));
     if (provider == NULL) {
         return_error (task, error);
         return;
@@ -947,5 +962,5 @@ henb_steps_add_registration (HenbProcedure *proc, GPtrArray *steps, gboolean aft
                                                       HENB_STATE_REGISTERING, HENB_HEMS_SERVING));
     g_ptr_array_add (steps, henb_step_release_new (proc, "5.1.3/6", "release-serving-session",
                                                    HENB_STATE_REGISTERING, HENB_HEMS_SERVING));
-    g_ptr_array_add (steps, henb_step_s1_setup_new (proc, "5.1.3/7", "start-s1-setup"));
+    g_ptr_array_add (steps, henb_step_s1_setup_new (proc, "5.1.3/7", "start-s1-setup", NULL));
 }

@@ -45,8 +45,10 @@ HenbStep *henb_step_tunnel_new (HenbProcedure *proc, const gchar *id, const gcha
 /* Tears the tunnel toward the given HeMS down. */
 HenbStep *henb_step_close_tunnel_new (HenbProcedure *proc, const gchar *id, const gchar *name,
                                       HenbState state, HenbHemsRole role);
-/* Hands the S1 far end to the S1 hand-off plugin. */
-HenbStep *henb_step_s1_setup_new (HenbProcedure *proc, const gchar *id, const gchar *name);
+/* Hands the S1 far end to the S1 hand-off plugin, with the IPsec indicator only when a tunnel
+ * to the Serving SeGW exists. @why (may be NULL) heads the step's detail: what made a run
+ * after registration hand S1 off again. */
+HenbStep *henb_step_s1_setup_new (HenbProcedure *proc, const gchar *id, const gchar *name, const gchar *why);
 
 /* Appends the registration steps (TS 32.593 5.1.3); @after_discovery: the discovery steps
  * already reached and resolved the Serving HeMS. */

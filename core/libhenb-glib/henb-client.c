@@ -785,6 +785,19 @@ henb_client_get_session_count (HenbClient *self)
 }
 
 /**
+ * henb_client_get_tolerated_inputs:
+ * @self: a #HenbClient
+ *
+ * Returns: how often henbd accepted a harmless break of the CWMP schema from a HeMS since it
+ *   started (0 under [CWMP] Strict=true)
+ */
+guint
+henb_client_get_tolerated_inputs (HenbClient *self)
+{
+    return henb_gdbus_management_get_tolerated_inputs (self->management);
+}
+
+/**
  * henb_client_get_last_session_result:
  * @self: a #HenbClient
  *

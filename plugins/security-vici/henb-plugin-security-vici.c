@@ -253,6 +253,9 @@ struct _HenbSecurityVici {
 
 static void henb_security_vici_provider_init (HenbIpsecProviderInterface *iface);
 
+/* what henb_security_vici_configure reads */
+static const gchar *const vici_settings[] = { "ViciSocket", "ResolveFile", "DpdDelay", NULL };
+
 G_DEFINE_TYPE_WITH_CODE (HenbSecurityVici, henb_security_vici, HENB_TYPE_PLUGIN,
                          G_IMPLEMENT_INTERFACE (HENB_TYPE_IPSEC_PROVIDER, henb_security_vici_provider_init))
 
@@ -853,6 +856,7 @@ henb_security_vici_provider_init (HenbIpsecProviderInterface *iface)
     iface->establish_finish = establish_finish;
     iface->cleanup_async = cleanup_async;
     iface->cleanup_finish = cleanup_finish;
+    iface->settings = vici_settings;
 }
 
 static gchar *

@@ -218,6 +218,9 @@ typedef struct {
     guint                    remaining;
     guint                    timeout_id;
     SoupMessage             *msg;
+    guint                    responses;     /* of this request: its 401s and the last one */
+    guint                    connections;   /* they came on; 1 when the Digest retry reused it */
+    guint64                  connection_id;
 } Batch;
 
 static void
@@ -249,6 +252,19 @@ accept_any_certificate (SoupMessage *msg, GTlsCertificate *cert, GTlsCertificate
 
 static void send_next (Batch *b);
 
+/* An ACS sends its Digest answer on the connection that brought the challenge, as libsoup
+ * does unless the CPE said Connection: close: count the connections one request used. */
+static void
+on_cr_got_headers (SoupMessage *msg, Batch *b)
+{
+    guint64 id = soup_message_get_connection_id (msg);
+
+    b->responses++;
+    if (b->responses == 1 || id != b->connection_id)
+        b->connections++;
+    b->connection_id = id;
+}
+
 static void
 request_sent (GObject *source, GAsyncResult *res, gpointer user_data)
 {
@@ -263,7 +279,8 @@ request_sent (GObject *source, GAsyncResult *res, gpointer user_data)
     if (body == NULL)
         hems_log (b->cr->log, "connection-request GET %s -> error: %s", b->url, error->message);
     else
-        hems_log (b->cr->log, "connection-request GET %s -> %u", b->url, soup_message_get_status (b->msg));
+        hems_log (b->cr->log, "connection-request GET %s -> %u (%u responses on %u connection%s)", b->url,
+                  soup_message_get_status (b->msg), b->responses, b->connections, b->connections == 1 ? "" : "s");
     if (--b->remaining > 0)
         send_next (b);
     else
@@ -280,7 +297,10 @@ send_next (Batch *b)
         g_ptr_array_remove (b->cr->batches, b);
         return;
     }
+    b->responses = 0;
+    b->connections = 0;
     g_signal_connect (b->msg, "authenticate", G_CALLBACK (on_cr_authenticate), b->cr);
+    g_signal_connect (b->msg, "got-headers", G_CALLBACK (on_cr_got_headers), b);
     g_signal_connect (b->msg, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
     soup_session_send_and_read_async (b->cr->session, b->msg, G_PRIORITY_DEFAULT, b->cr->cancellable,
                                       request_sent, b);

@@ -8,6 +8,9 @@
 #include "henb-hems-log.h"
 #include "henb-hems-script.h"
 
+/* the status of an ordinary answer, without pulling libsoup into the script parser */
+#define SOUP_STATUS_OK_VALUE 200
+
 struct _HemsScript {
     GPtrArray         *sessions; /* HemsSessionScript, numbered */
     HemsSessionScript *any;      /* "session *" */
@@ -106,6 +109,7 @@ session_script_new (guint number)
     HemsSessionScript *ss = g_new0 (HemsSessionScript, 1);
 
     ss->number = number;
+    ss->fault_status = SOUP_STATUS_OK_VALUE;
     ss->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) step_free);
     ss->expectations = g_ptr_array_new_with_free_func ((GDestroyNotify) expectation_free);
     ss->provision_on = g_ptr_array_new_with_free_func (g_free);
@@ -507,6 +511,10 @@ rpc_set_parameter_values (Parser *p, HemsStep *step, gchar **args, guint n_args,
             step->request->parameter_key = g_strdup (key);
             continue;
         }
+        if (g_str_equal (args[i], "no-key")) {
+            step->no_parameter_key = TRUE;
+            continue;
+        }
         if (eq == NULL)
             return fail (error, "'%s' is not NAME=VALUE", args[i]);
         name = g_strndup (args[i], eq - args[i]);
@@ -559,8 +567,9 @@ rpc_object (Parser *p, HemsStep *step, gchar **args, guint n_args, GError **erro
 {
     const gchar *key = n_args == 2 ? keyword_value (args[1], "key") : NULL;
 
-    if (n_args < 1 || n_args > 2 || (n_args == 2 && key == NULL))
-        return fail (error, "%s wants OBJECT. [key=KEY]", step->request->method_name);
+    step->no_parameter_key = n_args == 2 && g_str_equal (args[1], "no-key");
+    if (n_args < 1 || n_args > 2 || (n_args == 2 && key == NULL && !step->no_parameter_key))
+        return fail (error, "%s wants OBJECT. [key=KEY|no-key]", step->request->method_name);
     step->request->object_name = g_strdup (args[0]);
     step->request->parameter_key = g_strdup (key != NULL ? key : "");
     return TRUE;
@@ -742,7 +751,7 @@ parse_inform_response (Parser *p, gchar **args, guint n_args, GError **error)
 
     if (n_args == 0)
         return fail (error, "inform-response wants empty200, empty204, fault CODE, raw FILE, hold, "
-                            "use-version V, delay MS or http ...");
+                            "no-id, other-id, use-version V, delay MS or http ...");
     for (guint i = 0; i < n_args; i++) {
         const gchar *word = args[i];
         HenbCwmpVersion version;
@@ -753,6 +762,10 @@ parse_inform_response (Parser *p, gchar **args, guint n_args, GError **error)
             ss->inform_answer = HEMS_INFORM_ANSWER_EMPTY_204;
         } else if (g_str_equal (word, "hold")) {
             ss->hold_requests = TRUE;
+        } else if (g_str_equal (word, "no-id")) {
+            ss->inform_id = HEMS_INFORM_ID_NONE;
+        } else if (g_str_equal (word, "other-id")) {
+            ss->inform_id = HEMS_INFORM_ID_OTHER;
         } else if (g_str_equal (word, "fault") && i + 1 < n_args) {
             ss->inform_answer = HEMS_INFORM_ANSWER_FAULT;
             if (!parse_number (args[++i], G_MAXUINT32, &ss->inform_fault, error))
@@ -805,8 +818,13 @@ parse_transfer_complete_response (Parser *p, gchar **args, guint n_args, GError 
 static gboolean
 parse_only_namespace (Parser *p, gchar **args, guint n_args, GError **error)
 {
-    if (n_args != 1 || !henb_cwmp_version_from_string (args[0], &p->current->only_namespace))
-        return fail (error, "only-namespace wants a CWMP version (1.0 .. 1.4)");
+    if (n_args < 1 || n_args > 2 || !henb_cwmp_version_from_string (args[0], &p->current->only_namespace))
+        return fail (error, "only-namespace wants a CWMP version (1.0 .. 1.4) [8006|not-found]");
+    p->current->only_namespace_refusal = HEMS_REFUSE_8006;
+    if (n_args == 2 && g_str_equal (args[1], "not-found"))
+        p->current->only_namespace_refusal = HEMS_REFUSE_NOT_FOUND;
+    else if (n_args == 2 && !g_str_equal (args[1], "8006"))
+        return fail (error, "only-namespace refuses with 8006 or not-found, not '%s'", args[1]);
     p->current->only_namespace_set = TRUE;
     return TRUE;
 }
@@ -822,6 +840,18 @@ parse_provision_on (Parser *p, gchar **args, guint n_args, GError **error)
     if (n_args > used)
         return fail (error, "provision-on wants one event code");
     g_ptr_array_add (p->current->provision_on, g_steal_pointer (&code));
+    return TRUE;
+}
+
+static gboolean
+parse_fault_status (Parser *p, gchar **args, guint n_args, GError **error)
+{
+    if (n_args != 1)
+        return fail (error, "fault-status wants an HTTP STATUS");
+    if (!parse_number (args[0], 599, &p->current->fault_status, error))
+        return FALSE;
+    if (p->current->fault_status < 200)
+        return fail (error, "fault-status %u is not a final HTTP status", p->current->fault_status);
     return TRUE;
 }
 
@@ -874,6 +904,7 @@ static const struct {
     { "inform-response", parse_inform_response, FALSE },
     { "transfer-complete-response", parse_transfer_complete_response, FALSE },
     { "only-namespace", parse_only_namespace, FALSE },
+    { "fault-status", parse_fault_status, FALSE },
     { "connection-request", parse_connection_request, FALSE },
     { "provision-on", parse_provision_on, FALSE },
     { "rpc", parse_rpc, TRUE },

@@ -47,6 +47,7 @@ typedef struct {
     HemsHttpAnswer   http;
     guint            delay_ms;
     gboolean         hang;
+    gboolean         no_parameter_key; /* SetParameterValues, AddObject, DeleteObject without it */
 } HemsStep;
 
 typedef enum {
@@ -57,6 +58,19 @@ typedef enum {
     HEMS_INFORM_ANSWER_HTTP,
     HEMS_INFORM_ANSWER_RAW,
 } HemsInformAnswer;
+
+/* How a HeMS that speaks one CWMP version refuses the others. */
+typedef enum {
+    HEMS_REFUSE_8006,      /* CWMP fault 8006 */
+    HEMS_REFUSE_NOT_FOUND, /* a SOAP fault without CWMP detail: Client.ResourceNotFound, "{NS}Inform not found" */
+} HemsRefusal;
+
+/* The cwmp:ID of the InformResponse. */
+typedef enum {
+    HEMS_INFORM_ID_ECHO,  /* the Inform's, as TR-069 says */
+    HEMS_INFORM_ID_NONE,  /* no cwmp:ID header */
+    HEMS_INFORM_ID_OTHER, /* a different one */
+} HemsInformId;
 
 typedef struct {
     guint            number;          /* 0 for "session *" */
@@ -74,6 +88,9 @@ typedef struct {
     HemsHttpAnswer   transfer_complete_http;
     gboolean         only_namespace_set;
     HenbCwmpVersion  only_namespace;
+    HemsRefusal      only_namespace_refusal;
+    guint            fault_status;    /* HTTP status of every Fault the HeMS sends (200) */
+    HemsInformId     inform_id;
     guint            connection_requests; /* made once the session is released */
     GPtrArray       *provision_on;    /* event codes: the steps run only for an Inform with one */
 } HemsSessionScript;

@@ -117,14 +117,31 @@ client_port (SoupServerMessage *msg)
 }
 
 static void
+reply_bytes (SoupServerMessage *msg, guint status, const gchar *data, gsize len)
+{
+    soup_server_message_set_status (msg, status, NULL);
+    soup_server_message_set_response (msg, "text/xml; charset=utf-8", SOUP_MEMORY_COPY, data, len);
+}
+
+static void
 reply_envelope (SoupServerMessage *msg, HenbCwmpMessage *envelope)
 {
     g_autoptr(GBytes) body = henb_cwmp_serialize (envelope);
     gsize len;
     const gchar *data = g_bytes_get_data (body, &len);
 
-    soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-    soup_server_message_set_response (msg, "text/xml; charset=utf-8", SOUP_MEMORY_COPY, data, len);
+    reply_bytes (msg, SOUP_STATUS_OK, data, len);
+}
+
+/* A Fault with the session's fault-status (SOAP 1.1 says 500; the default is 200). */
+static void
+reply_fault (Hems *hems, Session *s, SoupServerMessage *msg, HenbCwmpMessage *fault)
+{
+    reply_envelope (msg, fault);
+    if (s->script->fault_status != SOUP_STATUS_OK) {
+        hems_log_session (hems->log, s->id, "   with HTTP %u", s->script->fault_status);
+        soup_server_message_set_status (msg, s->script->fault_status, NULL);
+    }
 }
 
 /* Logs and sends a message of the HeMS's own in @s's namespace (and HoldRequests). */
@@ -134,7 +151,10 @@ send_message (Hems *hems, Session *s, SoupServerMessage *msg, HenbCwmpMessage *e
     envelope->version = s->version;
     envelope->hold_requests = s->script->hold_requests;
     hems_log_to_cpe (hems->log, s->id, envelope);
-    reply_envelope (msg, envelope);
+    if (envelope->method == HENB_CWMP_METHOD_FAULT)
+        reply_fault (hems, s, msg, envelope);
+    else
+        reply_envelope (msg, envelope);
 }
 
 static void
@@ -144,6 +164,56 @@ send_request (Hems *hems, Session *s, SoupServerMessage *msg, HenbCwmpMessage *r
     g_free (s->pending_id);
     s->pending_id = g_strdup (id);
     send_message (hems, s, msg, request);
+}
+
+/* The request of a step that leaves out ParameterKey, which the schema requires: the codec
+ * always writes it, so it is cut from the envelope. */
+static void
+send_request_without_key (Hems *hems, Session *s, SoupServerMessage *msg, HenbCwmpMessage *request,
+                          const gchar *id)
+{
+    g_autoptr(GBytes) body = NULL;
+    g_autoptr(GString) text = NULL;
+    const gchar *start, *end;
+
+    henb_cwmp_message_set_id (request, id);
+    g_free (s->pending_id);
+    s->pending_id = g_strdup (id);
+    request->version = s->version;
+    request->hold_requests = s->script->hold_requests;
+    hems_log_to_cpe (hems->log, s->id, request);
+    hems_log_session (hems->log, s->id, "   without ParameterKey");
+    body = henb_cwmp_serialize (request);
+    text = g_string_new_len (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+    start = strstr (text->str, "<ParameterKey");
+    g_assert (start != NULL);
+    end = strstr (start, "/>");
+    if (strstr (start, "</ParameterKey>") != NULL && (end == NULL || strstr (start, "</ParameterKey>") < end))
+        end = strstr (start, "</ParameterKey>") + strlen ("</ParameterKey>");
+    else
+        end += 2;
+    g_string_erase (text, start - text->str, end - start);
+    reply_bytes (msg, SOUP_STATUS_OK, text->str, text->len);
+}
+
+/* A HeMS that does not know the message's namespace, as some SOAP stacks say it: a SOAP Fault
+ * without CWMP detail. */
+static void
+send_not_found (Hems *hems, Session *s, SoupServerMessage *msg, const HenbCwmpMessage *received)
+{
+    g_autofree gchar *body = g_strdup_printf (
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        "<soap:Envelope xmlns:soap=\"" HENB_SOAP_ENV_NS "\"><soap:Body><soap:Fault>"
+        "<faultcode>soap:Client.ResourceNotFound</faultcode>"
+        "<faultstring>Endpoint {%s}%s not found</faultstring>"
+        "</soap:Fault></soap:Body></soap:Envelope>\n",
+        henb_cwmp_version_namespace (received->version), received->method_name);
+
+    hems_log_session (hems->log, s->id, "-> SOAP Fault Client.ResourceNotFound {%s}%s not found",
+                      henb_cwmp_version_namespace (received->version), received->method_name);
+    reply_bytes (msg, s->script->fault_status, body, strlen (body));
+    if (s->script->fault_status != SOUP_STATUS_OK)
+        hems_log_session (hems->log, s->id, "   with HTTP %u", s->script->fault_status);
 }
 
 static HenbCwmpMessage *
@@ -441,7 +511,10 @@ answer_with_next_step (Hems *hems, Session *s, SoupServerMessage *msg)
         case HEMS_STEP_REQUEST:
             s->next_step++;
             id = g_strdup_printf ("hems-%u-%u", s->id, ++s->requests_sent);
-            send_request (hems, s, msg, step->request, id);
+            if (step->no_parameter_key)
+                send_request_without_key (hems, s, msg, step->request, id);
+            else
+                send_request (hems, s, msg, step->request, id);
             return;
         case HEMS_STEP_RAW:
             s->next_step++;
@@ -487,11 +560,15 @@ refuse_namespace (Hems *hems, Session *s, SoupServerMessage *msg, const HenbCwmp
     hems_log_session (hems->log, s->id, "%s in %s, but this HeMS speaks only %s", received->method_name,
                       henb_cwmp_version_namespace (received->version),
                       henb_cwmp_version_namespace (s->script->only_namespace));
+    if (s->script->only_namespace_refusal == HEMS_REFUSE_NOT_FOUND) {
+        send_not_found (hems, s, msg, received);
+        return TRUE;
+    }
     /* in the CPE's namespace, the one it can read */
     fault = henb_cwmp_message_new_fault_reply (
         received, henb_cwmp_fault_new (HENB_CWMP_FAULT_ACS_VERSION_INCOMPATIBLE, NULL));
     hems_log_to_cpe (hems->log, s->id, fault);
-    reply_envelope (msg, fault);
+    reply_fault (hems, s, msg, fault);
     return TRUE;
 }
 
@@ -613,17 +690,22 @@ answer_inform (Hems *hems, Session *s, SoupServerMessage *msg, const HenbCwmpMes
     }
 
     response = henb_cwmp_message_new (HENB_CWMP_METHOD_INFORM_RESPONSE, s->version);
-    henb_cwmp_message_set_id (response, inform->id);
+    if (script->inform_id == HEMS_INFORM_ID_ECHO)
+        henb_cwmp_message_set_id (response, inform->id);
+    else if (script->inform_id == HEMS_INFORM_ID_OTHER)
+        henb_cwmp_message_set_id (response, "hems-other-id");
     response->max_envelopes = 1;
     response->hold_requests = script->hold_requests;
     response->use_version = g_strdup (script->use_version);
     reply_envelope (msg, response);
     cookie = g_strdup_printf ("hems-session=%u; Path=/", s->id);
     soup_message_headers_append (soup_server_message_get_response_headers (msg), "Set-Cookie", cookie);
-    hems_log_session (hems->log, s->id, "-> InformResponse (%s)%s%s%s",
+    hems_log_session (hems->log, s->id, "-> InformResponse (%s)%s%s%s%s",
                       henb_cwmp_version_namespace (s->version), script->hold_requests ? " HoldRequests" : "",
                       script->use_version != NULL ? " UseCWMPVersion " : "",
-                      script->use_version != NULL ? script->use_version : "");
+                      script->use_version != NULL ? script->use_version : "",
+                      script->inform_id == HEMS_INFORM_ID_NONE ? " without cwmp:ID"
+                      : script->inform_id == HEMS_INFORM_ID_OTHER ? " with cwmp:ID hems-other-id" : "");
     s->pending_delay_ms = hems->delay_ms;
 }
 

@@ -25,7 +25,8 @@ EOF
 
 start_hems_pair --s1 10.13.0.1 \
     --script "$WORK/serving.script" --connection-request auto --cr-username acs --cr-password cr-secret
-write_factory https://hems.henb.test:7547/cwmp "[ConnectionRequest]" "Address=$NET.9" "MinInterval=2"
+# MinInterval: two requests back to back must fall within it, however slow the machine
+write_factory https://hems.henb.test:7547/cwmp "[ConnectionRequest]" "Address=$NET.9" "MinInterval=5"
 start_henbd
 check "registered" wait_final 30
 LOG=$WORK/serving.log
@@ -37,27 +38,43 @@ check_contains "the Connection Request URL is on the management address, with a 
 check "the registration Inform already carried the Connection Request URL" \
     grep -q "\[session 1\]    ${MS}ConnectionRequestURL = http://$NET.9:7547/" "$LOG"
 check "Connection Request with the configured credentials: 200" wait_for 10 grep -q "connection-request GET .* -> 200" "$LOG"
+# an ACS sends its Digest answer on the connection that brought the challenge (GenieACS does)
+check "... the Digest answer came on the connection of the 401" \
+    grep -q "connection-request GET .* -> 200 (2 responses on 1 connection)" "$LOG"
 check "... and a session with 6 CONNECTION REQUEST" wait_for 10 grep -q "\[session 2\] from .*events: 6 CONNECTION REQUEST;" "$LOG"
 check_eq "wrong password: 401" "401" "$(curl -s -o /dev/null -w '%{http_code}' --digest -u acs:wrong "$CR_URL")"
 check_eq "no credentials: 401 with a Digest challenge" "401" "$(curl -s -o /dev/null -w '%{http_code}' "$CR_URL")"
 check_eq "wrong path: 404" "404" "$(curl -s -o /dev/null -w '%{http_code}' --digest -u acs:cr-secret "http://$NET.9:7547/nothing")"
-sleep 2.2
-first=$(curl -s -o /dev/null -w '%{http_code}' --digest -u acs:cr-secret "$CR_URL")
-second=$(curl -s -o /dev/null -w '%{http_code}' --digest -u acs:cr-secret "$CR_URL")
+# once MinInterval since the last accepted request is over (refused ones do not count), one
+# request is accepted and the next, right after it, refused
+cr() { curl -s -o /dev/null -w '%{http_code}' --digest -u acs:cr-secret "$CR_URL"; }
+first=$(wait_eval 15 '[ "$(cr)" = 200 ]' && echo 200 || echo "no 200 in 15 s")
+second=$(cr)
 check_eq "two requests within MinInterval: 200 then 503" "200 503" "$first $second"
 check "the accepted one opened a session, the refused ones did not" \
     wait_for 10 bash -c "test \$(grep -c 'events: [^;]*6 CONNECTION REQUEST' '$LOG') = 2"
-sleep 1
+# a session a refused request asked for would come before henbd's next periodic one
+last_session() { grep "$1" "$LOG" | tail -1 | sed -n 's/.*\[session \([0-9]*\)\].*/\1/p'; }
+cr_session=$(last_session 'events: [^;]*6 CONNECTION REQUEST')
+wait_eval 15 '[ "$(last_session "events: [^;]*2 PERIODIC")" -gt "$cr_session" ]'
 check_eq "... and no more than that" "2" "$(grep -c 'events: [^;]*6 CONNECTION REQUEST' "$LOG")"
 check "no critical message from henbd" bash -c "! grep -q 'CRITICAL' '$WORK/henbd.log'"
 
-# periodic Inform every 2 s (set in session 2)
-check "periodic Informs follow" wait_for 15 bash -c "test \$(grep -c 'events: 2 PERIODIC;' '$LOG') -ge 3"
-times=$(grep "events: 2 PERIODIC;" "$LOG" | head -3 | awk '{split($1,t,":"); print t[1]*3600+t[2]*60+t[3]}')
-gaps=$(echo "$times" | awk 'NR>1 {printf "%.1f ", $1-prev} {prev=$1}')
+# periodic Inform every 2 s (set in session 2), judged on the HeMS's times of the Informs. henbd
+# never starts one earlier than 2 s after the last (g_timeout_add_seconds: within [2, 3) s);
+# what the HeMS sees adds the time each session takes to reach it, which a busy machine
+# stretches. Over 4 gaps that delay matters a quarter: the mean gap stays >= 1.5 s unless
+# henbd informs too often (two timers, a wrong unit), whatever the load. Nothing bounds the
+# delay from above on a loaded machine (a session longer than the interval pushes the next
+# Inform back), so the upper bound is wide: it still catches an interval that is not 2 s but
+# the default of 3600 or a misread unit.
+# (an Inform may carry 2 PERIODIC with another event: a session was under way when it fell due)
+check "periodic Informs follow" wait_for 30 bash -c "test \$(grep -c 'events: [^;]*2 PERIODIC' '$LOG') -ge 5"
+times=$(grep "events: [^;]*2 PERIODIC" "$LOG" | head -5 | awk '{split($1,t,":"); print t[1]*3600+t[2]*60+t[3]}')
+gaps=$(echo "$times" | awk 'NR>1 {printf "%.2f ", $1-prev} {prev=$1}')
 echo "# periodic gaps: $gaps s (interval 2 s)"
-check "periodic Informs come every 2 s (1.5..3 s apart)" \
-    awk -v g="$gaps" 'BEGIN {n=split(g,a," "); for (i=1;i<=n;i++) if (a[i]<1.5 || a[i]>3) exit 1}'
+check "periodic Informs come every 2 s (4 gaps: mean 1.5..5 s)" \
+    awk -v g="$gaps" 'BEGIN {n=split(g,a," "); for (i=1;i<=n;i++) sum+=a[i]; exit !(n == 4 && sum/n >= 1.5 && sum/n <= 5)}'
 check_eq "Management: no retry pending" "int64 0" "$(prop Management NextAttempt)"
 check_contains "henbctl status: the Connection Request URL" "connection requests: $CR_URL" "$(henbctl_ status)"
 check_contains "henbctl status: the sessions after registration" "sessions after registration: " "$(henbctl_ status)"

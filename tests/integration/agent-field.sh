@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # HeMS behaviours seen in the field. A Serving HeMS that speaks only CWMP 1.0 and faults
-# anything else with 8006: henbd informs again in cwmp-1-0 at once. Then, with another HeMS:
+# anything else with 8006: henbd informs again at once, one version older each time, and
+# after a restart starts in cwmp-1-0. Then, with another HeMS:
 # an empty HTTP 200 instead of the InformResponse after a Reboot (the events stay, M Reboot
 # comes again), a 302 in the middle of a session (followed; ManagementServer.URL unchanged), a
 # fresh authentication challenge mid-session, several requests before the release, and a HeMS
@@ -63,15 +64,17 @@ start_henbd
 check "registered with a cwmp-1-0-only HeMS" wait_final 30
 V10=$WORK/v10.log
 check "the first Inform in cwmp-1-2 was refused with 8006" grep -q "\[session 1\] -> Fault 8006" "$V10"
-check "henbd informed again at once, in cwmp-1-0" grep -q "\[session 2\] from .*Inform (urn:dslforum-org:cwmp-1-0)" "$V10"
+check "henbd informed again at once, in cwmp-1-1, then in cwmp-1-0" \
+    bash -c "grep -q '\[session 2\] from .*Inform (urn:dslforum-org:cwmp-1-1)' '$V10' &&
+             grep -q '\[session 3\] from .*Inform (urn:dslforum-org:cwmp-1-0)' '$V10'"
 check "... and said so" grep -q "informing again in urn:dslforum-org:cwmp-1-0" "$WORK/henbd.log"
-check "several requests before the release, answered in cwmp-1-0" grep -q "\[session 2\] <- GetParameterNamesResponse" "$V10"
+check "several requests before the release, answered in cwmp-1-0" grep -q "\[session 3\] <- GetParameterNamesResponse" "$V10"
 stop_henbd
 start_henbd
 check "after a restart: registered again" wait_final 30
-check_eq "a restart starts over with cwmp-1-2, then falls back again" \
-    "urn:dslforum-org:cwmp-1-2 urn:dslforum-org:cwmp-1-0" \
-    "$(grep "\[session [34]\] from" "$V10" | grep -o "urn:dslforum-org:cwmp-1-[0-9]" | tr '\n' ' ' | sed 's/ $//')"
+check_eq "a restart starts in cwmp-1-0, the version this HeMS accepted" \
+    "urn:dslforum-org:cwmp-1-0" \
+    "$(grep "\[session [4]\] from" "$V10" | grep -o "urn:dslforum-org:cwmp-1-[0-9]" | tr '\n' ' ' | sed 's/ $//')"
 
 # phase 2
 stop_henbd

@@ -68,9 +68,12 @@ printf '#!/bin/sh\necho "SCTP association refused by 10.30.0.1" >&2\nexit 3\n' >
 chmod +x "$WORK/s1-ok.sh" "$WORK/s1-fail.sh"
 run_case https://hems.henb.test:7002/cwmp "[CWMP]" "Password=s3cret" "[S1]" "Command=$WORK/s1-ok.sh"
 check_eq "S1 command: registered" "6" "$(prop '' State)"
-check_eq "S1 command: got the S1 parameters" \
-    "HENB_S1_ADDRESSES=10.30.0.1,10.30.0.2 HENB_S1_IPSEC=1 HENB_S1_MODE=One HENB_S1_PORT=36412" \
+# the HeMS asks for S1 over IPsec, but there is no tunnel: S1 goes without it, and henbd says so
+check_eq "S1 command: got the S1 parameters, IPsec off without a tunnel" \
+    "HENB_S1_ADDRESSES=10.30.0.1,10.30.0.2 HENB_S1_IPSEC=0 HENB_S1_MODE=One HENB_S1_PORT=36412" \
     "$(tr '\n' ' ' <"$WORK/s1.env" | sed 's/ $//')"
+check "S1 command: the IPsec indicator refused for want of a tunnel, logged" \
+    grep -q "S1IPsecUsed is true, but no tunnel to a Serving SeGW exists: S1 is handed off without IPsec" "$WORK/henbd.log"
 run_case https://hems.henb.test:7002/cwmp "[CWMP]" "Password=s3cret" "[S1]" "Command=$WORK/s1-fail.sh"
 check_eq "failing S1 command: reason s1-setup (11)" "uint32 11" "$(prop '' StateFailedReason)"
 check_contains "failing S1 command: its status and message" "S1 command exited with status 3: SCTP association refused by 10.30.0.1" "$(prop '' LastError)"

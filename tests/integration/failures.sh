@@ -32,7 +32,7 @@ check_eq "no S1 far end: reason no-s1-address (10)" "uint32 10" "$(prop '' State
 check_contains "no S1 far end: says neither HeMS set it" "neither the Initial nor the Serving HeMS set the S1 far-end address" "$(last_error)"
 check_contains "no S1 far end: failed at 5.1.3/5" "5.1.3/6 release-serving-session" "$(last_error)"
 check_eq "no S1 far end: Serving HeMS kept" "'https://serving.henb.test:7548/cwmp'" "$(prop Serving HemsUrl)"
-check "monitor exits 1 on failure" test "$(henbctl_ monitor --timeout 5 >/dev/null 2>&1; echo $?)" = 1
+check "monitor exits 1 on failure" test "$(henbctl_ monitor --timeout "$(scaled 5)" >/dev/null 2>&1; echo $?)" = 1
 
 run_case https://missing.henb.test:7002/cwmp
 check_eq "NXDOMAIN: reason dns (3)" "uint32 3" "$(prop '' StateFailedReason)"

@@ -5,7 +5,7 @@ whose HeMS side that test's selftest.script describes, for the script features h
 drive yet. Prints one line per session (what the CPE saw) and saves every envelope
 the HeMS sent in OUT_DIR for XSD validation.
 
-usage: hems_fake_cpe.py HOST PORT OUT_DIR CONNECTION_REQUEST_URL
+usage: hems_fake_cpe.py HOST PORT OUT_DIR CONNECTION_REQUEST_URL HEMS_LOG
 """
 import http.client
 import os
@@ -19,7 +19,21 @@ NS = {"1.0": "urn:dslforum-org:cwmp-1-0", "1.2": "urn:dslforum-org:cwmp-1-2"}
 UNKNOWN_TIME = "0001-01-01T00:00:00Z"
 
 HOST, PORT, OUT_DIR, CR_URL = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+HEMS_LOG = sys.argv[5]
+# a bound on failure, stretched under sanitizers like every deadline of the suite
+SCALE = int(os.environ.get("HENB_TIMEOUT_SCALE", "1"))
 saved = 0
+
+
+def wait_logged(text, timeout=10):
+    """Until the HeMS's log has TEXT: it noticed what the CPE did (it polls its sockets)."""
+    end = time.monotonic() + timeout * SCALE
+    while time.monotonic() < end:
+        with open(HEMS_LOG, errors="replace") as f:
+            if text in f.read():
+                return
+        time.sleep(0.02)
+    print(f"the HeMS never logged {text!r}")
 
 
 def envelope(body, version="1.2", cwmp_id="cpe-1"):
@@ -89,7 +103,7 @@ class Reply:
 
 class Session:
     def __init__(self):
-        self.conn = http.client.HTTPConnection(HOST, PORT, timeout=5)
+        self.conn = http.client.HTTPConnection(HOST, PORT, timeout=5 * SCALE)
         self.cookie = None
 
     def post(self, body=b""):
@@ -185,7 +199,7 @@ s = Session()
 r = s.post(inform(BOOT))
 report(8, r, r.ns, *serve(s, s.post(), limit=3))
 s.conn.close()
-time.sleep(0.5)  # for the HeMS to notice
+wait_logged("[session 8] connection closed")
 # 9: HoldRequests, then a HeMS that never answers
 s = Session()
 r = s.post(inform(BOOT))
@@ -196,7 +210,7 @@ try:
 except socket.timeout:
     late = "no answer"
 s.conn.close()
-time.sleep(0.5)
+wait_logged("[session 9] connection closed")
 report(9, r, late)
 # 10, 11: a session left open while the next starts; the next one's connection reset
 left = Session()
@@ -209,7 +223,7 @@ try:
 except (ConnectionResetError, http.client.RemoteDisconnected) as e:
     late = type(e).__name__
 report(11, r, late)
-time.sleep(0.5)
+wait_logged("[session 11] -> connection reset")
 left.conn.close()
 # 12: released; the HeMS then makes Connection Requests to CR_URL
 s = Session()

@@ -25,6 +25,7 @@ envelope '<cwmp:SetParameterValues><ParameterList SOAP-ENC:arrayType="cwmp:Param
 # 300 KiB of white space between elements: well-formed, only too big
 envelope "<cwmp:GetParameterValues><ParameterNames SOAP-ENC:arrayType=\"xsd:string[1]\"><string>Device.DeviceInfo.SerialNumber</string>$(head -c 307200 /dev/zero | tr '\0' ' ')</ParameterNames></cwmp:GetParameterValues>" \
     >"$WORK/big.xml"
+SUBSCRIBER5000=$(yes Subscriber | head -5000 | paste -sd,)
 SUBSCRIBER9000=$(yes Subscriber | head -9000 | paste -sd,)
 
 # hm_hems ROLE [SCRIPT]: the HeMS of ROLE on its usual address, with SCRIPT if given; the
@@ -78,6 +79,7 @@ hm_script() {
         echo "session 1"
         while IFS= read -r line; do
             [ -z "$line" ] && continue
+            line=${line//@SUBSCRIBER5000@/$SUBSCRIBER5000}
             line=${line//@SUBSCRIBER9000@/$SUBSCRIBER9000}
             if [[ $line =~ ^([0-9]+)\*\ (.*)$ ]]; then
                 n=${BASH_REMATCH[1]}

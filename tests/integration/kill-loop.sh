@@ -48,14 +48,18 @@ writing() { compgen -G "$WORK/state/henbd.state.??????" >/dev/null; }
 in_write=0 corrupt=0 leftovers_max=0
 # henbd pauses half-way through each state write (40 ms; longer where henbd runs slower, as
 # under sanitizers). Odd kills come at a random time, wherever henbd is (how many land inside
-# a write depends on the machine's speed); even kills wait for a write to begin, on any machine.
+# a write depends on the machine's speed); even kills wait for a write to begin, on any machine:
+# from seeing its temporary file to the kill only builtins run (no fork a busy machine delays),
+# so the kill lands in the pause however loaded the machine is.
 HENBD_ENV="HENB_STATE_WRITE_PAUSE_MS=${HENB_KILL_WRITE_PAUSE_MS:-40}"
+mkfifo "$WORK/tick"
+exec 9<>"$WORK/tick"   # read -t on it: a sleep without a fork
 for i in $(seq 1 "$KILLS"); do
     start_henbd
     if [ $((i % 2)) = 0 ]; then
         # registration writes, and so does every periodic session (each second)
-        for _ in $(seq 1 600); do writing && break; sleep 0.005; done
-        sleep "0.0$((RANDOM % 3))$((RANDOM % 10))"
+        end=$((${EPOCHREALTIME/./} + $(scaled 10) * 1000000))
+        until writing || [ "${EPOCHREALTIME/./}" -ge "$end" ]; do read -r -t 0.005 -u 9; done
     else
         # anywhere from start-up through registration and periodic sessions
         sleep "0.$(printf '%03d' $((RANDOM % 500)))"

@@ -15,7 +15,7 @@ mkdir -m 0700 "$STATE"
 
 # refused CASE MESSAGE: henbd exits 1 at once and prints MESSAGE
 refused() {
-    timeout 10 "$HENBD" --session --config "$WORK/etc/factory.conf" --conf-dir "$WORK/etc/conf.d" \
+    timeout "$(scaled 10)" "$HENBD" --session --config "$WORK/etc/factory.conf" --conf-dir "$WORK/etc/conf.d" \
         --state-dir "$STATE" --plugin-dir "$HENB_PLUGIN_DIR" >"$WORK/refused.log" 2>&1
     check_eq "$1: henbd refuses to start" "1" "$?"
     check_eq "$1: the error names the file, its mode and why" "henbd: $2" "$(cat "$WORK/refused.log")"

@@ -6,13 +6,28 @@
 #
 # Environment (set by meson): HENBD HENBCTL HENB_REF_HEMS HENB_PLUGIN_DIR HENB_TOOLS_DIR
 # HENB_SPEC_DIR (may not exist) HENB_TEST_NET (1..254) HENB_KEEP (keep the work folder).
+#
+# Deadlines: tests wait for conditions, and every bound on such a wait (wait_for, wait_eval,
+# henbd coming up, henbctl monitor, the HeMS, dnsmasq, the testbed) is multiplied by
+# HENB_TIMEOUT_SCALE, a whole number (default 1) that tests/sanitize/run-sanitized (3) and
+# tests/valgrind/run-valgrind (10) set. A deadline only bounds a failure: a larger one never
+# makes a passing test slower.
 
 set -u
+
+HENB_TIMEOUT_SCALE=${HENB_TIMEOUT_SCALE:-1}
+case $HENB_TIMEOUT_SCALE in
+'' | *[!0-9]* | 0) echo "Bail out! HENB_TIMEOUT_SCALE must be a whole number from 1: '$HENB_TIMEOUT_SCALE'"; exit 1 ;;
+esac
+export HENB_TIMEOUT_SCALE
+# scaled SECONDS -> the deadline SECONDS (whole) stretched by HENB_TIMEOUT_SCALE
+scaled() { echo $(($1 * HENB_TIMEOUT_SCALE)); }
 
 : "${HENB_TEST_NET:?set by meson}"
 # HENB_TEST_NET_OFFSET moves every test to other subnets, so that two build trees on one
 # machine can run their suites at the same time
-HENB_TEST_NET=$(( HENB_TEST_NET + ${HENB_TEST_NET_OFFSET:-0} ))
+# (wrapping within 1..254: the stages' own subnets, 240 and 241, moved too)
+HENB_TEST_NET=$(( (HENB_TEST_NET + ${HENB_TEST_NET_OFFSET:-0} - 1) % 254 + 1 ))
 NET=127.$HENB_TEST_NET.0
 DNS_IP=$NET.53
 DNS_PORT=5353
@@ -35,7 +50,7 @@ cleanup() {
     declare -F tb_down >/dev/null && tb_down
     if [ "$TAP_FAILED" -gt 0 ] || [ -n "${HENB_KEEP:-}" ]; then
         echo "# work folder kept: $WORK"
-        for f in "$WORK"/*.log; do [ -f "$f" ] && { echo "# ---- $f"; sed 's/^/#   /' "$f" | tail -40; }; done
+        for f in "$WORK"/*.log; do [ -f "$f" ] && { echo "# ---- $f"; tail -40 "$f" | tap_comment; }; done
     else
         rm -rf "$WORK"
     fi
@@ -43,8 +58,27 @@ cleanup() {
 trap cleanup EXIT
 
 # --- TAP ----------------------------------------------------------------------------------
-ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - $1"; }
-not_ok() { TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_N - $1"; shift; for l in "$@"; do echo "#   $l"; done; }
+# Everything on stdout is TAP: anything else (a log's lines, a daemon's output) is a comment or
+# goes to a file. tests/tools/summarize-tests fails a test that printed other lines.
+# tap_comment [TEXT...]: TEXT (or stdin), every line as a TAP comment: no control characters,
+# at most 400 characters (meson reads lines of up to 64 KiB: the rest would come out bare)
+tap_comment() {
+    if [ $# -gt 0 ]; then printf '%s\n' "$@"; else cat; fi |
+        LC_ALL=C tr -d '\000-\010\013-\037\177' | LC_ALL=C cut -c1-400 | sed 's/^/#   /'
+}
+# bail_out MESSAGE [DETAIL]: ends the test; DETAIL (e.g. a log's end) follows as comments
+# (the work folder is kept, as for a failed test)
+bail_out() {
+    TAP_FAILED=$((TAP_FAILED + 1))
+    echo "Bail out! ${1//$'\n'/ }"
+    [ -z "${2:-}" ] || tap_comment "$2"
+    exit 1
+}
+ok() { TAP_N=$((TAP_N + 1)); echo "ok $TAP_N - ${1//$'\n'/ }"; }
+not_ok() {
+    TAP_N=$((TAP_N + 1)); TAP_FAILED=$((TAP_FAILED + 1)); echo "not ok $TAP_N - ${1//$'\n'/ }"
+    shift; [ $# = 0 ] || tap_comment "$@"
+}
 # check DESCRIPTION COMMAND...   (passes when the command succeeds)
 check() { local d=$1; shift; if "$@" >"$WORK/check.out" 2>&1; then ok "$d"; else not_ok "$d" "$(tail -5 "$WORK/check.out")"; fi; }
 # check_eq DESCRIPTION EXPECTED ACTUAL
@@ -85,14 +119,16 @@ skip_all() { echo "1..0 # SKIP $1"; exit 0; }
 # wait_eval SECONDS 'EXPRESSION': like wait_for, but EXPRESSION (with $(...) and the shell
 # functions of the test) is evaluated afresh each time
 wait_eval() {
-    local end=$(( $(date +%s%N) / 1000000 + $1 * 1000 ))
+    local end=$(( $(date +%s%N) / 1000000 + $1 * HENB_TIMEOUT_SCALE * 1000 ))
     while ! eval "$2" >/dev/null 2>&1; do
         [ $(( $(date +%s%N) / 1000000 )) -ge $end ] && return 1
         sleep 0.05
     done
 }
-wait_for() { # wait_for SECONDS COMMAND...
-    local end=$(( $(date +%s%N) / 1000000 + $1 * 1000 )); shift
+# wait_for SECONDS COMMAND...: until COMMAND succeeds; returns 1 when it has not after SECONDS
+# (scaled)
+wait_for() {
+    local end=$(( $(date +%s%N) / 1000000 + $1 * HENB_TIMEOUT_SCALE * 1000 )); shift
     while ! "$@" >/dev/null 2>&1; do
         [ $(( $(date +%s%N) / 1000000 )) -ge $end ] && return 1
         sleep 0.05
@@ -102,7 +138,7 @@ wait_for() { # wait_for SECONDS COMMAND...
 start_bus() {
     dbus-daemon --session --nofork --print-address=3 3>"$WORK/bus.address" >"$WORK/dbus.log" 2>&1 &
     PIDS+=($!)
-    wait_for 5 test -s "$WORK/bus.address" || { echo "Bail out! dbus-daemon did not start"; exit 1; }
+    wait_for 5 test -s "$WORK/bus.address" || bail_out "dbus-daemon did not start" "$(tail -5 "$WORK/dbus.log")"
     DBUS_SESSION_BUS_ADDRESS=$(head -n1 "$WORK/bus.address")
     export DBUS_SESSION_BUS_ADDRESS
 }
@@ -117,7 +153,7 @@ start_dns() {
         --no-resolv --no-hosts --local=/henb.test/ --user="$(id -un)" --pid-file= \
         --log-queries --log-facility="$WORK/dns.log" "${args[@]}" 2>>"$WORK/dns.log" &
     PIDS+=($!)
-    wait_for 5 grep -q "started" "$WORK/dns.log" || { echo "Bail out! dnsmasq did not start"; exit 1; }
+    wait_for 5 grep -q "started" "$WORK/dns.log" || bail_out "dnsmasq did not start" "$(tail -5 "$WORK/dns.log")"
 }
 
 # start_hems NAME IP:PORT ARGS...   (NAME.log is the HeMS's session log)
@@ -130,7 +166,7 @@ start_hems() {
         >>"$WORK/$name.stderr" 2>&1 &
     PIDS+=($!)
     eval "HEMS_PID_$name=$!"
-    wait_for 5 test -f "$WORK/$name.ready" || { echo "Bail out! HeMS $name did not start: $(cat "$WORK/$name.stderr")"; exit 1; }
+    wait_for 5 test -f "$WORK/$name.ready" || bail_out "HeMS $name did not start" "$(tail -5 "$WORK/$name.stderr")"
 }
 
 tls_args() { # tls_args CERTNAME -> the HeMS's TLS options (client certificate required)
@@ -182,19 +218,22 @@ EOF
 # HENBD_WRAPPER runs henbd under a tool ("valgrind --leak-check=full ..."), HENBD_QUIET=1
 # without --debug and the envelope trace (tests/bench/soak: thousands of sessions).
 start_henbd() {
-    local wrap=() verbose=(--debug --trace-dir "$WORK/trace") startup=5
+    local wrap=() verbose=(--debug --trace-dir "$WORK/trace") startup=10
     [ -n "${HENBD_NETNS:-}" ] && wrap=(ip netns exec "$HENBD_NETNS")
     [ -n "${HENBD_QUIET:-}" ] && verbose=()
-    # valgrind takes seconds to start a program
-    [ -n "${HENBD_WRAPPER:-}" ] && startup=60
+    # valgrind takes seconds to start a program (run-valgrind scales the deadline instead)
+    [ -n "${HENBD_WRAPPER:-}" ] && [ "$HENB_TIMEOUT_SCALE" = 1 ] && startup=60
     env ${HENBD_ENV:-} "${wrap[@]}" ${HENBD_WRAPPER:-} "$HENBD" --session "${verbose[@]}" \
         --config "$WORK/etc/factory.conf" --conf-dir "$WORK/etc/conf.d" \
         --state-dir "$WORK/state" --plugin-dir "$HENB_PLUGIN_DIR" "$@" \
         >>"$WORK/henbd.log" 2>&1 &
     HENBD_PID=$!
     PIDS+=($HENBD_PID)
-    wait_for $startup henbctl_ status || {
-        echo "Bail out! henbd did not come up: $(tail -5 "$WORK/henbd.log")"; exit 1; }
+    # on the bus, or gone: no point waiting for a henbd that exited
+    wait_eval $startup 'henbctl_ status || ! kill -0 "$HENBD_PID"'
+    henbctl_ status >/dev/null 2>&1 ||
+        bail_out "henbd did not come up in $(scaled $startup) s ($(kill -0 "$HENBD_PID" 2>/dev/null &&
+            echo "running" || echo "exited")): its log ends with" "$(tail -5 "$WORK/henbd.log")"
 }
 
 stop_henbd() {
@@ -207,8 +246,9 @@ stop_henbd() {
 
 henbctl_() { "$HENBCTL" --session "$@"; }
 
-# wait_final [SECONDS] -> runs henbctl monitor; its exit status says registered (0) or not
-wait_final() { henbctl_ monitor --timeout "${1:-30}" >>"$WORK/monitor.log" 2>&1; }
+# wait_final [SECONDS] -> runs henbctl monitor (SECONDS scaled); its exit status says
+# registered (0) or not
+wait_final() { henbctl_ monitor --timeout "$(scaled "${1:-30}")" >>"$WORK/monitor.log" 2>&1; }
 
 # prop INTERFACE-SUFFIX PROPERTY -> the property in GVariant text form, straight off the bus
 prop() {

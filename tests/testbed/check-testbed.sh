@@ -23,7 +23,8 @@ N=0 PASS=0 FAIL=0
 ok() { N=$((N + 1)); PASS=$((PASS + 1)); echo "ok $N - $1"; }
 not_ok() {
     N=$((N + 1)); FAIL=$((FAIL + 1)); echo "not ok $N - $1"; shift
-    local l; for l in "$@"; do echo "#   $l"; done
+    # every line a TAP comment, also those of a multi-line argument
+    local l; for l in "$@"; do printf '%s\n' "$l" | sed 's/^/#   /'; done
 }
 # check DESCRIPTION COMMAND...   passes when COMMAND succeeds
 check() { local d=$1; shift; if "$@" >"$WORK/check.out" 2>&1; then ok "$d"; else not_ok "$d" "$(tail -5 "$WORK/check.out")"; fi; }
@@ -31,7 +32,7 @@ check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "
 check_contains() { case "$3" in *"$2"*) ok "$1" ;; *) not_ok "$1" "expected to contain: $2" "actual: $3" ;; esac; }
 check_match() { if [[ $3 =~ $2 ]]; then ok "$1"; else not_ok "$1" "expected to match: $2" "actual: $3"; fi; }
 ms() { echo $((${EPOCHREALTIME//[!0-9]/} / 1000)); }
-bail() { BAILED=1; echo "Bail out! $*"; exit 1; }
+bail() { BAILED=1; echo "Bail out! ${*//$'\n'/ }"; exit 1; }
 
 BAILED=0
 cleanup() {
@@ -105,8 +106,7 @@ for n in 1 2; do
     disown
 done
 listening() { grep -q listening "$WORK/listen1.log" 2>/dev/null && grep -q listening "$WORK/listen2.log" 2>/dev/null; }
-for _ in $(seq 300); do listening && break; sleep 0.01; done
-listening || bail "listeners did not start"
+_tb_wait 3000 listening || bail "listeners did not start"
 # tcp_hello IP -> the first line a listener sends (from inside the HeNB namespace)
 tcp_hello() { tb_exec_henb timeout 5 bash -c "exec 3<>/dev/tcp/$1/7547 && read -r l <&3 && echo \"\$l\""; }
 
@@ -256,12 +256,9 @@ t0=$(ms)
 tb_nmcli --wait 30 connection up tb-vpn >"$WORK/nm-up.log" 2>&1; rc=$?
 t_vpn=$(($(ms) - t0))
 check_eq "NM: VPN (charon-nm) activated (${t_vpn} ms)" 0 $rc
-nmvip=
-for _ in $(seq 100); do   # libnm may publish the DNS before the address
-    nmvip=$(tb_nmcli -g IP4.ADDRESS connection show tb-vpn 2>/dev/null | head -1)
-    [ -n "$nmvip" ] && break
-    sleep 0.02
-done
+nm_vip() { tb_nmcli -g IP4.ADDRESS connection show tb-vpn 2>/dev/null | head -1 | grep .; }
+_tb_wait 2000 nm_vip   # libnm may publish the DNS before the address
+nmvip=$(nm_vip)
 check_match "NM: VPN virtual IP from pool 10.200.0.0/24 ($nmvip)" '^10\.200\.0\.[0-9]+/32$' "$nmvip"
 check_contains "NM: VPN DNS is the private DNS 10.100.0.53" 10.100.0.53 "$(tb_nmcli -g IP4.DNS connection show tb-vpn)"
 nmvip=${nmvip%/32}

@@ -181,7 +181,8 @@ _tb_step() { # _tb_step TEXT -> with TB_VERBOSE=1: ms since the last step / sinc
     _TB_TL=$n
 }
 _tb_wait() { # _tb_wait MILLISECONDS COMMAND... -> polls every 10 ms until COMMAND succeeds
-    local end=$((${EPOCHREALTIME//[!0-9]/} + $1 * 1000)); shift
+    # (a bound on failure: stretched by HENB_TIMEOUT_SCALE under sanitizers and valgrind)
+    local end=$((${EPOCHREALTIME//[!0-9]/} + $1 * ${HENB_TIMEOUT_SCALE:-1} * 1000)); shift
     until "$@" >/dev/null 2>&1; do
         [ "${EPOCHREALTIME//[!0-9]/}" -ge "$end" ] && return 1
         sleep 0.01

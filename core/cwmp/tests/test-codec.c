@@ -212,16 +212,112 @@ test_parse_gpn_and_unknown (void)
     g_assert_cmpstr (unknown->id, ==, "u1");
 }
 
+/* Tolerant input: ParameterKey left out is "" and a tolerance of the message, not an error;
+ * the session refuses it under Strict. */
 static void
-test_parse_argument_errors (void)
+test_parse_missing_parameter_key (void)
 {
     g_autoptr(GError) error = NULL;
     g_autofree gchar *argument_error = NULL;
     g_autoptr(HenbCwmpMessage) msg = parse_data ("spv-missing-key.xml", &argument_error, &error);
+    static const gchar *const objects[] = { "AddObject", "DeleteObject" };
 
     g_assert_no_error (error);
     g_assert_nonnull (msg);
-    g_assert_cmpstr (argument_error, ==, "ParameterKey is missing");
+    g_assert_null (argument_error);
+    g_assert_cmpstr (msg->parameter_key, ==, "");
+    g_assert_cmpuint (msg->tolerated, ==, HENB_CWMP_TOLERANCE_NO_PARAMETER_KEY);
+
+    for (guint i = 0; i < G_N_ELEMENTS (objects); i++) {
+        g_autofree gchar *envelope = g_strdup_printf (
+            "<s:Envelope xmlns:s=\"" HENB_SOAP_ENV_NS "\" xmlns:cwmp=\"urn:dslforum-org:cwmp-1-2\">"
+            "<s:Body><cwmp:%s><ObjectName>Device.ManagementServer.InformParameter.</ObjectName></cwmp:%s>"
+            "</s:Body></s:Envelope>", objects[i], objects[i]);
+        g_autofree gchar *arg_error = NULL;
+        g_autoptr(HenbCwmpMessage) obj = henb_cwmp_parse (envelope, strlen (envelope), 0, &arg_error, &error);
+
+        g_assert_no_error (error);
+        g_assert_null (arg_error);
+        g_assert_cmpstr (obj->parameter_key, ==, "");
+        g_assert_cmpuint (obj->tolerated, ==, HENB_CWMP_TOLERANCE_NO_PARAMETER_KEY);
+    }
+}
+
+/* A present ParameterKey is no tolerance; an empty one neither. */
+static void
+test_parse_parameter_key_present (void)
+{
+    static const gchar envelope[] =
+        "<s:Envelope xmlns:s=\"" HENB_SOAP_ENV_NS "\" xmlns:cwmp=\"urn:dslforum-org:cwmp-1-2\">"
+        "<s:Body><cwmp:AddObject><ObjectName>Device.ManagementServer.InformParameter.</ObjectName>"
+        "<ParameterKey></ParameterKey></cwmp:AddObject></s:Body></s:Envelope>";
+    g_autoptr(GError) error = NULL;
+    g_autofree gchar *argument_error = NULL;
+    g_autoptr(HenbCwmpMessage) msg = henb_cwmp_parse (envelope, sizeof envelope - 1, 0, &argument_error, &error);
+
+    g_assert_no_error (error);
+    g_assert_null (argument_error);
+    g_assert_cmpstr (msg->parameter_key, ==, "");
+    g_assert_cmpuint (msg->tolerated, ==, 0);
+}
+
+/* Booleans: true/false/1/0 as the schema says; True, FALSE... tolerated; anything else not. */
+static void
+test_parse_boolean_case (void)
+{
+    static const struct {
+        const gchar *text;
+        gboolean     ok, value, tolerated;
+    } cases[] = {
+        { "true", TRUE, TRUE, FALSE },   { "1", TRUE, TRUE, FALSE },     { "false", TRUE, FALSE, FALSE },
+        { " 0 ", TRUE, FALSE, FALSE },   { "True", TRUE, TRUE, TRUE },   { "FALSE", TRUE, FALSE, TRUE },
+        { "tRuE", TRUE, TRUE, TRUE },    { "yes", FALSE, FALSE, FALSE }, { "T", FALSE, FALSE, FALSE },
+        { "truex", FALSE, FALSE, FALSE }, { "", FALSE, FALSE, FALSE },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+        gboolean value = !cases[i].value, tolerated = !cases[i].tolerated;
+
+        g_assert_cmpint (henb_cwmp_parse_boolean (cases[i].text, &value, &tolerated), ==, cases[i].ok);
+        if (cases[i].ok) {
+            g_assert_cmpint (value, ==, cases[i].value);
+            g_assert_cmpint (tolerated, ==, cases[i].tolerated);
+        }
+    }
+    {
+        static const gchar envelope[] =
+            "<s:Envelope xmlns:s=\"" HENB_SOAP_ENV_NS "\" xmlns:cwmp=\"urn:dslforum-org:cwmp-1-2\">"
+            "<s:Body><cwmp:GetParameterNames><ParameterPath>Device.</ParameterPath>"
+            "<NextLevel>True</NextLevel></cwmp:GetParameterNames></s:Body></s:Envelope>";
+        g_autoptr(GError) error = NULL;
+        g_autofree gchar *argument_error = NULL;
+        g_autoptr(HenbCwmpMessage) msg = henb_cwmp_parse (envelope, sizeof envelope - 1, 0, &argument_error, &error);
+
+        g_assert_no_error (error);
+        g_assert_null (argument_error);
+        g_assert_true (msg->next_level);
+        g_assert_cmpuint (msg->tolerated, ==, HENB_CWMP_TOLERANCE_BOOLEAN_CASE);
+    }
+}
+
+/* A SOAP Fault without CWMP detail (as SOAP stacks send "unknown endpoint") keeps its SOAP
+ * faultcode and faultstring, code 0. */
+static void
+test_parse_soap_only_fault (void)
+{
+    static const gchar envelope[] =
+        "<soap:Envelope xmlns:soap=\"" HENB_SOAP_ENV_NS "\"><soap:Body><soap:Fault>"
+        "<faultcode>soap:Client.ResourceNotFound</faultcode>"
+        "<faultstring>Endpoint {urn:dslforum-org:cwmp-1-2}Inform not found</faultstring>"
+        "</soap:Fault></soap:Body></soap:Envelope>";
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HenbCwmpMessage) msg = henb_cwmp_parse (envelope, sizeof envelope - 1, 0, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (msg->method, ==, HENB_CWMP_METHOD_FAULT);
+    g_assert_cmpuint (msg->fault->code, ==, 0);
+    g_assert_cmpstr (msg->fault->soap_code, ==, "soap:Client.ResourceNotFound");
+    g_assert_cmpstr (msg->fault->soap_string, ==, "Endpoint {urn:dslforum-org:cwmp-1-2}Inform not found");
 }
 
 static void
@@ -459,7 +555,10 @@ main (int argc, char **argv)
     g_test_add_func ("/cwmp/codec/fault/golden-round-trip", test_fault_golden_and_round_trip);
     g_test_add_func ("/cwmp/codec/parse/spv-1-0", test_parse_hems_spv);
     g_test_add_func ("/cwmp/codec/parse/gpn-unknown", test_parse_gpn_and_unknown);
-    g_test_add_func ("/cwmp/codec/parse/argument-errors", test_parse_argument_errors);
+    g_test_add_func ("/cwmp/codec/tolerance/missing-parameter-key", test_parse_missing_parameter_key);
+    g_test_add_func ("/cwmp/codec/tolerance/parameter-key-present", test_parse_parameter_key_present);
+    g_test_add_func ("/cwmp/codec/tolerance/boolean-case", test_parse_boolean_case);
+    g_test_add_func ("/cwmp/codec/parse/soap-only-fault", test_parse_soap_only_fault);
     g_test_add_func ("/cwmp/codec/parse/hostile", test_hostile_input);
     g_test_add_func ("/cwmp/codec/parse/undecodable-bytes", test_undecodable_bytes);
     g_test_add_func ("/cwmp/codec/parse/deep-and-big", test_deep_nesting_and_size);

@@ -146,7 +146,8 @@ test_spv_faults_are_all_or_nothing (void)
     add (params, "Device.ManagementServer.URL", "https://serving.example/acs", HENB_CWMP_TYPE_STRING);
     add (params, "Device.NoSuchThing", "1", HENB_CWMP_TYPE_STRING);
     add (params, "Device.DeviceInfo.SerialNumber", "X", HENB_CWMP_TYPE_STRING);
-    add (params, GW "S1SigLinkPort", "36412", HENB_CWMP_TYPE_STRING);
+    /* another type for a value that is no unsignedInt either: still 9006 */
+    add (params, GW "S1SigLinkPort", "port", HENB_CWMP_TYPE_STRING);
     add (params, GW "S1ConnectionMode", "Some", HENB_CWMP_TYPE_STRING);
     add (params, GW "SecGWServer2", too_long, HENB_CWMP_TYPE_STRING);
     add (params, GW "SecGWServer3", "bad_host!", HENB_CWMP_TYPE_STRING);
@@ -166,6 +167,58 @@ test_spv_faults_are_all_or_nothing (void)
     /* the valid URL in the same request was not applied, nor the key */
     g_assert_false (henb_data_model_is_set (dm, "Device.ManagementServer.URL"));
     assert_value (dm, "Device.ManagementServer.ParameterKey", "before");
+}
+
+/* Tolerant input: xsd:int 36412 for an unsignedInt and "True" for a boolean are applied and
+ * counted; wrong values stay refused; Strict refuses the tolerances as the schema says. */
+static void
+on_tolerated (HenbDataModel *dm, guint *emitted)
+{
+    (*emitted)++;
+}
+
+static void
+test_spv_tolerances (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(GPtrArray) params = params_new ();
+    g_autoptr(GPtrArray) wrong = params_new ();
+    g_autoptr(HenbCwmpFault) fault = NULL;
+    guint status = 99, emitted = 0;
+
+    g_signal_connect (dm, "tolerated", G_CALLBACK (on_tolerated), &emitted);
+    add (params, GW "S1SigLinkPort", "36412", HENB_CWMP_TYPE_INT);
+    add (params, GW "X_" OUI "_S1IPsecUsed", "False", HENB_CWMP_TYPE_BOOLEAN);
+    add (params, "Device.ManagementServer.PeriodicInformEnable", "TRUE", HENB_CWMP_TYPE_STRING);
+    g_assert_true (henb_data_model_set_parameter_values (dm, params, "k", &status, &fault));
+    assert_value (dm, GW "S1SigLinkPort", "36412");
+    assert_value (dm, GW "X_" OUI "_S1IPsecUsed", "false");
+    assert_value (dm, "Device.ManagementServer.PeriodicInformEnable", "true");
+    /* xsi:type once, boolean twice, xsi:type and boolean once */
+    g_assert_cmpuint (henb_data_model_get_tolerated_count (dm), ==, 4);
+    g_assert_cmpuint (emitted, ==, 4);
+
+    /* wrong values stay refused, and nothing is counted */
+    add (wrong, GW "S1SigLinkPort", "-5", HENB_CWMP_TYPE_INT);
+    add (wrong, GW "X_" OUI "_S1IPsecUsed", "yes", HENB_CWMP_TYPE_BOOLEAN);
+    add (wrong, "Device.ManagementServer.PeriodicInformInterval", "70000x", HENB_CWMP_TYPE_UNSIGNED_INT);
+    add (wrong, "Device.ManagementServer.PeriodicInformEnable", "1", (HenbCwmpType) HENB_CWMP_TYPE_OTHER);
+    g_assert_false (henb_data_model_set_parameter_values (dm, wrong, "k2", &status, &fault));
+    g_assert_cmpuint (param_fault_code (fault, GW "S1SigLinkPort"), ==, 9006);
+    g_assert_cmpuint (param_fault_code (fault, GW "X_" OUI "_S1IPsecUsed"), ==, 9007);
+    g_assert_cmpuint (param_fault_code (fault, "Device.ManagementServer.PeriodicInformInterval"), ==, 9007);
+    g_assert_cmpuint (param_fault_code (fault, "Device.ManagementServer.PeriodicInformEnable"), ==, 9006);
+    g_assert_cmpuint (henb_data_model_get_tolerated_count (dm), ==, 4);
+    g_clear_pointer (&fault, henb_cwmp_fault_free);
+
+    /* Strict: the schema's answer */
+    henb_data_model_set_strict (dm, TRUE);
+    g_assert_false (henb_data_model_set_parameter_values (dm, params, "k3", &status, &fault));
+    g_assert_cmpuint (param_fault_code (fault, GW "S1SigLinkPort"), ==, 9006);
+    g_assert_cmpuint (param_fault_code (fault, GW "X_" OUI "_S1IPsecUsed"), ==, 9007);
+    g_assert_cmpuint (param_fault_code (fault, "Device.ManagementServer.PeriodicInformEnable"), ==, 9006);
+    g_assert_cmpuint (henb_data_model_get_tolerated_count (dm), ==, 4);
+    assert_value (dm, "Device.ManagementServer.ParameterKey", "k");
 }
 
 static void
@@ -900,5 +953,6 @@ main (int argc, char **argv)
     g_test_add_func ("/cwmp/datamodel/objects/limits-failure", test_add_object_limits_and_failure);
     g_test_add_func ("/cwmp/datamodel/inform-parameters", test_inform_parameters);
     g_test_add_func ("/cwmp/datamodel/rpc-response-methods", test_response_methods);
+    g_test_add_func ("/cwmp/datamodel/spv/tolerances", test_spv_tolerances);
     return g_test_run ();
 }

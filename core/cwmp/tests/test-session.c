@@ -11,25 +11,59 @@
 
 #include <glib/gstdio.h>
 
+#include "henb-errors.h"
 #include "henb-cwmp-codec.h"
 #include "henb-cwmp-session.h"
 #include "henb-datamodel.h"
 
 #define OUI "00005A"
 
-/* A transport that is never used: building an Inform does not talk to anyone. */
+/* A transport that answers every POST with @status and @body (building an Inform alone does
+ * not talk to anyone). */
 #define TEST_TYPE_TRANSPORT (test_transport_get_type ())
 G_DECLARE_FINAL_TYPE (TestTransport, test_transport, TEST, TRANSPORT, HenbCwmpTransport)
 
 struct _TestTransport {
     HenbCwmpTransport parent_instance;
+    guint             status;
+    gchar            *body;
 };
 
 G_DEFINE_TYPE (TestTransport, test_transport, HENB_TYPE_CWMP_TRANSPORT)
 
 static void
+test_transport_post_async (HenbCwmpTransport *transport, GBytes *body, GCancellable *cancellable,
+                           GAsyncReadyCallback callback, gpointer user_data)
+{
+    TestTransport *self = TEST_TRANSPORT (transport);
+    g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+    HenbCwmpHttpResponse *response = g_new0 (HenbCwmpHttpResponse, 1);
+
+    response->status = self->status;
+    response->content_type = g_strdup ("text/xml");
+    response->body = g_bytes_new (self->body, self->body != NULL ? strlen (self->body) : 0);
+    g_task_return_pointer (task, response, (GDestroyNotify) henb_cwmp_http_response_free);
+}
+
+static HenbCwmpHttpResponse *
+test_transport_post_finish (HenbCwmpTransport *transport, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+test_transport_finalize (GObject *object)
+{
+    g_free (TEST_TRANSPORT (object)->body);
+    G_OBJECT_CLASS (test_transport_parent_class)->finalize (object);
+}
+
+static void
 test_transport_class_init (TestTransportClass *klass)
 {
+    G_OBJECT_CLASS (klass)->finalize = test_transport_finalize;
+    HENB_CWMP_TRANSPORT_CLASS (klass)->post_async = test_transport_post_async;
+    HENB_CWMP_TRANSPORT_CLASS (klass)->post_finish = test_transport_post_finish;
 }
 
 static void
@@ -252,10 +286,140 @@ test_serializer_bounds_events (void)
     g_assert_nonnull (g_strstr_len (data, len, "cwmp:EventStruct[64]"));
 }
 
+static void
+inform_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GError **error = user_data;
+
+    if (!henb_cwmp_session_inform_finish (HENB_CWMP_SESSION (source), res, error) && *error == NULL)
+        g_assert_not_reached ();
+    if (*error == NULL)
+        *error = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_EXISTS, "ok"); /* marks "done, no error" */
+}
+
+#define ENV_OPEN "<s:Envelope xmlns:s=\"" HENB_SOAP_ENV_NS "\" xmlns:cwmp=\"urn:dslforum-org:@NS@\">"
+#define CWMP_FAULT(code, text)                                                                       \
+    ENV_OPEN "<s:Body><s:Fault><faultcode>Client</faultcode><faultstring>CWMP fault</faultstring>"   \
+    "<detail><cwmp:Fault><FaultCode>" code "</FaultCode><FaultString>" text "</FaultString>"        \
+    "</cwmp:Fault></detail></s:Fault></s:Body></s:Envelope>"
+
+/* Sends one Inform in @version, answered with @status and @body_format (@NS@ replaced by the
+ * namespace name @ns); returns the session's error, NULL when the InformResponse was taken. */
+static GError *
+inform_once (HenbDataModel *dm, HenbCwmpVersion version, guint status, const gchar *body_format,
+             const gchar *ns, HenbCwmpVersion *out_fallback)
+{
+    g_autoptr(TestTransport) transport = g_object_new (TEST_TYPE_TRANSPORT, NULL);
+    g_autoptr(HenbCwmpSession) session = NULL;
+    GError *error = NULL;
+
+    transport->status = status;
+    if (body_format != NULL) {
+        GString *body = g_string_new (body_format);
+
+        g_string_replace (body, "@NS@", ns, 0);
+        transport->body = g_string_free (body, FALSE);
+    }
+    session = henb_cwmp_session_new (HENB_CWMP_TRANSPORT (transport), dm, version);
+    henb_cwmp_session_inform_async (session, NULL, 0, NULL, inform_done, &error);
+    while (error == NULL)
+        g_main_context_iteration (NULL, TRUE);
+    if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+        g_clear_error (&error);
+    if (out_fallback != NULL)
+        *out_fallback = henb_cwmp_session_get_fallback_version (session);
+    return error;
+}
+
+/* A SOAP 1.1 Fault comes with HTTP 500: read and acted on like one in a 200. A version refusal
+ * (8006, an older namespace, a SOAP "not found" naming the Inform) asks for the next older
+ * version; a bare 500 stays an HTTP error; an InformResponse without our cwmp:ID is taken and
+ * counted, or refused under Strict. */
+static void
+test_inform_answers (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    HenbCwmpVersion fallback = HENB_CWMP_VERSION_1_2;
+    GError *error;
+
+    error = inform_once (dm, HENB_CWMP_VERSION_1_2, 500, CWMP_FAULT ("8006", "ACS version incompatible"),
+                         "cwmp-1-2", &fallback);
+    g_assert_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNSUPPORTED_VERSION);
+    g_assert_cmpint (fallback, ==, HENB_CWMP_VERSION_1_1);
+    g_clear_error (&error);
+
+    error = inform_once (dm, HENB_CWMP_VERSION_1_1, 500, CWMP_FAULT ("8006", "ACS version incompatible"),
+                         "cwmp-1-1", &fallback);
+    g_assert_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNSUPPORTED_VERSION);
+    g_assert_cmpint (fallback, ==, HENB_CWMP_VERSION_1_0);
+    g_clear_error (&error);
+
+    /* nothing older than 1.0: the fault itself */
+    error = inform_once (dm, HENB_CWMP_VERSION_1_0, 500, CWMP_FAULT ("8006", "ACS version incompatible"),
+                         "cwmp-1-0", NULL);
+    g_assert_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_FAULT);
+    g_clear_error (&error);
+
+    /* any fault in an older namespace: straight to it */
+    error = inform_once (dm, HENB_CWMP_VERSION_1_2, 200, CWMP_FAULT ("8002", "Internal error"), "cwmp-1-0",
+                         &fallback);
+    g_assert_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNSUPPORTED_VERSION);
+    g_assert_cmpint (fallback, ==, HENB_CWMP_VERSION_1_0);
+    g_clear_error (&error);
+
+    error = inform_once (dm, HENB_CWMP_VERSION_1_2, 500,
+                         ENV_OPEN "<s:Body><s:Fault><faultcode>soap:Client.ResourceNotFound</faultcode>"
+                         "<faultstring>Endpoint {urn:dslforum-org:cwmp-1-2}Inform not found</faultstring>"
+                         "</s:Fault></s:Body></s:Envelope>", "cwmp-1-2", &fallback);
+    g_assert_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_UNSUPPORTED_VERSION);
+    g_assert_cmpint (fallback, ==, HENB_CWMP_VERSION_1_1);
+    g_assert_nonnull (strstr (error->message, "SOAP fault soap:Client.ResourceNotFound (Endpoint"));
+    g_clear_error (&error);
+
+    /* a SOAP fault that is about something else is no version refusal */
+    error = inform_once (dm, HENB_CWMP_VERSION_1_2, 500,
+                         ENV_OPEN "<s:Body><s:Fault><faultcode>Server</faultcode>"
+                         "<faultstring>database down</faultstring></s:Fault></s:Body></s:Envelope>",
+                         "cwmp-1-2", NULL);
+    g_assert_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_FAULT);
+    g_clear_error (&error);
+
+    error = inform_once (dm, HENB_CWMP_VERSION_1_2, 500, CWMP_FAULT ("8005", "Retry request"), "cwmp-1-2", NULL);
+    g_assert_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_FAULT);
+    g_assert_nonnull (strstr (error->message, "fault 8005 (Retry request), HTTP 500"));
+    g_clear_error (&error);
+
+    /* a bare 500, or one with an HTML page: an HTTP error as before */
+    error = inform_once (dm, HENB_CWMP_VERSION_1_2, 500, NULL, NULL, NULL);
+    g_assert_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_HTTP_STATUS);
+    g_clear_error (&error);
+    error = inform_once (dm, HENB_CWMP_VERSION_1_2, 500, "<html>@NS@</html>", "oops", NULL);
+    g_assert_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_HTTP_STATUS);
+    g_clear_error (&error);
+
+    /* InformResponse without cwmp:ID: taken and counted; refused under Strict */
+    g_assert_cmpuint (henb_data_model_get_tolerated_count (dm), ==, 0);
+    error = inform_once (dm, HENB_CWMP_VERSION_1_2, 200,
+                         ENV_OPEN "<s:Body><cwmp:InformResponse><MaxEnvelopes>1</MaxEnvelopes>"
+                         "</cwmp:InformResponse></s:Body></s:Envelope>", "cwmp-1-2", NULL);
+    g_assert_no_error (error);
+    g_assert_cmpuint (henb_data_model_get_tolerated_count (dm), ==, 1);
+    henb_data_model_set_strict (dm, TRUE);
+    error = inform_once (dm, HENB_CWMP_VERSION_1_2, 200,
+                         ENV_OPEN "<s:Header><cwmp:ID s:mustUnderstand=\"1\">other</cwmp:ID></s:Header>"
+                         "<s:Body><cwmp:InformResponse><MaxEnvelopes>1</MaxEnvelopes>"
+                         "</cwmp:InformResponse></s:Body></s:Envelope>", "cwmp-1-2", NULL);
+    g_assert_error (error, HENB_CWMP_ERROR, HENB_CWMP_ERROR_MALFORMED);
+    g_assert_nonnull (strstr (error->message, "cwmp:ID other"));
+    g_clear_error (&error);
+    g_assert_cmpuint (henb_data_model_get_tolerated_count (dm), ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
     g_test_init (&argc, &argv, NULL);
+    g_test_add_func ("/cwmp/session/inform/answers", test_inform_answers);
     g_test_add_func ("/cwmp/session/inform/300-events", test_inform_300_events);
     g_test_add_func ("/cwmp/session/inform/fit-keeps-the-rest", test_fit_inform_keeps_the_rest);
     g_test_add_func ("/cwmp/session/inform/value-change-fits", test_inform_value_change_fits);

@@ -371,17 +371,23 @@ run_for (guint ms)
         g_main_context_iteration (NULL, TRUE);
 }
 
-/* TRUE when the server closed @connection without a word. */
+/* TRUE when the server closed @connection without a word within @seconds. */
 static gboolean
-closed_by_server (GSocketConnection *connection)
+closed_by_server_within (GSocketConnection *connection, guint seconds)
 {
     GSocket *socket = g_socket_connection_get_socket (connection);
     gchar byte;
 
-    for (guint i = 0; i < 200 && !g_socket_condition_check (socket, G_IO_IN | G_IO_HUP); i++)
+    for (guint i = 0; i < seconds * 100 && !g_socket_condition_check (socket, G_IO_IN | G_IO_HUP); i++)
         run_for (10);
     return g_socket_condition_check (socket, G_IO_IN | G_IO_HUP) != 0 &&
            g_socket_receive (socket, &byte, 1, NULL, NULL) == 0;
+}
+
+static gboolean
+closed_by_server (GSocketConnection *connection)
+{
+    return closed_by_server_within (connection, 2);
 }
 
 /* Connections held open by someone else cost at most 16 descriptors; the ACS gets in again
@@ -418,6 +424,335 @@ test_connection_limit (Fixture *f, gconstpointer data)
     g_assert_cmpuint (f->requested, ==, 1);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* A client on one socket, as GenieACS is: it answers the challenge on the connection that
+ * brought it, and learns that the server closes only from `Connection: close`. */
+
+typedef struct {
+    GSocketConnection *connection;
+    guint              nc;
+} RawClient;
+
+typedef struct {
+    guint               status;
+    SoupMessageHeaders *headers;
+} RawResponse;
+
+static void
+raw_response_clear (RawResponse *r)
+{
+    g_clear_pointer (&r->headers, soup_message_headers_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RawResponse, raw_response_clear)
+
+static void
+raw_client_open (Fixture *f, RawClient *client)
+{
+    g_autoptr(GSocketClient) socket_client = g_socket_client_new ();
+    g_autoptr(GSocketConnectable) server = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_socket_client_set_enable_proxy (socket_client, FALSE);
+    server = g_network_address_parse_uri (henb_cr_server_get_url (f->server), 80, &error);
+    g_assert_no_error (error);
+    client->connection = g_socket_client_connect (socket_client, server, NULL, &error);
+    g_assert_no_error (error);
+    client->nc = 0;
+}
+
+static void
+raw_client_close (RawClient *client)
+{
+    g_clear_object (&client->connection);
+}
+
+/* Reads from @client while the server runs; FALSE when the server closed first. */
+static gboolean
+raw_read_byte (RawClient *client, gchar *byte)
+{
+    GSocket *socket = g_socket_connection_get_socket (client->connection);
+    g_autoptr(GError) error = NULL;
+    gssize got;
+
+    for (guint i = 0; i < 1000 && !g_socket_condition_check (socket, G_IO_IN | G_IO_HUP | G_IO_ERR); i++)
+        run_for (10);
+    got = g_socket_receive (socket, byte, 1, NULL, &error);
+    if (got < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED))
+        return FALSE;
+    g_assert_no_error (error);
+    return got == 1;
+}
+
+/* Sends one GET (with @authorization, if any) and reads its answer: headers and an empty
+ * body. FALSE when the server closed the connection instead of answering. */
+static gboolean
+raw_get (Fixture *f, RawClient *client, const gchar *authorization, RawResponse *response)
+{
+    GOutputStream *out = g_io_stream_get_output_stream (G_IO_STREAM (client->connection));
+    g_autoptr(GString) text = g_string_new (NULL);
+    g_autoptr(GString) head = g_string_new (NULL);
+    g_autoptr(GError) error = NULL;
+    SoupHTTPVersion version;
+    gchar byte;
+
+    g_string_append_printf (text, "GET %s HTTP/1.1\r\nHost: acs-side\r\n", henb_cr_server_get_path (f->server));
+    if (authorization != NULL)
+        g_string_append_printf (text, "Authorization: %s\r\n", authorization);
+    g_string_append (text, "\r\n");
+    /* a closed peer may only show on the read */
+    g_output_stream_write_all (out, text->str, text->len, NULL, NULL, NULL);
+
+    while (!g_str_has_suffix (head->str, "\r\n\r\n")) {
+        if (!raw_read_byte (client, &byte)) {
+            g_assert_cmpuint (head->len, ==, 0);
+            return FALSE;
+        }
+        g_string_append_c (head, byte);
+        g_assert_cmpuint (head->len, <, 8192);
+    }
+    response->headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+    g_assert_true (soup_headers_parse_response (head->str, head->len, response->headers, &version,
+                                                &response->status, NULL));
+    g_assert_cmpint (version, ==, SOUP_HTTP_1_1);
+    g_assert_cmpint (soup_message_headers_get_content_length (response->headers), ==, 0);
+    settle ();
+    return TRUE;
+}
+
+static gchar *
+md5_hex (const gchar *text)
+{
+    return g_compute_checksum_for_string (G_CHECKSUM_MD5, text, -1);
+}
+
+/* The Authorization an ACS sends in answer to the challenge in @response (RFC 2617, qop=auth). */
+static gchar *
+raw_answer (Fixture *f, RawClient *client, RawResponse *challenged, const gchar *password)
+{
+    const gchar *challenge = soup_message_headers_get_one (challenged->headers, "WWW-Authenticate");
+    const gchar *uri = henb_cr_server_get_path (f->server);
+    g_autoptr(GHashTable) params = NULL;
+    g_autofree gchar *ha1 = NULL, *ha1_text = NULL, *ha2 = NULL, *ha2_text = NULL;
+    g_autofree gchar *response = NULL, *response_text = NULL;
+    const gchar *nonce;
+    gchar nc[9];
+
+    g_assert_nonnull (challenge);
+    g_assert_true (g_str_has_prefix (challenge, "Digest "));
+    params = soup_header_parse_param_list (challenge + strlen ("Digest "));
+    nonce = g_hash_table_lookup (params, "nonce");
+    g_assert_nonnull (nonce);
+    g_snprintf (nc, sizeof nc, "%08x", ++client->nc);
+    ha1_text = g_strdup_printf ("%s:%s:%s", USERNAME, (const gchar *) g_hash_table_lookup (params, "realm"), password);
+    ha1 = md5_hex (ha1_text);
+    ha2_text = g_strdup_printf ("GET:%s", uri);
+    ha2 = md5_hex (ha2_text);
+    response_text = g_strdup_printf ("%s:%s:%s:0a4f113b:auth:%s", ha1, nonce, nc, ha2);
+    response = md5_hex (response_text);
+    return g_strdup_printf ("Digest username=\"%s\", realm=\"%s\", nonce=\"%s\", uri=\"%s\", qop=auth, "
+                            "nc=%s, cnonce=\"0a4f113b\", response=\"%s\", algorithm=MD5",
+                            USERNAME, (const gchar *) g_hash_table_lookup (params, "realm"), nonce, uri, nc,
+                            response);
+}
+
+static gboolean
+says_close (RawResponse *response)
+{
+    return soup_message_headers_header_contains (response->headers, "Connection", "close");
+}
+
+/* The GenieACS way: GET, 401 with the challenge, the answer on the same socket, 200. */
+static void
+test_keep_alive_digest (Fixture *f, gconstpointer data)
+{
+    RawClient client = { NULL, 0 };
+    g_auto(RawResponse) challenge = { 0, NULL };
+    g_auto(RawResponse) accepted = { 0, NULL };
+    g_autofree gchar *authorization = NULL;
+
+    raw_client_open (f, &client);
+    g_assert_true (raw_get (f, &client, NULL, &challenge));
+    g_assert_cmpuint (challenge.status, ==, SOUP_STATUS_UNAUTHORIZED);
+    g_assert_false (says_close (&challenge));
+
+    authorization = raw_answer (f, &client, &challenge, PASSWORD);
+    g_assert_true (raw_get (f, &client, authorization, &accepted));
+    g_assert_cmpuint (accepted.status, ==, SOUP_STATUS_OK);
+    g_assert_cmpuint (f->requested, ==, 1);
+    /* the session follows: nothing more to say on this connection */
+    g_assert_true (says_close (&accepted));
+    g_assert_true (closed_by_server (client.connection));
+    raw_client_close (&client);
+}
+
+/* Whenever henbd ends the connection after an answer, the answer said so. */
+static void
+test_close_announced (Fixture *f, gconstpointer data)
+{
+    RawClient client = { NULL, 0 };
+    g_autofree gchar *authorization = NULL;
+
+    /* a wrong password: refused, and not another guess on this connection */
+    {
+        g_auto(RawResponse) challenge = { 0, NULL };
+        g_auto(RawResponse) refused = { 0, NULL };
+        g_auto(RawResponse) after = { 0, NULL };
+        g_autofree gchar *guess = NULL;
+
+        raw_client_open (f, &client);
+        g_assert_true (raw_get (f, &client, NULL, &challenge));
+        guess = raw_answer (f, &client, &challenge, "guess");
+        g_assert_true (raw_get (f, &client, guess, &refused));
+        g_assert_cmpuint (refused.status, ==, SOUP_STATUS_UNAUTHORIZED);
+        g_assert_nonnull (soup_message_headers_get_one (refused.headers, "WWW-Authenticate"));
+        g_assert_true (says_close (&refused));
+        g_assert_false (raw_get (f, &client, guess, &after));
+        raw_client_close (&client);
+        g_assert_cmpuint (henb_cr_server_get_rejected_auth (f->server), ==, 1);
+    }
+
+    /* rate limited (503): closed, and said so */
+    henb_cr_server_set_min_interval (f->server, 60);
+    for (guint i = 0; i < 2; i++) {
+        g_auto(RawResponse) challenge = { 0, NULL };
+        g_auto(RawResponse) answer = { 0, NULL };
+
+        raw_client_open (f, &client);
+        g_assert_true (raw_get (f, &client, NULL, &challenge));
+        g_assert_false (says_close (&challenge));
+        g_clear_pointer (&authorization, g_free);
+        authorization = raw_answer (f, &client, &challenge, PASSWORD);
+        g_assert_true (raw_get (f, &client, authorization, &answer));
+        g_assert_cmpuint (answer.status, ==, i == 0 ? SOUP_STATUS_OK : SOUP_STATUS_SERVICE_UNAVAILABLE);
+        g_assert_null (soup_message_headers_get_one (answer.headers, "Retry-After"));
+        g_assert_true (says_close (&answer));
+        g_assert_true (closed_by_server (client.connection));
+        raw_client_close (&client);
+    }
+    g_assert_cmpuint (f->requested, ==, 1);
+    g_assert_cmpuint (henb_cr_server_get_rate_limited (f->server), ==, 1);
+
+    /* the wrong path: 404, closed */
+    {
+        g_auto(RawResponse) answer = { 0, NULL };
+        GOutputStream *out;
+        const gchar *wrong = "GET /elsewhere HTTP/1.1\r\nHost: acs-side\r\n\r\n";
+        g_autoptr(GString) head = g_string_new (NULL);
+        gchar byte;
+
+        raw_client_open (f, &client);
+        out = g_io_stream_get_output_stream (G_IO_STREAM (client.connection));
+        g_assert_true (g_output_stream_write_all (out, wrong, strlen (wrong), NULL, NULL, NULL));
+        while (!g_str_has_suffix (head->str, "\r\n\r\n") && raw_read_byte (&client, &byte))
+            g_string_append_c (head, byte);
+        answer.headers = soup_message_headers_new (SOUP_MESSAGE_HEADERS_RESPONSE);
+        g_assert_true (soup_headers_parse_response (head->str, head->len, answer.headers, NULL, &answer.status, NULL));
+        g_assert_cmpuint (answer.status, ==, SOUP_STATUS_NOT_FOUND);
+        g_assert_true (says_close (&answer));
+        g_assert_true (closed_by_server (client.connection));
+        raw_client_close (&client);
+    }
+}
+
+/* A replayed Authorization on a kept connection fares no better than on a new one. */
+static void
+test_keep_alive_replay (Fixture *f, gconstpointer data)
+{
+    RawClient client = { NULL, 0 };
+    g_auto(RawResponse) challenge = { 0, NULL };
+    g_auto(RawResponse) accepted = { 0, NULL };
+    g_auto(RawResponse) replay_challenge = { 0, NULL };
+    g_auto(RawResponse) replayed = { 0, NULL };
+    g_autofree gchar *authorization = NULL;
+
+    raw_client_open (f, &client);
+    g_assert_true (raw_get (f, &client, NULL, &challenge));
+    authorization = raw_answer (f, &client, &challenge, PASSWORD);
+    g_assert_true (raw_get (f, &client, authorization, &accepted));
+    g_assert_cmpuint (accepted.status, ==, SOUP_STATUS_OK);
+    raw_client_close (&client);
+
+    /* the attacker's own connection, its own challenge first, then the captured answer */
+    raw_client_open (f, &client);
+    g_assert_true (raw_get (f, &client, NULL, &replay_challenge));
+    g_assert_false (says_close (&replay_challenge));
+    g_assert_true (raw_get (f, &client, authorization, &replayed));
+    g_assert_cmpuint (replayed.status, ==, SOUP_STATUS_UNAUTHORIZED);
+    g_assert_true (says_close (&replayed));
+    g_assert_true (closed_by_server (client.connection));
+    raw_client_close (&client);
+    g_assert_cmpuint (f->requested, ==, 1);
+    g_assert_cmpuint (henb_cr_server_get_rejected_auth (f->server), ==, 1);
+}
+
+/* A kept connection nobody uses is closed soon; one that only collects challenges is closed
+ * after a few, the last saying so. */
+static void
+test_keep_alive_bounded (Fixture *f, gconstpointer data)
+{
+    RawClient client = { NULL, 0 };
+    gint64 start;
+    guint answered = 0;
+
+    raw_client_open (f, &client);
+    {
+        g_auto(RawResponse) challenge = { 0, NULL };
+
+        g_assert_true (raw_get (f, &client, NULL, &challenge));
+        g_assert_false (says_close (&challenge));
+    }
+    start = g_get_monotonic_time ();
+    /* by the idle limit, well before the lifetime of 30 s */
+    g_assert_true (closed_by_server_within (client.connection, 20));
+    g_assert_cmpint (g_get_monotonic_time () - start, <, 20 * G_USEC_PER_SEC);
+    raw_client_close (&client);
+
+    raw_client_open (f, &client);
+    for (;;) {
+        g_auto(RawResponse) challenge = { 0, NULL };
+
+        g_assert_true (raw_get (f, &client, NULL, &challenge));
+        g_assert_cmpuint (challenge.status, ==, SOUP_STATUS_UNAUTHORIZED);
+        answered++;
+        g_assert_cmpuint (answered, <=, 8);
+        if (says_close (&challenge))
+            break;
+    }
+    g_assert_cmpuint (answered, >=, 2);
+    g_assert_true (closed_by_server (client.connection));
+    raw_client_close (&client);
+    g_assert_cmpuint (f->requested, ==, 0);
+}
+
+/* Clients that take the challenge and go away do not use up the connection limit: each
+ * connection is gone within the idle limit, whether or not libsoup saw the client leave. */
+static void
+test_keep_alive_abandoned (Fixture *f, gconstpointer data)
+{
+    g_autoptr(GPtrArray) gone = g_ptr_array_new ();
+
+    for (guint i = 0; i < 16; i++) {
+        RawClient client = { NULL, 0 };
+        g_auto(RawResponse) challenge = { 0, NULL };
+
+        raw_client_open (f, &client);
+        g_assert_true (raw_get (f, &client, NULL, &challenge));
+        g_assert_false (says_close (&challenge));
+        g_ptr_array_add (gone, g_object_ref (client.connection));
+        raw_client_close (&client);
+    }
+    /* closed on this side only: the server holds all 16 until it lets them go */
+    for (guint i = 0; i < gone->len; i++)
+        g_io_stream_close (gone->pdata[i], NULL, NULL);
+    g_ptr_array_set_free_func (gone, g_object_unref);
+
+    run_for (8000);
+    /* no "16 already open": the ACS gets in */
+    g_assert_cmpuint (request (f, "GET", henb_cr_server_get_url (f->server)), ==, SOUP_STATUS_OK);
+    g_assert_cmpuint (f->requested, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -448,6 +783,11 @@ main (int argc, char **argv)
     ADD ("/cr-server/no-credentials", test_no_credentials);
     ADD ("/cr-server/body-ignored", test_body_ignored);
     ADD ("/cr-server/connection-limit", test_connection_limit);
+    ADD ("/cr-server/keep-alive-digest", test_keep_alive_digest);
+    ADD ("/cr-server/close-announced", test_close_announced);
+    ADD ("/cr-server/keep-alive-replay", test_keep_alive_replay);
+    ADD ("/cr-server/keep-alive-bounded", test_keep_alive_bounded);
+    ADD ("/cr-server/keep-alive-abandoned", test_keep_alive_abandoned);
 #undef ADD
     return g_test_run ();
 }
