@@ -49,7 +49,8 @@ start_dns hems.henb.test=$INITIAL_IP serving.henb.test=$SERVING_IP
 start_hems initial $INITIAL_IP:7547 --role initial $(tls_args hems-dns) \
     --serving-hems-url https://serving.henb.test:7548/cwmp --script "$WORK/initial.script"
 start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns) --s1 10.14.0.1 --script "$WORK/serving.script"
-write_factory https://hems.henb.test:7547/cwmp
+# its own address: the address toward the HeMS is 127.0.0.1, which tests running at once share
+write_factory https://hems.henb.test:7547/cwmp "[ConnectionRequest]" "Address=$NET.9"
 start_henbd
 
 # inform_line LOG N -> the Inform line of session N
@@ -60,7 +61,7 @@ check "the first discovery fails: no Serving HeMS" wait_eval 30 failed_no_servin
 check_contains "the first Inform: 0 BOOTSTRAP and 1 BOOT" "events: 0 BOOTSTRAP, 1 BOOT; RetryCount 0;" \
     "$(inform_line initial 1)"
 check "the first Inform names the Connection Request URL" \
-    grep -Eq "\[session 1\]    ${MS}ConnectionRequestURL = http://[0-9.]+:[0-9]+/" "$WORK/initial.log"
+    grep -Eq "\[session 1\]    ${MS}ConnectionRequestURL = http://$NET.9:[0-9]+/" "$WORK/initial.log"
 check "a plain parameter: SetParameterValuesResponse Status 0" \
     grep -q "\[session 1\] <- SetParameterValuesResponse Status 0$" "$WORK/initial.log"
 
@@ -95,6 +96,6 @@ check "registered" wait_eval 30 '[ "$(prop "" State)" = 6 ]'
 check "S1 configuration: SetParameterValuesResponse Status 0" \
     grep -q "\[session 2\] <- SetParameterValuesResponse Status 0$" "$WORK/serving.log"
 check "the Serving HeMS's first Inform names the Connection Request URL" \
-    grep -Eq "\[session 1\]    ${MS}ConnectionRequestURL = http://[0-9.]+:[0-9]+/" "$WORK/serving.log"
+    grep -Eq "\[session 1\]    ${MS}ConnectionRequestURL = http://$NET.9:[0-9]+/" "$WORK/serving.log"
 check "every scripted expectation held" bash -c "! grep -q 'EXPECT FAILED' '$WORK/initial.log' '$WORK/serving.log'"
 finish
