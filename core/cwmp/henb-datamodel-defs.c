@@ -74,11 +74,13 @@ static const HenbDmParamDef definitions[] = {
     STR (GW "SecGWServer1", RW | P | DEF, 64, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_HOST),
     STR (GW "SecGWServer2", RW | P | DEF, 64, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_HOST),
     STR (GW "SecGWServer3", RW | P | DEF, 64, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_HOST),
-    STR (GW "S1SigLinkServerList", RW | P | DEF | LST, 256, 1, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_HOST),
-    STR (GW "S1ConnectionMode", RW | P | DEF, 0, 0, FALSE, 0, 0, s1_connection_modes,
+    /* not deferred: stored at once, and the S1 set-up reads them whenever it runs next; a
+     * Status 1 here would fail the Serving HeMS's own registration SPV with some HeMS */
+    STR (GW "S1SigLinkServerList", RW | P | LST, 256, 1, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_HOST),
+    STR (GW "S1ConnectionMode", RW | P, 0, 0, FALSE, 0, 0, s1_connection_modes,
          HENB_DM_SYNTAX_PLAIN, "One"),
-    UINT (GW "S1SigLinkPort", RW | P | DEF, 0, 65535, "36412"),
-    BOOL (GW HENB_DM_VENDOR_PLACEHOLDER "S1IPsecUsed", RW | P | DEF, "true"),
+    UINT (GW "S1SigLinkPort", RW | P, 0, 65535, "36412"),
+    BOOL (GW HENB_DM_VENDOR_PLACEHOLDER "S1IPsecUsed", RW | P, "true"),
     STR (GW HENB_DM_VENDOR_PLACEHOLDER "InitialSecGWServer", 0, 64, 0, FALSE, 0, 0, NULL,
          HENB_DM_SYNTAX_HOST),
 };

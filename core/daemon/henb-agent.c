@@ -64,7 +64,12 @@ struct _HenbAgent {
     GStrv               registered_s1;     /* the S1 values handed off: a change hands off again */
 
     /* sessions */
-    guint               retry_count;
+    guint               retry_count;       /* n of the retry policy: failures in a row */
+    /* TR-069 RetryCount of the next Inform: attempts since the last completed session. A
+     * session that completed resets it, even when the procedure around it failed. */
+    guint               failed_attempts;
+    gboolean            attempt_open;      /* an attempt began and has not completed a session */
+    GPtrArray          *retry_causes;      /* numbered events of the session a retry repeats */
     guint               session_timer;     /* the planned session: a retry wait */
     gint64              next_session;      /* wall clock, µs; 0: nothing planned */
     gboolean            session_wanted;
@@ -892,6 +897,25 @@ henb_agent_get_retry_count (HenbAgent *self)
     return self->retry_count;
 }
 
+guint
+henb_agent_get_inform_retry_count (HenbAgent *self)
+{
+    return self->failed_attempts;
+}
+
+void
+henb_agent_begin_attempt (HenbAgent *self)
+{
+    self->attempt_open = TRUE;
+}
+
+void
+henb_agent_session_completed (HenbAgent *self)
+{
+    self->attempt_open = FALSE;
+    self->failed_attempts = 0;
+}
+
 typedef struct {
     HenbAgent         *agent;
     gchar             *url;
@@ -900,6 +924,7 @@ typedef struct {
     HenbCwmpTransport *transport;
     HenbCwmpSession   *session;
     GPtrArray         *events;
+    gboolean           value_change;  /* the Inform reports changed values */
     guint              timeout_id;
     gboolean           timed_out;
     GCancellable      *cancellable;
@@ -956,6 +981,10 @@ henb_agent_note_failure (HenbAgent *self, gint64 not_after)
 
     if (self->retry_count < G_MAXUINT)
         self->retry_count++;
+    /* a failure after a completed session (no S1 address, S1 set-up) was no failed attempt */
+    if (self->attempt_open && self->failed_attempts < G_MAXUINT)
+        self->failed_attempts++;
+    self->attempt_open = FALSE;
     /* at most HENB_RETRY_WAIT_MAX_MS: neither the µs nor the sums below can overflow */
     wait = (gint64) henb_retry_wait_ms (self->retry_count, min_wait, multiplier, self->rand) * 1000;
     if (not_after < now + wait)
@@ -989,8 +1018,12 @@ session_done (HenbAgent *self, Run *r, GError *error)
     if (owned == NULL) {
         self->last_result = g_strdup ("ok");
         self->retry_count = 0;
+        henb_agent_session_completed (self);
+        g_clear_pointer (&self->retry_causes, g_ptr_array_unref);
         if (self->retry_requested) {
+            /* the HeMS refused what we asked in it (8005): as good as a failed attempt */
             self->retry_requested = FALSE;
+            self->attempt_open = TRUE;
             plan_session (self, henb_agent_note_failure (self, G_MAXINT64));
         }
         self->version = henb_cwmp_session_get_version (r->session);
@@ -1045,6 +1078,17 @@ session_informed (GObject *source, GAsyncResult *res, gpointer user_data)
     /* the store logs a failed write once and retries it */
     if (!henb_store_retire_events (self->svc->store, r->events, &error_save))
         g_debug ("delivered events stay queued: %s", error_save->message);
+    /* what a retry of this session says, should it fail now: its causes once more */
+    g_clear_pointer (&self->retry_causes, g_ptr_array_unref);
+    self->retry_causes = g_ptr_array_new_with_free_func (g_free);
+    for (guint i = 0; i < r->events->len; i++) {
+        const HenbCwmpEvent *ev = r->events->pdata[i];
+
+        if (henb_cwmp_event_is_single (ev->code))
+            g_ptr_array_add (self->retry_causes, g_strdup (ev->code));
+    }
+    if (r->value_change)
+        g_ptr_array_add (self->retry_causes, g_strdup ("4 VALUE CHANGE"));
     henb_cwmp_session_serve_async (r->session, r->cancellable, session_served, r);
 }
 
@@ -1059,6 +1103,7 @@ session_connected (GObject *source, GAsyncResult *res, gpointer user_data)
 {
     Run *r = user_data;
     HenbAgent *self = r->agent;
+    g_autoptr(GPtrArray) changes = NULL;
     GError *error = NULL;
 
     if (!henb_cwmp_transport_connect_finish (HENB_CWMP_TRANSPORT (source), res, &error)) {
@@ -1071,7 +1116,18 @@ session_connected (GObject *source, GAsyncResult *res, gpointer user_data)
         henb_cwmp_session_set_trace_func (r->session, trace_envelope, self->svc->trace);
     henb_agent_prepare_session (self, r->session, HENB_HEMS_SERVING);
     r->events = henb_store_dup_events (self->svc->store);
-    henb_cwmp_session_inform_async (r->session, r->events, self->retry_count, r->cancellable, session_informed, r);
+    /* No Inform without its cause (TR-069: at least one event). Nothing queued means a retry
+     * of a session whose InformResponse came and took its events: the retry states the same
+     * causes (6 CONNECTION REQUEST, 2 PERIODIC, ...), the "M" events were acknowledged. */
+    if (r->events->len == 0 && self->retry_causes != NULL) {
+        for (guint i = self->retry_causes->len; i > 0; i--)
+            henb_store_events_ensure (r->events, self->retry_causes->pdata[i - 1]);
+    }
+    /* the session adds 4 VALUE CHANGE for changed values: a cause too */
+    changes = henb_data_model_list_value_changes (self->svc->dm);
+    r->value_change = changes->len > 0;
+    henb_cwmp_session_inform_async (r->session, r->events, self->failed_attempts, r->cancellable,
+                                    session_informed, r);
 }
 
 static void
@@ -1140,6 +1196,7 @@ start_session (HenbAgent *self)
 
     self->session_wanted = FALSE;
     self->in_session = TRUE;
+    henb_agent_begin_attempt (self);
     if (self->cr != NULL)
         henb_cr_server_set_busy (self->cr, TRUE);
     r->url = henb_data_model_get (self->svc->dm, HENB_DM_MS_URL);
@@ -1361,6 +1418,7 @@ henb_agent_start (HenbAgent *self, HenbTunnel *tunnel)
     g_set_object (&self->tunnel, tunnel);
     self->running = TRUE;
     self->retry_count = 0;
+    g_clear_pointer (&self->retry_causes, g_ptr_array_unref);
     self->next_session = 0;
     g_free (self->registered_url);
     self->registered_url = henb_data_model_get (self->svc->dm, HENB_DM_MS_URL);
@@ -1468,6 +1526,7 @@ henb_agent_finalize (GObject *object)
     g_free (self->registered_segw);
     g_strfreev (self->registered_s1);
     g_free (self->last_result);
+    g_clear_pointer (&self->retry_causes, g_ptr_array_unref);
     g_rand_free (self->rand);
     G_OBJECT_CLASS (henb_agent_parent_class)->finalize (object);
 }

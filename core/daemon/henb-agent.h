@@ -33,8 +33,19 @@ HenbAgent *henb_agent_new (const HenbServices *services);
 void       henb_agent_prepare_session (HenbAgent *self, HenbCwmpSession *session, HenbHemsRole role);
 /* A link to the Serving HeMS is up (through @tunnel, or NULL): Connection Requests reach us now. */
 void       henb_agent_link_up (HenbAgent *self, HenbTunnel *tunnel, const gchar *url);
-/* RetryCount of the next Inform: failed sessions since the last good one. */
+/* The retry policy's n: failed sessions or bootstrap attempts in a row (Management.RetryCount). */
 guint      henb_agent_get_retry_count (HenbAgent *self);
+/*
+ * The RetryCount of the next Inform (TR-069): attempts that failed since the last completed
+ * session (InformResponse received, session ended normally). A completed session resets it
+ * even when the procedure around it failed (no Serving HeMS set); the retry policy still
+ * waits on henb_agent_get_retry_count().
+ */
+guint      henb_agent_get_inform_retry_count (HenbAgent *self);
+/* A session attempt begins (resolving, tunnelling, connecting or informing toward a HeMS). */
+void       henb_agent_begin_attempt (HenbAgent *self);
+/* The HeMS ended a session normally after its InformResponse. */
+void       henb_agent_session_completed (HenbAgent *self);
 
 /*
  * The bootstrap procedure registered (@tunnel: the serving tunnel or NULL): the agent takes

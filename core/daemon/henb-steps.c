@@ -84,6 +84,16 @@ config_of (HenbProcedure *proc)
     return henb_procedure_get_services (proc)->config;
 }
 
+/* A step toward a HeMS runs: its failure is a failed session attempt (TR-069 RetryCount). */
+static void
+begin_attempt (HenbProcedure *proc)
+{
+    HenbAgent *agent = henb_procedure_get_services (proc)->agent;
+
+    if (agent != NULL)
+        henb_agent_begin_attempt (agent);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* resolve */
 
@@ -120,6 +130,7 @@ resolve_run (HenbStep *step, HenbProcedure *proc, GTask *task)
     GError *error = NULL;
 
     g_task_set_task_data (task, step, NULL);
+    begin_attempt (proc);
     if (!link_prepare (proc, ROLE (step), &error)) {
         return_error (task, error);
         return;
@@ -216,6 +227,7 @@ connect_run (HenbStep *step, HenbProcedure *proc, GTask *task)
     HenbHemsLink *link = henb_procedure_get_link (proc, ROLE (step));
     GError *error = NULL;
 
+    begin_attempt (proc);
     if (!link_prepare (proc, ROLE (step), &error)) {
         return_error (task, error);
         return;
@@ -273,6 +285,7 @@ inform_done (GObject *source, GAsyncResult *res, gpointer user_data)
     InformData *d = g_task_get_task_data (task);
     g_autoptr(GError) error_save = NULL;
     g_autoptr(GString) codes = g_string_new (NULL);
+    g_autoptr(GPtrArray) delivered = g_ptr_array_new ();
     GError *error = NULL;
 
     if (!henb_cwmp_session_inform_finish (HENB_CWMP_SESSION (source), res, &error)) {
@@ -294,7 +307,7 @@ inform_done (GObject *source, GAsyncResult *res, gpointer user_data)
             if (svc->agent != NULL)
                 henb_agent_prepare_session (svc->agent, link->session, ROLE (d->step));
             henb_cwmp_session_inform_async (link->session, d->events,
-                                            svc->agent != NULL ? henb_agent_get_retry_count (svc->agent) : 0,
+                                            svc->agent != NULL ? henb_agent_get_inform_retry_count (svc->agent) : 0,
                                             g_task_get_cancellable (task), inform_done, task);
             return;
         }
@@ -303,9 +316,14 @@ inform_done (GObject *source, GAsyncResult *res, gpointer user_data)
     }
     henb_hems_version_remember (svc->store, henb_procedure_get_link (proc, ROLE (d->step))->url,
                                 henb_cwmp_session_get_version (HENB_CWMP_SESSION (source)));
-    /* the InformResponse acknowledged them: delivered exactly once */
+    /* the InformResponse acknowledged them: delivered exactly once, but for 0 BOOTSTRAP, which
+     * stays until the bootstrap is done (release_run) */
+    for (guint i = 0; i < d->events->len; i++) {
+        if (!g_str_equal (((HenbCwmpEvent *) d->events->pdata[i])->code, "0 BOOTSTRAP"))
+            g_ptr_array_add (delivered, d->events->pdata[i]);
+    }
     /* the store logs a failed write once and retries it */
-    if (!henb_store_retire_events (svc->store, d->events, &error_save))
+    if (!henb_store_retire_events (svc->store, delivered, &error_save))
         g_debug ("delivered events stay queued: %s", error_save->message);
     for (guint i = 0; i < d->events->len; i++)
         g_string_append_printf (codes, "%s%s", i > 0 ? ", " : "",
@@ -324,6 +342,7 @@ inform_run (HenbStep *step, HenbProcedure *proc, GTask *task)
     InformData *d = g_new0 (InformData, 1);
 
     g_return_if_fail (link->transport != NULL);
+    begin_attempt (proc);
     d->step = step;
     d->events = henb_store_dup_events (svc->store);
     g_task_set_task_data (task, d, (GDestroyNotify) inform_data_free);
@@ -335,16 +354,26 @@ inform_run (HenbStep *step, HenbProcedure *proc, GTask *task)
     if (svc->trace != NULL)
         henb_cwmp_session_set_trace_func (link->session, trace_envelope, svc->trace);
     if (svc->agent != NULL) {
-        /* the Serving HeMS learns the Connection Request URL from this very Inform */
-        if (ROLE (step) == HENB_HEMS_SERVING)
-            henb_agent_link_up (svc->agent, henb_procedure_get_tunnel (proc, HENB_HEMS_SERVING), link->url);
+        /* either HeMS learns the Connection Request URL from this very Inform: the Initial
+         * HeMS too, through the tunnel to the Initial SeGW when there is one */
+        henb_agent_link_up (svc->agent, henb_procedure_get_tunnel (proc, ROLE (step)), link->url);
         henb_agent_prepare_session (svc->agent, link->session, ROLE (step));
     }
     /* prepare_session may queue events: read them after it */
     g_ptr_array_unref (d->events);
     d->events = henb_store_dup_events (svc->store);
+    /* Every Inform states its cause (TR-069: at least one event). The Initial HeMS is asked
+     * only while no Serving HeMS is known, which is a bootstrap however often it is retried:
+     * 0 BOOTSTRAP each time, so that a HeMS provisioning on it acts on a retry too (1 BOOT
+     * stays queued until an InformResponse acknowledged it). A run with nothing else to say
+     * (a registration after a lost tunnel, a failed S1 set-up, Start) is henbd starting the
+     * HeNB's service over, as a Reboot without RebootCommand does: 1 BOOT. */
+    if (ROLE (step) == HENB_HEMS_INITIAL)
+        henb_store_events_ensure (d->events, "0 BOOTSTRAP");
+    if (d->events->len == 0)
+        henb_store_events_ensure (d->events, "1 BOOT");
     henb_cwmp_session_inform_async (link->session, d->events,
-                                    svc->agent != NULL ? henb_agent_get_retry_count (svc->agent) : 0,
+                                    svc->agent != NULL ? henb_agent_get_inform_retry_count (svc->agent) : 0,
                                     g_task_get_cancellable (task), inform_done, task);
 }
 
@@ -374,6 +403,9 @@ serve_done (GObject *source, GAsyncResult *res, gpointer user_data)
         return_error (task, error);
         return;
     }
+    /* completed: whatever the procedure concludes now, the next Inform is a first attempt */
+    if (henb_procedure_get_services (proc)->agent != NULL)
+        henb_agent_session_completed (henb_procedure_get_services (proc)->agent);
     /* what the HeMS did, faults included: "answered" says nothing of a request refused */
     summary = henb_cwmp_session_describe (HENB_CWMP_SESSION (source));
     henb_procedure_set_step_detail (proc, "%s", summary);
@@ -405,6 +437,7 @@ release_run (HenbStep *step, HenbProcedure *proc, GTask *task)
     const HenbServices *svc = henb_procedure_get_services (proc);
     HenbHemsLink *link = henb_procedure_get_link (proc, ROLE (step));
     g_autofree gchar *url = henb_data_model_get (svc->dm, HENB_DM_MS_URL);
+    g_autoptr(GError) error_save = NULL;
 
     if (link->session != NULL)
         henb_cwmp_session_close (link->session);
@@ -438,6 +471,10 @@ release_run (HenbStep *step, HenbProcedure *proc, GTask *task)
                                              "far-end address (%s)", HENB_DM_GW_S1_LIST));
             return;
         }
+        /* the Serving HeMS did the bootstrap's work: 0 BOOTSTRAP is delivered, unless it moved
+         * the HeNB to yet another HeMS in the session (that one is owed its own) */
+        if (g_strcmp0 (url, link->url) == 0 && !henb_store_retire_event (svc->store, "0 BOOTSTRAP", &error_save))
+            g_debug ("0 BOOTSTRAP stays queued: %s", error_save->message);
         henb_procedure_set_step_detail (proc, "S1 far end %s", s1[0]);
     }
     return_result (task, HENB_STEP_RESULT_OK);
@@ -712,6 +749,7 @@ resolve_segw_run (HenbStep *step, HenbProcedure *proc, GTask *task)
 
     r->role = ROLE (step);
     g_task_set_task_data (task, r, (GDestroyNotify) segw_run_free);
+    begin_attempt (proc);
     collect_candidates (proc, r->role);
     if (henb_procedure_get_segw_candidates (proc, r->role)->len == 0) {
         henb_procedure_set_step_detail (proc, "no %s SeGW configured",
@@ -837,6 +875,7 @@ tunnel_run (HenbStep *step, HenbProcedure *proc, GTask *task)
 
     r->role = ROLE (step);
     g_task_set_task_data (task, r, (GDestroyNotify) segw_run_free);
+    begin_attempt (proc);
     if (henb_procedure_get_segw_candidates (proc, r->role)->len == 0) {
         henb_procedure_set_step_detail (proc, "no %s SeGW configured",
                                         r->role == HENB_HEMS_INITIAL ? "Initial" : "Serving");

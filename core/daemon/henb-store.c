@@ -281,6 +281,20 @@ henb_store_dup_events (HenbStore *self)
     return out;
 }
 
+void
+henb_store_events_ensure (GPtrArray *events, const gchar *code)
+{
+    Event *ev;
+
+    g_return_if_fail (is_single_event (code));
+    if (is_queued (events, code, NULL))
+        return;
+    ev = g_new0 (Event, 1);
+    ev->code = g_strdup (code);
+    ev->command_key = g_strdup ("");
+    g_ptr_array_insert (events, 0, ev);
+}
+
 /* The instances of every table, and the number AddObject gives next (never reused). */
 static void
 serialize_objects (HenbStore *self, GKeyFile *kf)
@@ -656,6 +670,18 @@ henb_store_retire_events (HenbStore *self, GPtrArray *delivered, GError **error)
         return FALSE;
     replace_events (self, g_steal_pointer (&remaining));
     return TRUE;
+}
+
+gboolean
+henb_store_retire_event (HenbStore *self, const gchar *code, GError **error)
+{
+    g_autoptr(GPtrArray) delivered = g_ptr_array_new_with_free_func ((GDestroyNotify) event_free);
+
+    g_return_val_if_fail (HENB_IS_STORE (self), FALSE);
+    if (!is_queued (self->events, code, NULL))
+        return TRUE;
+    henb_store_events_ensure (delivered, code);
+    return henb_store_retire_events (self, delivered, error);
 }
 
 static gboolean

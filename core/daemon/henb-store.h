@@ -78,6 +78,9 @@ gboolean     henb_store_queue_event (HenbStore *self, const gchar *code, const g
 guint        henb_store_count_command_events (HenbStore *self);
 /* The undelivered events, oldest first (HenbCwmpEvent). */
 GPtrArray   *henb_store_dup_events (HenbStore *self);
+/* Puts the single event @code first in @events (a list from henb_store_dup_events()) unless
+ * it is there already: a cause an Inform states without it being queued. */
+void         henb_store_events_ensure (GPtrArray *events, const gchar *code);
 /*
  * Records the agent keeps across restarts (e.g. a transfer whose TransferComplete is still due):
  * string fields by name; NULL removes the record. Call henb_store_save() afterwards.
@@ -89,5 +92,7 @@ GHashTable  *henb_store_dup_record (HenbStore *self, const gchar *name);
 /* Retires the events an InformResponse acknowledged and saves; when the write fails they stay
  * queued (in memory too), to be delivered again rather than lost. */
 gboolean     henb_store_retire_events (HenbStore *self, GPtrArray *delivered, GError **error);
+/* Retires the single event @code, as henb_store_retire_events() does. */
+gboolean     henb_store_retire_event (HenbStore *self, const gchar *code, GError **error);
 
 G_END_DECLS

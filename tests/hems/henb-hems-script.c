@@ -112,6 +112,7 @@ session_script_new (guint number)
     ss->fault_status = SOUP_STATUS_OK_VALUE;
     ss->steps = g_ptr_array_new_with_free_func ((GDestroyNotify) step_free);
     ss->expectations = g_ptr_array_new_with_free_func ((GDestroyNotify) expectation_free);
+    ss->provision_on = g_ptr_array_new_with_free_func (g_free);
     return ss;
 }
 
@@ -122,6 +123,7 @@ hems_session_script_free (HemsSessionScript *ss)
         return;
     g_ptr_array_unref (ss->steps);
     g_ptr_array_unref (ss->expectations);
+    g_ptr_array_unref (ss->provision_on);
     g_free (ss->inform_http.location);
     g_clear_pointer (&ss->inform_raw, step_free);
     g_free (ss->transfer_complete_http.location);
@@ -385,6 +387,39 @@ hems_session_script_check_inform (const HemsSessionScript *ss,
         else
             hems_log_session (log, session, "EXPECT FAILED (line %u): %s: %s", e->line, what, problem);
     }
+}
+
+gboolean
+hems_session_script_provisions (const HemsSessionScript *ss, const HenbCwmpMessage *inform, gchar **out_why)
+{
+    g_autoptr(GString) codes = g_string_new (NULL);
+
+    if (ss->provision_on->len == 0)
+        return TRUE;
+    for (guint i = 0; i < ss->provision_on->len; i++) {
+        for (guint j = 0; inform->events != NULL && j < inform->events->len; j++) {
+            if (g_str_equal (((HenbCwmpEvent *) inform->events->pdata[j])->code, ss->provision_on->pdata[i]))
+                return TRUE;
+        }
+        g_string_append_printf (codes, "%s%s", i > 0 ? ", " : "", (const gchar *) ss->provision_on->pdata[i]);
+    }
+    *out_why = g_strdup_printf ("the Inform carries none of %s", codes->str);
+    return FALSE;
+}
+
+gboolean
+hems_session_script_add_provision_on (HemsSessionScript *ss, const gchar *list, GError **error)
+{
+    g_auto(GStrv) codes = g_strsplit (list, ",", -1);
+
+    for (guint i = 0; codes[i] != NULL; i++) {
+        g_autofree gchar *code = g_strstrip (g_strdup (codes[i]));
+
+        if (code[0] == '\0' || (g_ascii_isdigit (code[0]) && !is_standard_event (code)))
+            return fail (error, "'%s' is not a standard event code", code);
+        g_ptr_array_add (ss->provision_on, g_steal_pointer (&code));
+    }
+    return TRUE;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -795,6 +830,20 @@ parse_only_namespace (Parser *p, gchar **args, guint n_args, GError **error)
 }
 
 static gboolean
+parse_provision_on (Parser *p, gchar **args, guint n_args, GError **error)
+{
+    g_autofree gchar *code = NULL;
+    guint used = take_event_code (args, n_args, &code, error);
+
+    if (used == 0)
+        return FALSE;
+    if (n_args > used)
+        return fail (error, "provision-on wants one event code");
+    g_ptr_array_add (p->current->provision_on, g_steal_pointer (&code));
+    return TRUE;
+}
+
+static gboolean
 parse_fault_status (Parser *p, gchar **args, guint n_args, GError **error)
 {
     if (n_args != 1)
@@ -857,6 +906,7 @@ static const struct {
     { "only-namespace", parse_only_namespace, FALSE },
     { "fault-status", parse_fault_status, FALSE },
     { "connection-request", parse_connection_request, FALSE },
+    { "provision-on", parse_provision_on, FALSE },
     { "rpc", parse_rpc, TRUE },
     { "http", parse_http_step, TRUE },
     { "delay", parse_delay, TRUE },

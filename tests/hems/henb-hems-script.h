@@ -92,6 +92,7 @@ typedef struct {
     guint            fault_status;    /* HTTP status of every Fault the HeMS sends (200) */
     HemsInformId     inform_id;
     guint            connection_requests; /* made once the session is released */
+    GPtrArray       *provision_on;    /* event codes: the steps run only for an Inform with one */
 } HemsSessionScript;
 
 typedef struct _HemsScript HemsScript;
@@ -112,6 +113,14 @@ void hems_session_script_check_inform (const HemsSessionScript *ss,
                                        const HenbCwmpMessage   *inform,
                                        FILE                    *log,
                                        guint                    session);
+
+/* Whether the session's steps run for @inform: always, or with provision-on only when it
+ * carries one of those events (a preset keyed on events). FALSE sets @out_why. */
+gboolean hems_session_script_provisions (const HemsSessionScript *ss,
+                                         const HenbCwmpMessage   *inform,
+                                         gchar                  **out_why);
+/* --provision-on: adds the comma-separated event codes of @list to @ss. */
+gboolean hems_session_script_add_provision_on (HemsSessionScript *ss, const gchar *list, GError **error);
 
 /* Adds @name with a value spelled "xsd:TYPE:VALUE", "xsd:TYPE VALUE" or plain "VALUE" (a string). */
 void hems_add_typed_param (HenbCwmpMessage *msg, const gchar *name, const gchar *spec);

@@ -717,6 +717,7 @@ handle_inform (Hems *hems, SoupServerMessage *msg, const HenbCwmpMessage *inform
     GSocketAddress *remote = soup_server_message_get_remote_address (msg);
     g_autofree gchar *peer = NULL;
     const HenbCwmpParamValue *cr_url;
+    g_autofree gchar *why = NULL;
 
     hems->challenged = NULL;
     watch_connection (hems, s, msg);
@@ -736,6 +737,11 @@ handle_inform (Hems *hems, SoupServerMessage *msg, const HenbCwmpMessage *inform
     if (argument_error != NULL)
         hems_log_session (hems->log, s->id, "malformed Inform: %s", argument_error);
     hems_session_script_check_inform (script, inform, hems->log, s->id);
+    /* a HeMS whose presets fire on events: no provisioning for an Inform without one */
+    if (s->next_step == 0 && !hems_session_script_provisions (script, inform, &why)) {
+        hems_log_session (hems->log, s->id, "no provisioning: %s", why);
+        s->next_step = script->steps->len;
+    }
     cr_url = henb_cwmp_message_find_param (inform, CONNECTION_REQUEST_URL);
     if (cr_url != NULL) {
         g_free (hems->cr_url);
@@ -910,6 +916,7 @@ static const gchar help_description[] =
     "  inform-response empty200|empty204|fault CODE|raw FILE|hold|use-version V|delay MS|http ...\n"
     "  transfer-complete-response ok|fault CODE|http ...\n"
     "  only-namespace V              fault 8006 for messages in any other CWMP namespace\n"
+    "  provision-on CODE             take the steps only for an Inform with event CODE (repeatable)\n"
     "  connection-request [COUNT]    once the session is over (with --connection-request)\n"
     " steps, taken in order by the CPE's POSTs after the Inform:\n"
     "  rpc GetRPCMethods | GetParameterValues NAME... | GetParameterNames PATH [true|false]\n"
@@ -931,7 +938,7 @@ main (int argc, char **argv)
     static gchar *ns = NULL, *auth = NULL, *username = NULL, *password = NULL, *log_file = NULL;
     static gchar *path = "/cwmp", *ready_file = NULL, *script_file = NULL;
     static gchar *files_dir = NULL, *file_auth = NULL, *file_username = NULL, *file_password = NULL;
-    static gchar *cr_url = NULL, *cr_username = NULL, *cr_password = NULL;
+    static gchar *cr_url = NULL, *cr_username = NULL, *cr_password = NULL, *provision_on = NULL;
     static gint s1_port = -1, delay_ms = 0, cr_after = 0, cr_delay_ms = 0, cr_count = 1;
     const GOptionEntry entries[] = {
         { "listen", 0, 0, G_OPTION_ARG_STRING, &listen_on, "Address and port to listen on", "IP:PORT" },
@@ -955,6 +962,8 @@ main (int argc, char **argv)
         { "log", 0, 0, G_OPTION_ARG_FILENAME, &log_file, "Append the session log here (default stdout)", "FILE" },
         { "ready-file", 0, 0, G_OPTION_ARG_FILENAME, &ready_file, "Create this file once listening", "FILE" },
         { "delay", 0, 0, G_OPTION_ARG_INT, &delay_ms, "Hold the request after the Inform this long", "MS" },
+        { "provision-on", 0, 0, G_OPTION_ARG_STRING, &provision_on,
+          "Without a script: set values only for an Inform with one of these events", "CODE,..." },
         { "script", 0, 0, G_OPTION_ARG_FILENAME, &script_file, "What to do in each session (see below)", "FILE" },
         { "file-server", 0, 0, G_OPTION_ARG_FILENAME, &files_dir, "Serve DIR's files as /files/NAME", "DIR" },
         { "file-auth", 0, 0, G_OPTION_ARG_STRING, &file_auth, "Require authentication for /files", "basic|digest" },
@@ -1002,6 +1011,10 @@ main (int argc, char **argv)
     hems.delay_ms = (guint) MAX (delay_ms, 0);
     hems.auth = auth;
     hems.default_script = default_script;
+    if (provision_on != NULL && !hems_session_script_add_provision_on (default_script, provision_on, &error)) {
+        g_printerr ("henb-ref-hems: --provision-on: %s\n", error->message);
+        return 2;
+    }
     if (ns != NULL) {
         HenbCwmpVersion v;
         if (!henb_cwmp_version_from_string (ns, &v)) {

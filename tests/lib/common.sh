@@ -85,7 +85,8 @@ check() { local d=$1; shift; if "$@" >"$WORK/check.out" 2>&1; then ok "$d"; else
 check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "actual:   $3"; fi; }
 # check_contains DESCRIPTION NEEDLE HAYSTACK
 check_contains() { case "$3" in *"$2"*) ok "$1";; *) not_ok "$1" "expected to contain: $2" "actual: $3";; esac; }
-# finish: every envelope henbd sent during the test must validate against the BBF XSDs
+# finish: every envelope henbd sent during the test must validate against the BBF XSDs, and
+# every Inform among them carry an event
 finish() {
     local sent=("$WORK"/trace/*-sent-*.xml) rc
     if [ -e "${sent[0]}" ]; then
@@ -97,6 +98,12 @@ finish() {
             check_eq "all ${#sent[@]} envelopes henbd sent validate against the BBF CWMP XSD" 0 $rc
             [ $rc = 0 ] || sed 's/^/#   /' "$WORK/validate.log" | head -20
         fi
+    fi
+    # TR-069: an Inform states its cause, at least one EventStruct, whatever the test did
+    local informs=("$WORK"/trace/*-sent-Inform.xml) bare=() f
+    if [ -e "${informs[0]}" ]; then
+        for f in "${informs[@]}"; do grep -q '<EventStruct>' "$f" || bare+=("$(basename "$f")"); done
+        check_eq "each of the ${#informs[@]} Informs henbd sent carries an event" "" "${bare[*]}"
     fi
     # a CRITICAL is a programming error, whatever the test looked at
     if [ -f "$WORK/henbd.log" ]; then

@@ -96,6 +96,43 @@ test_spv_immediate_status_zero (void)
     g_assert_cmpuint (status, ==, 0);
 }
 
+/* TR-069 Status: 1 only for a change that waits for the end of the session (a new HeMS, a new
+ * tunnel); the S1 configuration a Serving HeMS hands out in registration is applied at once,
+ * and some HeMS take 1 for an error (issue 10, 2f). */
+static void
+test_spv_status_one_only_when_deferred (void)
+{
+    static const struct {
+        const gchar *name;
+        const gchar *value;
+        HenbCwmpType type;
+        guint        status;
+    } cases[] = {
+        { GW "S1SigLinkServerList", "10.0.0.1", HENB_CWMP_TYPE_STRING, 0 },
+        { GW "S1SigLinkPort", "36413", HENB_CWMP_TYPE_UNSIGNED_INT, 0 },
+        { GW "S1ConnectionMode", "All", HENB_CWMP_TYPE_STRING, 0 },
+        { GW "X_" OUI "_S1IPsecUsed", "false", HENB_CWMP_TYPE_BOOLEAN, 0 },
+        { "Device.ManagementServer.PeriodicInformInterval", "300", HENB_CWMP_TYPE_UNSIGNED_INT, 0 },
+        { "Device.ManagementServer.URL", "https://serving.example:7548/acs", HENB_CWMP_TYPE_STRING, 1 },
+        { GW "SecGWServer1", "segw.example", HENB_CWMP_TYPE_STRING, 1 },
+        { GW "SecGWServer3", "192.0.2.3", HENB_CWMP_TYPE_STRING, 1 },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++) {
+        g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+        g_autoptr(GPtrArray) params = params_new ();
+        g_autoptr(HenbCwmpFault) fault = NULL;
+        guint status = 99;
+
+        g_assert_true (henb_data_model_has_parameter (dm, cases[i].name));
+        add (params, cases[i].name, cases[i].value, cases[i].type);
+        g_assert_true (henb_data_model_set_parameter_values (dm, params, "k", &status, &fault));
+        g_assert_null (fault);
+        g_test_message ("%s = %s: Status %u", cases[i].name, cases[i].value, status);
+        g_assert_cmpuint (status, ==, cases[i].status);
+    }
+}
+
 static void
 test_spv_faults_are_all_or_nothing (void)
 {
@@ -894,6 +931,7 @@ main (int argc, char **argv)
     g_test_init (&argc, &argv, NULL);
     g_test_add_func ("/cwmp/datamodel/spv/applies", test_spv_applies_and_sets_key);
     g_test_add_func ("/cwmp/datamodel/spv/status-zero", test_spv_immediate_status_zero);
+    g_test_add_func ("/cwmp/datamodel/spv/status-one-only-when-deferred", test_spv_status_one_only_when_deferred);
     g_test_add_func ("/cwmp/datamodel/spv/all-or-nothing", test_spv_faults_are_all_or_nothing);
     g_test_add_func ("/cwmp/datamodel/spv/duplicate", test_spv_duplicate_name);
     g_test_add_func ("/cwmp/datamodel/spv/commit-failure", test_spv_commit_failure_is_internal_error);

@@ -1010,6 +1010,42 @@ test_retire_events (void)
     remove_tree (dir);
 }
 
+/* A cause an Inform states without it being queued comes first, once; retiring one event
+ * leaves the others and persists. */
+static void
+test_ensure_and_retire_one (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbStore) store = henb_store_new (dir, dm);
+    g_autoptr(HenbStore) store2 = NULL;
+    g_autoptr(GPtrArray) events = NULL;
+    g_autoptr(GError) error = NULL;
+
+    henb_store_queue_event (store, "1 BOOT", NULL);
+    henb_store_queue_event (store, "0 BOOTSTRAP", NULL);
+    henb_store_queue_event (store, "M Reboot", "a");
+    events = henb_store_dup_events (store);
+    henb_store_events_ensure (events, "0 BOOTSTRAP");
+    g_assert_cmpuint (events->len, ==, 3);
+    henb_store_events_ensure (events, "6 CONNECTION REQUEST");
+    g_assert_cmpuint (events->len, ==, 4);
+    g_assert_cmpstr (((HenbCwmpEvent *) events->pdata[0])->code, ==, "6 CONNECTION REQUEST");
+    g_assert_cmpstr (((HenbCwmpEvent *) events->pdata[0])->command_key, ==, "");
+    /* not queued by being stated */
+    assert_events (store, "1 BOOT", "", "0 BOOTSTRAP", "", "M Reboot", "a", NULL);
+
+    g_assert_true (henb_store_retire_event (store, "0 BOOTSTRAP", &error));
+    g_assert_no_error (error);
+    assert_events (store, "1 BOOT", "", "M Reboot", "a", NULL);
+    /* not queued: nothing to do */
+    g_assert_true (henb_store_retire_event (store, "2 PERIODIC", &error));
+    g_assert_no_error (error);
+    store2 = load_new (dir, NULL, NULL);
+    assert_events (store2, "1 BOOT", "", "M Reboot", "a", NULL);
+    remove_tree (dir);
+}
+
 /* 300 ScheduleInforms (or Reboots) must not queue 300 events: an Inform carries 64 at most. */
 static void
 test_command_events_bounded (void)
@@ -1505,6 +1541,7 @@ main (int argc, char **argv)
     g_test_add_func ("/store/commit/failure-rename", test_commit_failure_rename);
     g_test_add_func ("/store/events/single", test_single_events);
     g_test_add_func ("/store/events/retire", test_retire_events);
+    g_test_add_func ("/store/events/ensure-and-retire-one", test_ensure_and_retire_one);
     g_test_add_func ("/store/events/command-events-bounded", test_command_events_bounded);
     g_test_add_func ("/store/attributes/huge-access-list-on-load", test_huge_access_list_deduplicated_on_load);
     g_test_add_func ("/store/objects-attributes", test_objects_and_attributes_persist);
