@@ -320,13 +320,15 @@ decode_response (HenbCwmpSession      *self,
 }
 
 /* "fault 8005 (Retry request)", or the SOAP faultcode and faultstring of a Fault without a
- * CWMP one; escaped, for LastError and the log. */
+ * CWMP one, for LastError and the log. The HeMS's text stays as it sent it (libxml2 gave us
+ * UTF-8): every client escapes what it shows (henbctl writes control characters C-style),
+ * and escaping here would mangle non-ASCII text and be escaped twice. */
 static gchar *
 describe_fault (const HenbCwmpFault *fault, guint http_status)
 {
-    g_autofree gchar *string = g_strescape (fault->code != 0 ? (fault->string != NULL ? fault->string : "")
-                                                             : fault->soap_string, NULL);
-    g_autofree gchar *soap_code = g_strescape (fault->soap_code != NULL ? fault->soap_code : "", NULL);
+    const gchar *string = fault->code != 0 ? (fault->string != NULL ? fault->string : "")
+                                           : (fault->soap_string != NULL ? fault->soap_string : "");
+    const gchar *soap_code = fault->soap_code != NULL ? fault->soap_code : "";
     g_autofree gchar *http = http_status != 200 ? g_strdup_printf (", HTTP %u", http_status) : g_strdup ("");
 
     if (fault->code != 0)
