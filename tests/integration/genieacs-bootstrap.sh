@@ -34,6 +34,7 @@ check_eq "the Serving GenieACS recorded no fault" "" "$(genieacs_faults serving)
 
 # the operator moves the HeNB to another MME; the preset on 1 BOOT hands it over at the next boot
 genieacs_s1_provision 10.12.0.2
+genieacs_config_settled
 stop_henbd
 start_henbd
 t0=$SECONDS

@@ -106,9 +106,17 @@ nbi() {
 genieacs_put() {
     local st
     st=$(nbi "$1" PUT "$2" "$3" | head -1)
-    case $st in 200*) return 0;; esac
+    case $st in 200*) GENIEACS_CHANGED_MS=$(( $(date +%s%N) / 1000000 )); return 0;; esac
     echo "Bail out! NBI PUT $2 on $1: $st"
     exit 1
+}
+
+# genieacs_config_settled: a worker of GenieACS reads presets and provisions afresh at its first
+# session after a 5-second boundary of the clock (lib/local-cache.ts, REFRESH 5000): once that
+# boundary after the last PUT has passed, every later session sees the change
+genieacs_config_settled() {
+    local boundary=$(( (${GENIEACS_CHANGED_MS:-0} / 5000 + 1) * 5000 ))
+    wait_eval 10 '[ $(( $(date +%s%N) / 1000000 )) -gt '"$boundary"' ]'
 }
 
 # genieacs_provision ROLE NAME SCRIPT
