@@ -83,7 +83,7 @@ check "... and fails" wait_eval 30 'grep -q "\[session 4\] -> 204" "$WORK/initia
 # the operator enters the HeNB: the next Inform makes the preset fire
 henbctl_ start
 check "the Initial HeMS hands out the Serving HeMS" wait_for 30 grep -q "\[session 5\] -> SetParameterValues" "$WORK/initial.log"
-check "a new HeMS: SetParameterValuesResponse Status 1" \
+check "a new HeMS: SetParameterValuesResponse Status 1" wait_for 30 \
     grep -q "\[session 5\] <- SetParameterValuesResponse Status 1$" "$WORK/initial.log"
 check "the Serving HeMS sets no S1 at first: no-s1-address" \
     wait_eval 30 '[ "$(prop "" StateFailedReason)" = "uint32 10" ]'

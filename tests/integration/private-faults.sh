@@ -32,8 +32,9 @@ fresh_start() {
     start_henbd
 }
 fresh_run() { fresh_start "$@"; wait_final 60; }
-# Start skips the retry wait; if henbd's own retry already runs, Start says InProgress
-retry() { henbctl_ start >/dev/null 2>&1; wait_final 60; }
+# Start skips the retry wait; if henbd's own retry already runs, Start says InProgress, and
+# that run may still fail (the fault went while it ran): follow the retries to registered
+retry() { henbctl_ start >/dev/null 2>&1; henbctl_ wait --timeout "$(scaled 60)" >>"$WORK/monitor.log" 2>&1; }
 last_error() { json "s['last_error']['name'] + ' ' + s['last_error']['message']"; }
 steps() { json "'|'.join(x['id']+' '+x['name']+' '+x['result'] for x in s['steps'])"; }
 no_tunnel_left() { wait_for 10 no_henbd_tunnels; }
