@@ -417,6 +417,21 @@ henb_client_get_discovery_variant (HenbClient *self)
     return variant;
 }
 
+/* An error property (ss): its name and message, "" when there is none. */
+static gboolean
+unpack_error (GVariant *v, const gchar **out_name, const gchar **out_message)
+{
+    const gchar *name = "", *message = "";
+
+    if (v != NULL)
+        g_variant_get (v, "(&s&s)", &name, &message);
+    if (out_name != NULL)
+        *out_name = name;
+    if (out_message != NULL)
+        *out_message = message;
+    return name[0] != '\0';
+}
+
 /**
  * henb_client_get_last_error_name:
  * @self: a #HenbClient
@@ -428,16 +443,7 @@ henb_client_get_discovery_variant (HenbClient *self)
 gboolean
 henb_client_get_last_error_name (HenbClient *self, const gchar **out_name, const gchar **out_message)
 {
-    GVariant *v = henb_gdbus_manager_get_last_error (self->manager);
-    const gchar *name = "", *message = "";
-
-    if (v != NULL)
-        g_variant_get (v, "(&s&s)", &name, &message);
-    if (out_name != NULL)
-        *out_name = name;
-    if (out_message != NULL)
-        *out_message = message;
-    return name[0] != '\0';
+    return unpack_error (henb_gdbus_manager_get_last_error (self->manager), out_name, out_message);
 }
 
 /**
@@ -473,16 +479,7 @@ henb_client_get_state_file_write_error_name (HenbClient   *self,
                                              const gchar **out_name,
                                              const gchar **out_message)
 {
-    GVariant *v = henb_gdbus_manager_get_state_file_write_error (self->manager);
-    const gchar *name = "", *message = "";
-
-    if (v != NULL)
-        g_variant_get (v, "(&s&s)", &name, &message);
-    if (out_name != NULL)
-        *out_name = name;
-    if (out_message != NULL)
-        *out_message = message;
-    return name[0] != '\0';
+    return unpack_error (henb_gdbus_manager_get_state_file_write_error (self->manager), out_name, out_message);
 }
 
 /**
