@@ -17,9 +17,11 @@ start_private_hems serving --s1 mme.henb.test
 # an Initial HeMS whose first SeGW is dead (its name resolves, nothing answers)
 HEMS_NETNS=$TB_NS_PRIV1 start_hems deadfirst "$TB_HEMS1_IP:7549" --role initial $(tls_args hems-dns) \
     --serving-hems-url https://serving.henb.test:7548/cwmp --serving-segw segw-dead.henb.test,segw2.henb.test
-# an Initial HeMS that sits on its answer to the first empty POST, so the tunnel can be cut
-# mid-session (the test cuts it at once: a longer hold never slows it, and leaves room on a slow machine)
-HEMS_NETNS=$TB_NS_PRIV1 start_hems slow "$TB_HEMS1_IP:7550" --role initial $(tls_args hems-dns) --delay "$(scaled 10)000" \
+# an Initial HeMS that sits on its answer to the first empty POST of its first session, so the
+# tunnel can be cut mid-session (the test cuts it at once: a longer hold never slows it, and
+# leaves room on a slow machine); later sessions, the retry once the tunnel is back, go straight on
+printf 'session 1\ndelay %s\nrpc Configure\n\nsession *\nrpc Configure\n' "$(scaled 10)000" >"$WORK/slow.script"
+HEMS_NETNS=$TB_NS_PRIV1 start_hems slow "$TB_HEMS1_IP:7550" --role initial $(tls_args hems-dns) --script "$WORK/slow.script" \
     --serving-hems-url https://serving.henb.test:7548/cwmp --serving-segw segw2.henb.test
 
 # fresh_start PORT [INITIAL-SEGW]: a HeNB fresh from the factory, Initial HeMS on PORT
