@@ -16,6 +16,8 @@
 #define DEF HENB_DM_FLAG_DEFERRED
 #define LST HENB_DM_FLAG_LIST
 #define NAN HENB_DM_FLAG_NO_ACTIVE_NOTIFY
+#define RADIO HENB_DM_FLAG_RADIO_STATUS
+#define CELL HENB_DM_FLAG_CELL_CONFIG
 
 #define STR(path, flags, maxlen, ...) \
     { path, HENB_CWMP_TYPE_STRING, flags, maxlen, __VA_ARGS__ }
@@ -67,9 +69,9 @@ static const HenbDmParamDef definitions[] = {
     STR ("Device.ManagementServer.InformParameter.{i}.EventList", RW | P | LST, 0, 0, FALSE, 0, 0, NULL,
          HENB_DM_SYNTAX_EVENT_CODE),
 
-    BOOL (FAP "FAPControl.LTE.AdminState", RW | P, "false"),
-    BOOL (FAP "FAPControl.LTE.OpState", FI, "false"),
-    BOOL (FAP "FAPControl.LTE.RFTxStatus", FI, "false"),
+    BOOL (FAP "FAPControl.LTE.AdminState", RW | P | CELL, "false"),
+    BOOL (FAP "FAPControl.LTE.OpState", FI | RADIO, "false"),
+    BOOL (FAP "FAPControl.LTE.RFTxStatus", FI | RADIO, "false"),
 
     STR (GW "SecGWServer1", RW | P | DEF, 64, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_HOST),
     STR (GW "SecGWServer2", RW | P | DEF, 64, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_HOST),

@@ -17,6 +17,10 @@ typedef enum {
     HENB_DM_FLAG_DEFERRED = 1 << 4,      /* takes effect after the session: SPV Status 1 */
     HENB_DM_FLAG_LIST = 1 << 5,          /* comma-separated list */
     HENB_DM_FLAG_NO_ACTIVE_NOTIFY = 1 << 6, /* changes too often: active notification refused (9009) */
+    /* reported by the radio stack (org.henbd.HeNB1.Radio.ReportStatus); never writable by a HeMS */
+    HENB_DM_FLAG_RADIO_STATUS = 1 << 7,
+    /* part of the cell configuration handed to the radio stack (org.henbd.HeNB1.Radio) */
+    HENB_DM_FLAG_CELL_CONFIG = 1 << 8,
 } HenbDmFlags;
 
 typedef enum {
