@@ -9,9 +9,9 @@
 #include "henb-cr-server.h"
 #include "henb-download-dir.h"
 #include "henb-errors.h"
+#include "henb-hems-connection.h"
 #include "henb-hems-versions.h"
 #include "henb-retry.h"
-#include "henb-steps.h"
 #include "henb-transport.h"
 
 /* How often notified parameters are compared with what the HeMS last saw. */
@@ -95,7 +95,10 @@ struct _HenbAgent {
     gboolean            retry_requested;   /* the HeMS answered a request of ours with 8005 */
 };
 
-G_DEFINE_TYPE (HenbAgent, henb_agent, G_TYPE_OBJECT)
+static void session_policy_iface_init (HenbSessionPolicyInterface *iface);
+
+G_DEFINE_TYPE_WITH_CODE (HenbAgent, henb_agent, G_TYPE_OBJECT,
+                         G_IMPLEMENT_INTERFACE (HENB_TYPE_SESSION_POLICY, session_policy_iface_init))
 
 enum {
     SIGNAL_REBOOT,
@@ -859,7 +862,7 @@ ensure_cr_server (HenbAgent *self, HenbTunnel *tunnel, const gchar *url)
         g_message ("Connection Requests at %s", henb_cr_server_get_url (self->cr));
 }
 
-void
+static void
 henb_agent_prepare_session (HenbAgent *self, HenbCwmpSession *session, HenbHemsRole role)
 {
     Transfer *t = &self->transfer;
@@ -885,7 +888,7 @@ henb_agent_prepare_session (HenbAgent *self, HenbCwmpSession *session, HenbHemsR
     }
 }
 
-void
+static void
 henb_agent_link_up (HenbAgent *self, HenbTunnel *tunnel, const gchar *url)
 {
     ensure_cr_server (self, tunnel, url);
@@ -897,19 +900,19 @@ henb_agent_get_retry_count (HenbAgent *self)
     return self->retry_count;
 }
 
-guint
+static guint
 henb_agent_get_inform_retry_count (HenbAgent *self)
 {
     return self->failed_attempts;
 }
 
-void
+static void
 henb_agent_begin_attempt (HenbAgent *self)
 {
     self->attempt_open = TRUE;
 }
 
-void
+static void
 henb_agent_session_completed (HenbAgent *self)
 {
     self->attempt_open = FALSE;
@@ -1529,6 +1532,46 @@ henb_agent_finalize (GObject *object)
     g_clear_pointer (&self->retry_causes, g_ptr_array_unref);
     g_rand_free (self->rand);
     G_OBJECT_CLASS (henb_agent_parent_class)->finalize (object);
+}
+
+static void
+policy_prepare_session (HenbSessionPolicy *policy, HenbCwmpSession *session, HenbHemsRole role)
+{
+    henb_agent_prepare_session (HENB_AGENT (policy), session, role);
+}
+
+static void
+policy_link_up (HenbSessionPolicy *policy, HenbTunnel *tunnel, const gchar *url)
+{
+    henb_agent_link_up (HENB_AGENT (policy), tunnel, url);
+}
+
+static guint
+policy_get_inform_retry_count (HenbSessionPolicy *policy)
+{
+    return henb_agent_get_inform_retry_count (HENB_AGENT (policy));
+}
+
+static void
+policy_begin_attempt (HenbSessionPolicy *policy)
+{
+    henb_agent_begin_attempt (HENB_AGENT (policy));
+}
+
+static void
+policy_session_completed (HenbSessionPolicy *policy)
+{
+    henb_agent_session_completed (HENB_AGENT (policy));
+}
+
+static void
+session_policy_iface_init (HenbSessionPolicyInterface *iface)
+{
+    iface->prepare_session = policy_prepare_session;
+    iface->link_up = policy_link_up;
+    iface->get_inform_retry_count = policy_get_inform_retry_count;
+    iface->begin_attempt = policy_begin_attempt;
+    iface->session_completed = policy_session_completed;
 }
 
 static void

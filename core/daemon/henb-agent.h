@@ -3,9 +3,8 @@
 
 #include <gio/gio.h>
 
-#include "henb-cwmp-session.h"
 #include "henb-ipsec.h"
-#include "henb-procedure.h"
+#include "henb-services.h"
 
 G_BEGIN_DECLS
 
@@ -25,27 +24,11 @@ G_DECLARE_FINAL_TYPE (HenbAgent, henb_agent, HENB, AGENT, GObject)
 
 HenbAgent *henb_agent_new (const HenbServices *services);
 
-/*
- * Equips a session the procedure or the agent runs with @role's HeMS: the Serving HeMS gets
- * every RPC and a pending TransferComplete; the Initial HeMS (discovery) only reads and
- * SetParameterValues, anything else is refused with 9001 (README: discovery RPC policy).
- */
-void       henb_agent_prepare_session (HenbAgent *self, HenbCwmpSession *session, HenbHemsRole role);
-/* A link to the Serving HeMS is up (through @tunnel, or NULL): Connection Requests reach us now. */
-void       henb_agent_link_up (HenbAgent *self, HenbTunnel *tunnel, const gchar *url);
-/* The retry policy's n: failed sessions or bootstrap attempts in a row (Management.RetryCount). */
+/* The retry policy's n: failed sessions or bootstrap attempts in a row (Management.RetryCount).
+ * The RetryCount of the next Inform (HenbSessionPolicy, which the agent implements) counts
+ * attempts since the last completed session instead: a completed session resets it even when
+ * the procedure around it failed (no Serving HeMS set), while the retry policy still waits. */
 guint      henb_agent_get_retry_count (HenbAgent *self);
-/*
- * The RetryCount of the next Inform (TR-069): attempts that failed since the last completed
- * session (InformResponse received, session ended normally). A completed session resets it
- * even when the procedure around it failed (no Serving HeMS set); the retry policy still
- * waits on henb_agent_get_retry_count().
- */
-guint      henb_agent_get_inform_retry_count (HenbAgent *self);
-/* A session attempt begins (resolving, tunnelling, connecting or informing toward a HeMS). */
-void       henb_agent_begin_attempt (HenbAgent *self);
-/* The HeMS ended a session normally after its InformResponse. */
-void       henb_agent_session_completed (HenbAgent *self);
 
 /*
  * The bootstrap procedure registered (@tunnel: the serving tunnel or NULL): the agent takes

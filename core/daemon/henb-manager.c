@@ -8,6 +8,7 @@
 #include "henb-ipsec-backend.h"
 #include "henb-manager.h"
 #include "henb-names.h"
+#include "henb-plans.h"
 #include "henb-procedure.h"
 #include "henb-retry.h"
 #include "henb-s1.h"
@@ -515,13 +516,13 @@ start_procedure (HenbManager *self, gboolean discover, GError **error)
                              "the bootstrap procedure is already running");
         return FALSE;
     }
-    proc = henb_procedure_new (&self->services, discover);
+    proc = henb_procedure_new (&self->services);
     /* LastError keeps the last failure while this run goes on (a retry, Start, Rediscover):
      * the run's success clears it, its failure replaces it */
     henb_gdbus_procedure_set_completed_steps (self->skel_procedure,
                                               g_variant_new_array (G_VARIANT_TYPE ("(sssxts)"), NULL, 0));
     henb_gdbus_procedure_set_percentage (self->skel_procedure, 0);
-    if (!henb_procedure_prepare (proc, &error_local)) {
+    if (!henb_plan_bootstrap (proc, discover, &error_local)) {
         henb_gdbus_procedure_set_step_count (self->skel_procedure, 0);
         fail (self, error_local, NULL);
         return TRUE;
@@ -549,8 +550,8 @@ start_s1_run (HenbManager *self, const gchar *why)
 {
     if (self->procedure != NULL || self->shutting_down)
         return;
-    self->procedure = henb_procedure_new (&self->services, FALSE);
-    henb_procedure_prepare_s1 (self->procedure, self->tunnel, why);
+    self->procedure = henb_procedure_new (&self->services);
+    henb_plan_s1 (self->procedure, self->tunnel, why);
     self->s1_run = TRUE;
     self->history = henb_gdbus_procedure_dup_completed_steps (self->skel_procedure);
     henb_gdbus_procedure_set_step_count (self->skel_procedure,
@@ -1132,7 +1133,7 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     }
 
     self->agent = henb_agent_new (&self->services);
-    self->services.agent = self->agent;
+    self->services.sessions = HENB_SESSION_POLICY (self->agent);
     g_signal_connect (self->agent, "changed", G_CALLBACK (on_agent_changed), self);
     g_signal_connect_swapped (self->services.store, "events-changed", G_CALLBACK (update_management), self);
     g_signal_connect (self->agent, "reboot", G_CALLBACK (on_agent_reboot), self);

@@ -3,12 +3,10 @@
 
 #include "henb-errors.h"
 #include "henb-procedure.h"
-#include "henb-steps.h"
 
 struct _HenbProcedure {
     GObject        parent_instance;
     HenbServices   services;
-    gboolean       discover;
     HenbHemsLink   links[2];
     HenbTunnel    *tunnels[2];
     gboolean       lent[2];       /* tunnels[role] is the manager's: neither closed nor handed back */
@@ -96,7 +94,7 @@ henb_procedure_dispose (GObject *object)
     g_clear_object (&self->services.resolver);
     g_clear_object (&self->services.plugins);
     g_clear_object (&self->services.trace);
-    g_clear_object (&self->services.agent);
+    g_clear_object (&self->services.sessions);
     G_OBJECT_CLASS (henb_procedure_parent_class)->dispose (object);
 }
 
@@ -151,7 +149,7 @@ henb_procedure_init (HenbProcedure *self)
 }
 
 HenbProcedure *
-henb_procedure_new (const HenbServices *services, gboolean discover)
+henb_procedure_new (const HenbServices *services)
 {
     HenbProcedure *self = g_object_new (HENB_TYPE_PROCEDURE, NULL);
 
@@ -162,8 +160,7 @@ henb_procedure_new (const HenbServices *services, gboolean discover)
     self->services.resolver = g_object_ref (services->resolver);
     self->services.plugins = g_object_ref (services->plugins);
     self->services.trace = services->trace != NULL ? g_object_ref (services->trace) : NULL;
-    self->services.agent = services->agent != NULL ? g_object_ref (services->agent) : NULL;
-    self->discover = discover;
+    self->services.sessions = services->sessions != NULL ? g_object_ref (services->sessions) : NULL;
     return self;
 }
 
@@ -295,37 +292,15 @@ henb_procedure_set_step_detail (HenbProcedure *self, const gchar *format, ...)
     va_end (args);
 }
 
-/* Plans the run: the discovery plugin's steps (unless Serving HeMS data is stored), then
- * registration. */
-gboolean
-henb_procedure_prepare (HenbProcedure *self, GError **error)
-{
-    g_return_val_if_fail (self->steps->len == 0, FALSE);
-
-    if (self->discover) {
-        HenbDiscovery *discovery = henb_plugin_manager_find_discovery (self->services.plugins,
-                                                                       self->services.config->variant,
-                                                                       error);
-        if (discovery == NULL)
-            return FALSE;
-        henb_discovery_add_steps (discovery, self, self->steps);
-    }
-    henb_steps_add_registration (self, self->steps, self->discover);
-    return TRUE;
-}
-
 void
-henb_procedure_prepare_s1 (HenbProcedure *self, HenbTunnel *tunnel, const gchar *why)
+henb_procedure_lend_tunnel (HenbProcedure *self, HenbHemsRole role, HenbTunnel *tunnel)
 {
-    g_return_if_fail (self->steps->len == 0);
+    g_return_if_fail (self->tunnels[role] == NULL);
 
-    if (tunnel != NULL) {
-        self->tunnels[HENB_HEMS_SERVING] = g_object_ref (tunnel);
-        self->lent[HENB_HEMS_SERVING] = TRUE;
-        /* S1 through a tunnel that drops fails as any step would */
-        g_signal_connect (tunnel, "dropped", G_CALLBACK (on_tunnel_dropped), self);
-    }
-    g_ptr_array_add (self->steps, henb_step_s1_setup_new (self, "5.1.3/7", "start-s1-setup", why));
+    self->tunnels[role] = g_object_ref (tunnel);
+    self->lent[role] = TRUE;
+    /* a step through a tunnel that drops fails as any step would */
+    g_signal_connect (tunnel, "dropped", G_CALLBACK (on_tunnel_dropped), self);
 }
 
 /* ------------------------------------------------------------------------------------------ */

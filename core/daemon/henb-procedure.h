@@ -3,36 +3,13 @@
 
 #include <gio/gio.h>
 
-#include "henb-config.h"
 #include "henb-cwmp-session.h"
-#include "henb-datamodel.h"
 #include "henb-ipsec.h"
-#include "henb-plugin-manager.h"
-#include "henb-resolver.h"
+#include "henb-services.h"
 #include "henb-step.h"
-#include "henb-store.h"
 #include "henb-tls.h"
-#include "henb-trace.h"
 
 G_BEGIN_DECLS
-
-typedef struct _HenbAgent HenbAgent;
-
-/* The long-lived parts of henbd a procedure works with. */
-typedef struct {
-    HenbConfig        *config;
-    HenbDataModel     *dm;
-    HenbStore         *store;
-    HenbResolver      *resolver;
-    HenbPluginManager *plugins;
-    HenbTrace         *trace;   /* NULL without --trace-dir */
-    HenbAgent         *agent;   /* device actions and retry state for every session */
-} HenbServices;
-
-typedef enum {
-    HENB_HEMS_INITIAL = 0,
-    HENB_HEMS_SERVING = 1,
-} HenbHemsRole;
 
 /* What the steps of one run learn about a HeMS and hand on to the next step. */
 typedef struct {
@@ -59,7 +36,8 @@ typedef struct {
 #define HENB_TYPE_PROCEDURE (henb_procedure_get_type ())
 G_DECLARE_FINAL_TYPE (HenbProcedure, henb_procedure, HENB, PROCEDURE, GObject)
 
-HenbProcedure      *henb_procedure_new (const HenbServices *services, gboolean discover);
+/* An empty run: henb-plans.h fills in its steps (henb_procedure_get_steps ()). */
+HenbProcedure      *henb_procedure_new (const HenbServices *services);
 const HenbServices *henb_procedure_get_services (HenbProcedure *self);
 HenbHemsLink       *henb_procedure_get_link (HenbProcedure *self, HenbHemsRole role);
 /* DNS servers for names of the given HeMS: the servers its tunnel's SeGW assigned, or NULL
@@ -80,7 +58,7 @@ void                henb_procedure_record_attempt (HenbProcedure *self,
                                                    const gchar   *what,
                                                    const GError  *error);
 
-/* The planned steps; valid once the procedure is constructed. */
+/* The planned steps (HenbStep), in order; planning appends to it before the run. */
 GPtrArray          *henb_procedure_get_steps (HenbProcedure *self);
 /* Records of the steps run so far (HenbStepRecord). */
 GPtrArray          *henb_procedure_get_records (HenbProcedure *self);
@@ -88,13 +66,11 @@ const HenbStep     *henb_procedure_get_current_step (HenbProcedure *self);
 const HenbStep     *henb_procedure_get_failed_step (HenbProcedure *self);
 guint               henb_procedure_get_percentage (HenbProcedure *self);
 
-gboolean henb_procedure_prepare (HenbProcedure *self, GError **error);
-/*
- * Plans a run of the S1 step alone, after registration, when the HeMS changed what S1 needs
- * (@why says what, for the step's detail). @tunnel is the kept serving tunnel, or NULL: the
- * run uses it, and neither closes it nor hands it back with henb_procedure_steal_tunnel().
- */
-void     henb_procedure_prepare_s1 (HenbProcedure *self, HenbTunnel *tunnel, const gchar *why);
+/* Lends the run @role's tunnel, which it uses and watches (a drop fails the running step) but
+ * neither closes nor hands back with henb_procedure_steal_tunnel(). */
+void     henb_procedure_lend_tunnel (HenbProcedure *self, HenbHemsRole role, HenbTunnel *tunnel);
+/* A note shown with the current step's record, e.g. why it was skipped. */
+void     henb_procedure_set_step_detail (HenbProcedure *self, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
 void     henb_procedure_run_async (HenbProcedure      *self,
                                    GCancellable       *cancellable,
                                    GAsyncReadyCallback callback,

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include "henb-agent.h"
 #include "henb-errors.h"
 #include "henb-file.h"
+#include "henb-hems-connection.h"
 #include "henb-hems-versions.h"
 #include "henb-ipsec-backend.h"
 #include "henb-s1.h"
@@ -88,10 +88,7 @@ config_of (HenbProcedure *proc)
 static void
 begin_attempt (HenbProcedure *proc)
 {
-    HenbAgent *agent = henb_procedure_get_services (proc)->agent;
-
-    if (agent != NULL)
-        henb_agent_begin_attempt (agent);
+    henb_session_policy_begin_attempt (henb_procedure_get_services (proc)->sessions);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -181,45 +178,6 @@ connect_done (GObject *source, GAsyncResult *res, gpointer user_data)
     return_result (task, HENB_STEP_RESULT_OK);
 }
 
-HenbTlsContext *
-henb_device_tls_context_new (const HenbServices *svc, GError **error)
-{
-    HenbTlsCredentials creds = {
-        .root_ca_file = svc->config->root_ca,
-        .certificate_file = svc->config->device_certificate,
-        .key_file = svc->config->device_key,
-    };
-    HenbPlugin *provider = henb_plugin_manager_find (svc->plugins, HENB_TYPE_TLS_PROVIDER,
-                                                     svc->config->tls_backend, error);
-
-    if (provider == NULL)
-        return NULL;
-    return henb_tls_provider_create_context (HENB_TLS_PROVIDER (provider), &creds, error);
-}
-
-HenbCwmpTransport *
-henb_hems_transport_new (const HenbServices *svc, const gchar *url, HenbTlsContext *tls, GError **error)
-{
-    HenbPlugin *factory;
-    HenbTransportOptions options = { 0 };
-    g_autofree gchar *username = NULL;
-    g_autofree gchar *password = NULL;
-
-    factory = henb_plugin_manager_find (svc->plugins, HENB_TYPE_TRANSPORT_FACTORY, svc->config->transport, error);
-    if (factory == NULL)
-        return NULL;
-    username = henb_data_model_get (svc->dm, HENB_DM_MS_USERNAME);
-    password = henb_data_model_get (svc->dm, HENB_DM_MS_PASSWORD);
-    options.url = url;
-    options.tls = tls;
-    options.username = username;
-    options.password = password;
-    options.connect_timeout = svc->config->connect_timeout;
-    options.response_timeout = svc->config->response_timeout;
-    options.user_agent = "henbd/" PACKAGE_VERSION;
-    return henb_transport_factory_create (HENB_TRANSPORT_FACTORY (factory), &options, error);
-}
-
 static void
 connect_run (HenbStep *step, HenbProcedure *proc, GTask *task)
 {
@@ -304,10 +262,9 @@ inform_done (GObject *source, GAsyncResult *res, gpointer user_data)
             link->session = henb_cwmp_session_new (link->transport, svc->dm, version);
             if (svc->trace != NULL)
                 henb_cwmp_session_set_trace_func (link->session, trace_envelope, svc->trace);
-            if (svc->agent != NULL)
-                henb_agent_prepare_session (svc->agent, link->session, ROLE (d->step));
+            henb_session_policy_prepare_session (svc->sessions, link->session, ROLE (d->step));
             henb_cwmp_session_inform_async (link->session, d->events,
-                                            svc->agent != NULL ? henb_agent_get_inform_retry_count (svc->agent) : 0,
+                                            henb_session_policy_get_inform_retry_count (svc->sessions),
                                             g_task_get_cancellable (task), inform_done, task);
             return;
         }
@@ -353,12 +310,10 @@ inform_run (HenbStep *step, HenbProcedure *proc, GTask *task)
                                                                      svc->config->cwmp_version));
     if (svc->trace != NULL)
         henb_cwmp_session_set_trace_func (link->session, trace_envelope, svc->trace);
-    if (svc->agent != NULL) {
-        /* either HeMS learns the Connection Request URL from this very Inform: the Initial
-         * HeMS too, through the tunnel to the Initial SeGW when there is one */
-        henb_agent_link_up (svc->agent, henb_procedure_get_tunnel (proc, ROLE (step)), link->url);
-        henb_agent_prepare_session (svc->agent, link->session, ROLE (step));
-    }
+    /* either HeMS learns the Connection Request URL from this very Inform: the Initial HeMS
+     * too, through the tunnel to the Initial SeGW when there is one */
+    henb_session_policy_link_up (svc->sessions, henb_procedure_get_tunnel (proc, ROLE (step)), link->url);
+    henb_session_policy_prepare_session (svc->sessions, link->session, ROLE (step));
     /* prepare_session may queue events: read them after it */
     g_ptr_array_unref (d->events);
     d->events = henb_store_dup_events (svc->store);
@@ -373,7 +328,7 @@ inform_run (HenbStep *step, HenbProcedure *proc, GTask *task)
     if (d->events->len == 0)
         henb_store_events_ensure (d->events, "1 BOOT");
     henb_cwmp_session_inform_async (link->session, d->events,
-                                    svc->agent != NULL ? henb_agent_get_inform_retry_count (svc->agent) : 0,
+                                    henb_session_policy_get_inform_retry_count (svc->sessions),
                                     g_task_get_cancellable (task), inform_done, task);
 }
 
@@ -404,8 +359,7 @@ serve_done (GObject *source, GAsyncResult *res, gpointer user_data)
         return;
     }
     /* completed: whatever the procedure concludes now, the next Inform is a first attempt */
-    if (henb_procedure_get_services (proc)->agent != NULL)
-        henb_agent_session_completed (henb_procedure_get_services (proc)->agent);
+    henb_session_policy_session_completed (henb_procedure_get_services (proc)->sessions);
     /* what the HeMS did, faults included: "answered" says nothing of a request refused */
     summary = henb_cwmp_session_describe (HENB_CWMP_SESSION (source));
     henb_procedure_set_step_detail (proc, "%s", summary);

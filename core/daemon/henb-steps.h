@@ -10,12 +10,6 @@ G_BEGIN_DECLS
  * Discovery plugins compose them with their own clause numbers.
  */
 
-/* The device's TLS credentials (operator root CA, device certificate and key) as a context. */
-HenbTlsContext    *henb_device_tls_context_new (const HenbServices *svc, GError **error);
-/* A CWMP transport to @url (@tls for https) with the HeMS credentials of the data model. */
-HenbCwmpTransport *henb_hems_transport_new (const HenbServices *svc, const gchar *url, HenbTlsContext *tls,
-                                           GError **error);
-
 /* Resolves the host of the HeMS URL (skipped for an IP address) and pins the answer. */
 HenbStep *henb_step_resolve_hems_new (HenbProcedure *proc, const gchar *id, const gchar *name, HenbState state,
                                       HenbHemsRole role);
@@ -53,8 +47,5 @@ HenbStep *henb_step_s1_setup_new (HenbProcedure *proc, const gchar *id, const gc
 /* Appends the registration steps (TS 32.593 5.1.3); @after_discovery: the discovery steps
  * already reached and resolved the Serving HeMS. */
 void henb_steps_add_registration (HenbProcedure *procedure, GPtrArray *steps, gboolean after_discovery);
-
-/* A note shown with the current step's record, e.g. why it was skipped. */
-void henb_procedure_set_step_detail (HenbProcedure *procedure, const gchar *format, ...) G_GNUC_PRINTF (2, 3);
 
 G_END_DECLS
