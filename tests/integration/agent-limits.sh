@@ -77,9 +77,13 @@ accepted=$(grep -c "\[session 1\] <- ScheduleInformResponse" "$LOG")
 refused=$(grep -c "\[session 1\] <- Fault 9004 Resources exceeded: .* no ScheduleInform is taken" "$LOG")
 echo "# 300 ScheduleInform: $accepted accepted, $refused refused with 9004"
 check_eq "300 ScheduleInforms: 47 accepted, the other 253 refused with 9004" "47 253" "$accepted $refused"
-check "the scheduled Informs came, in one session" wait_for 20 grep -q "\[session 2\] from .*events: 3 SCHEDULED" "$LOG"
-check "... carrying each command key once: 3 SCHEDULED and 47 M ScheduleInform" \
-    test "$(grep -c '\[session 2\]    event M ScheduleInform key si-' "$LOG")" = 47
+# each ScheduleInform is due 2 s after henbd took it; on a busy machine the 47 are taken over
+# more time than it takes the first to fall due, so they may come in more than one session
+keys_delivered() { grep -o '\[session [0-9]*\]    event M ScheduleInform key si-[0-9]*' "$LOG" | sed 's/.* key //'; }
+check "the scheduled Informs came, the first in session 2" \
+    wait_for 20 grep -q "\[session 2\] from .*events: 3 SCHEDULED" "$LOG"
+check "... all 47 command keys delivered" wait_eval 30 '[ "$(keys_delivered | sort -u | wc -l)" = 47 ]'
+check_eq "... each once" 47 "$(keys_delivered | wc -l)"
 check "once they were delivered, ScheduleInform is accepted again" \
     wait_for 10 grep -q "\[session 2\] <- ScheduleInformResponse" "$LOG"
 most=0
