@@ -212,7 +212,19 @@ print_json (HenbClient *client)
     json_strv (out, henb_client_get_s1_addresses (client));
     g_string_append_printf (out, ", \"s1_port\": %u, \"s1_connection_mode\": ", henb_client_get_s1_port (client));
     json_string (out, henb_client_get_s1_connection_mode (client));
-    g_string_append_printf (out, ", \"s1_ipsec\": %s},\n", henb_client_get_s1_ipsec (client) ? "true" : "false");
+    g_string_append_printf (out, ", \"s1_ipsec\": %s", henb_client_get_s1_ipsec (client) ? "true" : "false");
+    g_string_append (out, ", \"s1_link\": ");
+    json_string (out, henb_client_get_s1_link (client));
+    g_string_append (out, ", \"s1_link_detail\": ");
+    json_string (out, henb_client_get_s1_link_detail (client));
+    g_string_append (out, ", \"s1_far_end\": ");
+    json_string (out, henb_client_get_s1_far_end (client));
+    g_string_append (out, ", \"mme_name\": ");
+    json_string (out, henb_client_get_mme_name (client));
+    g_string_append (out, ", \"served_gummeis\": ");
+    json_strv (out, henb_client_get_served_gummeis (client));
+    g_string_append_printf (out, ", \"mme_relative_capacity\": %u},\n",
+                            henb_client_get_mme_relative_capacity (client));
     g_string_append_printf (out, "  \"tunnel\": {\"active\": %s, \"purpose\": ",
                             henb_client_get_tunnel_active (client) ? "true" : "false");
     json_string (out, henb_client_get_tunnel_purpose (client));
@@ -295,6 +307,19 @@ print_status (HenbClient *client)
     print_line ("S1 port: %u", henb_client_get_s1_port (client));
     print_line ("S1 connection mode: %s", henb_client_get_s1_connection_mode (client));
     print_line ("S1 over IPsec: %s", henb_client_get_s1_ipsec (client) ? "yes" : "no");
+    if (henb_client_get_s1_link (client)[0] != '\0') {
+        const gchar *detail = henb_client_get_s1_link_detail (client);
+
+        print_line ("S1 link: %s%s%s", henb_client_get_s1_link (client),
+                    detail[0] != '\0' ? "; last failure: " : "", detail);
+    }
+    if (g_strcmp0 (henb_client_get_s1_link (client), "up") == 0) {
+        g_autofree gchar *gummeis = join_or_none (henb_client_get_served_gummeis (client));
+
+        print_line ("MME: %s at %s, relative capacity %u, served GUMMEIs %s",
+                    henb_client_get_mme_name (client)[0] != '\0' ? henb_client_get_mme_name (client) : "(no name)",
+                    henb_client_get_s1_far_end (client), henb_client_get_mme_relative_capacity (client), gummeis);
+    }
     if (henb_client_get_tunnel_active (client)) {
         g_autofree gchar *dns = join_or_none (henb_client_get_tunnel_dns_servers (client));
         g_autofree gchar *since = format_wall (henb_client_get_tunnel_up_since (client));

@@ -43,6 +43,7 @@ henb_config_free (HenbConfig *c)
     g_free (c->tls_backend);
     g_free (c->transport);
     g_free (c->s1_handoff);
+    g_strfreev (c->s1_plmns);
     g_free (c->ipsec_backend);
     g_free (c->local_identity);
     g_strfreev (c->public_dns);
@@ -281,6 +282,8 @@ check_oui (const gchar *oui)
     return TRUE;
 }
 
+static gboolean parse_s1_cell (HenbConfig *c, GKeyFile *kf, GError **error);
+
 static gboolean
 parse (HenbConfig *c, GError **error)
 {
@@ -343,7 +346,11 @@ parse (HenbConfig *c, GError **error)
     c->trace_dir = get_string (kf, "Daemon", "TraceDir", NULL);
     c->tls_backend = get_string (kf, "Daemon", "TlsBackend", NULL);
     c->transport = get_string (kf, "Daemon", "Transport", NULL);
-    c->s1_handoff = get_string (kf, "Daemon", "S1Handoff", NULL);
+    c->s1_handoff = get_string (kf, "S1", "Backend", NULL);
+    if (c->s1_handoff == NULL)
+        c->s1_handoff = get_string (kf, "Daemon", "S1Handoff", NULL);
+    if (!parse_s1_cell (c, kf, error))
+        return FALSE;
 
     c->public_dns = g_key_file_get_string_list (kf, "Network", "PublicDNS", NULL, NULL);
     if (c->public_dns == NULL)
@@ -406,6 +413,58 @@ parse (HenbConfig *c, GError **error)
         g_propagate_error (error, error_local);
         return FALSE;
     }
+    return TRUE;
+}
+
+/* A PLMN identity as S1AP carries it: MCC (3 digits) and MNC (2 or 3 digits). */
+static gboolean
+is_plmn (const gchar *s)
+{
+    gsize n = strlen (s);
+
+    if (n != 5 && n != 6)
+        return FALSE;
+    for (gsize i = 0; i < n; i++)
+        if (!g_ascii_isdigit (s[i]))
+            return FALSE;
+    return TRUE;
+}
+
+static gboolean
+parse_s1_cell (HenbConfig *c, GKeyFile *kf, GError **error)
+{
+    g_autofree gchar *tac = get_string (kf, "S1", "TAC", "0");
+    g_autofree gchar *cell = get_string (kf, "S1", "CellIdentity", "0");
+    g_autofree gchar *plmns = get_string (kf, "S1", "PLMN", "");
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+    g_auto(GStrv) items = NULL;
+    guint64 n = 0;
+
+    if (!g_ascii_string_to_unsigned (tac, 10, 0, 65535, &n, NULL)) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                     "[S1] TAC '%s' is not a number in [0, 65535]", tac);
+        return FALSE;
+    }
+    c->s1_tac = (guint) n;
+    if (!g_ascii_string_to_unsigned (cell, 10, 0, 0x0fffffff, &n, NULL)) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                     "[S1] CellIdentity '%s' is not a number in [0, 268435455] (28 bits)", cell);
+        return FALSE;
+    }
+    c->s1_cell_identity = (guint32) n;
+    items = g_strsplit_set (plmns, ",;", -1);
+    for (guint i = 0; items[i] != NULL; i++) {
+        g_strstrip (items[i]);
+        if (items[i][0] == '\0')
+            continue;
+        if (!is_plmn (items[i])) {
+            g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION,
+                         "[S1] PLMN '%s' is not an MCC and MNC (5 or 6 digits)", items[i]);
+            return FALSE;
+        }
+        g_strv_builder_add (builder, items[i]);
+    }
+    c->s1_plmns = g_strv_builder_end (builder);
     return TRUE;
 }
 

@@ -45,7 +45,11 @@ typedef struct {
     gchar               *trace_dir;
     gchar               *tls_backend;     /* plugin names; NULL picks the one installed */
     gchar               *transport;
-    gchar               *s1_handoff;
+    gchar               *s1_handoff;   /* [S1] Backend (or the older [Daemon] S1Handoff) */
+    /* [S1] the cell's factory values, until a HeMS sets CellConfig.LTE */
+    GStrv                s1_plmns;     /* PLMN identities, MCC and MNC digits */
+    guint                s1_tac;
+    guint32              s1_cell_identity;
 
     /* [Network] */
     GStrv                public_dns;      /* "ip" or "ip:port"; empty = the system resolver */

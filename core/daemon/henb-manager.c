@@ -209,6 +209,41 @@ update_serving (HenbManager *self)
     g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skel_serving));
 }
 
+static const gchar *
+s1_link_state_name (HenbS1LinkState state)
+{
+    switch (state) {
+    case HENB_S1_LINK_SETTING_UP: return "setting-up";
+    case HENB_S1_LINK_UP:         return "up";
+    case HENB_S1_LINK_LOST:       return "lost";
+    case HENB_S1_LINK_NONE:
+    default:                      return "";
+    }
+}
+
+/* A backend that runs S1 itself reports its link: on the bus as it changes. */
+static void
+on_s1_status_changed (HenbS1Handoff *handoff, HenbManager *self)
+{
+    const HenbS1Status *st = henb_s1_handoff_get_status (handoff);
+    const gchar *const none[] = { NULL };
+
+    if (st == NULL)
+        return;
+    if (g_strcmp0 (henb_gdbus_serving_get_s1_link (self->skel_serving), s1_link_state_name (st->state)) != 0)
+        g_message ("S1 link: %s%s%s", st->state == HENB_S1_LINK_NONE ? "none" : s1_link_state_name (st->state),
+                   st->state != HENB_S1_LINK_UP && st->detail != NULL ? ": " : "",
+                   st->state != HENB_S1_LINK_UP && st->detail != NULL ? st->detail : "");
+    henb_gdbus_serving_set_s1_link (self->skel_serving, s1_link_state_name (st->state));
+    henb_gdbus_serving_set_s1_link_detail (self->skel_serving, st->detail != NULL ? st->detail : "");
+    henb_gdbus_serving_set_s1_far_end (self->skel_serving, st->far_end != NULL ? st->far_end : "");
+    henb_gdbus_serving_set_mme_name (self->skel_serving, st->mme_name != NULL ? st->mme_name : "");
+    henb_gdbus_serving_set_served_gummeis (self->skel_serving,
+                                           st->gummeis != NULL ? (const gchar *const *) st->gummeis : none);
+    henb_gdbus_serving_set_mme_relative_capacity (self->skel_serving, st->relative_capacity);
+    g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skel_serving));
+}
+
 static void
 on_parameters_changed (HenbDataModel *dm, GPtrArray *names, HenbManager *self)
 {
@@ -427,6 +462,19 @@ fallback_deadline (HenbManager *self)
     return self->failing_since + (gint64) bound * G_USEC_PER_SEC;
 }
 
+/* An MME that answered S1SetupFailure with TimeToWait is not asked again sooner (TS 36.413 8.7.3.3). */
+static gint64
+s1_not_before (HenbManager *self)
+{
+    const gchar *name = self->services.config->s1_handoff != NULL ? self->services.config->s1_handoff : "s1-handoff";
+    HenbPlugin *plugin = henb_plugin_manager_find (self->services.plugins, HENB_TYPE_S1_HANDOFF, name, NULL);
+    const HenbS1Status *st = plugin != NULL ? henb_s1_handoff_get_status (HENB_S1_HANDOFF (plugin)) : NULL;
+
+    if (st == NULL || st->time_to_wait == 0)
+        return 0;
+    return g_get_monotonic_time () + (gint64) st->time_to_wait * G_USEC_PER_SEC;
+}
+
 static void
 fail (HenbManager *self, const GError *error, const HenbStep *step)
 {
@@ -446,9 +494,19 @@ fail (HenbManager *self, const GError *error, const HenbStep *step)
         if (self->failing_since == 0)
             self->failing_since = g_get_monotonic_time ();
         if (!fall_back (self, normalized)) {
+            gint64 deadline = henb_agent_note_failure (self->agent, fallback_deadline (self));
+
+            if (reason == HENB_STATE_FAILED_REASON_S1_SETUP) {
+                gint64 not_before = s1_not_before (self);
+
+                if (not_before > deadline) {
+                    g_message ("S1: the MME's TimeToWait puts the retry %.1f s later",
+                               (not_before - deadline) / (gdouble) G_USEC_PER_SEC);
+                    deadline = not_before;
+                }
+            }
             g_clear_handle_id (&self->retry_timer, g_source_remove);
-            self->retry_timer = henb_timeout_add_deadline (
-                henb_agent_note_failure (self->agent, fallback_deadline (self)), retry_due, self);
+            self->retry_timer = henb_timeout_add_deadline (deadline, retry_due, self);
         }
     }
     set_state (self, HENB_STATE_FAILED, reason, HENB_STATE_CHANGE_REASON_FAILURE);
@@ -1120,8 +1178,10 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     henb_ipsec_backend_log_choice (self->services.plugins, config->keyfile);
     plugins = henb_plugin_manager_get_plugins (self->services.plugins);
     for (guint i = 0; i < plugins->len; i++) {
-        if (HENB_IS_S1_HANDOFF (plugins->pdata[i]))
+        if (HENB_IS_S1_HANDOFF (plugins->pdata[i])) {
             g_signal_connect (plugins->pdata[i], "setup-requested", G_CALLBACK (on_s1_setup_requested), self);
+            g_signal_connect (plugins->pdata[i], "status-changed", G_CALLBACK (on_s1_status_changed), self);
+        }
     }
 
     trace_dir = options->trace_dir != NULL ? options->trace_dir : config->trace_dir;

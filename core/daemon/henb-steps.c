@@ -472,16 +472,23 @@ s1_handoff_done (GObject *source, GAsyncResult *res, gpointer user_data)
     S1Data *d = g_task_get_task_data (task);
     GError *error = NULL;
     g_autofree gchar *list = g_strjoinv (",", d->request->addresses);
+    g_autofree gchar *up = NULL;
+    const HenbS1Status *status;
 
     if (!henb_s1_handoff_start_finish (HENB_S1_HANDOFF (source), res, &error)) {
         return_error (task, error);
         return;
     }
-    henb_procedure_set_step_detail (proc, "%s%s%s port %u mode %s%s%s", d->why != NULL ? d->why : "",
+    status = henb_s1_handoff_get_status (HENB_S1_HANDOFF (source));
+    if (status != NULL && status->state == HENB_S1_LINK_UP)
+        up = g_strdup_printf (": S1SetupResponse from %s, MME %s", status->far_end,
+                              status->mme_name != NULL ? status->mme_name : "(no name)");
+    henb_procedure_set_step_detail (proc, "%s%s%s port %u mode %s%s%s%s", d->why != NULL ? d->why : "",
                                     d->why != NULL ? ": " : "", list, d->request->port, d->request->mode,
                                     d->request->ipsec ? " over IPsec" : "",
                                     d->ipsec_refused ? " (the IPsec indicator is true, but there is no "
-                                                       "tunnel: handed off without IPsec)" : "");
+                                                       "tunnel: handed off without IPsec)" : "",
+                                    up != NULL ? up : "");
     return_result (task, HENB_STEP_RESULT_OK);
 }
 
@@ -524,7 +531,10 @@ s1_resolve_next (GTask *task)
         }
         g_ptr_array_add (d->addresses, g_strdup (name));
     }
-    handoff = henb_plugin_manager_find (svc->plugins, HENB_TYPE_S1_HANDOFF, svc->config->s1_handoff, &error);
+    /* two S1 backends are installed: the hand-off unless [S1] Backend names another */
+    handoff = henb_plugin_manager_find (svc->plugins, HENB_TYPE_S1_HANDOFF,
+                                        svc->config->s1_handoff != NULL ? svc->config->s1_handoff : "s1-handoff",
+                                        &error);
     if (handoff == NULL) {
         return_error (task, error);
         return;
@@ -533,6 +543,58 @@ s1_resolve_next (GTask *task)
     d->request->addresses = (GStrv) g_ptr_array_steal (d->addresses, NULL);
     henb_s1_handoff_start_async (HENB_S1_HANDOFF (handoff), d->request, g_task_get_cancellable (task),
                                  s1_handoff_done, task);
+}
+
+/* The cell of the S1SetupRequest: CellConfig.LTE as a HeMS set it, the factory's [S1] values
+ * for what it did not. */
+#define S1_CELL_LTE       "Device.Services.FAPService.1.CellConfig.LTE."
+#define S1_CELL_IDENTITY  S1_CELL_LTE "RAN.Common.CellIdentity"
+#define S1_CELL_TAC       S1_CELL_LTE "EPC.TAC"
+#define S1_CELL_PLMN_LIST S1_CELL_LTE "EPC.PLMNList."
+
+static void
+s1_fill_cell (HenbS1Request *request, const HenbServices *svc)
+{
+    HenbDataModel *dm = svc->dm;
+    g_autoptr(GStrvBuilder) plmns = g_strv_builder_new ();
+    g_autoptr(GPtrArray) others = g_ptr_array_new_with_free_func (g_free);
+    gboolean any = FALSE;
+
+    request->cell_identity = henb_data_model_has_parameter (dm, S1_CELL_IDENTITY) &&
+                             henb_data_model_is_set (dm, S1_CELL_IDENTITY)
+        ? henb_data_model_get_uint (dm, S1_CELL_IDENTITY) & 0x0fffffff
+        : svc->config->s1_cell_identity;
+    request->tac = henb_data_model_has_parameter (dm, S1_CELL_TAC) && henb_data_model_is_set (dm, S1_CELL_TAC)
+        ? henb_data_model_get_uint (dm, S1_CELL_TAC) : svc->config->s1_tac;
+    {
+        /* no such table before the cell model: no instances */
+        g_autoptr(GArray) instances = henb_data_model_list_instances (dm, S1_CELL_PLMN_LIST);
+
+        /* the enabled entries, the primary first (it names the Global eNB ID's PLMN) */
+        for (guint i = 0; instances != NULL && i < instances->len; i++) {
+            guint n = g_array_index (instances, guint, i);
+            g_autofree gchar *base = g_strdup_printf (S1_CELL_PLMN_LIST "%u.", n);
+            g_autofree gchar *enable = g_strconcat (base, "Enable", NULL);
+            g_autofree gchar *primary = g_strconcat (base, "IsPrimary", NULL);
+            g_autofree gchar *id_path = g_strconcat (base, "PLMNID", NULL);
+            g_autofree gchar *id = henb_data_model_get (dm, id_path);
+
+            if (!henb_data_model_get_boolean (dm, enable) || id == NULL || id[0] == '\0')
+                continue;
+            if (henb_data_model_get_boolean (dm, primary) && !any) {
+                g_strv_builder_add (plmns, id);
+                any = TRUE;
+            } else {
+                g_ptr_array_add (others, g_steal_pointer (&id));
+            }
+        }
+        for (guint i = 0; i < others->len; i++)
+            g_strv_builder_add (plmns, others->pdata[i]);
+        any |= others->len > 0;
+    }
+    if (!any)
+        g_strv_builder_addv (plmns, (const gchar **) svc->config->s1_plmns);
+    request->plmns = g_strv_builder_end (plmns);
 }
 
 static void
@@ -555,6 +617,10 @@ s1_run (HenbStep *step, HenbProcedure *proc, GTask *task)
         g_message ("%s is true, but no tunnel to a Serving SeGW exists: S1 is handed off without IPsec",
                    indicator);
     }
+    /* through the tunnel: from its inner address, so the packets take it */
+    if (d->request->ipsec)
+        d->request->local_address = g_strdup (henb_tunnel_get_inner_address (henb_procedure_get_tunnel (proc, HENB_HEMS_SERVING)));
+    s1_fill_cell (d->request, svc);
     d->names = henb_data_model_get_list (svc->dm, HENB_DM_GW_S1_LIST);
     d->addresses = g_ptr_array_new_with_free_func (g_free);
     g_task_set_task_data (task, d, (GDestroyNotify) s1_data_free);

@@ -54,6 +54,12 @@ enum {
     PROP_S1_PORT,
     PROP_S1_CONNECTION_MODE,
     PROP_S1_IPSEC,
+    PROP_S1_LINK,
+    PROP_S1_LINK_DETAIL,
+    PROP_S1_FAR_END,
+    PROP_MME_NAME,
+    PROP_SERVED_GUMMEIS,
+    PROP_MME_RELATIVE_CAPACITY,
     PROP_TUNNEL_ACTIVE,
     PROP_TUNNEL_SECURITY_GATEWAY,
     PROP_TUNNEL_INNER_ADDRESS,
@@ -91,6 +97,12 @@ static const struct {
     { "s1-port", { PROP_S1_PORT } },
     { "s1-connection-mode", { PROP_S1_CONNECTION_MODE } },
     { "s1-ipsec", { PROP_S1_IPSEC } },
+    { "s1-link", { PROP_S1_LINK } },
+    { "s1-link-detail", { PROP_S1_LINK_DETAIL } },
+    { "s1-far-end", { PROP_S1_FAR_END } },
+    { "mme-name", { PROP_MME_NAME } },
+    { "served-gummeis", { PROP_SERVED_GUMMEIS } },
+    { "mme-relative-capacity", { PROP_MME_RELATIVE_CAPACITY } },
     { "active", { PROP_TUNNEL_ACTIVE } },
     { "security-gateway", { PROP_TUNNEL_SECURITY_GATEWAY } },
     { "inner-address", { PROP_TUNNEL_INNER_ADDRESS } },
@@ -670,6 +682,101 @@ henb_client_get_s1_ipsec (HenbClient *self)
     return henb_gdbus_serving_get_s1_ipsec (self->serving);
 }
 
+static const gchar *
+nonnull (const gchar *s)
+{
+    return s != NULL ? s : "";
+}
+
+/**
+ * henb_client_get_s1_link:
+ * @self: a #HenbClient
+ *
+ * Returns: the S1 link of a backend that runs S1 Setup itself: "setting-up", "up", "lost", or
+ *   "" (the hand-off backend, or no S1 Setup yet)
+ *
+ * Since: 0.2
+ */
+const gchar *
+henb_client_get_s1_link (HenbClient *self)
+{
+    return nonnull (henb_gdbus_serving_get_s1_link (self->serving));
+}
+
+/**
+ * henb_client_get_s1_link_detail:
+ * @self: a #HenbClient
+ *
+ * Returns: why the last S1 Setup failed or the link was lost; "" when nothing failed
+ *
+ * Since: 0.2
+ */
+const gchar *
+henb_client_get_s1_link_detail (HenbClient *self)
+{
+    return nonnull (henb_gdbus_serving_get_s1_link_detail (self->serving));
+}
+
+/**
+ * henb_client_get_s1_far_end:
+ * @self: a #HenbClient
+ *
+ * Returns: "address:port" of the S1 far end that answered S1SetupResponse; "" while S1 is not up
+ *
+ * Since: 0.2
+ */
+const gchar *
+henb_client_get_s1_far_end (HenbClient *self)
+{
+    return nonnull (henb_gdbus_serving_get_s1_far_end (self->serving));
+}
+
+/**
+ * henb_client_get_mme_name:
+ * @self: a #HenbClient
+ *
+ * Returns: the MME's name from its S1SetupResponse, "" when none
+ *
+ * Since: 0.2
+ */
+const gchar *
+henb_client_get_mme_name (HenbClient *self)
+{
+    return nonnull (henb_gdbus_serving_get_mme_name (self->serving));
+}
+
+/**
+ * henb_client_get_served_gummeis:
+ * @self: a #HenbClient
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the GUMMEIs the MME serves,
+ *   "MCCMNC:group:code"
+ *
+ * Since: 0.2
+ */
+const gchar *const *
+henb_client_get_served_gummeis (HenbClient *self)
+{
+    static const gchar *const empty[] = { NULL };
+    const gchar *const *v = henb_gdbus_serving_get_served_gummeis (self->serving);
+
+    return v != NULL ? v : empty;
+}
+
+/**
+ * henb_client_get_mme_relative_capacity:
+ * @self: a #HenbClient
+ *
+ * Returns: the MME's RelativeMMECapacity (0 to 255)
+ *
+ * Since: 0.2
+ */
+guint
+henb_client_get_mme_relative_capacity (HenbClient *self)
+{
+    return henb_gdbus_serving_get_mme_relative_capacity (self->serving);
+}
+
 /**
  * henb_client_get_tunnel_active:
  * @self: a #HenbClient
@@ -1082,6 +1189,24 @@ henb_client_get_property (GObject *object, guint prop_id, GValue *value, GParamS
     case PROP_S1_IPSEC:
         g_value_set_boolean (value, henb_client_get_s1_ipsec (self));
         break;
+    case PROP_S1_LINK:
+        g_value_set_string (value, henb_client_get_s1_link (self));
+        break;
+    case PROP_S1_LINK_DETAIL:
+        g_value_set_string (value, henb_client_get_s1_link_detail (self));
+        break;
+    case PROP_S1_FAR_END:
+        g_value_set_string (value, henb_client_get_s1_far_end (self));
+        break;
+    case PROP_MME_NAME:
+        g_value_set_string (value, henb_client_get_mme_name (self));
+        break;
+    case PROP_SERVED_GUMMEIS:
+        g_value_set_boxed (value, henb_client_get_served_gummeis (self));
+        break;
+    case PROP_MME_RELATIVE_CAPACITY:
+        g_value_set_uint (value, henb_client_get_mme_relative_capacity (self));
+        break;
     case PROP_TUNNEL_ACTIVE:
         g_value_set_boolean (value, henb_client_get_tunnel_active (self));
         break;
@@ -1178,6 +1303,12 @@ henb_client_class_init (HenbClientClass *klass)
     props[PROP_S1_PORT] = g_param_spec_uint ("s1-port", NULL, NULL, 0, 65535, 0, RO);
     props[PROP_S1_CONNECTION_MODE] = g_param_spec_string ("s1-connection-mode", NULL, NULL, NULL, RO);
     props[PROP_S1_IPSEC] = g_param_spec_boolean ("s1-ipsec", NULL, NULL, FALSE, RO);
+    props[PROP_S1_LINK] = g_param_spec_string ("s1-link", NULL, NULL, NULL, RO);
+    props[PROP_S1_LINK_DETAIL] = g_param_spec_string ("s1-link-detail", NULL, NULL, NULL, RO);
+    props[PROP_S1_FAR_END] = g_param_spec_string ("s1-far-end", NULL, NULL, NULL, RO);
+    props[PROP_MME_NAME] = g_param_spec_string ("mme-name", NULL, NULL, NULL, RO);
+    props[PROP_SERVED_GUMMEIS] = g_param_spec_boxed ("served-gummeis", NULL, NULL, G_TYPE_STRV, RO);
+    props[PROP_MME_RELATIVE_CAPACITY] = g_param_spec_uint ("mme-relative-capacity", NULL, NULL, 0, 255, 0, RO);
     props[PROP_TUNNEL_ACTIVE] = g_param_spec_boolean ("tunnel-active", NULL, NULL, FALSE, RO);
     props[PROP_TUNNEL_SECURITY_GATEWAY] = g_param_spec_string ("tunnel-security-gateway", NULL, NULL, NULL, RO);
     props[PROP_TUNNEL_INNER_ADDRESS] = g_param_spec_string ("tunnel-inner-address", NULL, NULL, NULL, RO);

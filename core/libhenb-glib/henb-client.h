@@ -51,6 +51,12 @@ const gchar *const *henb_client_get_s1_addresses (HenbClient *self);
 guint               henb_client_get_s1_port (HenbClient *self);
 const gchar        *henb_client_get_s1_connection_mode (HenbClient *self);
 gboolean            henb_client_get_s1_ipsec (HenbClient *self);
+const gchar        *henb_client_get_s1_link (HenbClient *self);
+const gchar        *henb_client_get_s1_link_detail (HenbClient *self);
+const gchar        *henb_client_get_s1_far_end (HenbClient *self);
+const gchar        *henb_client_get_mme_name (HenbClient *self);
+const gchar *const *henb_client_get_served_gummeis (HenbClient *self);
+guint               henb_client_get_mme_relative_capacity (HenbClient *self);
 
 gboolean            henb_client_get_tunnel_active (HenbClient *self);
 const gchar        *henb_client_get_tunnel_purpose (HenbClient *self);
