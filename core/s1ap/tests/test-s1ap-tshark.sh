@@ -43,13 +43,13 @@ if ! text2pcap -q -S 36412,36412,18 "$work/s1ap.txt" "$work/s1ap.pcap" 2>"$work/
     echo "Bail out! text2pcap failed: $(cat "$work/text2pcap.err")"
     exit 1
 fi
-for frame in 1 2 3 4; do
-    tshark -r "$work/s1ap.pcap" -Y "frame.number == $frame" -V -O s1ap \
-        >"$work/frame$frame.txt" 2>"$work/tshark.err" || {
-        echo "Bail out! tshark failed: $(cat "$work/tshark.err")"
-        exit 1
-    }
-done
+if ! tshark -r "$work/s1ap.pcap" -V -O s1ap >"$work/decoded.txt" 2>"$work/tshark.err"; then
+    echo "Bail out! tshark failed: $(cat "$work/tshark.err")"
+    exit 1
+fi
+# one file per frame: each starts with its "Frame N:" line
+awk -v dir="$work" '/^Frame [0-9]+:/ { file = dir "/frame" $2; sub(/:$/, ".txt", file) } file { print > file }' \
+    "$work/decoded.txt"
 [ "${S1AP_TSHARK_SHOW:-}" = 1 ] && sed -n '/S1 Application Protocol/,$p' "$work/frame1.txt"
 
 echo "1..37"
