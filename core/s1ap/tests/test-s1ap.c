@@ -51,6 +51,22 @@ static const guint8 macro_request_vector[] = {
     0x00, 0x89, 0x40, 0x01, 0x00,
 };
 
+/*
+ * Messages of other equipment, as hex in Open5GS's tests/unit/s1ap-message-test.c (data only):
+ * a home eNB's S1SetupRequest, an InitialUEMessage and an InitialContextSetupResponse.
+ */
+static const gchar captured_setup_request[] =
+    "0011002d000004003b00090000f1104054f64010003c400903004a4c542d3632"
+    "3100400007000c0e4000f11000894001" "00";
+static const gchar captured_initial_ue[] =
+    "000c406f000006000800020001001a003c3b17df675aa8050741020bf600f110"
+    "000201030003e605f070000010000502" "15d011d15200f11030395c0a003103e5"
+    "e0349011035758a65d0100e0c1004300" "060000f1103039006440080000f1108c"
+    "3378200086400130004b00070000f110" "000201";
+static const gchar captured_context_setup_response[] =
+    "2009002500000300004005c0020000bf0008400200010033400f000032400a0a"
+    "1f0a0123c601000908";
+
 static void
 assert_bytes (GBytes *bytes, const guint8 *expected, gsize expected_len)
 {
@@ -324,6 +340,63 @@ test_decode_failure (void)
     text = henb_s1ap_cause_to_string (pdu->setup_failure->cause_group,
                                       pdu->setup_failure->cause_value);
     g_assert_cmpstr (text, ==, "misc: unknown-PLMN");
+}
+
+static GBytes *
+from_hex (const gchar *hex)
+{
+    GByteArray *bytes = g_byte_array_new ();
+
+    for (const gchar *p = hex; p[0] != '\0' && p[1] != '\0'; p += 2) {
+        guint8 octet = (guint8) (g_ascii_xdigit_value (p[0]) << 4 | g_ascii_xdigit_value (p[1]));
+
+        g_byte_array_append (bytes, &octet, 1);
+    }
+    return g_byte_array_free_to_bytes (bytes);
+}
+
+/* What other equipment sent: a home eNB's S1SetupRequest decodes in full, other PDUs by kind */
+static void
+test_decode_captured (void)
+{
+    g_autoptr(GBytes) request = from_hex (captured_setup_request);
+    g_autoptr(GBytes) initial_ue = from_hex (captured_initial_ue);
+    g_autoptr(GBytes) response = from_hex (captured_context_setup_response);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HenbS1apPdu) pdu = NULL;
+    g_autoptr(GBytes) again = NULL;
+    const HenbS1apSupportedTa *ta;
+
+    pdu = decode_bytes (request, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (pdu->kind, ==, HENB_S1AP_PDU_SETUP_REQUEST);
+    g_assert_cmpstr (pdu->setup_request->plmn, ==, "00101");
+    g_assert_true (pdu->setup_request->home);
+    g_assert_cmpuint (pdu->setup_request->enb_id, ==, 0x54f6401);
+    g_assert_cmpstr (pdu->setup_request->enb_name, ==, "JLT-621");
+    g_assert_cmpuint (pdu->setup_request->paging_drx, ==, 32);
+    g_assert_cmpuint (pdu->setup_request->supported_tas->len, ==, 1);
+    ta = g_ptr_array_index (pdu->setup_request->supported_tas, 0);
+    g_assert_cmpuint (ta->tac, ==, 12345);
+    g_assert_cmpstrv (ta->broadcast_plmns, ((const gchar * const []) { "00101", NULL }));
+    /* and henbd's encoder writes the same octets for it */
+    again = henb_s1ap_encode_setup_request (pdu->setup_request, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_bytes_equal (again, request));
+    g_clear_pointer (&pdu, henb_s1ap_pdu_free);
+
+    pdu = decode_bytes (initial_ue, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (pdu->kind, ==, HENB_S1AP_PDU_OTHER);
+    g_assert_cmpint (pdu->type, ==, HENB_S1AP_MESSAGE_INITIATING);
+    g_assert_cmpstr (pdu->procedure_name, ==, "initialUEMessage");
+    g_clear_pointer (&pdu, henb_s1ap_pdu_free);
+
+    pdu = decode_bytes (response, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (pdu->kind, ==, HENB_S1AP_PDU_OTHER);
+    g_assert_cmpint (pdu->type, ==, HENB_S1AP_MESSAGE_SUCCESSFUL);
+    g_assert_cmpstr (pdu->procedure_name, ==, "InitialContextSetup");
 }
 
 /* Every cause and wait the ASN.1 has, root and extension values, both ways */
@@ -759,6 +832,7 @@ main (int argc, char **argv)
     g_test_add_func ("/s1ap/decode/failure", test_decode_failure);
     g_test_add_func ("/s1ap/decode/failure-round-trip", test_failure_round_trip);
     g_test_add_func ("/s1ap/decode/other", test_decode_other);
+    g_test_add_func ("/s1ap/decode/captured", test_decode_captured);
     g_test_add_func ("/s1ap/decode/extensions", test_decode_extensions);
     g_test_add_func ("/s1ap/decode/hostile", test_decode_hostile);
     g_test_add_func ("/s1ap/decode/hostile-pdu", test_decode_hostile_pdu);
