@@ -19,27 +19,27 @@ G_BEGIN_DECLS
 GQuark henb_s1ap_error_quark (void);
 
 typedef enum {
-  HENB_S1AP_ERROR_MALFORMED,        /* not valid aligned PER of the S1AP ASN.1 */
-  HENB_S1AP_ERROR_UNSUPPORTED,      /* valid, but something henbd does not handle */
-  HENB_S1AP_ERROR_INVALID_ARGUMENT, /* an encoder was given a value the ASN.1 does not allow */
+    HENB_S1AP_ERROR_MALFORMED,        /* not valid aligned PER of the S1AP ASN.1 */
+    HENB_S1AP_ERROR_UNSUPPORTED,      /* valid, but something henbd does not handle */
+    HENB_S1AP_ERROR_INVALID_ARGUMENT, /* an encoder was given a value the ASN.1 does not allow */
 } HenbS1apError;
 
 /* The three alternatives of S1AP-PDU. */
 typedef enum {
-  HENB_S1AP_MESSAGE_INITIATING,
-  HENB_S1AP_MESSAGE_SUCCESSFUL,
-  HENB_S1AP_MESSAGE_UNSUCCESSFUL,
+    HENB_S1AP_MESSAGE_INITIATING,
+    HENB_S1AP_MESSAGE_SUCCESSFUL,
+    HENB_S1AP_MESSAGE_UNSUCCESSFUL,
 } HenbS1apMessageType;
 
 #define HENB_S1AP_PROCEDURE_S1_SETUP 17
 
 /* Cause CHOICE alternatives, in ASN.1 order. */
 typedef enum {
-  HENB_S1AP_CAUSE_RADIO_NETWORK,
-  HENB_S1AP_CAUSE_TRANSPORT,
-  HENB_S1AP_CAUSE_NAS,
-  HENB_S1AP_CAUSE_PROTOCOL,
-  HENB_S1AP_CAUSE_MISC,
+    HENB_S1AP_CAUSE_RADIO_NETWORK,
+    HENB_S1AP_CAUSE_TRANSPORT,
+    HENB_S1AP_CAUSE_NAS,
+    HENB_S1AP_CAUSE_PROTOCOL,
+    HENB_S1AP_CAUSE_MISC,
 } HenbS1apCauseGroup;
 
 /* Values of the enumerations that tests and callers name; the others are plain numbers. */
@@ -49,52 +49,52 @@ typedef enum {
 /* A PLMN identity is handled as its digits: MCC then MNC, 5 or 6 digits ("99970"). */
 
 typedef struct {
-  guint16  tac;
-  GStrv    broadcast_plmns; /* 1 to 6 PLMNs */
+    guint16  tac;
+    GStrv    broadcast_plmns; /* 1 to 6 PLMNs */
 } HenbS1apSupportedTa;
 
 typedef struct {
-  gchar     *plmn;          /* of the Global eNB ID */
-  guint32    enb_id;        /* 28 bits for a home eNB, 20 bits for a macro eNB */
-  gboolean   home;
-  gchar     *enb_name;      /* PrintableString, 1..150 characters; NULL leaves it out */
-  GPtrArray *supported_tas; /* of HenbS1apSupportedTa, 1 to 256 */
-  guint      paging_drx;    /* default paging DRX in radio frames: 32, 64, 128 or 256 */
+    gchar     *plmn;          /* of the Global eNB ID */
+    guint32    enb_id;        /* 28 bits for a home eNB, 20 bits for a macro eNB */
+    gboolean   home;
+    gchar     *enb_name;      /* PrintableString, 1..150 characters; NULL leaves it out */
+    GPtrArray *supported_tas; /* of HenbS1apSupportedTa, 1 to 256 */
+    guint      paging_drx;    /* default paging DRX in radio frames: 32, 64, 128 or 256 */
 } HenbS1apSetupRequest;
 
 typedef struct {
-  GStrv   served_plmns;     /* 1 to 32 */
-  GArray *served_group_ids; /* guint16, 1 to 65535 */
-  GArray *served_mmecs;     /* guint8, 1 to 256 */
+    GStrv   served_plmns;     /* 1 to 32 */
+    GArray *served_group_ids; /* guint16, 1 to 65535 */
+    GArray *served_mmecs;     /* guint8, 1 to 256 */
 } HenbS1apServedGummei;
 
 typedef struct {
-  gchar     *mme_name;          /* NULL when the MME sent none */
-  GPtrArray *served_gummeis;    /* of HenbS1apServedGummei, 1 to 8 */
-  guint      relative_capacity; /* 0..255 */
+    gchar     *mme_name;          /* NULL when the MME sent none */
+    GPtrArray *served_gummeis;    /* of HenbS1apServedGummei, 1 to 8 */
+    guint      relative_capacity; /* 0..255 */
 } HenbS1apSetupResponse;
 
 typedef struct {
-  HenbS1apCauseGroup cause_group;
-  guint              cause_value;    /* index in the group's ENUMERATED */
-  guint              time_to_wait_s; /* 1, 2, 5, 10, 20 or 60; 0 when absent */
+    HenbS1apCauseGroup cause_group;
+    guint              cause_value;    /* index in the group's ENUMERATED */
+    guint              time_to_wait_s; /* 1, 2, 5, 10, 20 or 60; 0 when absent */
 } HenbS1apSetupFailure;
 
 typedef enum {
-  HENB_S1AP_PDU_SETUP_REQUEST,
-  HENB_S1AP_PDU_SETUP_RESPONSE,
-  HENB_S1AP_PDU_SETUP_FAILURE,
-  HENB_S1AP_PDU_OTHER, /* recognised by type and procedure code only */
+    HENB_S1AP_PDU_SETUP_REQUEST,
+    HENB_S1AP_PDU_SETUP_RESPONSE,
+    HENB_S1AP_PDU_SETUP_FAILURE,
+    HENB_S1AP_PDU_OTHER, /* recognised by type and procedure code only */
 } HenbS1apPduKind;
 
 typedef struct {
-  HenbS1apPduKind        kind;
-  HenbS1apMessageType    type;
-  guint                  procedure_code;
-  const gchar           *procedure_name; /* static, e.g. "S1Setup", "Reset"; NULL if unknown */
-  HenbS1apSetupRequest  *setup_request;  /* set when kind is SETUP_REQUEST */
-  HenbS1apSetupResponse *setup_response; /* set when kind is SETUP_RESPONSE */
-  HenbS1apSetupFailure  *setup_failure;  /* set when kind is SETUP_FAILURE */
+    HenbS1apPduKind        kind;
+    HenbS1apMessageType    type;
+    guint                  procedure_code;
+    const gchar           *procedure_name; /* static, e.g. "S1Setup", "Reset"; NULL if unknown */
+    HenbS1apSetupRequest  *setup_request;  /* set when kind is SETUP_REQUEST */
+    HenbS1apSetupResponse *setup_response; /* set when kind is SETUP_RESPONSE */
+    HenbS1apSetupFailure  *setup_failure;  /* set when kind is SETUP_FAILURE */
 } HenbS1apPdu;
 
 HenbS1apSetupRequest  *henb_s1ap_setup_request_new (void);
