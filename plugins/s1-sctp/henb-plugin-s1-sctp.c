@@ -457,7 +457,7 @@ configure (HenbPlugin *plugin, GKeyFile *config, GError **error)
     HenbS1Sctp *self = HENB_S1_SCTP (plugin);
     g_autofree gchar *transport = g_key_file_get_string (config, "S1", "Transport", NULL);
     g_autofree gchar *name = g_key_file_get_string (config, "S1", "ENBName", NULL);
-    guint64 local_port, remote_port, drx, timeout, min_wait, multiplier;
+    guint64 local_port, remote_port, drx, timeout, min_wait, multiplier, heartbeat;
 
     if (transport == NULL || g_strcmp0 (g_strstrip (transport), "kernel") == 0 || transport[0] == '\0') {
         self->transport.kind = HENB_S1_TRANSPORT_KERNEL;
@@ -472,6 +472,7 @@ configure (HenbPlugin *plugin, GKeyFile *config, GError **error)
         !get_number (config, "UDPEncapsulationRemotePort", 9899, 1, 65535, &remote_port, error) ||
         !get_number (config, "PagingDRX", 128, 32, 256, &drx, error) ||
         !get_number (config, "ResponseTimeout", 10, 1, 600, &timeout, error) ||
+        !get_number (config, "HeartbeatInterval", 5, 1, 300, &heartbeat, error) ||
         !get_number (config, "RetryMinimumWait", 5, 1, 65535, &min_wait, error) ||
         !get_number (config, "RetryIntervalMultiplier", 2000, 1000, 65535, &multiplier, error))
         return FALSE;
@@ -494,6 +495,7 @@ configure (HenbPlugin *plugin, GKeyFile *config, GError **error)
     self->transport.local_udp_port = (guint16) local_port;
     self->transport.remote_udp_port = (guint16) remote_port;
     self->transport.response_timeout = (guint) timeout;
+    self->transport.heartbeat = (guint) heartbeat;
     self->paging_drx = (guint) drx;
     self->retry_min_wait = (guint) min_wait;
     self->retry_multiplier = (guint) multiplier;
@@ -544,6 +546,7 @@ henb_s1_sctp_init (HenbS1Sctp *self)
     self->transport.remote_udp_port = 9899;
     self->transport.local_udp_port = 9900;
     self->transport.response_timeout = 10;
+    self->transport.heartbeat = 5;
 }
 
 HENB_PLUGIN_DEFINE (HENB_TYPE_S1_SCTP, "s1-sctp")

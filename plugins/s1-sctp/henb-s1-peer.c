@@ -170,6 +170,7 @@ henb_s1_peer_start (HenbS1Peer *self, GBytes *setup_request, GError **error)
     self->link = new_link (self, error);
     if (self->link == NULL)
         return FALSE;
+    henb_sctp_link_set_heartbeat (self->link, self->transport.heartbeat);
     g_signal_connect (self->link, "established", G_CALLBACK (on_established), self);
     g_signal_connect (self->link, "message", G_CALLBACK (on_message), self);
     g_signal_connect (self->link, "closed", G_CALLBACK (on_closed), self);

@@ -17,6 +17,7 @@ typedef struct {
     guint16         local_udp_port;   /* usrsctp: UDP encapsulation (RFC 6951) */
     guint16         remote_udp_port;
     guint           response_timeout; /* seconds from INIT to the S1 Setup answer */
+    guint           heartbeat;        /* seconds between SCTP HEARTBEATs */
 } HenbS1TransportConfig;
 
 /*

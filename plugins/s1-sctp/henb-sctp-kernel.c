@@ -107,6 +107,23 @@ kernel_connect (HenbSctpLink *link, const gchar *local_address, const gchar *rem
                      g_strerror (errno));
         return FALSE;
     }
+    {
+        int fd = g_socket_get_fd (self->socket);
+        struct sctp_paddrparams hb = { .spp_assoc_id = 0, .spp_flags = SPP_HB_ENABLE,
+                                       .spp_hbinterval = henb_sctp_link_get_heartbeat (link) * 1000,
+                                       .spp_pathmaxrxt = HENB_SCTP_MAX_RETRANS };
+        struct sctp_rtoinfo rto = { .srto_initial = HENB_SCTP_RTO_INITIAL_MS, .srto_min = HENB_SCTP_RTO_MIN_MS,
+                                    .srto_max = HENB_SCTP_RTO_MAX_MS };
+        struct sctp_assocparams assoc = { .sasoc_asocmaxrxt = HENB_SCTP_MAX_RETRANS };
+
+        if (setsockopt (fd, SOL_SCTP, SCTP_RTOINFO, &rto, sizeof rto) != 0 ||
+            setsockopt (fd, SOL_SCTP, SCTP_ASSOCINFO, &assoc, sizeof assoc) != 0 ||
+            setsockopt (fd, SOL_SCTP, SCTP_PEER_ADDR_PARAMS, &hb, sizeof hb) != 0) {
+            g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errno), "kernel SCTP: timers: %s",
+                         g_strerror (errno));
+            return FALSE;
+        }
+    }
     if (local_address != NULL) {
         g_autoptr(GInetAddress) inet = g_inet_address_new_from_string (local_address);
         g_autoptr(GSocketAddress) local = NULL;

@@ -5,6 +5,7 @@
 
 typedef struct {
     gchar   *peer;
+    guint    heartbeat_s;
     gboolean closed;  /* "closed" was emitted or close() called: nothing follows */
 } HenbSctpLinkPrivate;
 
@@ -66,6 +67,22 @@ henb_sctp_link_set_peer (HenbSctpLink *self, const gchar *address, guint port)
                                                : g_strdup_printf ("%s:%u", address, port);
 }
 
+void
+henb_sctp_link_set_heartbeat (HenbSctpLink *self, guint heartbeat_s)
+{
+    HenbSctpLinkPrivate *priv = henb_sctp_link_get_instance_private (self);
+
+    priv->heartbeat_s = heartbeat_s;
+}
+
+guint
+henb_sctp_link_get_heartbeat (HenbSctpLink *self)
+{
+    HenbSctpLinkPrivate *priv = henb_sctp_link_get_instance_private (self);
+
+    return priv->heartbeat_s;
+}
+
 gboolean
 henb_sctp_link_is_closed (HenbSctpLink *self)
 {
@@ -125,4 +142,7 @@ henb_sctp_link_class_init (HenbSctpLinkClass *klass)
 static void
 henb_sctp_link_init (HenbSctpLink *self)
 {
+    HenbSctpLinkPrivate *priv = henb_sctp_link_get_instance_private (self);
+
+    priv->heartbeat_s = 5;
 }

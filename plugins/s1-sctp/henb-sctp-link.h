@@ -31,8 +31,21 @@ gboolean henb_sctp_link_connect (HenbSctpLink *self, const gchar *local_address,
 gboolean henb_sctp_link_send (HenbSctpLink *self, GBytes *message, guint16 stream, guint32 ppid,
                               GError **error);
 void     henb_sctp_link_close (HenbSctpLink *self);
-/* "kernel" or "usrsctp", the far end "address:port" */
+/* the far end, "address:port" */
 const gchar *henb_sctp_link_get_peer (HenbSctpLink *self);
+
+/*
+ * How fast a far end that vanished without SHUTDOWN or ABORT (a crash, a cut path) is noticed:
+ * a HEARTBEAT every @heartbeat_s seconds, retransmissions from 1 s up to 2 s, the association
+ * given up after 3 in a row, i.e. within about @heartbeat_s + 7 s. The defaults (RTO.Max 60 s,
+ * 10 retransmissions) would take minutes. Set before henb_sctp_link_connect().
+ */
+#define HENB_SCTP_RTO_INITIAL_MS 1000
+#define HENB_SCTP_RTO_MIN_MS     1000
+#define HENB_SCTP_RTO_MAX_MS     2000
+#define HENB_SCTP_MAX_RETRANS    3
+void     henb_sctp_link_set_heartbeat (HenbSctpLink *self, guint heartbeat_s);
+guint    henb_sctp_link_get_heartbeat (HenbSctpLink *self);
 
 /* for the transports, on the link's main context */
 void     henb_sctp_link_set_peer (HenbSctpLink *self, const gchar *address, guint port);

@@ -322,6 +322,20 @@ usrsctp_link_connect (HenbSctpLink *link, const gchar *local_address, const gcha
     if (!set_option (self, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof on, "SCTP_RECVRCVINFO", error) ||
         !set_option (self, IPPROTO_SCTP, SCTP_NODELAY, &on, sizeof on, "SCTP_NODELAY", error))
         return FALSE;
+    {
+        struct sctp_paddrparams hb = { .spp_assoc_id = SCTP_FUTURE_ASSOC, .spp_flags = SPP_HB_ENABLE,
+                                       .spp_hbinterval = henb_sctp_link_get_heartbeat (link) * 1000,
+                                       .spp_pathmaxrxt = HENB_SCTP_MAX_RETRANS };
+        struct sctp_rtoinfo rto = { .srto_assoc_id = SCTP_FUTURE_ASSOC, .srto_initial = HENB_SCTP_RTO_INITIAL_MS,
+                                    .srto_min = HENB_SCTP_RTO_MIN_MS, .srto_max = HENB_SCTP_RTO_MAX_MS };
+        struct sctp_assocparams assoc = { .sasoc_assoc_id = SCTP_FUTURE_ASSOC,
+                                          .sasoc_asocmaxrxt = HENB_SCTP_MAX_RETRANS };
+
+        if (!set_option (self, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof rto, "SCTP_RTOINFO", error) ||
+            !set_option (self, IPPROTO_SCTP, SCTP_ASSOCINFO, &assoc, sizeof assoc, "SCTP_ASSOCINFO", error) ||
+            !set_option (self, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &hb, sizeof hb, "SCTP_PEER_ADDR_PARAMS", error))
+            return FALSE;
+    }
     encaps.sue_address.ss_family = remote.ss_family;
     encaps.sue_port = htons (self->remote_udp_port);
     if (!set_option (self, IPPROTO_SCTP, SCTP_REMOTE_UDP_ENCAPS_PORT, &encaps, sizeof encaps,
