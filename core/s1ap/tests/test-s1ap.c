@@ -564,6 +564,16 @@ test_decode_other (void)
         { HENB_S1AP_MESSAGE_INITIATING, 10, "Paging" },
         { HENB_S1AP_MESSAGE_INITIATING, 200, NULL },
     };
+    static const gchar * const descriptions[] = {
+        "initiatingMessage Reset (14)",
+        "successfulOutcome Reset (14)",
+        "initiatingMessage ErrorIndication (15)",
+        "initiatingMessage MMEConfigurationUpdate (30)",
+        "unsuccessfulOutcome MMEConfigurationUpdate (30)",
+        "initiatingMessage OverloadStart (34)",
+        "initiatingMessage Paging (10)",
+        "initiatingMessage procedure 200",
+    };
     /* a Cause (protocol: semantic-error), as ErrorIndication has */
     static const guint8 ies[] = { 0x00, 0x02, 0x40, 0x01, 0x34 };
 
@@ -571,12 +581,15 @@ test_decode_other (void)
         g_autoptr(GBytes) bytes = build_pdu (cases[i].type, cases[i].code, 1, ies, sizeof ies);
         g_autoptr(GError) error = NULL;
         g_autoptr(HenbS1apPdu) pdu = decode_bytes (bytes, &error);
+        g_autofree gchar *description = NULL;
 
         g_assert_no_error (error);
         g_assert_cmpint (pdu->kind, ==, HENB_S1AP_PDU_OTHER);
         g_assert_cmpint (pdu->type, ==, cases[i].type);
         g_assert_cmpuint (pdu->procedure_code, ==, cases[i].code);
         g_assert_cmpstr (pdu->procedure_name, ==, cases[i].name);
+        description = henb_s1ap_pdu_describe (pdu);
+        g_assert_cmpstr (description, ==, descriptions[i]);
         g_assert_null (pdu->setup_request);
         g_assert_null (pdu->setup_response);
         g_assert_null (pdu->setup_failure);
