@@ -97,6 +97,7 @@ typedef struct {
     HenbS1apSetupFailure  *setup_failure;  /* set when kind is SETUP_FAILURE */
 } HenbS1apPdu;
 
+/* A home eNB's request with paging DRX 128 and no TA yet */
 HenbS1apSetupRequest  *henb_s1ap_setup_request_new (void);
 void                   henb_s1ap_setup_request_free (HenbS1apSetupRequest *req);
 /* Appends a supported TA; @broadcast_plmns is copied. */

@@ -50,7 +50,10 @@ fi
 # one file per frame: each starts with its "Frame N:" line
 awk -v dir="$work" '/^Frame [0-9]+:/ { file = dir "/frame" $2; sub(/:$/, ".txt", file) } file { print > file }' \
     "$work/decoded.txt"
-[ "${S1AP_TSHARK_SHOW:-}" = 1 ] && sed -n '/S1 Application Protocol/,$p' "$work/frame1.txt"
+# S1AP_TSHARK_SHOW=1: the S1SetupRequest as tshark decodes it, as TAP comments
+if [ "${S1AP_TSHARK_SHOW:-}" = 1 ]; then
+    sed -n '/S1 Application Protocol/,$p' "$work/frame1.txt" | sed 's/^/# /'
+fi
 
 echo "1..51"
 
