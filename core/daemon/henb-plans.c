@@ -33,5 +33,5 @@ henb_plan_s1 (HenbProcedure *procedure, HenbTunnel *tunnel, const gchar *why)
 
     if (tunnel != NULL)
         henb_procedure_lend_tunnel (procedure, HENB_HEMS_SERVING, tunnel);
-    g_ptr_array_add (steps, henb_step_s1_setup_new (procedure, "5.1.3/7", "start-s1-setup", why));
+    g_ptr_array_add (steps, henb_step_s1_setup_new (procedure, "5.1.3/4", "start-s1-setup", why));
 }

@@ -17,7 +17,7 @@ typedef struct _HenbStep HenbStep;
  */
 typedef void (*HenbStepRunFunc) (HenbStep *step, HenbProcedure *procedure, GTask *task);
 
-/* One step of TS 32.593 5.1, named by its clause and number: ("5.1.2.3/1", "resolve-initial-hems"). */
+/* One step of TS 32.593 5.1, named by its clause and number: ("5.1.2.3/1.1-1.2", "resolve-initial-hems"). */
 struct _HenbStep {
     gchar                *id;
     gchar                *name;

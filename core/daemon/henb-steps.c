@@ -961,26 +961,32 @@ henb_steps_add_registration (HenbProcedure *proc, GPtrArray *steps, gboolean aft
 {
     const HenbServices *svc = henb_procedure_get_services (proc);
 
-    /* after discovery, the discovery plugin has already reached and resolved the Serving HeMS */
+    /* After discovery, the discovery plugin has already reached and resolved the Serving HeMS.
+     * Without it, 5.1.3's precondition is rebuilt: discovery's last steps again, with the ids
+     * the clause gives them (5.1.2.2 steps 6.1-6.5; 5.1.2.3 calls them 5.1-5.5). */
     if (!after_discovery) {
         g_autofree gchar *segw = henb_data_model_get (svc->dm, HENB_DM_GW_SECGW1);
+        gboolean private_domain = svc->config->variant == HENB_DISCOVERY_VARIANT_PRIVATE_DOMAIN;
 
         if (segw[0] != '\0') {
-            g_ptr_array_add (steps, henb_step_resolve_segw_new (proc, "5.1.3/1.1-1.2", "resolve-serving-segw",
-                                                                HENB_STATE_CONNECTING, HENB_HEMS_SERVING));
-            g_ptr_array_add (steps, henb_step_tunnel_new (proc, "5.1.3/1.3", "tunnel-serving-segw",
-                                                          HENB_STATE_CONNECTING, HENB_HEMS_SERVING));
+            g_ptr_array_add (steps, henb_step_resolve_segw_new (proc, private_domain ? "5.1.2.2/6.1-6.2" : "5.1.2.3/5.1-5.2",
+                                                                "resolve-serving-segw", HENB_STATE_CONNECTING,
+                                                                HENB_HEMS_SERVING));
+            g_ptr_array_add (steps, henb_step_tunnel_new (proc, private_domain ? "5.1.2.2/6.3" : "5.1.2.3/5.3",
+                                                          "tunnel-serving-segw", HENB_STATE_CONNECTING,
+                                                          HENB_HEMS_SERVING));
         }
-        g_ptr_array_add (steps, henb_step_resolve_hems_new (proc, "5.1.3/2", "resolve-serving-hems",
-                                                            HENB_STATE_CONNECTING, HENB_HEMS_SERVING));
+        g_ptr_array_add (steps, henb_step_resolve_hems_new (proc, private_domain ? "5.1.2.2/6.4-6.5" : "5.1.2.3/5.4-5.5",
+                                                            "resolve-serving-hems", HENB_STATE_CONNECTING,
+                                                            HENB_HEMS_SERVING));
     }
-    g_ptr_array_add (steps, henb_step_connect_hems_new (proc, "5.1.3/3", "connect-serving-hems",
+    g_ptr_array_add (steps, henb_step_connect_hems_new (proc, "5.1.3/1", "connect-serving-hems",
                                                         HENB_STATE_CONNECTING, HENB_HEMS_SERVING));
-    g_ptr_array_add (steps, henb_step_inform_new (proc, "5.1.3/4", "inform-serving-hems",
+    g_ptr_array_add (steps, henb_step_inform_new (proc, "5.1.3/1.1-1.2", "inform-serving-hems",
                                                   HENB_STATE_REGISTERING, HENB_HEMS_SERVING));
-    g_ptr_array_add (steps, henb_step_serve_hems_new (proc, "5.1.3/5", "receive-s1-configuration",
+    g_ptr_array_add (steps, henb_step_serve_hems_new (proc, "5.1.3/2.1-2.2", "receive-s1-configuration",
                                                       HENB_STATE_REGISTERING, HENB_HEMS_SERVING));
-    g_ptr_array_add (steps, henb_step_release_new (proc, "5.1.3/6", "release-serving-session",
+    g_ptr_array_add (steps, henb_step_release_new (proc, "5.1.3/3", "release-serving-session",
                                                    HENB_STATE_REGISTERING, HENB_HEMS_SERVING));
-    g_ptr_array_add (steps, henb_step_s1_setup_new (proc, "5.1.3/7", "start-s1-setup", NULL));
+    g_ptr_array_add (steps, henb_step_s1_setup_new (proc, "5.1.3/4", "start-s1-setup", NULL));
 }

@@ -53,7 +53,7 @@ henb_step_info_free (HenbStepInfo *info)
  * henb_step_info_get_id:
  * @info: a #HenbStepInfo
  *
- * Returns: the step's clause and number, e.g. "5.1.2.3/1"
+ * Returns: the step's clause and number, e.g. "5.1.2.3/1.1-1.2"
  */
 const gchar *
 henb_step_info_get_id (const HenbStepInfo *info)

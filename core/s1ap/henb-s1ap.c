@@ -234,6 +234,32 @@ henb_s1ap_procedure_name (guint procedure_code)
     return procedure_names[procedure_code];
 }
 
+const gchar *
+henb_s1ap_message_type_name (HenbS1apMessageType type)
+{
+    switch (type) {
+    case HENB_S1AP_MESSAGE_INITIATING:
+        return "initiatingMessage";
+    case HENB_S1AP_MESSAGE_SUCCESSFUL:
+        return "successfulOutcome";
+    case HENB_S1AP_MESSAGE_UNSUCCESSFUL:
+        return "unsuccessfulOutcome";
+    }
+    return "unknown";
+}
+
+gchar *
+henb_s1ap_pdu_describe (const HenbS1apPdu *pdu)
+{
+    g_return_val_if_fail (pdu != NULL, NULL);
+
+    if (pdu->procedure_name == NULL)
+        return g_strdup_printf ("%s procedure %u", henb_s1ap_message_type_name (pdu->type),
+                                pdu->procedure_code);
+    return g_strdup_printf ("%s %s (%u)", henb_s1ap_message_type_name (pdu->type),
+                            pdu->procedure_name, pdu->procedure_code);
+}
+
 gchar *
 henb_s1ap_cause_to_string (HenbS1apCauseGroup group, guint value)
 {

@@ -97,6 +97,7 @@ typedef struct {
     HenbS1apSetupFailure  *setup_failure;  /* set when kind is SETUP_FAILURE */
 } HenbS1apPdu;
 
+/* A home eNB's request with paging DRX 128 and no TA yet */
 HenbS1apSetupRequest  *henb_s1ap_setup_request_new (void);
 void                   henb_s1ap_setup_request_free (HenbS1apSetupRequest *req);
 /* Appends a supported TA; @broadcast_plmns is copied. */
@@ -132,6 +133,10 @@ HenbS1apPdu *henb_s1ap_decode (const guint8 *data,
                                gsize         len,
                                GError      **error);
 
+/* "initiatingMessage", "successfulOutcome" or "unsuccessfulOutcome" */
+const gchar *henb_s1ap_message_type_name (HenbS1apMessageType type);
+/* For logs: "initiatingMessage ErrorIndication (15)", "successfulOutcome procedure 200" */
+gchar       *henb_s1ap_pdu_describe (const HenbS1apPdu *pdu);
 /* "S1Setup", "Reset", "ErrorIndication", ...; NULL for a code TS 36.413 does not define. */
 const gchar *henb_s1ap_procedure_name (guint procedure_code);
 /* "misc: unknown-PLMN"; a value the release does not name is shown as its number. */

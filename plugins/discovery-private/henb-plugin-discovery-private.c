@@ -39,8 +39,8 @@ add_steps (HenbDiscovery *discovery, HenbProcedure *proc, GPtrArray *steps)
     g_ptr_array_add (steps, henb_step_resolve_segw_new (proc, "5.1.2.2/1.1-1.2", "resolve-initial-segw", D, I));
     g_ptr_array_add (steps, henb_step_tunnel_new (proc, "5.1.2.2/1.3", "tunnel-initial-segw", D, I));
     g_ptr_array_add (steps, henb_step_resolve_hems_new (proc, "5.1.2.2/1.4-1.5", "resolve-initial-hems", D, I));
-    g_ptr_array_add (steps, henb_step_connect_hems_new (proc, "5.1.2.2/2.1", "connect-initial-hems", D, I));
-    g_ptr_array_add (steps, henb_step_inform_new (proc, "5.1.2.2/2.2-2.3", "inform-initial-hems", D, I));
+    g_ptr_array_add (steps, henb_step_connect_hems_new (proc, "5.1.2.2/2", "connect-initial-hems", D, I));
+    g_ptr_array_add (steps, henb_step_inform_new (proc, "5.1.2.2/2.1-2.2", "inform-initial-hems", D, I));
     g_ptr_array_add (steps, henb_step_serve_hems_new (proc, "5.1.2.2/3.1-3.2", "set-serving-identities", D, I));
     g_ptr_array_add (steps, henb_step_release_new (proc, "5.1.2.2/4", "release-initial-session", D, I));
     g_ptr_array_add (steps, henb_step_close_tunnel_new (proc, "5.1.2.2/5", "close-initial-tunnel", D, I));

@@ -31,13 +31,13 @@ get_variant (HenbDiscovery *discovery)
 static void
 add_steps (HenbDiscovery *discovery, HenbProcedure *proc, GPtrArray *steps)
 {
-    g_ptr_array_add (steps, henb_step_resolve_hems_new (proc, "5.1.2.3/1", "resolve-initial-hems",
+    g_ptr_array_add (steps, henb_step_resolve_hems_new (proc, "5.1.2.3/1.1-1.2", "resolve-initial-hems",
                                                         HENB_STATE_DISCOVERING, HENB_HEMS_INITIAL));
-    g_ptr_array_add (steps, henb_step_connect_hems_new (proc, "5.1.2.3/2", "tls-initial-hems",
+    g_ptr_array_add (steps, henb_step_connect_hems_new (proc, "5.1.2.3/1.3", "tls-initial-hems",
                                                         HENB_STATE_DISCOVERING, HENB_HEMS_INITIAL));
-    g_ptr_array_add (steps, henb_step_inform_new (proc, "5.1.2.3/3.1", "inform-initial-hems",
+    g_ptr_array_add (steps, henb_step_inform_new (proc, "5.1.2.3/2.1-2.2", "inform-initial-hems",
                                                   HENB_STATE_DISCOVERING, HENB_HEMS_INITIAL));
-    g_ptr_array_add (steps, henb_step_serve_hems_new (proc, "5.1.2.3/3.2", "set-serving-identities",
+    g_ptr_array_add (steps, henb_step_serve_hems_new (proc, "5.1.2.3/3.1-3.2", "set-serving-identities",
                                                       HENB_STATE_DISCOVERING, HENB_HEMS_INITIAL));
     g_ptr_array_add (steps, henb_step_release_new (proc, "5.1.2.3/4", "release-initial-session",
                                                    HENB_STATE_DISCOVERING, HENB_HEMS_INITIAL));

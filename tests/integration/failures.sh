@@ -30,13 +30,13 @@ check "no Serving HeMS: the session itself completed" grep -q "204 (session rele
 run_case https://hems.henb.test:7002/cwmp
 check_eq "no S1 far end: reason no-s1-address (10)" "uint32 10" "$(prop '' StateFailedReason)"
 check_contains "no S1 far end: says neither HeMS set it" "neither the Initial nor the Serving HeMS set the S1 far-end address" "$(last_error)"
-check_contains "no S1 far end: failed at 5.1.3/5" "5.1.3/6 release-serving-session" "$(last_error)"
+check_contains "no S1 far end: failed at 5.1.3/2.1-2.2" "5.1.3/3 release-serving-session" "$(last_error)"
 check_eq "no S1 far end: Serving HeMS kept" "'https://serving.henb.test:7548/cwmp'" "$(prop Serving HemsUrl)"
 check "monitor exits 1 on failure" test "$(henbctl_ monitor --timeout "$(scaled 5)" >/dev/null 2>&1; echo $?)" = 1
 
 run_case https://missing.henb.test:7002/cwmp
 check_eq "NXDOMAIN: reason dns (3)" "uint32 3" "$(prop '' StateFailedReason)"
-check_contains "NXDOMAIN: Network.NameNotFound from the public DNS" "Network.NameNotFound 5.1.2.3/1 resolve-initial-hems: missing.henb.test does not exist (NXDOMAIN from $DNS_IP:$DNS_PORT)" "$(last_error)"
+check_contains "NXDOMAIN: Network.NameNotFound from the public DNS" "Network.NameNotFound 5.1.2.3/1.1-1.2 resolve-initial-hems: missing.henb.test does not exist (NXDOMAIN from $DNS_IP:$DNS_PORT)" "$(last_error)"
 
 run_case https://$INITIAL_IP:7999/cwmp
 check_eq "nothing listening: reason unreachable (4)" "uint32 4" "$(prop '' StateFailedReason)"

@@ -67,8 +67,8 @@ check("notify for the serving values", {"serving-hems-url", "s1-addresses", "per
       str(sorted(notified)))
 steps = client.dup_completed_steps()
 check("13 completed steps as HenbStepInfo", len(steps) == 13)
-check("first step is 5.1.2.3/1 resolve-initial-hems",
-      steps[0].get_id() == "5.1.2.3/1" and steps[0].get_name() == "resolve-initial-hems")
+check("first step is 5.1.2.3/1.1-1.2 resolve-initial-hems",
+      steps[0].get_id() == "5.1.2.3/1.1-1.2" and steps[0].get_name() == "resolve-initial-hems")
 check("steps carry start time and duration",
       all(s.get_start_time() > 0 and s.get_duration() > 0 for s in steps))
 check("the resolve step's detail names what it found",

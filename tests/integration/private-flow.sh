@@ -18,7 +18,7 @@ start_henbd
 check "registered through IPsec ($BACKEND)" wait_final 60
 check_eq "State registered" "6" "$(prop '' State)"
 check_eq "discovery and registration steps in clause order" \
-    "5.1.2.2/1.1-1.2 resolve-initial-segw ok|5.1.2.2/1.3 tunnel-initial-segw ok|5.1.2.2/1.4-1.5 resolve-initial-hems ok|5.1.2.2/2.1 connect-initial-hems ok|5.1.2.2/2.2-2.3 inform-initial-hems ok|5.1.2.2/3.1-3.2 set-serving-identities ok|5.1.2.2/4 release-initial-session ok|5.1.2.2/5 close-initial-tunnel ok|5.1.2.2/6.1-6.2 resolve-serving-segw ok|5.1.2.2/6.3 tunnel-serving-segw ok|5.1.2.2/6.4-6.5 resolve-serving-hems ok|5.1.3/3 connect-serving-hems ok|5.1.3/4 inform-serving-hems ok|5.1.3/5 receive-s1-configuration ok|5.1.3/6 release-serving-session ok|5.1.3/7 start-s1-setup ok" \
+    "5.1.2.2/1.1-1.2 resolve-initial-segw ok|5.1.2.2/1.3 tunnel-initial-segw ok|5.1.2.2/1.4-1.5 resolve-initial-hems ok|5.1.2.2/2 connect-initial-hems ok|5.1.2.2/2.1-2.2 inform-initial-hems ok|5.1.2.2/3.1-3.2 set-serving-identities ok|5.1.2.2/4 release-initial-session ok|5.1.2.2/5 close-initial-tunnel ok|5.1.2.2/6.1-6.2 resolve-serving-segw ok|5.1.2.2/6.3 tunnel-serving-segw ok|5.1.2.2/6.4-6.5 resolve-serving-hems ok|5.1.3/1 connect-serving-hems ok|5.1.3/1.1-1.2 inform-serving-hems ok|5.1.3/2.1-2.2 receive-s1-configuration ok|5.1.3/3 release-serving-session ok|5.1.3/4 start-s1-setup ok" \
     "$(json "'|'.join(x['id']+' '+x['name']+' '+x['result'] for x in s['steps'])")"
 
 # the tunnel on D-Bus
@@ -56,7 +56,7 @@ check "henbd stopped: no tunnel left behind" no_henbd_tunnels
 start_henbd
 check "after restart: registered again" wait_final 60
 check_eq "after restart: registration starts with the serving tunnel" \
-    "5.1.3/1.1-1.2 resolve-serving-segw ok|5.1.3/1.3 tunnel-serving-segw ok|5.1.3/2 resolve-serving-hems ok" \
+    "5.1.2.2/6.1-6.2 resolve-serving-segw ok|5.1.2.2/6.3 tunnel-serving-segw ok|5.1.2.2/6.4-6.5 resolve-serving-hems ok" \
     "$(json "'|'.join(x['id']+' '+x['name']+' '+x['result'] for x in s['steps'][:3])")"
 check "after restart: the Serving HeMS got 1 BOOT through the tunnel" grep -q "from 10.201.0.[0-9]*: Inform .*events: 1 BOOT;" "$WORK/serving.log"
 finish

@@ -34,7 +34,7 @@ check_eq "IPsec usage indicator" "false" "$(prop Serving S1IPsec)"
 check_eq "Percentage 100" "uint32 100" "$(prop Procedure Percentage)"
 check_eq "13 steps planned" "uint32 13" "$(prop Procedure StepCount)"
 check_eq "every step done in clause order; the serving tunnel skipped without a Serving SeGW" \
-    "5.1.2.3/1 resolve-initial-hems ok|5.1.2.3/2 tls-initial-hems ok|5.1.2.3/3.1 inform-initial-hems ok|5.1.2.3/3.2 set-serving-identities ok|5.1.2.3/4 release-initial-session ok|5.1.2.3/5.1-5.2 resolve-serving-segw skipped|5.1.2.3/5.3 tunnel-serving-segw skipped|5.1.2.3/5.4-5.5 resolve-serving-hems ok|5.1.3/3 connect-serving-hems ok|5.1.3/4 inform-serving-hems ok|5.1.3/5 receive-s1-configuration ok|5.1.3/6 release-serving-session ok|5.1.3/7 start-s1-setup ok" \
+    "5.1.2.3/1.1-1.2 resolve-initial-hems ok|5.1.2.3/1.3 tls-initial-hems ok|5.1.2.3/2.1-2.2 inform-initial-hems ok|5.1.2.3/3.1-3.2 set-serving-identities ok|5.1.2.3/4 release-initial-session ok|5.1.2.3/5.1-5.2 resolve-serving-segw skipped|5.1.2.3/5.3 tunnel-serving-segw skipped|5.1.2.3/5.4-5.5 resolve-serving-hems ok|5.1.3/1 connect-serving-hems ok|5.1.3/1.1-1.2 inform-serving-hems ok|5.1.3/2.1-2.2 receive-s1-configuration ok|5.1.3/3 release-serving-session ok|5.1.3/4 start-s1-setup ok" \
     "$(json "'|'.join(x['id']+' '+x['name']+' '+x['result'] for x in s['steps'])")"
 check "every step has a start time and a duration" \
     test "$(json "all(x['start_us'] > 1600000000000000 and x['duration_us'] > 0 for x in s['steps'])")" = True

@@ -23,7 +23,7 @@ start_henbd
 wait_final 30
 check_eq "refused SPV: no Serving HeMS (no-serving-hems)" "-1 uint32 9" "$(prop '' State) $(prop '' StateFailedReason)"
 check_eq "set-serving-identities says nothing was set and which fault henbd returned" \
-    "5.1.2.3/3.2 set-serving-identities ok: 1 request: SetParameterValues; parameters set: none; faults returned: 9003 to SetParameterValues (9007 for ${GW}SecGWServer1)" \
+    "5.1.2.3/3.1-3.2 set-serving-identities ok: 1 request: SetParameterValues; parameters set: none; faults returned: 9003 to SetParameterValues (9007 for ${GW}SecGWServer1)" \
     "$(json "[x['id'] + ' ' + x['name'] + ' ' + x['result'] + ': ' + x['detail'] for x in s['steps'] if x['name'] == 'set-serving-identities'][0]")"
 stop_henbd
 rm -rf "$WORK/state"
@@ -64,7 +64,7 @@ BLACKHOLE=$!
 PIDS+=($BLACKHOLE)
 wait_for 5 test -f "$WORK/blackhole.ready"
 check "the retry runs (TLS step toward the silent HeMS)" wait_eval 20 \
-    'henbctl_ status | grep -q "^current step: 5.1.2.3/2 tls-initial-hems$"'
+    'henbctl_ status | grep -q "^current step: 5.1.2.3/1.3 tls-initial-hems$"'
 check_contains "while the retry runs, LastError still shows the previous failure" "Network.Refused" "$(prop '' LastError)"
 # the silent HeMS goes away, the real one takes its place: that retry fails, the next registers
 kill $BLACKHOLE

@@ -42,7 +42,7 @@ check_eq "rogue CA: reason tls (5)" "uint32 5" "$(prop '' StateFailedReason)"
 err=$(last_error)
 check_contains "rogue CA: Security.UnknownCa" "org.henbd.HeNB1.Error.Security.UnknownCa" "$err"
 check_contains "rogue CA: names the operator root CA and the issuer" "not issued by the operator root CA" "$err"
-check_contains "rogue CA: failed in step 5.1.2.3/2" "5.1.2.3/2 tls-initial-hems" "$err"
+check_contains "rogue CA: failed in step 5.1.2.3/1.3" "5.1.2.3/1.3 tls-initial-hems" "$err"
 check "rogue CA: no HTTP reached the HeMS" test ! -s "$WORK/rogue.log" -o "$(grep -c Inform "$WORK/rogue.log")" = 0
 
 # IP-form URL against a DNS-only certificate
@@ -82,17 +82,17 @@ tls_serv $P11 "NORMAL:-VERS-ALL:+VERS-TLS1.1"
 tls_serv $P12 "NORMAL:-VERS-ALL:+VERS-TLS1.2"
 run_case https://hems.henb.test:$P11/cwmp
 check_eq "TLS 1.1-only HeMS: failed with reason tls" "-1 uint32 5" "$(prop '' State) $(prop '' StateFailedReason)"
-check_contains "TLS 1.1-only HeMS: refused in the TLS step" "5.1.2.3/2 tls-initial-hems" "$(last_error)"
+check_contains "TLS 1.1-only HeMS: refused in the TLS step" "5.1.2.3/1.3 tls-initial-hems" "$(last_error)"
 run_case https://hems.henb.test:$P12/cwmp
 check "TLS 1.2-only HeMS: the TLS step succeeds with TLS 1.2" grep -q "tls-initial-hems: ok.*TLS 1.2$" "$WORK/henbd.log"
 # gnutls-serv answers with an HTML page: not a CWMP envelope
 check_eq "a web page instead of an InformResponse: reason hems-protocol (8)" "uint32 8" "$(prop '' StateFailedReason)"
 check_contains "a web page instead of an InformResponse: Cwmp.Malformed" "Cwmp.Malformed" "$(last_error)"
 
-# the Serving HeMS is checked the same way: discovery succeeds, registration fails at 5.1.3/2
+# the Serving HeMS is checked the same way: discovery succeeds, registration fails at 5.1.3/1
 run_case https://hems.henb.test:7006/cwmp
 check_eq "Serving HeMS with a wrong-form certificate: failed" "-1" "$(prop '' State)"
-check_contains "Serving HeMS: failed in 5.1.3/2" "5.1.3/3 connect-serving-hems" "$(last_error)"
+check_contains "Serving HeMS: failed in 5.1.3/2" "5.1.3/1 connect-serving-hems" "$(last_error)"
 check_contains "Serving HeMS: identity mismatch" "configured as an FQDN" "$(last_error)"
 check_eq "Serving HeMS: what the Initial HeMS configured is kept" "'https://serving.henb.test:7548/cwmp'" "$(prop Serving HemsUrl)"
 check "Serving HeMS: kept in the state file too" grep -q "URL=https://serving.henb.test:7548/cwmp" "$WORK/state/henbd.state"

@@ -53,3 +53,28 @@ s1ap_sample_response (void)
 
 #define S1AP_SAMPLE_FAILURE \
     { HENB_S1AP_CAUSE_MISC, HENB_S1AP_CAUSE_MISC_UNKNOWN_PLMN, 10 }
+
+/* A cause value of the extension (radioNetwork: invalid-CSG-Id), the longest wait */
+#define S1AP_SAMPLE_EXTENDED_FAILURE \
+    { HENB_S1AP_CAUSE_RADIO_NETWORK, 38, 60 }
+
+/* The longest name (an IE value over 127 octets: a two-octet length), two GUMMEIs with
+ * several PLMNs, group IDs and codes */
+static inline HenbS1apSetupResponse *
+s1ap_sample_large_response (void)
+{
+    HenbS1apSetupResponse *resp = henb_s1ap_setup_response_new ();
+    const gchar * const plmns[] = { "99970", "310410", "00101", NULL };
+    const gchar * const other_plmns[] = { "26201", NULL };
+    const guint16 group_ids[] = { 1, 0x8001, 0xffff };
+    const guint8 mmecs[] = { 0, 0x7f, 0xff, 3 };
+    GString *name = g_string_new (NULL);
+
+    while (name->len < 150)
+        g_string_append_c (name, (gchar) ('A' + name->len % 26));
+    resp->mme_name = g_string_free (name, FALSE);
+    resp->relative_capacity = 0;
+    henb_s1ap_setup_response_add_gummei (resp, plmns, group_ids, 3, mmecs, 4);
+    henb_s1ap_setup_response_add_gummei (resp, other_plmns, group_ids, 1, mmecs + 3, 1);
+    return resp;
+}

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Writes the S1 Setup messages the tshark test checks, as a text2pcap hex dump (one packet per
- * message, in the order request, response, failure, request of a macro eNB).
+ * message, in the order request, response, failure, request of a macro eNB, failure with an
+ * extension cause, large response).
  */
 #include "config.h"
 
@@ -36,6 +37,10 @@ main (void)
     g_autoptr(GBytes) failure_pdu = NULL;
     g_autoptr(HenbS1apSetupRequest) macro = s1ap_sample_macro_request ();
     g_autoptr(GBytes) macro_pdu = NULL;
+    HenbS1apSetupFailure extended = S1AP_SAMPLE_EXTENDED_FAILURE;
+    g_autoptr(GBytes) extended_pdu = NULL;
+    g_autoptr(HenbS1apSetupResponse) large = s1ap_sample_large_response ();
+    g_autoptr(GBytes) large_pdu = NULL;
 
     if (req_pdu != NULL)
         resp_pdu = henb_s1ap_encode_setup_response (resp, &error);
@@ -43,7 +48,11 @@ main (void)
         failure_pdu = henb_s1ap_encode_setup_failure (&failure, &error);
     if (failure_pdu != NULL)
         macro_pdu = henb_s1ap_encode_setup_request (macro, &error);
-    if (macro_pdu == NULL) {
+    if (macro_pdu != NULL)
+        extended_pdu = henb_s1ap_encode_setup_failure (&extended, &error);
+    if (extended_pdu != NULL)
+        large_pdu = henb_s1ap_encode_setup_response (large, &error);
+    if (large_pdu == NULL) {
         g_printerr ("%s\n", error->message);
         return 1;
     }
@@ -51,5 +60,7 @@ main (void)
     dump (resp_pdu);
     dump (failure_pdu);
     dump (macro_pdu);
+    dump (extended_pdu);
+    dump (large_pdu);
     return 0;
 }

@@ -50,9 +50,12 @@ fi
 # one file per frame: each starts with its "Frame N:" line
 awk -v dir="$work" '/^Frame [0-9]+:/ { file = dir "/frame" $2; sub(/:$/, ".txt", file) } file { print > file }' \
     "$work/decoded.txt"
-[ "${S1AP_TSHARK_SHOW:-}" = 1 ] && sed -n '/S1 Application Protocol/,$p' "$work/frame1.txt"
+# S1AP_TSHARK_SHOW=1: the S1SetupRequest as tshark decodes it, as TAP comments
+if [ "${S1AP_TSHARK_SHOW:-}" = 1 ]; then
+    sed -n '/S1 Application Protocol/,$p' "$work/frame1.txt" | sed 's/^/# /'
+fi
 
-echo "1..37"
+echo "1..51"
 
 expect 1 "initiatingMessage"
 expect 1 "procedureCode: id-S1Setup (17)"
@@ -93,15 +96,31 @@ expect 4 "decimal value 703710"
 expect 4 "tAC: 7 (0x0007)"
 expect 4 "PagingDRX: v32 (0)"
 
+expect 5 "radioNetwork: invalid-CSG-Id (38)"
+expect 5 "TimeToWait: v60s (5)"
+
+expect 6 "MMEname: ABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRSTUVWXYZABCDEFGHIJKLMNOPQRST"
+expect 6 "ServedGUMMEIs: 2 items"
+expect 6 "servedPLMNs: 3 items"
+expect 6 "PLMNidentity: 130014"
+expect 6 "PLMNidentity: 62f210"
+expect 6 "servedGroupIDs: 3 items"
+expect 6 "MME-Group-ID: 32769 (0x8001)"
+expect 6 "MME-Group-ID: 65535 (0xffff)"
+expect 6 "servedMMECs: 4 items"
+expect 6 "MME-Code: 127 (0x7f)"
+expect 6 "MME-Code: 255 (0xff)"
+expect 6 "RelativeMMECapacity: 0"
+
 # nothing tshark could not decode, and no trailing octets
 if cat "$work"/frame?.txt | grep -qiE 'malformed|expert info|unknown PER|undecoded|\[Error'; then
     not_ok "tshark decodes everything" "$(cat "$work"/frame?.txt | grep -iE 'malformed|expert info|unknown PER|undecoded|\[Error' | head -5)"
 else
     ok "tshark decodes everything"
 fi
-if [ "$(cat "$work"/frame?.txt | grep -c '^S1 Application Protocol')" = 4 ]; then
-    ok "four S1AP messages"
+if [ "$(cat "$work"/frame?.txt | grep -c '^S1 Application Protocol')" = 6 ]; then
+    ok "six S1AP messages"
 else
-    not_ok "four S1AP messages" "$(grep -c 'S1 Application Protocol' "$work"/frame?.txt)"
+    not_ok "six S1AP messages" "$(grep -c 'S1 Application Protocol' "$work"/frame?.txt)"
 fi
 exit $failed

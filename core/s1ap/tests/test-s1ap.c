@@ -399,6 +399,35 @@ test_decode_captured (void)
     g_assert_cmpstr (pdu->procedure_name, ==, "InitialContextSetup");
 }
 
+/* The longest MME name (a two-octet length) and several GUMMEIs, as test-s1ap-tshark checks
+ * them with tshark, decode to what was encoded */
+static void
+test_decode_large_response (void)
+{
+    g_autoptr(HenbS1apSetupResponse) resp = s1ap_sample_large_response ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GBytes) bytes = henb_s1ap_encode_setup_response (resp, &error);
+    g_autoptr(HenbS1apPdu) pdu = NULL;
+
+    g_assert_no_error (error);
+    pdu = decode_bytes (bytes, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (strlen (pdu->setup_response->mme_name), ==, 150);
+    g_assert_cmpstr (pdu->setup_response->mme_name, ==, resp->mme_name);
+    g_assert_cmpuint (pdu->setup_response->relative_capacity, ==, 0);
+    g_assert_cmpuint (pdu->setup_response->served_gummeis->len, ==, 2);
+    for (guint i = 0; i < 2; i++) {
+        const HenbS1apServedGummei *want = g_ptr_array_index (resp->served_gummeis, i);
+        const HenbS1apServedGummei *got = g_ptr_array_index (pdu->setup_response->served_gummeis, i);
+
+        g_assert_cmpstrv (got->served_plmns, want->served_plmns);
+        g_assert_cmpmem (got->served_group_ids->data, got->served_group_ids->len * 2,
+                         want->served_group_ids->data, want->served_group_ids->len * 2);
+        g_assert_cmpmem (got->served_mmecs->data, got->served_mmecs->len,
+                         want->served_mmecs->data, want->served_mmecs->len);
+    }
+}
+
 /* Every cause and wait the ASN.1 has, root and extension values, both ways */
 static void
 test_failure_round_trip (void)
@@ -564,6 +593,16 @@ test_decode_other (void)
         { HENB_S1AP_MESSAGE_INITIATING, 10, "Paging" },
         { HENB_S1AP_MESSAGE_INITIATING, 200, NULL },
     };
+    static const gchar * const descriptions[] = {
+        "initiatingMessage Reset (14)",
+        "successfulOutcome Reset (14)",
+        "initiatingMessage ErrorIndication (15)",
+        "initiatingMessage MMEConfigurationUpdate (30)",
+        "unsuccessfulOutcome MMEConfigurationUpdate (30)",
+        "initiatingMessage OverloadStart (34)",
+        "initiatingMessage Paging (10)",
+        "initiatingMessage procedure 200",
+    };
     /* a Cause (protocol: semantic-error), as ErrorIndication has */
     static const guint8 ies[] = { 0x00, 0x02, 0x40, 0x01, 0x34 };
 
@@ -571,12 +610,15 @@ test_decode_other (void)
         g_autoptr(GBytes) bytes = build_pdu (cases[i].type, cases[i].code, 1, ies, sizeof ies);
         g_autoptr(GError) error = NULL;
         g_autoptr(HenbS1apPdu) pdu = decode_bytes (bytes, &error);
+        g_autofree gchar *description = NULL;
 
         g_assert_no_error (error);
         g_assert_cmpint (pdu->kind, ==, HENB_S1AP_PDU_OTHER);
         g_assert_cmpint (pdu->type, ==, cases[i].type);
         g_assert_cmpuint (pdu->procedure_code, ==, cases[i].code);
         g_assert_cmpstr (pdu->procedure_name, ==, cases[i].name);
+        description = henb_s1ap_pdu_describe (pdu);
+        g_assert_cmpstr (description, ==, descriptions[i]);
         g_assert_null (pdu->setup_request);
         g_assert_null (pdu->setup_response);
         g_assert_null (pdu->setup_failure);
@@ -833,6 +875,7 @@ main (int argc, char **argv)
     g_test_add_func ("/s1ap/decode/failure-round-trip", test_failure_round_trip);
     g_test_add_func ("/s1ap/decode/other", test_decode_other);
     g_test_add_func ("/s1ap/decode/captured", test_decode_captured);
+    g_test_add_func ("/s1ap/decode/large-response", test_decode_large_response);
     g_test_add_func ("/s1ap/decode/extensions", test_decode_extensions);
     g_test_add_func ("/s1ap/decode/hostile", test_decode_hostile);
     g_test_add_func ("/s1ap/decode/hostile-pdu", test_decode_hostile_pdu);
