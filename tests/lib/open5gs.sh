@@ -66,9 +66,12 @@ start_mme() {
         bail_out "the MME did not start" "$(tail -5 "$WORK/mme-$MME_STARTS.out" "$MME_LOG" 2>/dev/null)"
 }
 
+# stop_mme: SIGTERM; an MME with associations left loops in usrsctp_finish ("try to finish
+# SCTP" every second), so after 3 s it gets SIGKILL, as a crashed one would
 stop_mme() {
     [ -n "$MME_PID" ] || return 0
     kill "$MME_PID" 2>/dev/null
+    wait_eval 3 '! kill -0 '"$MME_PID" || kill -9 "$MME_PID" 2>/dev/null
     wait "$MME_PID" 2>/dev/null
     MME_PID=
 }
