@@ -45,23 +45,27 @@ MME_STARTS=0
 
 # start_mme [TAC]: the MME (PLMN 999/70, group 2, code 1, name open5gs-mme0) serving TAC
 # (default 1, the templates'), ready once its S1AP server is up; log in mme-N.log (N counts
-# the starts)
+# the starts). MME_NETNS runs it in that network namespace, S1AP on MME_ADDRESS (default
+# 127.0.0.1; an address on one of the namespace's interfaces).
 start_mme() {
-    local tac=${1:-1} run
+    local tac=${1:-1} run wrap=()
+    [ -n "${MME_NETNS:-}" ] && wrap=(ip netns exec "$MME_NETNS")
     MME_STARTS=$((MME_STARTS + 1))
     run=$WORK/mme-run-$MME_STARTS
     mkdir -p "$run"
     sed -e "s|@RUN@|$run|g" -e "s|@SRC@|$OPEN5GS_HOME/open5gs|g" -e "s|@BUILD@|$OPEN5GS_HOME/open5gs/build|g" \
-        -e "s|^\(      tac:\) 1$|\1 $tac|" "$OPEN5GS_HOME/mme.yaml.in" >"$run/mme.yaml"
+        -e "s|^\(      tac:\) 1$|\1 $tac|" \
+        -e "0,/- address: 127.0.0.1/s//- address: ${MME_ADDRESS:-127.0.0.1}/" \
+        "$OPEN5GS_HOME/mme.yaml.in" >"$run/mme.yaml"
     sed -e "s|@RUN@|$run|g" -e "s|@SRC@|$OPEN5GS_HOME/open5gs|g" -e "s|@BUILD@|$OPEN5GS_HOME/open5gs/build|g" \
         "$OPEN5GS_HOME/mme-fd.conf.in" >"$run/mme-fd.conf"
     grep -q "tac: $tac$" "$run/mme.yaml" || bail_out "start_mme: could not set TAC $tac in the MME's configuration"
-    "$OPEN5GS_HOME/open5gs/build/src/mme/open5gs-mmed" -c "$run/mme.yaml" >"$WORK/mme-$MME_STARTS.out" 2>&1 &
+    "${wrap[@]}" "$OPEN5GS_HOME/open5gs/build/src/mme/open5gs-mmed" -c "$run/mme.yaml" >"$WORK/mme-$MME_STARTS.out" 2>&1 &
     MME_PID=$!
     PIDS+=($MME_PID)
     MME_LOG=$run/mme.log
     # ready: its UDP encapsulation port is bound
-    wait_eval 20 'ss -Hlun "sport = :9899" | grep -q 9899 || ! kill -0 $MME_PID' &&
+    wait_eval 20 '${MME_NETNS:+ip netns exec $MME_NETNS} ss -Hlun "sport = :9899" | grep -q 9899 || ! kill -0 $MME_PID' &&
         kill -0 $MME_PID 2>/dev/null ||
         bail_out "the MME did not start" "$(tail -5 "$WORK/mme-$MME_STARTS.out" "$MME_LOG" 2>/dev/null)"
 }
