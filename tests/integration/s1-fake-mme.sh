@@ -91,6 +91,18 @@ check_contains "LastError: no answer in time" "no S1 Setup answer within 2 s" "$
 stop_henbd
 stop_mme
 
+# [S1] settings the plugin cannot work with: henbd refuses to start and says which
+for bad in "Transport=pigeon|[S1] Transport 'pigeon' is not one of kernel, usrsctp" \
+           "PagingDRX=100|[S1] PagingDRX 100 is not one of 32, 64, 128, 256" \
+           "UDPEncapsulationPort=$MME_UDP|[S1] UDPEncapsulationPort must differ from UDPEncapsulationRemotePort"; do
+    s1_conf "${bad%%|*}"
+    out=$("$HENBD" --session --config "$WORK/etc/factory.conf" --conf-dir "$WORK/etc/conf.d" \
+        --state-dir "$WORK/state-bad" --plugin-dir "$HENB_PLUGIN_DIR" 2>&1 </dev/null)
+    rc=$?
+    check "${bad%%|*}: henbd refuses to start (exit $rc)" test $rc -ne 0
+    check_contains "${bad%%|*}: and says why" "${bad#*|}" "$out"
+done
+
 # the kernel transport on this kernel
 if ! python3 -c 'import socket; socket.socket(socket.AF_INET, socket.SOCK_STREAM, 132)' 2>/dev/null; then
     write_factory https://hems.henb.test:7547/cwmp "[S1]" Backend=s1-sctp Transport=kernel PLMN=99970 TAC=7
