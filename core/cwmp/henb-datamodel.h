@@ -89,6 +89,7 @@ typedef struct {
 #define HENB_DM_GW_S1_IPSEC          HENB_DM_GW HENB_DM_VENDOR_PLACEHOLDER "S1IPsecUsed"
 #define HENB_DM_GW_INITIAL_SECGW     HENB_DM_GW HENB_DM_VENDOR_PLACEHOLDER "InitialSecGWServer"
 #define HENB_DM_LTE_OPSTATE          HENB_DM_FAP_LTE "OpState"
+#define HENB_DM_FAP_LTE_ADMIN_STATE  HENB_DM_FAP_LTE "AdminState"
 
 /* The henbd data model: TR-181 Device:2 with the TR-196 FAPService:2 subset a HeNB needs. */
 const HenbDmParamDef *henb_dm_definitions (guint *out_n);
