@@ -22,7 +22,6 @@ struct _HenbRadio {
     gchar              *admin_state_name;
     GHashTable         *reported;        /* name -> value the radio stack reported */
     GPtrArray          *open_sessions;   /* HeMS sessions whose end is still to come (weak) */
-    guint               apply_idle;
 };
 
 G_DEFINE_TYPE (HenbRadio, henb_radio, G_TYPE_OBJECT)
@@ -104,32 +103,22 @@ apply (HenbRadio *self, const gchar *parameter_key, gboolean force)
         henb_radio_backend_apply_configuration (self->backend, parameter_key, table);
 }
 
-static gboolean
-apply_after_sessions (gpointer user_data)
-{
-    HenbRadio *self = user_data;
-    g_autofree gchar *key = NULL;
-
-    self->apply_idle = 0;
-    if (self->open_sessions->len > 0)
-        return G_SOURCE_REMOVE;
-    /* SetParameterValues, AddObject and DeleteObject set it when they succeed: the key of the
-     * session that made the last change */
-    key = henb_data_model_get (self->svc->dm, HENB_DM_MS_PARAMETER_KEY);
-    apply (self, key, FALSE);
-    return G_SOURCE_REMOVE;
-}
-
-/* The session object goes once the session is over, however it ended. */
+/* The session object goes once the session is over, however it ended: released, failed,
+ * timed out. What it changed goes to the radio stack now, before the procedure or the agent
+ * goes on (a client sees ConfigurationChanged before the registration it belongs to). */
 static void
 session_gone (gpointer user_data, GObject *where_the_session_was)
 {
     HenbRadio *self = user_data;
+    g_autofree gchar *key = NULL;
 
     g_ptr_array_remove_fast (self->open_sessions, where_the_session_was);
-    /* not from inside the session's finalization */
-    if (self->open_sessions->len == 0 && self->apply_idle == 0)
-        self->apply_idle = g_idle_add (apply_after_sessions, self);
+    if (self->open_sessions->len > 0)
+        return;
+    /* SetParameterValues, AddObject and DeleteObject set it when they succeed: the key of the
+     * session that made the last change */
+    key = henb_data_model_get (self->svc->dm, HENB_DM_MS_PARAMETER_KEY);
+    apply (self, key, FALSE);
 }
 
 static void
@@ -151,9 +140,11 @@ on_parameters_changed (HenbDataModel *dm, GPtrArray *names, HenbRadio *self)
 void
 henb_radio_factory_reset (HenbRadio *self)
 {
-    apply (self, "", TRUE);
+    /* properties first: a client reading AdminState in its ConfigurationChanged handler sees
+     * the factory value */
     update_admin_state (self);
     henb_radio_update_status (self);
+    apply (self, "", TRUE);
 }
 
 gchar *
@@ -318,7 +309,6 @@ henb_radio_dispose (GObject *object)
 {
     HenbRadio *self = HENB_RADIO (object);
 
-    g_clear_handle_id (&self->apply_idle, g_source_remove);
     for (guint i = 0; i < self->open_sessions->len; i++)
         g_object_weak_unref (self->open_sessions->pdata[i], session_gone, self);
     g_ptr_array_set_size (self->open_sessions, 0);
