@@ -76,9 +76,9 @@ render (HenbRadioKeyfile *self)
 static gboolean
 write_atomically (const gchar *path, const gchar *contents, GError **error)
 {
-    /* g_file_set_contents_full: temporary file in the same folder, fsync, rename */
+    /* a temporary file in the same folder, fsync, rename: the radio stack reads the old file or the new one */
     return g_file_set_contents_full (path, contents, -1,
-                                     G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_ONLY_EXISTING,
+                                     G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                      KEYFILE_MODE, error);
 }
 
