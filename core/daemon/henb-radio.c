@@ -22,11 +22,14 @@ struct _HenbRadio {
     gchar              *admin_state_name;
     GHashTable         *reported;        /* name -> value the radio stack reported */
     GPtrArray          *open_sessions;   /* HeMS sessions whose end is still to come (weak) */
+    GHashTable         *applied;         /* the configuration last applied, hidden values too */
 };
 
 G_DEFINE_TYPE (HenbRadio, henb_radio, G_TYPE_OBJECT)
 
-/* Every parameter carrying @flag, in model order (table instances included) with its value. */
+/* Every parameter carrying @flag, in model order (table instances included) with its value.
+ * The bus is readable by anyone: a hidden value (a password) is "" there, as GetParameterValues
+ * answers it; @out_table, for the backend, has it as set. */
 static GVariant *
 collect (HenbRadio *self, HenbDmFlags flag, GHashTable *out_table)
 {
@@ -42,7 +45,7 @@ collect (HenbRadio *self, HenbDmFlags flag, GHashTable *out_table)
         if (def == NULL || !(def->flags & flag))
             continue;
         value = henb_data_model_get (dm, names->pdata[i]);
-        g_variant_builder_add (&b, "{ss}", names->pdata[i], value);
+        g_variant_builder_add (&b, "{ss}", names->pdata[i], (def->flags & HENB_DM_FLAG_HIDDEN) ? "" : value);
         if (out_table != NULL)
             g_hash_table_insert (out_table, g_strdup (names->pdata[i]), g_steal_pointer (&value));
     }
@@ -76,6 +79,22 @@ update_admin_state (HenbRadio *self)
         henb_radio_backend_admin_state_changed (self->backend, admin);
 }
 
+static gboolean
+tables_equal (GHashTable *a, GHashTable *b)
+{
+    GHashTableIter iter;
+    gpointer name, value;
+
+    if (g_hash_table_size (a) != g_hash_table_size (b))
+        return FALSE;
+    g_hash_table_iter_init (&iter, a);
+    while (g_hash_table_iter_next (&iter, &name, &value)) {
+        if (g_strcmp0 (value, g_hash_table_lookup (b, name)) != 0)
+            return FALSE;
+    }
+    return TRUE;
+}
+
 /* Configuration and ConfigurationKey in one PropertiesChanged, then the signal; @force emits
  * even when nothing changed (a factory reset). */
 static void
@@ -84,10 +103,12 @@ apply (HenbRadio *self, const gchar *parameter_key, gboolean force)
     g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     g_autoptr(GVariant) configuration = collect (self, HENB_DM_FLAG_CELL_CONFIG, table);
     g_autoptr(GHashTable) record = g_hash_table_new (g_str_hash, g_str_equal);
-    GVariant *old = henb_gdbus_radio_get_configuration (self->skel);
 
-    if (!force && old != NULL && g_variant_equal (old, configuration))
+    /* compared with the values themselves: a new password is a change the bus cannot show */
+    if (!force && tables_equal (table, self->applied))
         return;
+    g_hash_table_unref (self->applied);
+    self->applied = g_hash_table_ref (table);
     g_hash_table_insert (record, "ConfigurationKey", (gpointer) parameter_key);
     henb_store_set_record (self->svc->store, RADIO_RECORD, record);
     /* the store logs a failed write once and retries it */
@@ -333,6 +354,7 @@ henb_radio_finalize (GObject *object)
     g_free (self->admin_state_name);
     g_hash_table_unref (self->reported);
     g_ptr_array_unref (self->open_sessions);
+    g_clear_pointer (&self->applied, g_hash_table_unref);
     G_OBJECT_CLASS (henb_radio_parent_class)->finalize (object);
 }
 
@@ -365,6 +387,7 @@ henb_radio_new (const HenbServices *services, HenbRadioBackend *backend)
     self->admin_state_name = g_strdup (HENB_DM_FAP_LTE_ADMIN_STATE);
     /* what the state file holds is what the last session applied */
     configuration = collect (self, HENB_DM_FLAG_CELL_CONFIG, table);
+    self->applied = g_hash_table_ref (table);
     henb_gdbus_radio_set_configuration (self->skel, configuration);
     henb_gdbus_radio_set_configuration_key (self->skel, key != NULL && g_utf8_validate (key, -1, NULL) ? key : "");
     henb_gdbus_radio_set_admin_state (self->skel,

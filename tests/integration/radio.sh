@@ -18,8 +18,28 @@ RFTX=${FAP}FAPControl.LTE.RFTxStatus
 # the radio stack's user in this test: one the machine has
 RADIO_USER=daemon
 
-# the cell configuration the HeMS writes: name=xsd:type:value
-CELL=("$ADMIN=xsd:boolean:true")
+LTE=${FAP}CellConfig.LTE.
+PLMN=${LTE}EPC.PLMNList.
+RF=${LTE}RAN.RF.
+PM=Device.FAP.PerfMgmt.Config.
+GPS=Device.FAP.GPS.ContinuousGPSStatus.
+PM_PASSWORD=pm-secret
+# the cell configuration the HeMS writes (name=xsd:type:value), two PLMNList entries included
+CELL=("$ADMIN=xsd:boolean:true" "${LTE}EPC.TAC=xsd:unsignedInt:4660"
+    "${PLMN}1.Enable=xsd:boolean:true" "${PLMN}1.IsPrimary=xsd:boolean:true"
+    "${PLMN}1.PLMNID=xsd:string:00101" "${PLMN}1.CellReservedForOperatorUse=xsd:boolean:false"
+    "${PLMN}2.Enable=xsd:boolean:true" "${PLMN}2.IsPrimary=xsd:boolean:false"
+    "${PLMN}2.PLMNID=xsd:string:310410" "${PLMN}2.CellReservedForOperatorUse=xsd:boolean:true"
+    "${LTE}RAN.Common.CellIdentity=xsd:unsignedInt:1234567"
+    "${RF}EARFCNDL=xsd:string:3100" "${RF}EARFCNUL=xsd:string:21100" "${RF}FreqBandIndicator=xsd:unsignedInt:7"
+    "${RF}DLBandwidth=xsd:string:50" "${RF}ULBandwidth=xsd:string:50"
+    "${RF}PhyCellID=xsd:string:17,10..20" "${RF}ReferenceSignalPower=xsd:string:-10"
+    "${LTE}RAN.CellRestriction.CellBarred=xsd:boolean:false" "Device.IPsec.Enable=xsd:boolean:true"
+    "${PM}1.Enable=xsd:boolean:true" "${PM}1.URL=xsd:string:https://pm.example.net/upload"
+    "${PM}1.PeriodicUploadInterval=xsd:unsignedInt:900")
+# a GPS fix as the radio stack reports it
+FIX=("${GPS}CurrentFix=true" "${GPS}GotFix=true" "${GPS}Latitude=48856614" "${GPS}Longitude=2352222"
+    "${GPS}LastFixTime=2026-12-01T19:00:00Z")
 
 PYTHON=(/usr/bin/python3)
 [ -n "${HENB_SANITIZER_PRELOAD:-}" ] &&
@@ -86,7 +106,8 @@ print(d[0], ' '.join('%s=%s' % kv for kv in sorted(d[1].items())))" "$WORK/busct
 keyfile_values() {
     /usr/bin/python3 -c "import configparser,sys
 c=configparser.RawConfigParser(); c.optionxform=str; c.read(sys.argv[1])
-kv=sorted('%s.%s=%s' % (g, k, v) for g in c.sections() if g != 'henbd' for k, v in c[g].items())
+# the bus shows a password as "": so does this view (the file has it, checked apart)
+kv=sorted('%s.%s=%s' % (g, k, '' if k == 'Password' else v) for g in c.sections() if g != 'henbd' for k, v in c[g].items())
 print(c['henbd']['ParameterKey'], ' '.join(kv))" "$WORK/radio/cell.conf"
 }
 # what the HeMS wrote, as the signal must hold it ("NAME=VALUE" sorted); a cell
@@ -107,8 +128,11 @@ chmod 0755 "$WORK/radio-command"
     echo 'session 1'
     echo 'expect-event "0 BOOTSTRAP"'
     echo 'rpc Configure'
-    echo "rpc SetParameterAttributes $OPSTATE=2 $RFTX=2"
-    echo "rpc SetParameterValues key=cell-1 ${CELL[*]}"
+    echo "rpc SetParameterAttributes $OPSTATE=2 $RFTX=2 ${GPS}CurrentFix=2"
+    echo "rpc AddObject $PLMN key=plmn-1"
+    echo "rpc AddObject $PLMN key=plmn-2"
+    echo "rpc AddObject $PM key=pm-1"
+    echo "rpc SetParameterValues key=cell-1 ${CELL[*]} ${PM}1.Password=xsd:string:$PM_PASSWORD"
     echo 'release'
     echo
     echo '# the radio stack reported OpState and RFTxStatus true'
@@ -116,6 +140,7 @@ chmod 0755 "$WORK/radio-command"
     echo 'expect-event "4 VALUE CHANGE"'
     echo "expect-param $OPSTATE=true"
     echo "expect-param $RFTX=true"
+    echo "expect-param ${GPS}CurrentFix=true"
     echo 'release'
     echo
     echo '# after a restart of henbd'
@@ -221,6 +246,14 @@ for kv in $(expected_written); do
 done
 # the keyfile's view of the same configuration, and the bus property's
 check_eq "the key file holds the signal's configuration and key" "$SIG1" "$(keyfile_values)"
+check_contains "the bus shows the PerfMgmt password as \"\"" " ${PM}1.Password= " " ${SIG1#* } "
+case "$(radio Configuration)$(cat "$WORK/busctl.log")" in
+    *"$PM_PASSWORD"*) not_ok "the password is nowhere on the bus";;
+    *) ok "the password is nowhere on the bus";;
+esac
+check_contains "the key file has the password" "Password=$PM_PASSWORD" "$(cat "$WORK/radio/cell.conf")"
+check_contains "two PLMNList entries: the first" "[${PLMN}1]" "$(cat "$WORK/radio/cell.conf")"
+check_contains "two PLMNList entries: the second" "[${PLMN}2]" "$(cat "$WORK/radio/cell.conf")"
 check_eq "the key file is still 0640" "640" "$(stat -c %a "$WORK/radio/cell.conf")"
 check_eq "the command ran once with the session's key" "1" "$(grep -c '^configuration key=cell-1 ' "$WORK/radio-command.log")"
 check_contains "AdminState was handed over at once, during the session" "admin-state key= " \
@@ -242,11 +275,13 @@ fi
 
 # --- the radio stack reports; the HeMS asked for active notification ------------------------
 if [ -n "$HAVE_GI" ]; then
-    check_eq "GI: report_status OpState and RFTxStatus true" "ok" "$(gi report "$OPSTATE=true" "$RFTX=true")"
+    check_eq "GI: report_status OpState and RFTxStatus true, a GPS fix" "ok" \
+        "$(gi report "$OPSTATE=true" "$RFTX=true" "${FIX[@]}")"
     check_contains "GI: report_status refused for a bad value, naming it" \
         "error org.henbd.HeNB1.Error.Core.InvalidArgs: $RFTX" "$(gi report "$RFTX=sometimes")"
 else
-    check_eq "henbctl cell report OpState and RFTxStatus true" "" "$(henbctl_ cell report "$OPSTATE=true" "$RFTX=true" 2>&1)"
+    check_eq "henbctl cell report OpState and RFTxStatus true, a GPS fix" "" \
+        "$(henbctl_ cell report "$OPSTATE=true" "$RFTX=true" "${FIX[@]}" 2>&1)"
 fi
 check_contains "Status holds OpState true" "'$OPSTATE': 'true'" "$(radio Status)"
 check_contains "Status holds RFTxStatus true" "'$RFTX': 'true'" "$(radio Status)"
@@ -254,6 +289,8 @@ check "the HeMS got the value change session" wait_eval 20 'grep -q "^.*\[sessio
 check_contains "... an Inform with 4 VALUE CHANGE" "4 VALUE CHANGE" "$(grep '\[session 2\] from' "$LOG")"
 check_contains "... carrying OpState true" "expect ok: param $OPSTATE=true" "$(grep '\[session 2\]' "$LOG")"
 check_contains "... carrying RFTxStatus true" "expect ok: param $RFTX=true" "$(grep '\[session 2\]' "$LOG")"
+check_contains "... carrying the GPS fix" "expect ok: param ${GPS}CurrentFix=true" "$(grep '\[session 2\]' "$LOG")"
+check_contains "Status holds the fix's latitude" "'${GPS}Latitude': '48856614'" "$(radio Status)"
 check "session 2 ended" wait_eval 20 'grep -q "\[session 2\] -> 204\|\[session 2\] .*released" "$LOG"'
 check_eq "a session that changed no cell configuration: no ConfigurationChanged" "$((PROBES + 1))" "$(signals)"
 check_eq "... and no command run" "1" "$(grep -c '^configuration key=cell-1 ' "$WORK/radio-command.log")"
@@ -282,6 +319,8 @@ check_eq "... the signal's key is empty" "" "${SIGR%% *}"
 check_contains "... AdminState false again" "$ADMIN=false" "$SIGR"
 check_eq "... the AdminState property too" "false" "$(radio AdminState)"
 check "... the key file rewritten with the factory values" wait_eval 10 '[ "$(keyfile_values)" = "$SIGR" ]'
+case "$SIGR" in *PLMNList.1.*) not_ok "... no PLMNList entry left" "$SIGR";; *) ok "... no PLMNList entry left";; esac
+check_contains "... TAC back to its factory value" "${LTE}EPC.TAC=0 " "$SIGR "
 check "... the command ran with the key \"\"" wait_eval 10 \
     '[ $(grep -c "^configuration key= " "$WORK/radio-command.log") = 2 ]'
 check "registered again" henbctl_ wait --timeout "$(scaled 60)"
