@@ -288,6 +288,9 @@ got_caller_uid (GObject *source, GAsyncResult *result, gpointer user_data)
     if (reply == NULL) {
         report_refuse (r, HENB_CORE_ERROR_UNAUTHORIZED, "ReportStatus: cannot tell who the caller is: %s",
                        error->message);
+    } else if (r->self->svc == NULL) {
+        /* the answer came after henbd let go of its data model */
+        report_refuse (r, HENB_CORE_ERROR_WRONG_STATE, "ReportStatus: henbd is shutting down");
     } else {
         g_variant_get (reply, "(u)", &uid);
         if (uid_may_report (r->self, uid)) {

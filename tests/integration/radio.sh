@@ -269,6 +269,10 @@ if [ -n "$HAVE_GI" ]; then
         "$(gi_signal 1 "' '.join('%s=%s' % kv for kv in sorted(r['configuration'].items()))")"
     check_eq "GI: AdminState in the handler" "True" "$(gi_signal 1 'r["admin_state"]')"
     check_contains "GI: notify::cell-configuration-key" '"value": "cell-1"' "$(grep notify "$WORK/gi.log")"
+    # AdminState came with the SetParameterValues, the rest only when the session was over
+    check_eq "GI: notify::cell-admin-state true before the configuration changed" \
+        '{"notify": "cell-admin-state", "value": true}' \
+        "$(grep -m1 -E 'cell-admin-state|cell-configuration-changed' "$WORK/gi.log")"
 else
     ok "# SKIP the GI client: python3-gi or the Henb typelib is not available"
 fi

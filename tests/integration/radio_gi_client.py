@@ -43,7 +43,11 @@ def watch(path):
         write({"notify": "cell-configuration-key", "value": c.props.cell_configuration_key})
 
     client.connect("cell-configuration-changed", on_changed)
+    def on_admin(c, _pspec):
+        write({"notify": "cell-admin-state", "value": c.get_cell_admin_state()})
+
     client.connect("notify::cell-configuration-key", on_key)
+    client.connect("notify::cell-admin-state", on_admin)
     write({"ready": True, "backend": client.get_radio_backend(),
            "status": dict(client.dup_cell_status())})
     loop.run()
