@@ -161,6 +161,17 @@ on_parameters_changed (HenbDataModel *dm, GPtrArray *names, HenbRadio *self)
 void
 henb_radio_factory_reset (HenbRadio *self)
 {
+    GHashTableIter iter;
+    gpointer name, value;
+
+    /* the HeMS's configuration went; what the radio stack said of the radio still holds */
+    g_hash_table_iter_init (&iter, self->reported);
+    while (g_hash_table_iter_next (&iter, &name, &value)) {
+        g_autoptr(GError) error = NULL;
+
+        if (!henb_data_model_set (self->svc->dm, name, value, &error))
+            g_warning ("after the factory reset: %s", error->message);
+    }
     /* properties first: a client reading AdminState in its ConfigurationChanged handler sees
      * the factory value */
     update_admin_state (self);

@@ -312,6 +312,9 @@ check_eq "after a restart: ConfigurationKey as before" "'cell-1'" "$(radio Confi
 check_eq "after a restart: AdminState as before" "true" "$(radio AdminState)"
 check_eq "after a restart: the key file unchanged, the command not run again" "$RUNS" \
     "$(wc -l <"$WORK/radio-command.log")"
+# the status is the radio's, not henbd's to keep: the radio stack reports again
+check_contains "after a restart: the status is the factory's until reported" "'${GPS}Latitude': '0'" "$(radio Status)"
+check_eq "the radio stack reports its fix again" "()" "$(report "${FIX[@]}")"
 
 # --- a factory reset: the factory configuration, key "" -------------------------------------
 BEFORE=$(signals)
@@ -327,6 +330,7 @@ case "$SIGR" in *PLMNList.1.*) not_ok "... no PLMNList entry left" "$SIGR";; *) 
 check_contains "... TAC back to its factory value" "${LTE}EPC.TAC=0 " "$SIGR "
 check "... the command ran with the key \"\"" wait_eval 10 \
     '[ $(grep -c "^configuration key= " "$WORK/radio-command.log") = 2 ]'
+check_contains "... the radio's reported status stays" "'${GPS}Latitude': '48856614'" "$(radio Status)"
 check "registered again" henbctl_ wait --timeout "$(scaled 60)"
 check_eq "one ConfigurationChanged for the reset, none for the registration after it" "$((BEFORE + 1))" "$(signals)"
 [ -z "$HAVE_GI" ] || check_eq "GI: two signals in all" "2" "$(gi_signals)"
