@@ -15,8 +15,9 @@ FAP=Device.Services.FAPService.1.
 ADMIN=${FAP}FAPControl.LTE.AdminState
 OPSTATE=${FAP}FAPControl.LTE.OpState
 RFTX=${FAP}FAPControl.LTE.RFTxStatus
-# the radio stack's user in this test: one the machine has
+# the radio stack's user in this test: one the machine has; and another one
 RADIO_USER=daemon
+OTHER_USER=bin
 
 LTE=${FAP}CellConfig.LTE.
 PLMN=${LTE}EPC.PLMNList.
@@ -50,7 +51,7 @@ HAVE_GI=1
 # --- the bus ------------------------------------------------------------------------------
 SYSTEM_BUS=
 if [ "$(id -u)" = 0 ] && [ -f /usr/share/dbus-1/system.conf ] && command -v setpriv >/dev/null &&
-    id "$RADIO_USER" >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
+    id "$RADIO_USER" >/dev/null 2>&1 && id "$OTHER_USER" >/dev/null 2>&1 && id nobody >/dev/null 2>&1; then
     SYSTEM_BUS=1
     # Debian's system.conf as integration-policy runs it, with the shipped policy; the radio
     # stack's user in it is the one of this machine
@@ -60,6 +61,10 @@ if [ "$(id -u)" = 0 ] && [ -f /usr/share/dbus-1/system.conf ] && command -v setp
         awk -v u="$RADIO_USER" '
             /<policy user="/ && !/user="root"/ { sub(/user="[^"]*"/, "user=\"" u "\"") } { print }' \
             "$HENB_DATA_DIR/org.henbd.HeNB1.conf" >"$WORK/bus/henbd.conf"
+        # and a policy that lets a user through who is not [Radio] User: henbd refuses it itself
+        sed -n '/<policy user="'"$RADIO_USER"'">/,/<\/policy>/p' "$WORK/bus/henbd.conf" |
+            sed 's/user="'"$RADIO_USER"'"/user="'"$OTHER_USER"'"/' >"$WORK/bus/other.xml"
+        sed -i "/<policy context=\"default\">/e cat $WORK/bus/other.xml" "$WORK/bus/henbd.conf"
         sed -e '/<user>/d' -e '/<standard_system_servicedirs\/>/d' -e '/<servicehelper>/d' -e '/<includedir>/d' \
             -e "s|</busconfig>|  <include>$WORK/bus/henbd.conf</include>\n</busconfig>|" \
             /usr/share/dbus-1/system.conf >"$WORK/system.conf"
@@ -198,9 +203,15 @@ check_eq "... nor AdminState" "false" "$(radio AdminState)"
 if [ -n "$SYSTEM_BUS" ]; then
     out=$(report as nobody "$OPSTATE=true")
     check_contains "nobody cannot report status (bus policy)" "org.freedesktop.DBus.Error.AccessDenied" "$out"
+    out=$(as_user nobody "$HENBCTL" --session cell report "$OPSTATE=true" 2>&1)
+    check_contains "nobody cannot report status with henbctl either" "AccessDenied" "$out"
     out=$(as_user nobody gdbus call --session -d org.henbd.HeNB1 -o /org/henbd/HeNB1 \
         -m org.freedesktop.DBus.Properties.GetAll org.henbd.HeNB1.Radio 2>&1)
     check_contains "nobody reads the Radio properties" "'$ADMIN': 'false'" "$out"
+    check_contains "nobody reads them with henbctl cell" "  $ADMIN = false" "$(as_user nobody "$HENBCTL" --session cell 2>&1)"
+    out=$(report as "$OTHER_USER" "$OPSTATE=true")
+    check_contains "a user the bus lets through but [Radio] User does not name: Unauthorized (henbd)" \
+        "org.henbd.HeNB1.Error.Core.Unauthorized" "$out"
     check_eq "nobody's report changed nothing" "$STATUS0" "$(radio Status)"
     # the radio stack's user: let through by the bus policy and by henbd. The radio is not up
     # yet and says so, which keeps henbd's own guess of OpState (registered) out
@@ -337,5 +348,16 @@ check_eq "one ConfigurationChanged for the reset, none for the registration afte
 [ -z "$HAVE_GI" ] || check_eq "GI: the second one's key is empty" "" "$(gi_signal 2 'r["key"]')"
 [ -z "$HAVE_GI" ] || check_eq "GI: AdminState false in its handler" "False" "$(gi_signal 2 'r["admin_state"]')"
 check "henbd logged no warning about the radio" bash -c "! grep -E 'WARNING.*(Radio|radio)' '$WORK/henbd.log'"
+
+# --- without a backend: the bus only ---------------------------------------------------------
+RUNS=$(wc -l <"$WORK/radio-command.log")
+CONF=$(radio Configuration)
+stop_henbd
+sed -i '/^Backend=radio-keyfile$/d' "$WORK/etc/conf.d/50-test.conf"
+start_henbd
+check_eq "without [Radio] Backend: Backend is empty" "''" "$(radio Backend)"
+check_eq "... the configuration is on the bus as before" "$CONF" "$(radio Configuration)"
+check_contains "... henbctl cell says so" "radio backend: - (D-Bus only)" "$(henbctl_ cell)"
+check_eq "... and no command ran" "$RUNS" "$(wc -l <"$WORK/radio-command.log")"
 
 finish
