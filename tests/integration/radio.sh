@@ -148,8 +148,16 @@ chmod 0755 "$WORK/radio-command"
     echo "expect-param ${GPS}CurrentFix=true"
     echo 'release'
     echo
-    echo '# after a restart of henbd'
+    echo '# the radio stack reported RFTxStatus false: a session after registration, by the agent,'
+    echo '# that changes the cell configuration'
     echo 'session 3'
+    echo 'expect-event "4 VALUE CHANGE"'
+    echo "expect-param $RFTX=false"
+    echo "rpc SetParameterValues key=cell-2 ${LTE}EPC.TAC=xsd:unsignedInt:4661 ${PLMN}2.Enable=xsd:boolean:false"
+    echo 'release'
+    echo
+    echo '# after a restart of henbd'
+    echo 'session 4'
     echo 'expect-event "1 BOOT"'
     echo 'rpc FactoryReset'
     echo 'release'
@@ -314,12 +322,32 @@ check_contains "henbctl cell --json: the key" '"configuration_key": "cell-1"' "$
 check_contains "henbctl cell --json: the status" "\"$RFTX\": \"true\"" "$(henbctl_ cell --json)"
 check "henbctl cell --json is JSON" /usr/bin/python3 -c "import json,sys; json.loads(sys.argv[1])" "$(henbctl_ cell --json)"
 
+# --- a session of the agent, after registration, changes the cell configuration -------------
+BEFORE=$(signals)
+check_eq "the radio stack reports RFTxStatus false" "()" "$(report "$RFTX=false")"
+check "... the HeMS's session 3 (4 VALUE CHANGE) changes the configuration" \
+    wait_eval 20 '[ $(signals) -gt $BEFORE ]'
+SIG2=$(bus_signal $((BEFORE + 1)))
+check_eq "... one ConfigurationChanged with its key" "cell-2" "${SIG2%% *}"
+check_contains "... with the new TAC" " ${LTE}EPC.TAC=4661 " " ${SIG2#* } "
+check_contains "... and the second PLMN disabled" " ${PLMN}2.Enable=false " " ${SIG2#* } "
+check_contains "... the rest as before" " ${PLMN}1.PLMNID=00101 " " ${SIG2#* } "
+check_eq "... ConfigurationKey" "'cell-2'" "$(radio ConfigurationKey)"
+check "... the key file holds it" wait_eval 10 '[ "$(keyfile_values)" = "$SIG2" ]'
+check "... the command ran once with its key" wait_eval 10 \
+    '[ $(grep -c "^configuration key=cell-2 " "$WORK/radio-command.log") = 1 ]'
+check "session 3 ended" wait_eval 20 'grep -q "\[session 3\] -> 204" "$LOG"'
+check_eq "... and no other ConfigurationChanged" "$((BEFORE + 1))" "$(signals)"
+[ -z "$HAVE_GI" ] || check "GI: the second signal" wait_eval 10 '[ $(gi_signals) = 2 ]'
+[ -z "$HAVE_GI" ] || check_eq "GI: its key" "cell-2" "$(gi_signal 2 'r["key"]')"
+CONF1=$(radio Configuration)
+
 # --- a restart keeps the configuration ------------------------------------------------------
 RUNS=$(wc -l <"$WORK/radio-command.log")
 stop_henbd
 start_henbd
 check_eq "after a restart: Configuration as before" "$CONF1" "$(radio Configuration)"
-check_eq "after a restart: ConfigurationKey as before" "'cell-1'" "$(radio ConfigurationKey)"
+check_eq "after a restart: ConfigurationKey as before" "'cell-2'" "$(radio ConfigurationKey)"
 check_eq "after a restart: AdminState as before" "true" "$(radio AdminState)"
 check_eq "after a restart: the key file unchanged, the command not run again" "$RUNS" \
     "$(wc -l <"$WORK/radio-command.log")"
@@ -344,9 +372,9 @@ check "... the command ran with the key \"\"" wait_eval 10 \
 check_contains "... the radio's reported status stays" "'${GPS}Latitude': '48856614'" "$(radio Status)"
 check "registered again" henbctl_ wait --timeout "$(scaled 60)"
 check_eq "one ConfigurationChanged for the reset, none for the registration after it" "$((BEFORE + 1))" "$(signals)"
-[ -z "$HAVE_GI" ] || check_eq "GI: two signals in all" "2" "$(gi_signals)"
-[ -z "$HAVE_GI" ] || check_eq "GI: the second one's key is empty" "" "$(gi_signal 2 'r["key"]')"
-[ -z "$HAVE_GI" ] || check_eq "GI: AdminState false in its handler" "False" "$(gi_signal 2 'r["admin_state"]')"
+[ -z "$HAVE_GI" ] || check_eq "GI: three signals in all" "3" "$(gi_signals)"
+[ -z "$HAVE_GI" ] || check_eq "GI: the third one's key is empty" "" "$(gi_signal 3 'r["key"]')"
+[ -z "$HAVE_GI" ] || check_eq "GI: AdminState false in its handler" "False" "$(gi_signal 3 'r["admin_state"]')"
 check "henbd logged no warning about the radio" bash -c "! grep -E 'WARNING.*(Radio|radio)' '$WORK/henbd.log'"
 
 # --- without a backend: the bus only ---------------------------------------------------------
