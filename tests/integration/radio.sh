@@ -387,5 +387,6 @@ check_eq "without [Radio] Backend: Backend is empty" "''" "$(radio Backend)"
 check_eq "... the configuration is on the bus as before" "$CONF" "$(radio Configuration)"
 check_contains "... henbctl cell says so" "radio backend: - (D-Bus only)" "$(henbctl_ cell)"
 check_eq "... and no command ran" "$RUNS" "$(wc -l <"$WORK/radio-command.log")"
+check_eq "every expectation of the HeMS's script held" "" "$(grep 'EXPECT FAILED' "$LOG")"
 
 finish
