@@ -598,11 +598,14 @@ description_item_range (xmlNode *param, gint64 *out_min, gint64 *out_max)
     g_autofree gchar *lo = NULL;
     g_autofree gchar *hi = NULL;
     xmlNode *description = find_child (param, "description", NULL);
+    xmlChar *content;
 
     if (description == NULL)
         return FALSE;
-    text = (gchar *) xmlNodeGetContent (description);
-    if (strstr (text, "\"..\"") == NULL || !g_regex_match (re, text, 0, &match))
+    content = xmlNodeGetContent (description);
+    text = g_strdup ((const gchar *) content);
+    xmlFree (content);
+    if (text == NULL || strstr (text, "\"..\"") == NULL || !g_regex_match (re, text, 0, &match))
         return FALSE;
     lo = g_match_info_fetch (match, 1);
     hi = g_match_info_fetch (match, 2);
