@@ -958,7 +958,8 @@ static void
 test_generated_up_to_date (void)
 {
     g_autofree gchar *dir = bbf_dir ();
-    g_autofree gchar *cwmp_dir = g_canonicalize_filename ("..", g_test_get_dir (G_TEST_DIST));
+    g_autofree gchar *srcdir = g_canonicalize_filename (g_test_get_dir (G_TEST_DIST), NULL);
+    g_autofree gchar *cwmp_dir = g_canonicalize_filename ("..", srcdir);
     g_autofree gchar *script = g_build_filename (cwmp_dir, "gen-fap-model.py", NULL);
     g_autofree gchar *committed_path = g_build_filename (cwmp_dir, "henb-datamodel-fap.c", NULL);
     g_autofree gchar *python = g_find_program_in_path ("python3");
