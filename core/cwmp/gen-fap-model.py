@@ -276,7 +276,9 @@ def main():
         if t is not None and t not in tables:
             obj = docs[file].objects[t]
             count = obj.get("numEntriesParameter")
-            parent = t[: t[:-len("{i}.")].rindex(".", 0, len(t) - len("{i}.") - 1) + 1]
+            # "….EPC.PLMNList.{i}." is counted by "….EPC.PLMNListNumberOfEntries"
+            table_object = t[:-len("{i}.")]
+            parent = table_object[: table_object[:-1].rindex(".") + 1]
             max_entries = obj.get("maxEntries")
             cap = int(max_entries) if max_entries and max_entries != "unbounded" else TABLE_CAPS[t]
             tables[t] = (file, parent, count, cap)
@@ -296,8 +298,11 @@ def main():
     w(" * and, named by issue 11 but in none of them:")
     for file, path in EXTRA_PARAMETERS:
         w(" *   %s %s" % (file, path))
-    w(" * Left out: %s;" % ", ".join(EXCLUDED_PREFIXES))
-    w(" * writable parameters under %s." % ", ".join(READ_ONLY_ONLY_PREFIXES))
+    w(" * Left out (hand-written in henb-datamodel-defs.c, or not served):")
+    for prefix in EXCLUDED_PREFIXES:
+        w(" *   %s" % prefix)
+    for prefix in READ_ONLY_ONLY_PREFIXES:
+        w(" *   the writable parameters under %s" % prefix)
     w(" */")
     w('#include "config.h"')
     w("")
@@ -313,6 +318,7 @@ def main():
         flags = []
         table = table_of(object_name)
         is_count = any(param == t[2] and object_name == t[1] for t in tables.values())
+        # "MaxPLMNListEntries" beside the table: reads the table's bound
         max_of = [t for t, v in tables.items()
                   if object_name == v[1] and param == "Max" + t[len(v[1]):-len(".{i}.")] + "Entries"]
         if writable:

@@ -25,8 +25,16 @@
  *   tr-181-2-17-0-cwmp-full.xml Device.FAP.GPS.ContinuousGPSStatus.LastFixTime
  *   tr-181-2-17-0-cwmp-full.xml Device.FAP.GPS.ContinuousGPSStatus.SatellitesTracked
  *   tr-181-2-17-0-cwmp-full.xml Device.IPsec.Enable
- * Left out: FAPService.{i}.FAPControl.LTE.AdminState, FAPService.{i}.FAPControl.LTE.OpState, FAPService.{i}.FAPControl.LTE.RFTxStatus, FAPService.{i}.FAPControl.LTE.Gateway., FAPService.{i}.CellConfig.LTE.Tunnel, FAPService.{i}.CellConfig.LTE.EPC.QoS, FAPService.{i}.CellConfig.LTE.EPC.MaxQoSEntries, FAPService.{i}.CellConfig.LTE.RAN.PHY.MBSFN.;
- * writable parameters under Device.FAP.GPS..
+ * Left out (hand-written in henb-datamodel-defs.c, or not served):
+ *   FAPService.{i}.FAPControl.LTE.AdminState
+ *   FAPService.{i}.FAPControl.LTE.OpState
+ *   FAPService.{i}.FAPControl.LTE.RFTxStatus
+ *   FAPService.{i}.FAPControl.LTE.Gateway.
+ *   FAPService.{i}.CellConfig.LTE.Tunnel
+ *   FAPService.{i}.CellConfig.LTE.EPC.QoS
+ *   FAPService.{i}.CellConfig.LTE.EPC.MaxQoSEntries
+ *   FAPService.{i}.CellConfig.LTE.RAN.PHY.MBSFN.
+ *   the writable parameters under Device.FAP.GPS.
  */
 #include "config.h"
 

@@ -582,13 +582,12 @@ is_plmn_id (const gchar *value)
 static gboolean
 check_int_or_range (const HenbDmParamDef *def, const gchar *value, gchar **out_reason)
 {
-    g_auto(GStrv) bounds = NULL;
+    const gchar *dots = strstr (value, "..");
+    g_autofree gchar *lower = dots != NULL ? g_strndup (value, dots - value) : g_strdup (value);
+    const gchar *bounds[] = { lower, dots != NULL ? dots + 2 : NULL };
     gint64 v[2] = { 0, 0 };
-    guint n;
 
-    bounds = strstr (value, "..") != NULL ? g_strsplit (value, "..", 2) : g_strsplit (value, ",", 1);
-    n = g_strv_length (bounds);
-    for (guint i = 0; i < n; i++) {
+    for (guint i = 0; i < G_N_ELEMENTS (bounds) && bounds[i] != NULL; i++) {
         if (!g_ascii_string_to_signed (bounds[i], 10, G_MININT64, G_MAXINT64, &v[i], NULL) ||
             !in_ranges (def, v[i])) {
             g_autofree gchar *allowed = describe_ranges (def);
@@ -597,7 +596,7 @@ check_int_or_range (const HenbDmParamDef *def, const gchar *value, gchar **out_r
             return FALSE;
         }
     }
-    if (n == 2 && v[0] > v[1]) {
+    if (dots != NULL && v[0] > v[1]) {
         *out_reason = value_reason (value, "is a range whose lower bound exceeds its upper bound");
         return FALSE;
     }

@@ -598,11 +598,14 @@ description_item_range (xmlNode *param, gint64 *out_min, gint64 *out_max)
     g_autofree gchar *lo = NULL;
     g_autofree gchar *hi = NULL;
     xmlNode *description = find_child (param, "description", NULL);
+    xmlChar *content;
 
     if (description == NULL)
         return FALSE;
-    text = (gchar *) xmlNodeGetContent (description);
-    if (strstr (text, "\"..\"") == NULL || !g_regex_match (re, text, 0, &match))
+    content = xmlNodeGetContent (description);
+    text = g_strdup ((const gchar *) content);
+    xmlFree (content);
+    if (text == NULL || strstr (text, "\"..\"") == NULL || !g_regex_match (re, text, 0, &match))
         return FALSE;
     lo = g_match_info_fetch (match, 1);
     hi = g_match_info_fetch (match, 2);
@@ -955,7 +958,8 @@ static void
 test_generated_up_to_date (void)
 {
     g_autofree gchar *dir = bbf_dir ();
-    g_autofree gchar *cwmp_dir = g_canonicalize_filename ("..", g_test_get_dir (G_TEST_DIST));
+    g_autofree gchar *srcdir = g_canonicalize_filename (g_test_get_dir (G_TEST_DIST), NULL);
+    g_autofree gchar *cwmp_dir = g_canonicalize_filename ("..", srcdir);
     g_autofree gchar *script = g_build_filename (cwmp_dir, "gen-fap-model.py", NULL);
     g_autofree gchar *committed_path = g_build_filename (cwmp_dir, "henb-datamodel-fap.c", NULL);
     g_autofree gchar *python = g_find_program_in_path ("python3");

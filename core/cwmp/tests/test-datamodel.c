@@ -976,6 +976,9 @@ test_cell_invalid_values (void)
     assert_spv_refused (RF "PhyCellID", "1,0..504", HENB_CWMP_TYPE_STRING, 9007);
     assert_spv_refused (RF "PhyCellID", "7,20..10", HENB_CWMP_TYPE_STRING, 9007);
     assert_spv_refused (RF "PhyCellID", "abc", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (RF "PhyCellID", "1,10..", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (RF "PhyCellID", "1,..10", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (RF "PhyCellID", "1,2..5..7", HENB_CWMP_TYPE_STRING, 9007);
     assert_spv_refused (PLMN "1.PLMNID", "0010", HENB_CWMP_TYPE_STRING, 9007);
     assert_spv_refused (PLMN "1.PLMNID", "0010123", HENB_CWMP_TYPE_STRING, 9007);
     assert_spv_refused (PLMN "1.PLMNID", "00a01", HENB_CWMP_TYPE_STRING, 9007);
