@@ -6,6 +6,8 @@
  *   henbctl [--session] monitor [--timeout SECONDS]
  *   henbctl [--session] wait [--timeout SECONDS]
  *   henbctl [--session] start | rediscover | cancel
+ *   henbctl [--session] cell [--json]
+ *   henbctl [--session] cell report NAME=VALUE...
  *
  * Exit status: 0 success (monitor, wait: registered), 1 failure (monitor: failed or stopped;
  * wait: not registered by the deadline), 2 usage error, 3 monitor timed out, 4 henbd not
@@ -15,6 +17,7 @@
 
 #include <locale.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <glib-unix.h>
 #include <glib/gi18n.h>
@@ -353,6 +356,136 @@ print_status (HenbClient *client)
         print_step (steps->pdata[i], i + 1, henb_client_get_step_count (client));
 }
 
+static gint report_error (const gchar *what, GError *error);
+
+/* ------------------------------------------------------------------------------------------ */
+/* cell */
+
+static GPtrArray *
+sorted_names (GHashTable *table)
+{
+    GPtrArray *names = g_ptr_array_new ();
+    GHashTableIter iter;
+    gpointer name;
+
+    g_hash_table_iter_init (&iter, table);
+    while (g_hash_table_iter_next (&iter, &name, NULL))
+        g_ptr_array_add (names, name);
+    return names;
+}
+
+static gint
+compare_names (gconstpointer a, gconstpointer b)
+{
+    return g_strcmp0 (*(const gchar *const *) a, *(const gchar *const *) b);
+}
+
+static void
+print_table (GHashTable *table)
+{
+    g_autoptr(GPtrArray) names = sorted_names (table);
+
+    g_ptr_array_sort (names, compare_names);
+    for (guint i = 0; i < names->len; i++)
+        print_line ("  %s = %s", (gchar *) names->pdata[i], (gchar *) g_hash_table_lookup (table, names->pdata[i]));
+    if (names->len == 0)
+        print_line ("  -");
+}
+
+static void
+json_table (GString *out, GHashTable *table)
+{
+    g_autoptr(GPtrArray) names = sorted_names (table);
+
+    g_ptr_array_sort (names, compare_names);
+    g_string_append_c (out, '{');
+    for (guint i = 0; i < names->len; i++) {
+        g_string_append (out, i > 0 ? ",\n    " : "\n    ");
+        json_string (out, names->pdata[i]);
+        g_string_append (out, ": ");
+        json_string (out, g_hash_table_lookup (table, names->pdata[i]));
+    }
+    g_string_append (out, names->len > 0 ? "\n  }" : "}");
+}
+
+static void
+print_cell (HenbClient *client)
+{
+    g_autoptr(GHashTable) configuration = henb_client_dup_cell_configuration (client);
+    g_autoptr(GHashTable) status = henb_client_dup_cell_status (client);
+    const gchar *backend = henb_client_get_radio_backend (client);
+
+    if (opt_json) {
+        g_autoptr(GString) out = g_string_new ("{\n  \"configuration_key\": ");
+
+        json_string (out, henb_client_get_cell_configuration_key (client));
+        g_string_append_printf (out, ",\n  \"admin_state\": %s,\n  \"backend\": ",
+                                henb_client_get_cell_admin_state (client) ? "true" : "false");
+        json_string (out, backend);
+        g_string_append (out, ",\n  \"configuration\": ");
+        json_table (out, configuration);
+        g_string_append (out, ",\n  \"status\": ");
+        json_table (out, status);
+        g_string_append (out, "\n}\n");
+        g_print ("%s", out->str);
+        return;
+    }
+    print_line ("admin state: %s", henb_client_get_cell_admin_state (client) ? "true" : "false");
+    print_line ("radio backend: %s", backend[0] != '\0' ? backend : "- (D-Bus only)");
+    print_line ("configuration key: %s", henb_client_get_cell_configuration_key (client));
+    print_line ("configuration:");
+    print_table (configuration);
+    print_line ("status:");
+    print_table (status);
+}
+
+typedef struct {
+    GMainLoop *loop;
+    GError    *error;
+} Call;
+
+static void
+reported (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    Call *call = user_data;
+
+    henb_client_report_status_finish (HENB_CLIENT (source), res, &call->error);
+    g_main_loop_quit (call->loop);
+}
+
+/* cell report NAME=VALUE...: one ReportStatus with all of them */
+static gint
+run_report (HenbClient *client, gchar **assignments)
+{
+    g_autoptr(GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+    Call call = { loop, NULL };
+    gint code;
+
+    for (guint i = 0; assignments[i] != NULL; i++) {
+        const gchar *eq = strchr (assignments[i], '=');
+
+        if (eq == NULL || eq == assignments[i]) {
+            g_autofree gchar *shown = escape_line (assignments[i]);
+
+            g_printerr ("henbctl: cell report: '%s' is not NAME=VALUE\n", shown);
+            return EXIT_USAGE;
+        }
+        g_hash_table_insert (values, g_strndup (assignments[i], eq - assignments[i]), g_strdup (eq + 1));
+    }
+    if (g_hash_table_size (values) == 0) {
+        g_printerr ("henbctl: cell report: NAME=VALUE expected\n");
+        return EXIT_USAGE;
+    }
+    henb_client_report_status (client, values, NULL, reported, &call);
+    g_main_loop_run (loop);
+    if (call.error == NULL)
+        return EXIT_OK;
+    code = report_error ("ReportStatus", call.error);
+    g_error_free (call.error);
+    return code;
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* monitor */
 
@@ -468,6 +601,14 @@ on_name_owner (GObject *object, GParamSpec *pspec, Monitor *m)
     g_main_loop_quit (m->loop);
 }
 
+static void
+on_cell_configuration_changed (HenbClient *client, const gchar *parameter_key, GHashTable *configuration,
+                               Monitor *m)
+{
+    print_line ("cell configuration applied: ParameterKey '%s', %u parameters", parameter_key,
+                g_hash_table_size (configuration));
+}
+
 static gboolean
 on_timeout (gpointer user_data)
 {
@@ -523,6 +664,7 @@ run_monitor (HenbClient *client, gboolean wait)
     g_signal_connect (client, "notify::completed-steps", G_CALLBACK (on_steps_changed), &m);
     g_signal_connect (client, "notify::current-step-id", G_CALLBACK (on_current_step), &m);
     g_signal_connect (client, "notify::running", G_CALLBACK (on_name_owner), &m);
+    g_signal_connect (client, "cell-configuration-changed", G_CALLBACK (on_cell_configuration_changed), &m);
     if (m.timeout > 0)
         timeout_id = g_timeout_add_seconds (m.timeout, on_timeout, &m);
     g_unix_signal_add (SIGINT, on_interrupt, &m);
@@ -559,12 +701,12 @@ main (int argc, char **argv)
 {
     const GOptionEntry entries[] = {
         { "session", 0, 0, G_OPTION_ARG_NONE, &opt_session, N_("Talk to henbd on the session bus"), NULL },
-        { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json, N_("status: print JSON"), NULL },
+        { "json", 'j', 0, G_OPTION_ARG_NONE, &opt_json, N_("status, cell: print JSON"), NULL },
         { "timeout", 't', 0, G_OPTION_ARG_INT, &opt_timeout,
           N_("monitor, wait: give up after SECONDS (wait: 30 by default; 0: never)"), N_("SECONDS") },
         { NULL }
     };
-    g_autoptr(GOptionContext) context = g_option_context_new (N_("status|monitor|wait|start|rediscover|cancel"));
+    g_autoptr(GOptionContext) context = g_option_context_new (N_("status|monitor|wait|start|rediscover|cancel|cell [report NAME=VALUE...]"));
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) bus = NULL;
     g_autoptr(HenbClient) client = NULL;
@@ -581,12 +723,18 @@ main (int argc, char **argv)
         g_printerr ("henbctl: %s\n", error->message);
         return EXIT_USAGE;
     }
-    if (argc != 2) {
+    if (argc < 2) {
         usage (context);
         return EXIT_USAGE;
     }
     command = argv[1];
-    if (!g_strv_contains ((const gchar *const[]) { "status", "monitor", "wait", "start", "rediscover", "cancel", NULL },
+    /* only cell takes more: "cell report NAME=VALUE..." */
+    if (argc > 2 && !(g_str_equal (command, "cell") && argc > 3 && g_str_equal (argv[2], "report"))) {
+        usage (context);
+        return EXIT_USAGE;
+    }
+    if (!g_strv_contains ((const gchar *const[]) { "status", "monitor", "wait", "start", "rediscover", "cancel", "cell",
+                                                   NULL },
                           command)) {
         g_autofree gchar *shown = escape_line (command);
 
@@ -615,6 +763,12 @@ main (int argc, char **argv)
             print_json (client);
         else
             print_status (client);
+        return EXIT_OK;
+    }
+    if (g_str_equal (command, "cell") && argc > 2)
+        return run_report (client, argv + 3);
+    if (g_str_equal (command, "cell")) {
+        print_cell (client);
         return EXIT_OK;
     }
     if (g_str_equal (command, "monitor") || g_str_equal (command, "wait"))

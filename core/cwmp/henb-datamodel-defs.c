@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
-#include "henb-datamodel.h"
+#include <string.h>
+
+#include "henb-datamodel-fap.h"
 
 /*
- * The parameters henbd exposes. Types, sizes and access follow TR-181 Issue 2 (Device:2.17)
+ * The parameters henbd exposes: the hand-written ones below, then the LTE cell parameters
+ * generated from the BBF XML (henb-datamodel-fap.c, core/cwmp/gen-fap-model.py). Types, sizes and access follow TR-181 Issue 2 (Device:2.17)
  * and TR-196 Issue 2 (FAPService:2.1); test-datamodel-bbf checks them against the Broadband
  * Forum XML. Parameters the standards lack carry the vendor prefix X_<ManufacturerOUI>_.
  */
@@ -92,16 +95,43 @@ static const HenbDmTableDef tables[] = {
     { "Device.ManagementServer.InformParameter.{i}.", "Device.ManagementServer.InformParameterNumberOfEntries", 32 },
 };
 
+/* One array each, so that a definition's address stays its identity for the model. */
+static gpointer
+concat (gconstpointer a, guint n_a, gconstpointer b, guint n_b, gsize size)
+{
+    guint8 *all = g_malloc ((n_a + n_b) * size);
+
+    memcpy (all, a, n_a * size);
+    memcpy (all + n_a * size, b, n_b * size);
+    return all;
+}
+
 const HenbDmTableDef *
 henb_dm_tables (guint *out_n)
 {
-    *out_n = G_N_ELEMENTS (tables);
-    return tables;
+    static HenbDmTableDef *all;
+    static gsize done;
+
+    if (g_once_init_enter (&done)) {
+        all = concat (tables, G_N_ELEMENTS (tables), henb_dm_fap_tables, henb_dm_fap_n_tables,
+                      sizeof (HenbDmTableDef));
+        g_once_init_leave (&done, 1);
+    }
+    *out_n = G_N_ELEMENTS (tables) + henb_dm_fap_n_tables;
+    return all;
 }
 
 const HenbDmParamDef *
 henb_dm_definitions (guint *out_n)
 {
-    *out_n = G_N_ELEMENTS (definitions);
-    return definitions;
+    static HenbDmParamDef *all;
+    static gsize done;
+
+    if (g_once_init_enter (&done)) {
+        all = concat (definitions, G_N_ELEMENTS (definitions), henb_dm_fap_definitions,
+                      henb_dm_fap_n_definitions, sizeof (HenbDmParamDef));
+        g_once_init_leave (&done, 1);
+    }
+    *out_n = G_N_ELEMENTS (definitions) + henb_dm_fap_n_definitions;
+    return all;
 }

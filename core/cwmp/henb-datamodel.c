@@ -84,13 +84,6 @@ table_of (const gchar *schema_path)
     return NULL;
 }
 
-/* "A.B.{i}." -> "A.B." */
-static gchar *
-table_object_name (const HenbDmTableDef *table)
-{
-    return g_strndup (table->path, strlen (table->path) - strlen ("{i}."));
-}
-
 static gchar *
 expand_path (const gchar *schema_path, const gchar *vendor_oui)
 {
@@ -101,6 +94,15 @@ expand_path (const gchar *schema_path, const gchar *vendor_oui)
     g_string_replace (s, "{i}", "1", 0);
     g_string_replace (s, HENB_DM_VENDOR_PLACEHOLDER, vendor, 0);
     return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+/* "A.{i}.B.{i}." -> "A.1.B.": the table's own "{i}." goes, the FAPService instance is 1 */
+static gchar *
+table_object_name (const HenbDmTableDef *table, const gchar *vendor_oui)
+{
+    g_autofree gchar *schema = g_strndup (table->path, strlen (table->path) - strlen ("{i}."));
+
+    return expand_path (schema, vendor_oui);
 }
 
 static void
@@ -179,7 +181,7 @@ henb_data_model_new (const gchar *vendor_oui)
 
         if (table != NULL) {
             /* instances come with AddObject; the table object itself exists from the start */
-            g_autofree gchar *object = table_object_name (table);
+            g_autofree gchar *object = table_object_name (table, vendor_oui);
 
             add_objects_for (self, object);
             node = g_hash_table_lookup (self->by_name, object);
@@ -197,8 +199,9 @@ henb_data_model_new (const gchar *vendor_oui)
     }
     tables = henb_dm_tables (&n_tables);
     for (guint i = 0; i < n_tables; i++) {
-        g_autofree gchar *object = table_object_name (&tables[i]);
-        Node *count = g_hash_table_lookup (self->by_name, tables[i].count_parameter);
+        g_autofree gchar *object = table_object_name (&tables[i], vendor_oui);
+        g_autofree gchar *count_name = expand_path (tables[i].count_parameter, vendor_oui);
+        Node *count = g_hash_table_lookup (self->by_name, count_name);
 
         if (count != NULL)
             count->counted_table = g_hash_table_lookup (self->by_name, object);
@@ -483,6 +486,148 @@ is_valid_pattern (const gchar *value)
     return n > 0;
 }
 
+/* In the definition's range, and in one of its disjoint ranges if it has several. */
+static gboolean
+in_ranges (const HenbDmParamDef *def, gint64 v)
+{
+    if (!def->has_range)
+        return TRUE;
+    if (v < def->min_value || v > def->max_value)
+        return FALSE;
+    if (def->n_ranges == 0)
+        return TRUE;
+    for (guint i = 0; i < def->n_ranges; i++) {
+        if (v >= def->ranges[i].min && v <= def->ranges[i].max)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+static gchar *
+describe_ranges (const HenbDmParamDef *def)
+{
+    GString *d = g_string_new (NULL);
+
+    if (def->n_ranges == 0) {
+        g_string_append_printf (d, "[%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]", def->min_value,
+                                def->max_value);
+        return g_string_free (d, FALSE);
+    }
+    for (guint i = 0; i < def->n_ranges; i++) {
+        if (def->ranges[i].min == def->ranges[i].max)
+            g_string_append_printf (d, "%s%" G_GINT64_FORMAT, i > 0 ? "|" : "", def->ranges[i].min);
+        else
+            g_string_append_printf (d, "%s[%" G_GINT64_FORMAT ", %" G_GINT64_FORMAT "]", i > 0 ? "|" : "",
+                                    def->ranges[i].min, def->ranges[i].max);
+    }
+    return g_string_free (d, FALSE);
+}
+
+/*
+ * A decimal number of @type in the definition's range(s); @out_normalized gets it without
+ * blanks or leading zeros.
+ */
+static guint
+validate_number (const HenbDmParamDef *def, HenbCwmpType type, const gchar *value,
+                 gchar **out_normalized, gchar **out_reason)
+{
+    g_autofree gchar *stripped = g_strstrip (g_strdup (value));
+    gboolean is_signed = type == HENB_CWMP_TYPE_INT || type == HENB_CWMP_TYPE_LONG;
+    gint64 lo = type == HENB_CWMP_TYPE_INT ? G_MININT32 : type == HENB_CWMP_TYPE_LONG ? G_MININT64 : 0;
+    guint64 hi = type == HENB_CWMP_TYPE_INT ? G_MAXINT32 : type == HENB_CWMP_TYPE_LONG ? G_MAXINT64
+                 : type == HENB_CWMP_TYPE_UNSIGNED_INT ? G_MAXUINT32 : G_MAXUINT64;
+    gboolean ok;
+    gint64 sv = 0;
+    guint64 uv = 0;
+
+    if (is_signed) {
+        ok = g_ascii_string_to_signed (stripped, 10, lo, (gint64) hi, &sv, NULL);
+    } else {
+        ok = g_ascii_string_to_unsigned (stripped, 10, 0, hi, &uv, NULL);
+        /* bounds are gint64: the top half of unsignedLong is above any bound */
+        sv = (gint64) MIN (uv, (guint64) G_MAXINT64);
+    }
+    if (ok && !in_ranges (def, sv))
+        ok = FALSE;
+    if (!ok) {
+        g_autofree gchar *allowed = def->has_range ? describe_ranges (def)
+            : is_signed ? g_strdup_printf ("[%" G_GINT64_FORMAT ", %" G_GUINT64_FORMAT "]", lo, hi)
+                        : g_strdup_printf ("[0, %" G_GUINT64_FORMAT "]", hi);
+
+        *out_reason = value_reason (value, "is not %s integer in %s", is_signed ? "an" : "an unsigned",
+                                    allowed);
+        return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+    }
+    *out_normalized = is_signed ? g_strdup_printf ("%" G_GINT64_FORMAT, sv)
+                                : g_strdup_printf ("%" G_GUINT64_FORMAT, uv);
+    return 0;
+}
+
+/* TR-196: MCC of three digits and MNC of two or three, so 5 or 6 decimal digits. */
+static gboolean
+is_plmn_id (const gchar *value)
+{
+    gsize len = strlen (value);
+
+    if (len != 5 && len != 6)
+        return FALSE;
+    for (gsize i = 0; i < len; i++) {
+        if (!g_ascii_isdigit (value[i]))
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* "N" or "L..U" with L <= U, each in the definition's range. */
+static gboolean
+check_int_or_range (const HenbDmParamDef *def, const gchar *value, gchar **out_reason)
+{
+    const gchar *dots = strstr (value, "..");
+    g_autofree gchar *lower = dots != NULL ? g_strndup (value, dots - value) : g_strdup (value);
+    const gchar *bounds[] = { lower, dots != NULL ? dots + 2 : NULL };
+    gint64 v[2] = { 0, 0 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (bounds) && bounds[i] != NULL; i++) {
+        if (!g_ascii_string_to_signed (bounds[i], 10, G_MININT64, G_MAXINT64, &v[i], NULL) ||
+            !in_ranges (def, v[i])) {
+            g_autofree gchar *allowed = describe_ranges (def);
+
+            *out_reason = value_reason (value, "is not an integer or \"lower..upper\" in %s", allowed);
+            return FALSE;
+        }
+    }
+    if (dots != NULL && v[0] > v[1]) {
+        *out_reason = value_reason (value, "is a range whose lower bound exceeds its upper bound");
+        return FALSE;
+    }
+    return TRUE;
+}
+
+static gboolean check_syntax (HenbDataModel *self, HenbDmSyntax syntax, const gchar *value, gchar **out_reason);
+
+/* A string value or list item: its enumeration, then its syntax. */
+static gboolean
+check_string_item (HenbDataModel *self, const HenbDmParamDef *def, const gchar *value, gchar **out_reason)
+{
+    if (def->enumeration != NULL && !g_strv_contains (def->enumeration, value)) {
+        g_autofree gchar *allowed = g_strjoinv ("|", (GStrv) def->enumeration);
+        *out_reason = value_reason (value, "is not one of %s", allowed);
+        return FALSE;
+    }
+    switch (def->syntax) {
+    case HENB_DM_SYNTAX_PLMNID:
+        /* empty: not configured yet (the factory value) */
+        if (value[0] == '\0' || is_plmn_id (value))
+            return TRUE;
+        *out_reason = value_reason (value, "is not a PLMN ID (MCC and MNC: 5 or 6 digits)");
+        return FALSE;
+    case HENB_DM_SYNTAX_INT_OR_RANGE:
+        return check_int_or_range (def, value, out_reason);
+    default:
+        return check_syntax (self, def->syntax, value, out_reason);
+    }
+}
+
 static gboolean
 check_syntax (HenbDataModel *self, HenbDmSyntax syntax, const gchar *value, gchar **out_reason)
 {
@@ -570,8 +715,22 @@ validate_string (HenbDataModel *self, const HenbDmParamDef *def, const gchar *va
                 }
                 continue;
             }
-            if (!check_syntax (self, def->syntax, items[i], out_reason))
-                return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+            if (def->item_type != HENB_CWMP_TYPE_NONE && def->item_type != HENB_CWMP_TYPE_STRING) {
+                g_autofree gchar *number = NULL;
+
+                if (validate_number (def, def->item_type, items[i], &number, out_reason) != 0)
+                    return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+                g_free (items[i]);
+                items[i] = g_steal_pointer (&number);
+            } else {
+                if (def->item_max_length > 0 && g_utf8_strlen (items[i], -1) > (glong) def->item_max_length) {
+                    *out_reason = value_reason (items[i], "is a list item longer than %u characters",
+                                                def->item_max_length);
+                    return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+                }
+                if (!check_string_item (self, def, items[i], out_reason))
+                    return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
+            }
             if (normalized->len > 0)
                 g_string_append_c (normalized, ',');
             g_string_append (normalized, items[i]);
@@ -584,12 +743,7 @@ validate_string (HenbDataModel *self, const HenbDmParamDef *def, const gchar *va
         *out_normalized = g_string_free (g_steal_pointer (&normalized), FALSE);
         return 0;
     }
-    if (def->enumeration != NULL && !g_strv_contains (def->enumeration, value)) {
-        g_autofree gchar *allowed = g_strjoinv ("|", (GStrv) def->enumeration);
-        *out_reason = value_reason (value, "is not one of %s", allowed);
-        return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
-    }
-    if (!check_syntax (self, def->syntax, value, out_reason))
+    if (!check_string_item (self, def, value, out_reason))
         return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
     *out_normalized = g_strdup (value);
     return 0;
@@ -684,38 +838,10 @@ validate_value (HenbDataModel *self,
     case HENB_CWMP_TYPE_STRING:
         return validate_string (self, def, value, out_normalized, out_reason);
     case HENB_CWMP_TYPE_UNSIGNED_INT:
-    case HENB_CWMP_TYPE_UNSIGNED_LONG: {
-        guint64 v;
-        guint64 lo = def->has_range ? (guint64) def->min_value : 0;
-        guint64 hi = def->has_range ? (guint64) def->max_value
-                     : def->type == HENB_CWMP_TYPE_UNSIGNED_INT ? G_MAXUINT32 : G_MAXUINT64;
-
-        stripped = g_strstrip (g_strdup (value));
-        if (!g_ascii_string_to_unsigned (stripped, 10, lo, hi, &v, NULL)) {
-            *out_reason = value_reason (value, "is not an unsigned integer in [%" G_GUINT64_FORMAT
-                                        ", %" G_GUINT64_FORMAT "]", lo, hi);
-            return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
-        }
-        *out_normalized = g_strdup_printf ("%" G_GUINT64_FORMAT, v);
-        return 0;
-    }
+    case HENB_CWMP_TYPE_UNSIGNED_LONG:
     case HENB_CWMP_TYPE_INT:
-    case HENB_CWMP_TYPE_LONG: {
-        gint64 v;
-        gint64 lo = def->has_range ? def->min_value
-                    : def->type == HENB_CWMP_TYPE_INT ? G_MININT32 : G_MININT64;
-        gint64 hi = def->has_range ? def->max_value
-                    : def->type == HENB_CWMP_TYPE_INT ? G_MAXINT32 : G_MAXINT64;
-
-        stripped = g_strstrip (g_strdup (value));
-        if (!g_ascii_string_to_signed (stripped, 10, lo, hi, &v, NULL)) {
-            *out_reason = value_reason (value, "is not an integer in [%" G_GINT64_FORMAT
-                                        ", %" G_GINT64_FORMAT "]", lo, hi);
-            return HENB_CWMP_FAULT_INVALID_PARAMETER_VALUE;
-        }
-        *out_normalized = g_strdup_printf ("%" G_GINT64_FORMAT, v);
-        return 0;
-    }
+    case HENB_CWMP_TYPE_LONG:
+        return validate_number (def, def->type, value, out_normalized, out_reason);
     case HENB_CWMP_TYPE_BOOLEAN: {
         gboolean b, tolerated = FALSE;
 

@@ -32,7 +32,17 @@ typedef enum {
     HENB_DM_SYNTAX_EVENT_CODE,        /* an Inform event code other than "4 VALUE CHANGE" */
     /* a URL, and at SetParameterValues a HeMS URL the variant accepts (henb_value_check_hems_url) */
     HENB_DM_SYNTAX_HEMS_URL,
+    /* TR-196 PLMN identity: MCC (3 digits) and MNC (2 or 3 digits), 5 or 6 digits in all */
+    HENB_DM_SYNTAX_PLMNID,
+    /* an integer or "lower..upper" (TR-196 self-configuration lists), within the range */
+    HENB_DM_SYNTAX_INT_OR_RANGE,
 } HenbDmSyntax;
+
+/* One of several disjoint ranges a number must fall in. */
+typedef struct {
+    gint64 min;
+    gint64 max;
+} HenbDmRange;
 
 /* A parameter as the data model defines it; @path may hold "{i}" and "X_{OUI}_". */
 typedef struct {
@@ -47,6 +57,13 @@ typedef struct {
     const gchar *const *enumeration;
     HenbDmSyntax        syntax;
     const gchar        *default_value;
+    /* lists (HENB_DM_FLAG_LIST; @type is then string): the type of each item, NONE = string;
+     * the range, @ranges and @enumeration apply to each item */
+    HenbCwmpType        item_type;
+    guint               item_max_length; /* lists: each item, in characters; 0 = none */
+    /* several disjoint ranges (inside min_value..max_value): the number is in one of them */
+    const HenbDmRange  *ranges;
+    guint               n_ranges;
 } HenbDmParamDef;
 
 /* A multi-instance table: AddObject makes instances of @path ("A.B.{i}."). */
@@ -89,6 +106,11 @@ typedef struct {
 #define HENB_DM_GW_S1_IPSEC          HENB_DM_GW HENB_DM_VENDOR_PLACEHOLDER "S1IPsecUsed"
 #define HENB_DM_GW_INITIAL_SECGW     HENB_DM_GW HENB_DM_VENDOR_PLACEHOLDER "InitialSecGWServer"
 #define HENB_DM_LTE_OPSTATE          HENB_DM_FAP_LTE "OpState"
+#define HENB_DM_FAP_LTE_ADMIN_STATE  HENB_DM_FAP_LTE "AdminState"
+
+#define HENB_DM_CELL_LTE             HENB_DM_FAP "CellConfig.LTE."
+#define HENB_DM_PLMN_LIST            HENB_DM_CELL_LTE "EPC.PLMNList."
+#define HENB_DM_PERF_MGMT_CONFIG     "Device.FAP.PerfMgmt.Config."
 
 /* The henbd data model: TR-181 Device:2 with the TR-196 FAPService:2 subset a HeNB needs. */
 const HenbDmParamDef *henb_dm_definitions (guint *out_n);

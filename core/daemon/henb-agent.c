@@ -106,6 +106,7 @@ enum {
     SIGNAL_REREGISTER,
     SIGNAL_S1_CHANGED,
     SIGNAL_CHANGED,
+    SIGNAL_SESSION_STARTED,
     N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -867,6 +868,7 @@ henb_agent_prepare_session (HenbAgent *self, HenbCwmpSession *session, HenbHemsR
 {
     Transfer *t = &self->transfer;
 
+    g_signal_emit (self, signals[SIGNAL_SESSION_STARTED], 0, session);
     if (role == HENB_HEMS_INITIAL) {
         /* and a TransferComplete is for the Serving HeMS: only it can have asked */
         henb_cwmp_session_set_actions (session, &discovery_actions, self);
@@ -1598,6 +1600,9 @@ henb_agent_class_init (HenbAgentClass *klass)
     /* Something the bus shows changed (next session, counters, last result). */
     signals[SIGNAL_CHANGED] = g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                             NULL, NULL, NULL, G_TYPE_NONE, 0);
+    /* every session with a HeMS, the procedure's too: its end is the session object's */
+    signals[SIGNAL_SESSION_STARTED] = g_signal_new ("session-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, HENB_TYPE_CWMP_SESSION);
 }
 
 static void

@@ -53,6 +53,8 @@ henb_config_free (HenbConfig *c)
     g_free (c->reboot_command);
     g_free (c->download_dir);
     g_free (c->apply_command);
+    g_free (c->radio_user);
+    g_free (c->radio_backend);
     g_free (c);
 }
 
@@ -86,6 +88,15 @@ absolutize_paths (GKeyFile *kf, const gchar *origin_file)
         if (value != NULL && value[0] != '\0' && !g_path_is_absolute (value)) {
             g_autofree gchar *abs = g_build_filename (dir, value, NULL);
             g_key_file_set_string (kf, "Device", device_keys[i], abs);
+        }
+    }
+
+    {
+        g_autofree gchar *keyfile = g_key_file_get_string (kf, "Radio", "KeyFile", NULL);
+
+        if (keyfile != NULL && keyfile[0] != '\0' && !g_path_is_absolute (keyfile)) {
+            g_autofree gchar *abs = g_build_filename (dir, keyfile, NULL);
+            g_key_file_set_string (kf, "Radio", "KeyFile", abs);
         }
     }
 
@@ -409,6 +420,8 @@ parse (HenbConfig *c, GError **error)
     c->download_max_size = get_size (kf, "Device", "DownloadMaxSize", HENB_DOWNLOAD_MAX_SIZE_DEFAULT,
                                      error_local == NULL ? &error_local : NULL);
     c->apply_command = get_string (kf, "Device", "ApplyCommand", NULL);
+    c->radio_user = get_string (kf, "Radio", "User", HENB_RADIO_USER);
+    c->radio_backend = get_string (kf, "Radio", "Backend", NULL);
     if (error_local != NULL) {
         g_propagate_error (error, error_local);
         return FALSE;

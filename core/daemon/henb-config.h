@@ -77,6 +77,10 @@ typedef struct {
     guint64              download_max_size; /* bytes one download may take */
     gchar               *apply_command;   /* installs a downloaded file; NULL: keep it only */
 
+    /* [Radio] (KeyFile and Command are the radio-keyfile plugin's) */
+    gchar               *radio_user;      /* may call ReportStatus besides root */
+    gchar               *radio_backend;   /* plugin name; NULL: the radio stack uses D-Bus only */
+
     /* [Timeouts], seconds */
     guint                resolve_timeout;
     guint                connect_timeout;

@@ -10,6 +10,7 @@
 #include "henb-names.h"
 #include "henb-plans.h"
 #include "henb-procedure.h"
+#include "henb-radio.h"
 #include "henb-retry.h"
 #include "henb-s1.h"
 
@@ -24,6 +25,7 @@ struct _HenbManager {
     HenbGdbusTunnel     *skel_tunnel;
     HenbGdbusManagement *skel_management;
     HenbAgent           *agent;
+    HenbRadio           *radio;
 
     HenbProcedure       *procedure;    /* the running one, NULL when idle */
     gboolean             s1_run;       /* it hands S1 off again after registration */
@@ -170,6 +172,9 @@ set_state (HenbManager          *self,
     henb_gdbus_manager_set_state (self->skel_manager, state);
     henb_gdbus_manager_set_state_failed_reason (self->skel_manager, failed_reason);
     g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skel_manager));
+    /* OpState follows registration until the radio stack reports it */
+    if (self->radio != NULL)
+        henb_radio_update_status (self->radio);
     henb_gdbus_manager_emit_state_changed (self->skel_manager, old, state, reason);
     if (state == HENB_STATE_FAILED)
         g_message ("state %s -> failed (%s)", henb_state_to_string (old),
@@ -942,7 +947,11 @@ static gchar *
 get_op_state (const gchar *name, gpointer user_data)
 {
     HenbManager *self = user_data;
+    gchar *reported = self->radio != NULL ? henb_radio_dup_reported (self->radio, name) : NULL;
 
+    /* the radio stack knows; without its report, henbd's guess: operational once registered */
+    if (reported != NULL)
+        return reported;
     return g_strdup (self->state == HENB_STATE_REGISTERED ? "true" : "false");
 }
 
@@ -1049,6 +1058,7 @@ on_agent_factory_reset (HenbAgent *agent, HenbManager *self)
     /* a failed write is reported and retried by the store */
     henb_store_save (self->services.store, NULL);
     update_serving (self);
+    henb_radio_factory_reset (self->radio);
     set_state (self, HENB_STATE_IDLE, HENB_STATE_FAILED_REASON_NONE, HENB_STATE_CHANGE_REASON_HEMS_REQUESTED);
     self->start_reason = HENB_STATE_CHANGE_REASON_HEMS_REQUESTED;
     restart_procedure (self, TRUE, NULL);
@@ -1097,6 +1107,7 @@ henb_manager_dispose (GObject *object)
     g_clear_error (&self->fallback_why);
     if (self->agent != NULL)
         g_signal_handlers_disconnect_by_data (self->agent, self);
+    g_clear_object (&self->radio);
     g_clear_object (&self->agent);
     g_clear_object (&self->tunnel);
     g_clear_object (&self->skel_management);
@@ -1202,6 +1213,18 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     g_signal_connect (self->agent, "s1-changed", G_CALLBACK (on_agent_s1_changed), self);
     update_management (self);
 
+    if (config->radio_backend != NULL) {
+        HenbPlugin *backend = henb_plugin_manager_find (self->services.plugins, HENB_TYPE_RADIO_BACKEND,
+                                                        config->radio_backend, error);
+        if (backend == NULL) {
+            g_prefix_error (error, "[Radio] Backend: ");
+            return NULL;
+        }
+        self->radio = henb_radio_new (&self->services, self->agent, HENB_RADIO_BACKEND (backend));
+    } else {
+        self->radio = henb_radio_new (&self->services, self->agent, NULL);
+    }
+
     g_signal_connect (self->skel_manager, "handle-start", G_CALLBACK (authorize), self);
     g_signal_connect (self->skel_manager, "handle-rediscover", G_CALLBACK (authorize), self);
     g_signal_connect (self->skel_manager, "handle-cancel", G_CALLBACK (authorize), self);
@@ -1220,7 +1243,8 @@ henb_manager_export (HenbManager *self, GDBusConnection *connection, GError **er
         !g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skel_tunnel), connection,
                                            HENB_DBUS_PATH, error) ||
         !g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skel_management), connection,
-                                           HENB_DBUS_PATH, error))
+                                           HENB_DBUS_PATH, error) ||
+        !henb_radio_export (self->radio, connection, error))
         return FALSE;
     return TRUE;
 }

@@ -304,7 +304,8 @@ serialize_objects (HenbStore *self, GKeyFile *kf)
 
     tables = henb_dm_tables (&n);
     for (guint i = 0; i < n; i++) {
-        g_autofree gchar *object = g_strndup (tables[i].path, strlen (tables[i].path) - strlen ("{i}."));
+        g_autofree gchar *schema = g_strndup (tables[i].path, strlen (tables[i].path) - strlen ("{i}."));
+        g_autofree gchar *object = henb_data_model_path (self->dm, schema);
         g_autoptr(GArray) instances = henb_data_model_list_instances (self->dm, object);
 
         if (instances->len > 0)

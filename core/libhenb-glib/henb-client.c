@@ -12,7 +12,8 @@
  * HenbClient:
  *
  * A client of henbd's org.henbd.HeNB1 object: the bootstrap's state and progress, the
- * values the HeMS configured, and the Start, Rediscover and Cancel methods. Property
+ * values the HeMS configured, the cell (org.henbd.HeNB1.Radio: the cell configuration and the
+ * radio stack's status), and the Start, Rediscover, Cancel and ReportStatus methods. Property
  * notifications and signals are delivered in the thread-default main context of the
  * thread that created the client.
  */
@@ -24,6 +25,7 @@ struct _HenbClient {
     HenbGdbusServing   *serving;
     HenbGdbusTunnel    *tunnel;
     HenbGdbusManagement *management;
+    HenbGdbusRadio     *radio;
 };
 
 static void henb_client_async_initable_init (GAsyncInitableIface *iface);
@@ -64,6 +66,11 @@ enum {
     PROP_TUNNEL_SECURITY_GATEWAY,
     PROP_TUNNEL_INNER_ADDRESS,
     PROP_TUNNEL_DNS_SERVERS,
+    PROP_CELL_CONFIGURATION,
+    PROP_CELL_CONFIGURATION_KEY,
+    PROP_CELL_ADMIN_STATE,
+    PROP_CELL_STATUS,
+    PROP_RADIO_BACKEND,
     N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -71,6 +78,7 @@ static GParamSpec *props[N_PROPS];
 enum {
     SIGNAL_STATE_CHANGED,
     SIGNAL_S1_SETUP_REQUESTED,
+    SIGNAL_CELL_CONFIGURATION_CHANGED,
     N_SIGNALS
 };
 static guint signals[N_SIGNALS];
@@ -122,6 +130,52 @@ on_proxy_notify (GObject *proxy, GParamSpec *pspec, HenbClient *self)
     }
 }
 
+/* the Radio proxy's own: its names ("backend", "status") mean other things elsewhere */
+static const struct {
+    const gchar *proxy_property;
+    guint        prop;
+} radio_notify_map[] = {
+    { "configuration", PROP_CELL_CONFIGURATION },
+    { "configuration-key", PROP_CELL_CONFIGURATION_KEY },
+    { "admin-state", PROP_CELL_ADMIN_STATE },
+    { "status", PROP_CELL_STATUS },
+    { "backend", PROP_RADIO_BACKEND },
+};
+
+static void
+on_radio_notify (GObject *proxy, GParamSpec *pspec, HenbClient *self)
+{
+    for (guint i = 0; i < G_N_ELEMENTS (radio_notify_map); i++) {
+        if (g_str_equal (radio_notify_map[i].proxy_property, pspec->name))
+            g_object_notify_by_pspec (G_OBJECT (self), props[radio_notify_map[i].prop]);
+    }
+}
+
+/* an a{ss} as a string -> string table; an empty one for NULL or another type */
+static GHashTable *
+table_from_variant (GVariant *v)
+{
+    GHashTable *table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    GVariantIter iter;
+    const gchar *name, *value;
+
+    if (v == NULL || !g_variant_is_of_type (v, G_VARIANT_TYPE ("a{ss}")))
+        return table;
+    g_variant_iter_init (&iter, v);
+    while (g_variant_iter_next (&iter, "{&s&s}", &name, &value))
+        g_hash_table_insert (table, g_strdup (name), g_strdup (value));
+    return table;
+}
+
+static void
+on_configuration_changed (HenbGdbusRadio *radio, const gchar *parameter_key, GVariant *configuration,
+                          HenbClient *self)
+{
+    g_autoptr(GHashTable) table = table_from_variant (configuration);
+
+    g_signal_emit (self, signals[SIGNAL_CELL_CONFIGURATION_CHANGED], 0, parameter_key, table);
+}
+
 static void
 on_state_changed (HenbGdbusManager *manager, gint old, gint new_state, guint reason, HenbClient *self)
 {
@@ -145,6 +199,8 @@ connect_proxies (HenbClient *self)
     g_signal_connect (self->tunnel, "notify", G_CALLBACK (on_proxy_notify), self);
     g_signal_connect (self->manager, "state-changed", G_CALLBACK (on_state_changed), self);
     g_signal_connect (self->serving, "s1-setup-requested", G_CALLBACK (on_s1_setup_requested), self);
+    g_signal_connect (self->radio, "notify", G_CALLBACK (on_radio_notify), self);
+    g_signal_connect (self->radio, "configuration-changed", G_CALLBACK (on_configuration_changed), self);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -176,6 +232,10 @@ henb_client_initable_init_sync (GInitable *initable, GCancellable *cancellable, 
                                                              HENB_DBUS_SERVICE, HENB_DBUS_PATH, cancellable, error);
     if (self->management == NULL)
         return FALSE;
+    self->radio = henb_gdbus_radio_proxy_new_sync (self->connection, G_DBUS_PROXY_FLAGS_NONE,
+                                                   HENB_DBUS_SERVICE, HENB_DBUS_PATH, cancellable, error);
+    if (self->radio == NULL)
+        return FALSE;
     connect_proxies (self);
     return TRUE;
 }
@@ -187,6 +247,24 @@ henb_client_initable_init (GInitableIface *iface)
 }
 
 static void serving_ready (GObject *source, GAsyncResult *res, gpointer user_data);
+
+static void
+radio_ready (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbClient *self = g_task_get_source_object (task);
+    GError *error = NULL;
+
+    self->radio = henb_gdbus_radio_proxy_new_finish (res, &error);
+    if (self->radio == NULL) {
+        g_task_return_error (task, error);
+        g_object_unref (task);
+        return;
+    }
+    connect_proxies (self);
+    g_task_return_boolean (task, TRUE);
+    g_object_unref (task);
+}
 
 static void
 management_ready (GObject *source, GAsyncResult *res, gpointer user_data)
@@ -201,9 +279,8 @@ management_ready (GObject *source, GAsyncResult *res, gpointer user_data)
         g_object_unref (task);
         return;
     }
-    connect_proxies (self);
-    g_task_return_boolean (task, TRUE);
-    g_object_unref (task);
+    henb_gdbus_radio_proxy_new (self->connection, G_DBUS_PROXY_FLAGS_NONE, HENB_DBUS_SERVICE,
+                                HENB_DBUS_PATH, g_task_get_cancellable (task), radio_ready, task);
 }
 
 static void
@@ -956,6 +1033,77 @@ henb_client_get_tunnel_up_since (HenbClient *self)
     return henb_gdbus_tunnel_get_up_since (self->tunnel);
 }
 
+/**
+ * henb_client_dup_cell_configuration:
+ * @self: a #HenbClient
+ *
+ * The cell configuration henbd applied: every cell configuration parameter (full TR-069
+ * names, table instances included) with its value in TR-069 string form.
+ *
+ * Returns: (transfer full) (element-type utf8 utf8): parameter name -> value
+ */
+GHashTable *
+henb_client_dup_cell_configuration (HenbClient *self)
+{
+    return table_from_variant (henb_gdbus_radio_get_configuration (self->radio));
+}
+
+/**
+ * henb_client_get_cell_configuration_key:
+ * @self: a #HenbClient
+ *
+ * Returns: the ParameterKey of the HeMS session that applied the cell configuration; "" for
+ *   the factory configuration
+ */
+const gchar *
+henb_client_get_cell_configuration_key (HenbClient *self)
+{
+    const gchar *v = henb_gdbus_radio_get_configuration_key (self->radio);
+
+    return v != NULL ? v : "";
+}
+
+/**
+ * henb_client_get_cell_admin_state:
+ * @self: a #HenbClient
+ *
+ * Returns: whether the HeMS allows the radio to transmit (FAPControl.LTE.AdminState); it
+ *   changes as soon as the HeMS set it
+ */
+gboolean
+henb_client_get_cell_admin_state (HenbClient *self)
+{
+    return henb_gdbus_radio_get_admin_state (self->radio);
+}
+
+/**
+ * henb_client_dup_cell_status:
+ * @self: a #HenbClient
+ *
+ * Returns: (transfer full) (element-type utf8 utf8): the capability and status parameters the
+ *   radio stack reported (and the defaults of the others), by name
+ */
+GHashTable *
+henb_client_dup_cell_status (HenbClient *self)
+{
+    return table_from_variant (henb_gdbus_radio_get_status (self->radio));
+}
+
+/**
+ * henb_client_get_radio_backend:
+ * @self: a #HenbClient
+ *
+ * Returns: the radio backend plugin henbd hands the configuration to; "" when the radio
+ *   stack only uses the bus
+ */
+const gchar *
+henb_client_get_radio_backend (HenbClient *self)
+{
+    const gchar *v = henb_gdbus_radio_get_backend (self->radio);
+
+    return v != NULL ? v : "";
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* Methods */
 
@@ -1123,6 +1271,68 @@ henb_client_cancel_sync (HenbClient *self, GCancellable *cancellable, GError **e
     return strip (henb_gdbus_manager_call_cancel_sync (self->manager, cancellable, error), error);
 }
 
+static void
+report_status_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(GTask) task = user_data;
+    GError *error = NULL;
+
+    if (!henb_gdbus_radio_call_report_status_finish (HENB_GDBUS_RADIO (source), res, &error)) {
+        g_dbus_error_strip_remote_error (error);
+        g_task_return_error (task, error);
+        return;
+    }
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * henb_client_report_status:
+ * @self: a #HenbClient
+ * @values: (element-type utf8 utf8): capability and status parameter names (full TR-069
+ *   paths) and their values in TR-069 string form
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when henbd answered
+ * @user_data: data for @callback
+ *
+ * Reports the radio stack's capabilities and status (see org.henbd.HeNB1.Radio.ReportStatus).
+ * All or nothing: a name that is not a capability or status parameter, or a value its
+ * definition refuses, fails the whole call with %HENB_CORE_ERROR_INVALID_ARGS naming it.
+ * Only root and the radio stack's user may.
+ */
+void
+henb_client_report_status (HenbClient         *self,
+                           GHashTable         *values,
+                           GCancellable       *cancellable,
+                           GAsyncReadyCallback callback,
+                           gpointer            user_data)
+{
+    GTask *task = g_task_new (self, cancellable, callback, user_data);
+    GVariantBuilder b;
+    GHashTableIter iter;
+    gpointer name, value;
+
+    g_variant_builder_init (&b, G_VARIANT_TYPE ("a{ss}"));
+    g_hash_table_iter_init (&iter, values);
+    while (g_hash_table_iter_next (&iter, &name, &value))
+        g_variant_builder_add (&b, "{ss}", (const gchar *) name, (const gchar *) value);
+    henb_gdbus_radio_call_report_status (self->radio, g_variant_builder_end (&b), cancellable,
+                                         report_status_done, task);
+}
+
+/**
+ * henb_client_report_status_finish:
+ * @self: a #HenbClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when henbd took the report
+ */
+gboolean
+henb_client_report_status_finish (HenbClient *self, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* ------------------------------------------------------------------------------------------ */
 /* GObject */
 
@@ -1219,6 +1429,21 @@ henb_client_get_property (GObject *object, guint prop_id, GValue *value, GParamS
     case PROP_TUNNEL_DNS_SERVERS:
         g_value_set_boxed (value, henb_client_get_tunnel_dns_servers (self));
         break;
+    case PROP_CELL_CONFIGURATION:
+        g_value_take_boxed (value, henb_client_dup_cell_configuration (self));
+        break;
+    case PROP_CELL_CONFIGURATION_KEY:
+        g_value_set_string (value, henb_client_get_cell_configuration_key (self));
+        break;
+    case PROP_CELL_ADMIN_STATE:
+        g_value_set_boolean (value, henb_client_get_cell_admin_state (self));
+        break;
+    case PROP_CELL_STATUS:
+        g_value_take_boxed (value, henb_client_dup_cell_status (self));
+        break;
+    case PROP_RADIO_BACKEND:
+        g_value_set_string (value, henb_client_get_radio_backend (self));
+        break;
     default:
         G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
         break;
@@ -1253,6 +1478,9 @@ henb_client_dispose (GObject *object)
         g_signal_handlers_disconnect_by_data (self->serving, self);
     if (self->tunnel != NULL)
         g_signal_handlers_disconnect_by_data (self->tunnel, self);
+    if (self->radio != NULL)
+        g_signal_handlers_disconnect_by_data (self->radio, self);
+    g_clear_object (&self->radio);
     g_clear_object (&self->management);
     g_clear_object (&self->tunnel);
     g_clear_object (&self->manager);
@@ -1313,6 +1541,38 @@ henb_client_class_init (HenbClientClass *klass)
     props[PROP_TUNNEL_SECURITY_GATEWAY] = g_param_spec_string ("tunnel-security-gateway", NULL, NULL, NULL, RO);
     props[PROP_TUNNEL_INNER_ADDRESS] = g_param_spec_string ("tunnel-inner-address", NULL, NULL, NULL, RO);
     props[PROP_TUNNEL_DNS_SERVERS] = g_param_spec_boxed ("tunnel-dns-servers", NULL, NULL, G_TYPE_STRV, RO);
+    /**
+     * HenbClient:cell-configuration: (type GLib.HashTable(utf8,utf8))
+     *
+     * The cell configuration henbd applied (henb_client_dup_cell_configuration()). It
+     * changes once per HeMS session that changed it, together with
+     * #HenbClient:cell-configuration-key.
+     */
+    props[PROP_CELL_CONFIGURATION] = g_param_spec_boxed ("cell-configuration", NULL, NULL, G_TYPE_HASH_TABLE, RO);
+    /**
+     * HenbClient:cell-configuration-key:
+     *
+     * The ParameterKey of the session that applied #HenbClient:cell-configuration.
+     */
+    props[PROP_CELL_CONFIGURATION_KEY] = g_param_spec_string ("cell-configuration-key", NULL, NULL, NULL, RO);
+    /**
+     * HenbClient:cell-admin-state:
+     *
+     * FAPControl.LTE.AdminState, as soon as the HeMS set it.
+     */
+    props[PROP_CELL_ADMIN_STATE] = g_param_spec_boolean ("cell-admin-state", NULL, NULL, FALSE, RO);
+    /**
+     * HenbClient:cell-status: (type GLib.HashTable(utf8,utf8))
+     *
+     * The capability and status values of the radio stack (henb_client_dup_cell_status()).
+     */
+    props[PROP_CELL_STATUS] = g_param_spec_boxed ("cell-status", NULL, NULL, G_TYPE_HASH_TABLE, RO);
+    /**
+     * HenbClient:radio-backend:
+     *
+     * The radio backend plugin henbd hands the configuration to, "" for none.
+     */
+    props[PROP_RADIO_BACKEND] = g_param_spec_string ("radio-backend", NULL, NULL, NULL, RO);
     g_object_class_install_properties (object_class, N_PROPS, props);
 
     /**
@@ -1336,6 +1596,20 @@ henb_client_class_init (HenbClientClass *klass)
     signals[SIGNAL_S1_SETUP_REQUESTED] =
         g_signal_new ("s1-setup-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
                       NULL, NULL, G_TYPE_NONE, 4, G_TYPE_STRV, G_TYPE_UINT, G_TYPE_STRING, G_TYPE_BOOLEAN);
+    /**
+     * HenbClient::cell-configuration-changed:
+     * @self: the client
+     * @parameter_key: the ParameterKey of the HeMS session that changed the cell configuration
+     *   ("" after a factory reset)
+     * @configuration: (element-type utf8 utf8): the whole configuration, as
+     *   #HenbClient:cell-configuration holds it now
+     *
+     * Emitted once per HeMS session that changed the cell configuration, after the session,
+     * and after a factory reset.
+     */
+    signals[SIGNAL_CELL_CONFIGURATION_CHANGED] =
+        g_signal_new ("cell-configuration-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
+                      NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_HASH_TABLE);
 }
 
 static void

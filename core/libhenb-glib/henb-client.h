@@ -75,6 +75,12 @@ const gchar        *henb_client_get_last_session_result (HenbClient *self);
 const gchar        *henb_client_get_connection_request_url (HenbClient *self);
 GStrv               henb_client_dup_pending_events (HenbClient *self);
 
+GHashTable         *henb_client_dup_cell_configuration (HenbClient *self);
+const gchar        *henb_client_get_cell_configuration_key (HenbClient *self);
+gboolean            henb_client_get_cell_admin_state (HenbClient *self);
+GHashTable         *henb_client_dup_cell_status (HenbClient *self);
+const gchar        *henb_client_get_radio_backend (HenbClient *self);
+
 void     henb_client_start (HenbClient *self, GCancellable *cancellable,
                             GAsyncReadyCallback callback, gpointer user_data);
 gboolean henb_client_start_finish (HenbClient *self, GAsyncResult *result, GError **error);
@@ -89,5 +95,9 @@ void     henb_client_cancel (HenbClient *self, GCancellable *cancellable,
                              GAsyncReadyCallback callback, gpointer user_data);
 gboolean henb_client_cancel_finish (HenbClient *self, GAsyncResult *result, GError **error);
 gboolean henb_client_cancel_sync (HenbClient *self, GCancellable *cancellable, GError **error);
+
+void     henb_client_report_status (HenbClient *self, GHashTable *values, GCancellable *cancellable,
+                                    GAsyncReadyCallback callback, gpointer user_data);
+gboolean henb_client_report_status_finish (HenbClient *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS

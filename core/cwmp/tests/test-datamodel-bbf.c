@@ -452,9 +452,12 @@ static gboolean
 parse_syntax (const Bbf *bbf, const BbfDoc *doc, xmlNode *syntax, BbfSyntax *s, GError **error)
 {
     g_autofree gchar *hidden = get_attr (syntax, "hidden");
+    g_autofree gchar *secured = get_attr (syntax, "secured");
 
     s->via = g_string_new (NULL);
-    s->hidden = g_strcmp0 (hidden, "true") == 0;
+
+    /* TR-181 2.17 says secured="true" where older parameters say hidden="true" */
+    s->hidden = g_strcmp0 (hidden, "true") == 0 || g_strcmp0 (secured, "true") == 0;
     for (xmlNode *child = syntax->children; child != NULL; child = child->next) {
         if (is_element (child, "list")) {
             if (!apply_list (s, child, error))
@@ -581,6 +584,36 @@ strv_contains_all (const gchar *const *values, GPtrArray *wanted)
 }
 
 /* Compares one parameter with its BBF definition; appends a line per difference to @problems. */
+/*
+ * TR-196 types some integer lists as lists of strings ("N" or "L..U" items) and gives the
+ * item range only in the description: "... with a numeric range between -60 and 50 inclusive".
+ */
+static gboolean
+description_item_range (xmlNode *param, gint64 *out_min, gint64 *out_max)
+{
+    g_autoptr(GRegex) re = g_regex_new ("numeric\\s+range\\s+between\\s+(-?\\d+)\\s+and\\s+(-?\\d+)\\s+inclusive",
+                                        0, 0, NULL);
+    g_autoptr(GMatchInfo) match = NULL;
+    g_autofree gchar *text = NULL;
+    g_autofree gchar *lo = NULL;
+    g_autofree gchar *hi = NULL;
+    xmlNode *description = find_child (param, "description", NULL);
+    xmlChar *content;
+
+    if (description == NULL)
+        return FALSE;
+    content = xmlNodeGetContent (description);
+    text = g_strdup ((const gchar *) content);
+    xmlFree (content);
+    if (text == NULL || strstr (text, "\"..\"") == NULL || !g_regex_match (re, text, 0, &match))
+        return FALSE;
+    lo = g_match_info_fetch (match, 1);
+    hi = g_match_info_fetch (match, 2);
+    *out_min = g_ascii_strtoll (lo, NULL, 10);
+    *out_max = g_ascii_strtoll (hi, NULL, 10);
+    return TRUE;
+}
+
 static void
 compare_parameter (const HenbDmParamDef *def,
                    xmlNode              *param,
@@ -596,11 +629,18 @@ compare_parameter (const HenbDmParamDef *def,
     gboolean henb_hidden = (def->flags & HENB_DM_FLAG_HIDDEN) != 0;
     gboolean henb_list = (def->flags & HENB_DM_FLAG_LIST) != 0;
 
-    /* type */
+    /* type: a list is a string on the wire; its items have the BBF type */
     g_assert_cmpint (bt, >=, 0);
-    if (base_types[bt].type == HENB_CWMP_TYPE_NONE || base_types[bt].type != def->type)
+    if (henb_list) {
+        HenbCwmpType item = def->item_type != HENB_CWMP_TYPE_NONE ? def->item_type : HENB_CWMP_TYPE_STRING;
+
+        if (def->type != HENB_CWMP_TYPE_STRING || base_types[bt].type != item)
+            g_ptr_array_add (problems, g_strdup_printf ("type: BBF list of %s, henbd %s of %s", s->type,
+                                                        henb_type_name (def->type), henb_type_name (item)));
+    } else if (base_types[bt].type == HENB_CWMP_TYPE_NONE || base_types[bt].type != def->type) {
         g_ptr_array_add (problems, g_strdup_printf ("type: BBF %s, henbd %s", s->type,
                                                     henb_type_name (def->type)));
+    }
 
     /* access: writeOnceReadOnly is settable (once), so henbd must accept the write */
     bbf_writable = g_strcmp0 (access, "readWrite") == 0 ||
@@ -632,6 +672,10 @@ compare_parameter (const HenbDmParamDef *def,
         if (def->min_items != s->min_items)
             g_ptr_array_add (problems, g_strdup_printf ("list minItems: BBF %u, henbd %u",
                                                         s->min_items, def->min_items));
+        if (def->item_max_length != s->max_length)
+            g_ptr_array_add (problems, g_strdup_printf ("list item maxLength: BBF %u, henbd %u "
+                                                        "(0 = unlimited)", s->max_length,
+                                                        def->item_max_length));
     } else if (def->max_length != s->max_length) {
         /* henbd 0 means unlimited: a mismatch where BBF has a limit, and the other way */
         g_ptr_array_add (problems, g_strdup_printf ("maxLength: BBF %u, henbd %u "
@@ -646,8 +690,27 @@ compare_parameter (const HenbDmParamDef *def,
         gint64 henb_max = def->has_range ? def->max_value : base_types[bt].max;
 
         if (s->ranges != NULL && s->ranges->len > 1) {
-            g_ptr_array_add (problems, g_strdup_printf ("range: BBF has %u disjoint ranges, "
-                                                        "henbd holds one", s->ranges->len));
+            /* disjoint ranges: henbd holds each, and their hull as its range */
+            gboolean same = def->n_ranges == s->ranges->len;
+
+            bbf_min = G_MAXINT64;
+            bbf_max = G_MININT64;
+            for (guint i = 0; i < s->ranges->len; i++) {
+                const BbfRange *r = &g_array_index (s->ranges, BbfRange, i);
+                gint64 lo = r->has_min ? r->min : base_types[bt].min;
+                gint64 hi = r->has_max ? r->max : base_types[bt].max;
+
+                bbf_min = MIN (bbf_min, lo);
+                bbf_max = MAX (bbf_max, hi);
+                same = same && def->ranges[i].min == lo && def->ranges[i].max == hi;
+                if (r->step != 1)
+                    g_ptr_array_add (problems, g_strdup_printf ("range: BBF step %" G_GINT64_FORMAT
+                                                                ", henbd has none", r->step));
+            }
+            if (!same)
+                g_ptr_array_add (problems, g_strdup_printf ("range: BBF has %u disjoint ranges, "
+                                                            "henbd %u that differ", s->ranges->len,
+                                                            def->n_ranges));
         } else if (s->ranges != NULL) {
             const BbfRange *r = &g_array_index (s->ranges, BbfRange, 0);
 
@@ -658,6 +721,10 @@ compare_parameter (const HenbDmParamDef *def,
             if (r->step != 1)
                 g_ptr_array_add (problems, g_strdup_printf ("range: BBF step %" G_GINT64_FORMAT
                                                             ", henbd has none", r->step));
+            if (def->n_ranges != 0)
+                g_ptr_array_add (problems, g_strdup ("range: BBF has one range, henbd several"));
+        } else if (def->n_ranges != 0) {
+            g_ptr_array_add (problems, g_strdup ("range: BBF has none, henbd several"));
         }
         if (bbf_min != henb_min || bbf_max != henb_max) {
             g_autofree gchar *b = format_range (TRUE, bbf_min, bbf_max);
@@ -665,11 +732,26 @@ compare_parameter (const HenbDmParamDef *def,
 
             g_ptr_array_add (problems, g_strdup_printf ("range: BBF %s, henbd %s", b, h));
         }
-    } else if (def->has_range) {
-        g_autofree gchar *h = format_range (TRUE, def->min_value, def->max_value);
+    } else if (def->syntax == HENB_DM_SYNTAX_INT_OR_RANGE || def->has_range) {
+        gint64 lo = 0, hi = 0;
 
-        g_ptr_array_add (problems, g_strdup_printf ("range: BBF none for %s, henbd %s", s->type,
-                                                    h));
+        /* the item range the description gives, and only there */
+        if (description_item_range (param, &lo, &hi)) {
+            g_autofree gchar *h = format_range (def->has_range, def->min_value, def->max_value);
+
+            if (def->syntax != HENB_DM_SYNTAX_INT_OR_RANGE || !def->has_range || def->min_value != lo ||
+                def->max_value != hi)
+                g_ptr_array_add (problems, g_strdup_printf ("item range: BBF description [%" G_GINT64_FORMAT
+                                                            ",%" G_GINT64_FORMAT "] with \"..\", henbd "
+                                                            "%s syntax %d", lo, hi, h, def->syntax));
+        } else {
+            g_autofree gchar *h = format_range (TRUE, def->min_value, def->max_value);
+
+            g_ptr_array_add (problems, g_strdup_printf ("range: BBF none for %s, henbd %s", s->type,
+                                                        h));
+        }
+    } else if (description_item_range (param, &(gint64) { 0 }, &(gint64) { 0 })) {
+        g_ptr_array_add (problems, g_strdup ("item range: BBF description gives one, henbd has none"));
     }
 
     /* enumerations: the same set of values; henbd may not restrict where BBF does not */
@@ -766,7 +848,8 @@ test_compare_with_bbf (void)
     g_autoptr(HenbDataModel) dm = NULL;
     g_autoptr(GPtrArray) names = NULL;
     g_autoptr(GPtrArray) mismatches = g_ptr_array_new_with_free_func (g_free);
-    guint compared = 0, skipped_vendor = 0;
+    guint compared = 0, skipped_vendor = 0, n_tables;
+    const HenbDmTableDef *tables;
 
     if (!bbf_load (&bbf, &skip, &error)) {
         if (skip != NULL) {
@@ -777,6 +860,15 @@ test_compare_with_bbf (void)
     }
 
     dm = henb_data_model_new (OUI);
+    /* an instance of every table, so that the parameters of table entries are compared too */
+    tables = henb_dm_tables (&n_tables);
+    for (guint i = 0; i < n_tables; i++) {
+        g_autofree gchar *schema = g_strndup (tables[i].path, strlen (tables[i].path) - strlen ("{i}."));
+        g_autofree gchar *object = henb_data_model_path (dm, schema);
+
+        g_assert_true (henb_data_model_create_instance (dm, object, 1, &error));
+        g_assert_no_error (error);
+    }
     names = henb_data_model_list_parameters (dm);
     for (guint i = 0; i < names->len; i++) {
         const gchar *name = g_ptr_array_index (names, i);
@@ -847,6 +939,9 @@ test_compare_with_bbf (void)
                                                       "least %u", compared, MIN_COMPARED));
     g_test_message ("%u parameters compared with BBF, %u vendor parameters skipped, "
                     "%u mismatches", compared, skipped_vendor, mismatches->len);
+    /* the figure README.md gives: every parameter name with one instance per table */
+    g_test_message ("parameter count: %u (one instance of each of %u tables)", names->len, n_tables);
+    g_print ("# parameter count: %u (one instance of each of %u tables)\n", names->len, n_tables);
     if (mismatches->len > 0) {
         g_autoptr(GString) all = g_string_new (NULL);
 
@@ -858,6 +953,45 @@ test_compare_with_bbf (void)
     }
 }
 
+/* The committed generated table is what the generator makes of the XML today. */
+static void
+test_generated_up_to_date (void)
+{
+    g_autofree gchar *dir = bbf_dir ();
+    g_autofree gchar *srcdir = g_canonicalize_filename (g_test_get_dir (G_TEST_DIST), NULL);
+    g_autofree gchar *cwmp_dir = g_canonicalize_filename ("..", srcdir);
+    g_autofree gchar *script = g_build_filename (cwmp_dir, "gen-fap-model.py", NULL);
+    g_autofree gchar *committed_path = g_build_filename (cwmp_dir, "henb-datamodel-fap.c", NULL);
+    g_autofree gchar *python = g_find_program_in_path ("python3");
+    g_autofree gchar *committed = NULL;
+    g_autofree gchar *generated = NULL;
+    g_autofree gchar *errors = NULL;
+    g_autoptr(GError) error = NULL;
+    gint status = 0;
+
+    if (!g_file_test (dir, G_FILE_TEST_IS_DIR)) {
+        g_autofree gchar *skip = g_strdup_printf ("BBF data-model folder %s is missing (set HENB_BBF_DIR)", dir);
+        g_test_skip (skip);
+        return;
+    }
+    g_assert_nonnull (python);
+    {
+        const gchar *argv[] = { python, script, "--bbf-dir", dir, NULL };
+
+        g_assert_true (g_spawn_sync (NULL, (gchar **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &generated,
+                                     &errors, &status, &error));
+    }
+    g_assert_no_error (error);
+    g_test_message ("%s: %s", script, errors);
+    g_assert_true (g_spawn_check_wait_status (status, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (committed_path, &committed, NULL, &error));
+    g_assert_no_error (error);
+    if (g_strcmp0 (committed, generated) != 0)
+        g_test_fail_printf ("%s differs from what %s generates from %s: rerun it (see the file's head)",
+                            committed_path, script, dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -865,5 +999,6 @@ main (int argc, char **argv)
     xmlInitParser ();
     g_test_add_func ("/cwmp/datamodel-bbf/vendor-prefix", test_vendor_prefix);
     g_test_add_func ("/cwmp/datamodel-bbf/compare", test_compare_with_bbf);
+    g_test_add_func ("/cwmp/datamodel-bbf/generated-up-to-date", test_generated_up_to_date);
     return g_test_run ();
 }

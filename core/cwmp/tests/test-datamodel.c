@@ -925,6 +925,242 @@ test_response_methods (void)
     }
 }
 
+
+/* ---- the LTE cell (TR-196 CellConfig.LTE, generated from the BBF XML) ---- */
+
+#define CELL "Device.Services.FAPService.1.CellConfig.LTE."
+#define RF   CELL "RAN.RF."
+#define PLMN CELL "EPC.PLMNList."
+
+/* A SetParameterValues of one bad value among good ones: 9007 for it, nothing applied. */
+static void
+assert_spv_refused (const gchar *name, const gchar *value, HenbCwmpType type, guint code)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(GPtrArray) params = params_new ();
+    g_autoptr(HenbCwmpFault) fault = NULL;
+    g_autofree gchar *before = NULL;
+    guint instance = 0, status = 99;
+
+    g_assert_true (henb_data_model_add_object (dm, PLMN, "add", &instance, &fault));
+    g_assert_cmpuint (instance, ==, 1);
+    before = henb_data_model_get (dm, name);
+    g_test_message ("%s = '%s'", name, value);
+    add (params, CELL "EPC.TAC", "4660", HENB_CWMP_TYPE_UNSIGNED_INT);
+    add (params, PLMN "1.Enable", "true", HENB_CWMP_TYPE_BOOLEAN);
+    if (!g_str_equal (name, RF "FreqBandIndicator"))
+        add (params, RF "FreqBandIndicator", "7", HENB_CWMP_TYPE_UNSIGNED_INT);
+    add (params, name, value, type);
+    g_assert_false (henb_data_model_set_parameter_values (dm, params, "bad", &status, &fault));
+    g_assert_nonnull (fault);
+    g_assert_cmpuint (fault->code, ==, HENB_CWMP_FAULT_INVALID_ARGUMENTS);
+    g_assert_cmpuint (fault->param_faults->len, ==, 1);
+    g_assert_cmpuint (param_fault_code (fault, name), ==, code);
+    /* atomic: the good values were not applied either */
+    assert_value (dm, CELL "EPC.TAC", "0");
+    assert_value (dm, PLMN "1.Enable", "false");
+    assert_value (dm, RF "FreqBandIndicator", "0");
+    assert_value (dm, "Device.ManagementServer.ParameterKey", "add");
+    if (before != NULL)
+        assert_value (dm, name, before);
+}
+
+static void
+test_cell_invalid_values (void)
+{
+    /* the four, then the other shapes a value can take */
+    assert_spv_refused (RF "EARFCNDL", "65536", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (RF "EARFCNDL", "3100,70000", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (RF "EARFCNUL", "-1", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (RF "PhyCellID", "504", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (RF "PhyCellID", "1,0..504", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (RF "PhyCellID", "7,20..10", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (RF "PhyCellID", "abc", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (RF "PhyCellID", "1,10..", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (RF "PhyCellID", "1,..10", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (RF "PhyCellID", "1,2..5..7", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (PLMN "1.PLMNID", "0010", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (PLMN "1.PLMNID", "0010123", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (PLMN "1.PLMNID", "00a01", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (RF "DLBandwidth", "20", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (RF "ULBandwidth", "n25", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (RF "DLBandwidth", "25,", HENB_CWMP_TYPE_STRING, 9007);
+    /* lists of at least one item */
+    assert_spv_refused (RF "DLBandwidth", "", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (RF "FreqBandIndicator", "41", HENB_CWMP_TYPE_UNSIGNED_INT, 9007);
+    assert_spv_refused (RF "ReferenceSignalPower", "51", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (RF "ReferenceSignalPower", "-61", HENB_CWMP_TYPE_STRING, 9007);
+    assert_spv_refused (CELL "RAN.Common.CellIdentity", "268435456", HENB_CWMP_TYPE_UNSIGNED_INT, 9007);
+    /* enumerated list items */
+    assert_spv_refused (CELL "EPC.AllowedCipheringAlgorithmList", "EEA0,EEA9", HENB_CWMP_TYPE_STRING, 9007);
+    /* a signed list item among disjoint values */
+    assert_spv_refused (CELL "RAN.PHY.PDSCH.Pa", "-600,-400", HENB_CWMP_TYPE_STRING, 9007);
+    /* status the radio stack reports: never the HeMS's to write */
+    assert_spv_refused ("Device.Services.FAPService.1.FAPControl.LTE.OpState", "true", HENB_CWMP_TYPE_BOOLEAN, 9008);
+    assert_spv_refused ("Device.Services.FAPService.1.Capabilities.LTE.DuplexMode", "FDDMode",
+                        HENB_CWMP_TYPE_STRING, 9008);
+    assert_spv_refused ("Device.FAP.GPS.LockedLatitude", "1000", HENB_CWMP_TYPE_INT, 9008);
+    assert_spv_refused ("Device.FAP.GPS.ContinuousGPSStatus.GotFix", "true", HENB_CWMP_TYPE_BOOLEAN, 9008);
+    assert_spv_refused (CELL "EPC.PLMNListNumberOfEntries", "3", HENB_CWMP_TYPE_UNSIGNED_INT, 9008);
+}
+
+static void
+test_cell_valid_values (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(GPtrArray) params = params_new ();
+    g_autoptr(HenbCwmpFault) fault = NULL;
+    guint instance = 0, status = 99;
+
+    g_assert_true (henb_data_model_add_object (dm, PLMN, "add", &instance, &fault));
+    add (params, RF "EARFCNDL", " 3100, 0,65535", HENB_CWMP_TYPE_STRING);
+    add (params, RF "EARFCNUL", "21100", HENB_CWMP_TYPE_STRING);
+    add (params, RF "FreqBandIndicator", "40", HENB_CWMP_TYPE_UNSIGNED_INT);
+    add (params, RF "DLBandwidth", "100,6", HENB_CWMP_TYPE_STRING);
+    add (params, RF "ULBandwidth", "25", HENB_CWMP_TYPE_STRING);
+    add (params, RF "PhyCellID", "503,0..503", HENB_CWMP_TYPE_STRING);
+    add (params, RF "ReferenceSignalPower", "-60,-10..50", HENB_CWMP_TYPE_STRING);
+    add (params, PLMN "1.PLMNID", "00101", HENB_CWMP_TYPE_STRING);
+    add (params, CELL "RAN.PHY.PDSCH.Pa", "-600,-477,300", HENB_CWMP_TYPE_STRING);
+    add (params, CELL "EPC.AllowedCipheringAlgorithmList", "EEA0,128-EEA1", HENB_CWMP_TYPE_STRING);
+    add (params, CELL "RAN.Common.CellIdentity", "268435455", HENB_CWMP_TYPE_UNSIGNED_INT);
+    if (!henb_data_model_set_parameter_values (dm, params, "cell-1", &status, &fault)) {
+        for (guint i = 0; i < fault->param_faults->len; i++) {
+            const HenbCwmpParamFault *pf = fault->param_faults->pdata[i];
+            g_test_message ("%s: %u %s", pf->name, pf->code, pf->string);
+        }
+        g_assert_not_reached ();
+    }
+    g_assert_null (fault);
+    /* cell configuration is stored at once; the radio stack takes it after the session */
+    g_assert_cmpuint (status, ==, 0);
+    assert_value (dm, RF "EARFCNDL", "3100,0,65535");
+    assert_value (dm, RF "DLBandwidth", "100,6");
+    assert_value (dm, RF "PhyCellID", "503,0..503");
+    assert_value (dm, RF "ReferenceSignalPower", "-60,-10..50");
+    assert_value (dm, PLMN "1.PLMNID", "00101");
+    assert_value (dm, CELL "RAN.PHY.PDSCH.Pa", "-600,-477,300");
+
+    /* six digits (three-digit MNC) too */
+    g_ptr_array_set_size (params, 0);
+    add (params, PLMN "1.PLMNID", "310410", HENB_CWMP_TYPE_STRING);
+    g_assert_true (henb_data_model_set_parameter_values (dm, params, "cell-2", &status, &fault));
+    assert_value (dm, PLMN "1.PLMNID", "310410");
+}
+
+static void
+test_cell_signed_ranges (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autofree gchar *normalized = NULL;
+    g_autofree gchar *reason = NULL;
+    const gchar *lat = "Device.FAP.GPS.LockedLatitude";
+
+    /* the radio stack's values are checked like the HeMS's (henb_data_model_set) */
+    g_assert_true (henb_data_model_set (dm, lat, "-90000000", NULL));
+    assert_value (dm, lat, "-90000000");
+    g_assert_true (henb_data_model_set (dm, lat, "+90000000", NULL));
+    assert_value (dm, lat, "90000000");
+    g_assert_false (henb_data_model_set (dm, lat, "-90000001", NULL));
+    g_assert_false (henb_data_model_set (dm, lat, "90000001", NULL));
+    assert_value (dm, lat, "90000000");
+    g_assert_cmpuint (henb_data_model_validate (dm, "Device.FAP.GPS.ContinuousGPSStatus.Elevation", "-5000001",
+                                                HENB_CWMP_TYPE_NONE, &normalized, &reason), ==, 9007);
+    g_test_message ("%s", reason);
+    g_assert_nonnull (strstr (reason, "-5000000"));
+    /* disjoint signed values: -2, 0, 2 */
+    g_assert_true (henb_data_model_set (dm, CELL "RAN.PHY.ULPowerControl.DeltaFPUCCHFormat1", "-2", NULL));
+    g_assert_false (henb_data_model_set (dm, CELL "RAN.PHY.ULPowerControl.DeltaFPUCCHFormat1", "-1", NULL));
+    g_assert_false (henb_data_model_set (dm, CELL "RAN.PHY.ULPowerControl.DeltaFPUCCHFormat1", "1", NULL));
+    g_assert_true (henb_data_model_set (dm, CELL "RAN.PHY.ULPowerControl.DeltaFPUCCHFormat1", "2", NULL));
+}
+
+static void
+test_cell_plmn_list (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbCwmpFault) fault = NULL;
+    g_autoptr(GPtrArray) infos = param_infos_new ();
+    guint first = 0, second = 0, instance = 0;
+
+    assert_value (dm, CELL "EPC.PLMNListNumberOfEntries", "0");
+    assert_value (dm, CELL "EPC.MaxPLMNListEntries", "6");
+    g_assert_true (henb_data_model_add_object (dm, PLMN, "add-1", &first, &fault));
+    g_assert_true (henb_data_model_add_object (dm, PLMN, "add-2", &second, &fault));
+    g_assert_null (fault);
+    g_assert_cmpuint (first, ==, 1);
+    g_assert_cmpuint (second, ==, 2);
+    assert_value (dm, CELL "EPC.PLMNListNumberOfEntries", "2");
+    assert_value (dm, PLMN "2.PLMNID", "");
+    assert_value (dm, PLMN "2.Enable", "false");
+    assert_value (dm, PLMN "2.IsPrimary", "false");
+    assert_value (dm, PLMN "2.CellReservedForOperatorUse", "false");
+    g_assert_true (henb_data_model_get_parameter_names (dm, PLMN, TRUE, infos, &fault));
+    g_assert_cmpuint (infos->len, ==, 2);
+
+    g_assert_true (henb_data_model_delete_object (dm, PLMN "1.", "del-1", &fault));
+    g_assert_null (fault);
+    g_assert_false (henb_data_model_has_parameter (dm, PLMN "1.PLMNID"));
+    g_assert_true (henb_data_model_has_parameter (dm, PLMN "2.PLMNID"));
+    assert_value (dm, CELL "EPC.PLMNListNumberOfEntries", "1");
+    assert_value (dm, "Device.ManagementServer.ParameterKey", "del-1");
+
+    /* at most MaxPLMNListEntries; numbers are never reused */
+    for (guint i = 0; i < 5; i++)
+        g_assert_true (henb_data_model_add_object (dm, PLMN, "", &instance, &fault));
+    g_assert_cmpuint (instance, ==, 7);
+    g_assert_false (henb_data_model_add_object (dm, PLMN, "", &instance, &fault));
+    g_assert_cmpuint (fault->code, ==, HENB_CWMP_FAULT_RESOURCES_EXCEEDED);
+    g_clear_pointer (&fault, henb_cwmp_fault_free);
+
+    /* the PerfMgmt table too, at the Device root */
+    g_assert_true (henb_data_model_add_object (dm, "Device.FAP.PerfMgmt.Config.", "", &instance, &fault));
+    assert_value (dm, "Device.FAP.PerfMgmt.ConfigNumberOfEntries", "1");
+
+    /* a factory reset empties the tables */
+    henb_data_model_reset_all (dm);
+    assert_value (dm, CELL "EPC.PLMNListNumberOfEntries", "0");
+    assert_value (dm, "Device.FAP.PerfMgmt.ConfigNumberOfEntries", "0");
+    g_assert_false (henb_data_model_has_parameter (dm, PLMN "2.PLMNID"));
+}
+
+static void
+test_cell_flags (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(GPtrArray) names = henb_data_model_list_parameters (dm);
+    g_autoptr(GPtrArray) values = params_new ();
+    g_autoptr(GPtrArray) root = g_ptr_array_new ();
+    g_autoptr(HenbCwmpFault) fault = NULL;
+    guint instance;
+    const HenbDmParamDef *def;
+
+    /* writable cell parameters are persistent cell configuration; status is the radio's */
+    for (guint i = 0; i < names->len; i++) {
+        const gchar *name = names->pdata[i];
+
+        def = henb_data_model_get_definition (dm, name);
+        if (g_str_has_prefix (name, CELL) && (def->flags & HENB_DM_FLAG_WRITABLE))
+            g_assert_true ((def->flags & (HENB_DM_FLAG_PERSISTENT | HENB_DM_FLAG_CELL_CONFIG)) ==
+                           (HENB_DM_FLAG_PERSISTENT | HENB_DM_FLAG_CELL_CONFIG));
+        if (g_str_has_prefix (name, "Device.FAP.GPS.") ||
+            g_str_has_prefix (name, "Device.Services.FAPService.1.Capabilities."))
+            g_assert_true ((def->flags & (HENB_DM_FLAG_RADIO_STATUS | HENB_DM_FLAG_WRITABLE)) ==
+                           HENB_DM_FLAG_RADIO_STATUS);
+    }
+    /* a cell that is off */
+    assert_value (dm, "Device.Services.FAPService.1.FAPControl.LTE.AdminState", "false");
+    g_assert_true (henb_data_model_add_object (dm, "Device.FAP.PerfMgmt.Config.", "", &instance, &fault));
+    def = henb_data_model_get_definition (dm, "Device.FAP.PerfMgmt.Config.1.Password");
+    g_assert_true (def->flags & HENB_DM_FLAG_HIDDEN);
+    g_assert_true (henb_data_model_set (dm, "Device.FAP.PerfMgmt.Config.1.Password", "secret", NULL));
+    g_ptr_array_add (root, (gpointer) "Device.FAP.PerfMgmt.Config.1.Password");
+    g_assert_true (henb_data_model_get_parameter_values (dm, root, values, &fault));
+    g_assert_cmpstr (((HenbCwmpParamValue *) values->pdata[0])->value, ==, "");
+    def = henb_data_model_get_definition (dm, "Device.IPsec.Enable");
+    g_assert_true (def->flags & HENB_DM_FLAG_CELL_CONFIG);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -939,6 +1175,11 @@ main (int argc, char **argv)
     g_test_add_func ("/cwmp/datamodel/spv/hostile-urls-and-hosts", test_spv_refuses_hostile_urls_and_hosts);
     g_test_add_func ("/cwmp/datamodel/spv/hems-url-policy", test_spv_hems_url_policy);
     g_test_add_func ("/cwmp/datamodel/gpv", test_gpv);
+    g_test_add_func ("/cwmp/datamodel/cell/invalid-values", test_cell_invalid_values);
+    g_test_add_func ("/cwmp/datamodel/cell/valid-values", test_cell_valid_values);
+    g_test_add_func ("/cwmp/datamodel/cell/signed-ranges", test_cell_signed_ranges);
+    g_test_add_func ("/cwmp/datamodel/cell/plmn-list", test_cell_plmn_list);
+    g_test_add_func ("/cwmp/datamodel/cell/flags", test_cell_flags);
     g_test_add_func ("/cwmp/datamodel/gpn", test_gpn);
     g_test_add_func ("/cwmp/datamodel/rpc-dispatch", test_rpc_dispatch);
     g_test_add_func ("/cwmp/datamodel/rpc-permitted", test_rpc_permitted);

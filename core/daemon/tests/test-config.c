@@ -246,6 +246,29 @@ test_relative_factory_path (Fixture *f, gconstpointer data)
     g_assert_null (c->conf_dir);
 }
 
+/* [Radio]: the radio stack's user defaults to the build's; a relative KeyFile is taken from the
+ * folder of the file that names it (plugins read it from the merged key file). */
+static void
+test_radio (Fixture *f, gconstpointer data)
+{
+    g_autofree gchar *keyfile = g_build_filename (f->conf_d, "run", "cell.conf", NULL);
+    g_autofree gchar *seen = NULL;
+    g_autoptr(HenbConfig) c = NULL;
+    g_autoptr(HenbConfig) d = NULL;
+
+    write_file (f->factory, FACTORY);
+    c = load_ok (f);
+    g_assert_cmpstr (c->radio_user, ==, HENB_RADIO_USER);
+    g_assert_null (c->radio_backend);
+
+    write_snippet (f, "20-radio.conf", "[Radio]\nUser=enb\nBackend= radio-keyfile \nKeyFile=run/cell.conf\n");
+    d = load_ok (f);
+    g_assert_cmpstr (d->radio_user, ==, "enb");
+    g_assert_cmpstr (d->radio_backend, ==, "radio-keyfile");
+    seen = g_key_file_get_string (d->keyfile, "Radio", "KeyFile", NULL);
+    g_assert_cmpstr (seen, ==, keyfile);
+}
+
 static void
 test_conf_d_order (Fixture *f, gconstpointer data)
 {
@@ -859,6 +882,7 @@ main (int argc, char **argv)
     ADD ("/config/all-sections", test_all_sections);
     ADD ("/config/relative-factory-path", test_relative_factory_path);
     ADD ("/config/conf.d/order", test_conf_d_order);
+    ADD ("/config/radio", test_radio);
     ADD ("/config/conf.d/missing", test_conf_d_missing_is_fine);
     ADD ("/config/error/missing-initial-hems", test_error_missing_initial_hems);
     ADD ("/config/error/plain-http-public", test_error_plain_http_public);

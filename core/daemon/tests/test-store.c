@@ -792,6 +792,57 @@ test_objects_and_attributes_persist (void)
     remove_tree (dir);
 }
 
+/* Every table persists, those under FAPService.{i} and at the Device root too (issue 11). */
+static void
+test_cell_tables_persist (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbStore) store = henb_store_new (dir, dm);
+    g_autoptr(HenbDataModel) dm2 = NULL;
+    g_autoptr(HenbStore) store2 = NULL;
+    g_autoptr(HenbCwmpFault) fault = NULL;
+    g_autoptr(GPtrArray) params = g_ptr_array_new_with_free_func ((GDestroyNotify) henb_cwmp_param_value_free);
+    g_autoptr(GArray) instances = NULL;
+    HenbCwmpParamValue *pv;
+    guint instance, status;
+
+    henb_data_model_set_commit_func (dm, commit_hook, store);
+    g_assert_true (henb_data_model_add_object (dm, HENB_DM_PLMN_LIST, "p1", &instance, &fault));
+    g_assert_true (henb_data_model_add_object (dm, HENB_DM_PLMN_LIST, "p2", &instance, &fault));
+    g_assert_true (henb_data_model_add_object (dm, HENB_DM_PLMN_LIST, "p3", &instance, &fault));
+    g_assert_true (henb_data_model_delete_object (dm, HENB_DM_PLMN_LIST "1.", "d1", &fault));
+    g_assert_true (henb_data_model_add_object (dm, HENB_DM_PERF_MGMT_CONFIG, "m1", &instance, &fault));
+    pv = g_new0 (HenbCwmpParamValue, 1);
+    pv->name = g_strdup (HENB_DM_PLMN_LIST "3.PLMNID");
+    pv->value = g_strdup ("310410");
+    g_ptr_array_add (params, pv);
+    pv = g_new0 (HenbCwmpParamValue, 1);
+    pv->name = g_strdup (HENB_DM_CELL_LTE "RAN.RF.EARFCNDL");
+    pv->value = g_strdup ("3100,3150");
+    g_ptr_array_add (params, pv);
+    pv = g_new0 (HenbCwmpParamValue, 1);
+    pv->name = g_strdup (HENB_DM_PERF_MGMT_CONFIG "1.Password");
+    pv->value = g_strdup ("pm-secret");
+    g_ptr_array_add (params, pv);
+    g_assert_true (henb_data_model_set_parameter_values (dm, params, "cell", &status, &fault));
+    henb_data_model_set_commit_func (dm, NULL, NULL);
+
+    store2 = load_new (dir, &dm2, NULL);
+    instances = henb_data_model_list_instances (dm2, HENB_DM_PLMN_LIST);
+    g_assert_cmpuint (instances->len, ==, 2);
+    g_assert_cmpuint (g_array_index (instances, guint, 0), ==, 2);
+    g_assert_cmpuint (g_array_index (instances, guint, 1), ==, 3);
+    g_assert_cmpuint (henb_data_model_get_next_instance (dm2, HENB_DM_PLMN_LIST), ==, 4);
+    assert_value (dm2, HENB_DM_PLMN_LIST "3.PLMNID", "310410");
+    assert_value (dm2, HENB_DM_CELL_LTE "EPC.PLMNListNumberOfEntries", "2");
+    assert_value (dm2, HENB_DM_CELL_LTE "RAN.RF.EARFCNDL", "3100,3150");
+    /* hidden from the HeMS, kept in the state */
+    assert_value (dm2, HENB_DM_PERF_MGMT_CONFIG "1.Password", "pm-secret");
+    assert_value (dm2, "Device.FAP.PerfMgmt.ConfigNumberOfEntries", "1");
+    remove_tree (dir);
+}
+
 static gboolean
 commit_hook (GHashTable *changes, const gchar *parameter_key, gpointer user_data, GError **error)
 {
@@ -1522,6 +1573,7 @@ main (int argc, char **argv)
     g_test_init (&argc, &argv, NULL);
 
     g_test_add_func ("/store/fresh", test_fresh);
+    g_test_add_func ("/store/cell-tables", test_cell_tables_persist);
     g_test_add_func ("/store/round-trip", test_round_trip);
     g_test_add_func ("/store/round-trip-awkward-values", test_round_trip_awkward_values);
     g_test_add_func ("/store/unknown-parameter", test_unknown_parameter_kept_going);
