@@ -33,13 +33,15 @@ s1_conf() { # s1_conf EXTRA-LINES...: henbd's [S1] for the fake MME
 }
 requests() { mme_lines request | wc -l; }
 
-start_hems_pair --s1 127.0.0.1 --s1-port 36412 --s1-mode One --s1-ipsec false
+# the Serving HeMS also sets the cell's TAC (9): it wins over the factory's [S1] TAC (7)
+printf '[Parameters]\nDevice.Services.FAPService.1.CellConfig.LTE.EPC.TAC=xsd:unsignedInt 9\n' >"$WORK/cell.conf"
+start_hems_pair --s1 127.0.0.1 --s1-port 36412 --s1-mode One --s1-ipsec false --values "$WORK/cell.conf"
 start_mme first --answer response --mme-name fake-mme-1 --capacity 99
 s1_conf
 start_henbd
 check "registered: S1SetupResponse from the fake MME" wait_final 30
-check_eq "the S1SetupRequest as the MME decoded it: Global eNB ID (home, the cell identity), eNB name, TA, paging DRX" \
-    "request plmn=99970 enb_id=4660 home=1 name=henb-test tas=7/99970 drx=128" "$(mme_lines request | head -1)"
+check_eq "the S1SetupRequest as the MME decoded it: Global eNB ID (home, the cell identity), eNB name, TA (the HeMS's TAC, the factory PLMN), paging DRX" \
+    "request plmn=99970 enb_id=4660 home=1 name=henb-test tas=9/99970 drx=128" "$(mme_lines request | head -1)"
 check_eq "S1Link up" "'up'" "$(prop Serving S1Link)"
 check_eq "MmeName on the bus" "'fake-mme-1'" "$(prop Serving MmeName)"
 check_eq "ServedGummeis on the bus" "['99970:2:1']" "$(prop Serving ServedGummeis)"
