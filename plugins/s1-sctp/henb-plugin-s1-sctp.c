@@ -119,6 +119,8 @@ update_status (HenbS1Sctp *self, HenbS1LinkState when_down, const gchar *detail)
         g_autoptr(GStrvBuilder) gummeis = g_strv_builder_new ();
 
         st->state = HENB_S1_LINK_UP;
+        /* up: nothing failed any more */
+        g_clear_pointer (&st->detail, g_free);
         st->far_end = g_strdup (henb_s1_peer_get_far_end (up));
         st->mme_name = g_strdup (resp->mme_name);
         gummeis_of (resp, gummeis);
