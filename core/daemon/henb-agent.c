@@ -1002,6 +1002,13 @@ henb_agent_note_failure (HenbAgent *self, gint64 not_after)
     return now + wait;
 }
 
+void
+henb_agent_postpone_next_session (HenbAgent *self, gint64 deadline)
+{
+    self->next_session = g_get_real_time () + MAX (deadline - g_get_monotonic_time (), 0);
+    emit_changed (self);
+}
+
 static void
 session_done (HenbAgent *self, Run *r, GError *error)
 {

@@ -44,6 +44,8 @@ void       henb_agent_stop (HenbAgent *self);
  * later than @not_after (G_MAXINT64: no limit). Management.NextAttempt shows it.
  */
 gint64     henb_agent_note_failure (HenbAgent *self, gint64 not_after);
+/* The next attempt was put off to @deadline (monotonic µs; an MME's TimeToWait): NextAttempt says so. */
+void       henb_agent_postpone_next_session (HenbAgent *self, gint64 deadline);
 /* A session-worthy event happened outside the agent (e.g. on the bus): queued and sent. */
 void       henb_agent_request_session (HenbAgent *self, const gchar *event_code, const gchar *command_key);
 

@@ -508,6 +508,7 @@ fail (HenbManager *self, const GError *error, const HenbStep *step)
                     g_message ("S1: the MME's TimeToWait puts the retry %.1f s later",
                                (not_before - deadline) / (gdouble) G_USEC_PER_SEC);
                     deadline = not_before;
+                    henb_agent_postpone_next_session (self->agent, deadline);
                 }
             }
             g_clear_handle_id (&self->retry_timer, g_source_remove);

@@ -73,6 +73,8 @@ start_henbd
 check "S1SetupFailure: failed with reason s1-setup (11)" wait_eval 30 '[ "$(prop "" StateFailedReason)" = "uint32 11" ]'
 check_contains "LastError names the cause and TimeToWait" "S1SetupFailure, cause misc: unknown-PLMN, TimeToWait 10 s" \
     "$(prop "" LastError)"
+next_in=$(( ($(prop Management NextAttempt | awk '{ print $2 }') - $(date +%s%6N)) / 1000 ))
+check "Management.NextAttempt is TimeToWait away, not TR-069's 5-10 s ($next_in ms)" test "$next_in" -ge 9000
 check "then registered on the retry" wait_eval 40 '[ "$(prop "" State)" = 6 ]'
 t_fail=$(mme_time answered 1)
 t_retry=$(mme_time request 2)
