@@ -437,9 +437,10 @@ henb_resolver_init (HenbResolver *self)
 HenbResolver *
 henb_resolver_new (GResolver *fallback, const gchar *const *public_servers)
 {
-    HenbResolver *self = g_object_new (HENB_TYPE_RESOLVER, NULL);
+    HenbResolver *self;
 
     g_return_val_if_fail (G_IS_RESOLVER (fallback), NULL);
+    self = g_object_new (HENB_TYPE_RESOLVER, NULL);
     self->fallback = g_object_ref (fallback);
     if (public_servers != NULL && public_servers[0] != NULL)
         self->public_servers = g_strdupv ((GStrv) public_servers);

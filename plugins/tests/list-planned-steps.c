@@ -21,7 +21,8 @@ main (int argc, char **argv)
     g_autoptr(HenbPluginManager) plugins = henb_plugin_manager_new ();
     g_autoptr(HenbDataModel) dm = henb_data_model_new ("00005A");
     g_autoptr(HenbStore) store = NULL;
-    g_autoptr(HenbResolver) resolver = henb_resolver_new (NULL, NULL);
+    g_autoptr(GResolver) system_resolver = g_resolver_get_default ();
+    g_autoptr(HenbResolver) resolver = henb_resolver_new (system_resolver, NULL);
     g_autoptr(HenbProcedure) procedure = NULL;
     g_autoptr(GError) error = NULL;
     g_autofree gchar *state_dir = NULL;
