@@ -1111,6 +1111,13 @@ henb_manager_dispose (GObject *object)
     g_clear_object (&self->radio);
     g_clear_object (&self->agent);
     g_clear_object (&self->tunnel);
+    /* an S1 backend may outlive us in the plugin manager's hands for a moment: no more news */
+    if (self->services.plugins != NULL) {
+        GPtrArray *plugins = henb_plugin_manager_get_plugins (self->services.plugins);
+
+        for (guint i = 0; i < plugins->len; i++)
+            g_signal_handlers_disconnect_by_data (plugins->pdata[i], self);
+    }
     g_clear_object (&self->skel_management);
     g_clear_object (&self->skel_manager);
     g_clear_object (&self->skel_tunnel);

@@ -172,6 +172,10 @@ check_all_settled (HenbS1Sctp *self)
         finish_pending (self, NULL);
         return;
     }
+    /* the step fails: nothing goes on trying behind the procedure's back */
+    for (guint i = 0; i < self->slots->len; i++)
+        g_clear_handle_id (&((Slot *) self->slots->pdata[i])->retry_timer, g_source_remove);
+    update_status (self, HENB_S1_LINK_NONE, self->last_error->message);
     finish_pending (self, g_error_copy (self->last_error));
 }
 
@@ -243,7 +247,7 @@ peer_ended (Slot *slot, const gchar *why, guint time_to_wait, gboolean lost)
                 slot_attempt (slot);
                 return;
             }
-            update_status (self, HENB_S1_LINK_SETTING_UP, why);
+            update_status (self, HENB_S1_LINK_NONE, why);
             finish_pending (self, g_error_copy (self->last_error));
             return;
         }
@@ -381,6 +385,7 @@ start_async (HenbS1Handoff *handoff, const HenbS1Request *request, GCancellable 
         return;
     }
     if (request->addresses == NULL || request->addresses[0] == NULL) {
+        update_status (self, HENB_S1_LINK_NONE, "no S1 far end");
         g_task_return_new_error (task, HENB_PROCEDURE_ERROR, HENB_PROCEDURE_ERROR_NO_S1_ADDRESS,
                                  "S1 Setup: no S1 far end");
         g_bytes_unref (bytes);

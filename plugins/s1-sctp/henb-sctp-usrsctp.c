@@ -89,6 +89,7 @@ static void
 post (guint id, Event *ev)
 {
     GMainContext *context = NULL;
+    GSource *source;
     Entry *e;
 
     g_mutex_lock (&table_lock);
@@ -105,7 +106,14 @@ post (guint id, Event *ev)
         g_clear_pointer (&context, g_main_context_unref);
         return;
     }
-    g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, event_dispatch, ev, (GDestroyNotify) event_free);
+    /* always queued, never g_main_context_invoke(): that runs the callback at once on the
+     * calling thread when it can acquire the context (a usrsctp thread while the main loop is
+     * not iterating, or the main thread itself inside usrsctp_sendv()) */
+    source = g_idle_source_new ();
+    g_source_set_priority (source, G_PRIORITY_DEFAULT);
+    g_source_set_callback (source, event_dispatch, ev, (GDestroyNotify) event_free);
+    g_source_attach (source, context);
+    g_source_unref (source);
     g_main_context_unref (context);
 }
 

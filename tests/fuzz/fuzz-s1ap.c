@@ -19,10 +19,12 @@ LLVMFuzzerInitialize (int *argc, char ***argv)
     return 0;
 }
 
+/* The encoder writes names in the root of SIZE (1..150, ...); a decoded name from the
+ * extension (empty, or longer) is valid PER it does not write back. */
 static gboolean
 name_encodable (const gchar *name)
 {
-    return name == NULL || strlen (name) <= 150;
+    return name == NULL || (name[0] != '\0' && strlen (name) <= 150);
 }
 
 static void
