@@ -63,13 +63,13 @@ check "the cell configuration is applied: ConfigurationChanged" wait_eval 30 '[ 
 check_eq "the Serving GenieACS recorded no fault" "" "$(genieacs_faults serving)"
 
 # which instance holds which PLMN is GenieACS's choice: find them by PLMNID
-inst_of() { signal_value "$1" >/dev/null; /usr/bin/python3 -c "import json,sys
+inst_of() { /usr/bin/python3 -c "import json,sys
 lines=[json.loads(l) for l in open(sys.argv[1]) if 'ConfigurationChanged' in l and '\"probe\"' not in l]
 c=lines[0]['payload']['data'][1]
 print(''.join(k[len(sys.argv[2]):-len('.PLMNID')] for k, v in c.items() if k.startswith(sys.argv[2]) and k.endswith('.PLMNID') and v == sys.argv[3]))" \
-    "$WORK/busctl.log" "$PLMN" "$2"; }
-A=$(inst_of x 00101)
-B=$(inst_of x 310410)
+    "$WORK/busctl.log" "$PLMN" "$1"; }
+A=$(inst_of 00101)
+B=$(inst_of 310410)
 check "two PLMNList entries, one per PLMN" test -n "$A" -a -n "$B" -a "$A" != "$B"
 for kv in "EPC.TAC=4660" "RAN.Common.CellIdentity=1234567" "RAN.RF.EARFCNDL=3100" "RAN.RF.EARFCNUL=21100" \
           "RAN.RF.FreqBandIndicator=7" "RAN.RF.DLBandwidth=50" "RAN.RF.ULBandwidth=50" "RAN.RF.PhyCellID=17" \
