@@ -180,4 +180,8 @@ stop_henbd
 HENBD_QUIET=1 start_henbd
 check "neither: henbd logs messages" wait_for 10 grep -q -- '-Message: ' "$WORK/henbd.log"
 check_eq "neither: no debug line" "0" "$(grep -c -- '-DEBUG: ' "$WORK/henbd.log")"
+# public discovery without a SeGW uses no NetworkManager backend, and there is no
+# NetworkManager on the test's bus: henbd has nothing to say about it
+check "henbd came up and logged its start" grep -q "org.henbd.HeNB1 on the session bus" "$WORK/henbd.log"
+check_eq "no NetworkManager backend in use: no word about NetworkManager" "0" "$(grep -c NetworkManager "$WORK/henbd.log")"
 finish
