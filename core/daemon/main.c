@@ -127,13 +127,15 @@ main (int argc, char **argv)
         { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version and exit"), NULL },
         { NULL }
     };
+    const gchar *localedir = g_getenv ("HENB_LOCALEDIR");
     HenbManagerOptions options = { 0 };
     HenbConfig *config;
     Daemon d = { 0 };
     guint owner_id;
 
     setlocale (LC_ALL, "");
-    bindtextdomain (GETTEXT_PACKAGE, HENB_LOCALEDIR);
+    /* HENB_LOCALEDIR: the catalogs of a build tree (tests) */
+    bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && localedir[0] != '\0' ? localedir : HENB_LOCALEDIR);
     bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
     textdomain (GETTEXT_PACKAGE);
 
