@@ -1244,6 +1244,7 @@ main (int argc, char **argv)
     g_autoptr(GDBusConnection) bus = NULL;
     g_autoptr(HenbClient) client = NULL;
     g_autofree gchar *description = NULL;
+    g_autoptr(GArray) chosen = NULL;
     const gchar *localedir = g_getenv ("HENB_LOCALEDIR");
     const Command *command;
     HenbState target = HENB_STATE_REGISTERED;
@@ -1334,6 +1335,12 @@ main (int argc, char **argv)
     }
     if (opt_terse && opt_fields == NULL)
         opt_fields = g_strdup ("all");
+    /* a usage error, before any bus */
+    if (opt_fields != NULL) {
+        chosen = parse_fields (opt_fields);
+        if (chosen == NULL)
+            return EXIT_USAGE;
+    }
 
     bus = g_bus_get_sync (opt_session ? G_BUS_TYPE_SESSION : G_BUS_TYPE_SYSTEM, NULL, &error);
     if (bus == NULL) {
@@ -1359,11 +1366,7 @@ main (int argc, char **argv)
         return EXIT_NOT_RUNNING;
     }
 
-    if (g_str_equal (command->name, "status") && opt_fields != NULL) {
-        g_autoptr(GArray) chosen = parse_fields (opt_fields);
-
-        if (chosen == NULL)
-            return EXIT_USAGE;
+    if (g_str_equal (command->name, "status") && chosen != NULL) {
         print_fields (client, chosen);
         return EXIT_OK;
     }
