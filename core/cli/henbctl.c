@@ -1138,9 +1138,9 @@ typedef struct {
 static const Command commands[] = {
     { "status", "status [--json] [--fields FIELDS [--terse]]",
       N_("Show henbd's state, progress, serving values, tunnel, events and steps.\n"
-         "--fields picks values (comma-separated, \"all\"), one \"name: value\" a line; with\n"
-         "--terse only the values, separated by ':' (a ':' in a value as '\\:'), like nmcli -t -f;\n"
-         "with --json one flat JSON object."), 0, 0 },
+         "--fields picks values (comma-separated, \"all\"; \"help\" lists them), one\n"
+         "\"name: value\" a line; with --terse only the values, separated by ':' (a ':' in a\n"
+         "value as '\\:'), like nmcli -t -f; with --json one flat JSON object."), 0, 0 },
     { "monitor", "monitor [--timeout SECONDS] [--json]",
       N_("Follow the steps live until registered (exit 0), failed or stopped (1), henbd leaves\n"
          "the bus (4) or the timeout (3). --json: one JSON object a line, {\"event\": ...}."), 0, 0 },
@@ -1335,6 +1335,12 @@ main (int argc, char **argv)
     }
     if (opt_terse && opt_fields == NULL)
         opt_fields = g_strdup ("all");
+    if (g_strcmp0 (opt_fields, "help") == 0) {
+        g_autofree gchar *known = field_names ();
+
+        g_print ("%s\n", known);
+        return EXIT_OK;
+    }
     /* a usage error, before any bus */
     if (opt_fields != NULL) {
         chosen = parse_fields (opt_fields);

@@ -113,6 +113,7 @@ check "status --terse alone: every field" test "$(henbctl_ status --terse | grep
 henbctl_ status -f state,bogus >"$WORK/fields.out" 2>&1
 check_eq "status -f with an unknown field: exit 2" "2" "$?"
 check "status -f with an unknown field: lists the fields" grep -q "fields: running,version,state" "$WORK/fields.out"
+check_contains "status -f help: the fields" "running,version,state,state-value," "$(henbctl_ status -f help)"
 check_eq "start --json: ok" '{"ok": true, "exit_code": 0}' "$(henbctl_ start --json)"
 check_eq "wait --state registered: at once" "reached state registered" "$(henbctl_ wait --state registered --timeout 5 | tail -1 | sed 's/^registered with.*/reached state registered/')"
 henbctl_ wait --state discovering --timeout 1 >"$WORK/wait-state.out" 2>&1
