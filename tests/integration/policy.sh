@@ -4,7 +4,7 @@
 # shipped bus policy (data/org.henbd.HeNB1.conf): henbd owns org.henbd.HeNB1 as root; an
 # unprivileged user (nobody) reads every property and introspects, but neither owns the name
 # nor calls Start, Rediscover, Cancel or SetLogging, unless polkit grants it org.henbd.HeNB1.control
-# (data/org.henbd.HeNB1.policy). polkitd runs on the test's bus in a mount namespace, so it
+# (data/org.henbd.HeNB1.policy.in). polkitd runs on the test's bus in a mount namespace, so it
 # reads the test's actions and rules instead of the system's. Without polkitd only root may.
 . "$(dirname "$0")/../lib/common.sh"
 
