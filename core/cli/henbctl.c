@@ -1320,6 +1320,24 @@ main (int argc, char **argv)
         g_printerr (_("henbctl: wrong arguments for %s; usage: henbctl %s\n"), command->name, command->synopsis);
         return EXIT_USAGE;
     }
+    /* an option meant for another command is a mistake, not something to ignore */
+    {
+        const gchar *misplaced = NULL;
+        gboolean follows = g_str_equal (command->name, "monitor") || g_str_equal (command->name, "wait");
+
+        if (opt_timeout >= 0 && !follows)
+            misplaced = "--timeout";
+        else if (opt_state != NULL && !g_str_equal (command->name, "wait"))
+            misplaced = "--state";
+        else if ((opt_fields != NULL || opt_terse) && !g_str_equal (command->name, "status"))
+            misplaced = opt_fields != NULL ? "--fields" : "--terse";
+        if (misplaced != NULL) {
+            /* TRANSLATORS: an option, then a command, e.g. "--state is not an option of start" */
+            g_printerr (_("henbctl: %s is not an option of %s; usage: henbctl %s\n"), misplaced, command->name,
+                        command->synopsis);
+            return EXIT_USAGE;
+        }
+    }
     if (opt_state != NULL && !parse_state (opt_state, &target)) {
         g_autofree gchar *shown = escape_line (opt_state);
 

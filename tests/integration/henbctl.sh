@@ -35,6 +35,11 @@ henbctl_ logging loud >/dev/null 2>&1
 check_eq "logging with an unknown level: exit 2" "2" "$?"
 henbctl_ wait --state nowhere >/dev/null 2>&1
 check_eq "wait --state with an unknown state: exit 2" "2" "$?"
+henbctl_ start --state registered >"$WORK/misplaced.out" 2>&1
+check_eq "an option of another command (start --state): exit 2" "2" "$?"
+check "an option of another command: says which" grep -q "^henbctl: --state is not an option of start" "$WORK/misplaced.out"
+henbctl_ cell --terse >/dev/null 2>&1
+check_eq "cell --terse: exit 2" "2" "$?"
 
 # a HeMS that accepts TCP and never answers: the TLS step hangs until cancelled
 /usr/bin/python3 -c '
