@@ -1292,6 +1292,10 @@ main (int argc, char **argv)
         return EXIT_USAGE;
     }
     n_args = (guint) argc - 2;
+    if (n_args > command->max_args) {
+        g_printerr (_("henbctl: wrong arguments for %s; usage: henbctl %s\n"), command->name, command->synopsis);
+        return EXIT_USAGE;
+    }
     if (g_str_equal (command->name, "help") && n_args == 1) {
         const Command *about = find_command (argv[2]);
 
@@ -1304,7 +1308,7 @@ main (int argc, char **argv)
         print_command_help (about);
         return EXIT_OK;
     }
-    if (g_str_equal (command->name, "help") || (opt_help && n_args == 0 && g_str_equal (command->name, "help"))) {
+    if (g_str_equal (command->name, "help")) {
         g_autofree gchar *help = g_option_context_get_help (context, TRUE, NULL);
 
         g_print ("%s", help);

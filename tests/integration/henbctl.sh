@@ -31,6 +31,10 @@ check_eq "wait --help is help wait" "$out" "$(henbctl_ wait --help)"
 check_contains "--help lists every command" "logging LEVEL" "$(henbctl_ --help)"
 henbctl_ help bogus >/dev/null 2>&1
 check_eq "help of an unknown command: exit 2" "2" "$?"
+henbctl_ help start cancel >/dev/null 2>&1
+check_eq "help with two commands: exit 2" "2" "$?"
+henbctl_ start now >/dev/null 2>&1
+check_eq "start with an argument: exit 2" "2" "$?"
 henbctl_ logging loud >/dev/null 2>&1
 check_eq "logging with an unknown level: exit 2" "2" "$?"
 henbctl_ wait --state nowhere >/dev/null 2>&1
