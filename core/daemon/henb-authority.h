@@ -5,7 +5,7 @@
 
 G_BEGIN_DECLS
 
-/* The polkit action of Start, Rediscover and Cancel (data/org.henbd.HeNB1.policy). */
+/* The polkit action of Start, Rediscover, Cancel and SetLogging (data/org.henbd.HeNB1.policy.in). */
 #define HENB_AUTHORITY_ACTION_CONTROL "org.henbd.HeNB1.control"
 
 /*

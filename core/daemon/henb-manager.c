@@ -6,6 +6,7 @@
 #include "henb-errors.h"
 #include "henb-gdbus.h"
 #include "henb-ipsec-backend.h"
+#include "henb-log.h"
 #include "henb-manager.h"
 #include "henb-names.h"
 #include "henb-plans.h"
@@ -874,7 +875,24 @@ handle_cancel (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbMa
     return TRUE;
 }
 
-/* Start, Rediscover and Cancel change what the HeNB does: the handler runs only once the
+static gboolean
+handle_set_logging (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbManager *self)
+{
+    const gchar *level = NULL;
+    g_autoptr(GError) error = NULL;
+
+    g_variant_get (g_dbus_method_invocation_get_parameters (invocation), "(&s)", &level);
+    if (!henb_log_set_level (level, &error)) {
+        g_dbus_method_invocation_return_error_literal (invocation, G_DBUS_ERROR, G_DBUS_ERROR_INVALID_ARGS,
+                                                       error->message);
+        return TRUE;
+    }
+    g_message ("log level: %s", level);
+    henb_gdbus_manager_complete_set_logging (skel, invocation);
+    return TRUE;
+}
+
+/* Start, Rediscover, Cancel and SetLogging change what the HeNB does: the handler runs only once the
  * authority lets the caller; until then the call waits, and a refusal is its answer. */
 typedef gboolean (*MethodHandler) (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbManager *self);
 
@@ -905,7 +923,7 @@ authorized (GObject *source, GAsyncResult *result, gpointer user_data)
     call->handler (self->skel_manager, invocation, self);
 }
 
-/* the handler of handle-start, handle-rediscover and handle-cancel for every caller */
+/* the handler of handle-start, handle-rediscover, handle-cancel and handle-set-logging for every caller */
 static gboolean
 authorize (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbManager *self)
 {
@@ -916,6 +934,7 @@ authorize (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbManage
         { "Start", handle_start },
         { "Rediscover", handle_rediscover },
         { "Cancel", handle_cancel },
+        { "SetLogging", handle_set_logging },
     };
     const gchar *method = g_dbus_method_invocation_get_method_name (invocation);
 
@@ -931,6 +950,14 @@ authorize (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbManage
         return TRUE;
     }
     g_return_val_if_reached (FALSE);
+}
+
+/* handle-set-logging passes the level too; the handler reads it from the invocation */
+static gboolean
+authorize_set_logging (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, const gchar *level,
+                       HenbManager *self)
+{
+    return authorize (skel, invocation, self);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1236,6 +1263,7 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     g_signal_connect (self->skel_manager, "handle-start", G_CALLBACK (authorize), self);
     g_signal_connect (self->skel_manager, "handle-rediscover", G_CALLBACK (authorize), self);
     g_signal_connect (self->skel_manager, "handle-cancel", G_CALLBACK (authorize), self);
+    g_signal_connect (self->skel_manager, "handle-set-logging", G_CALLBACK (authorize_set_logging), self);
     return g_steal_pointer (&self);
 }
 

@@ -8,6 +8,7 @@
 #include <glib/gi18n.h>
 
 #include "henb-errors.h"
+#include "henb-log.h"
 #include "henb-manager.h"
 #include "henb-names.h"
 
@@ -26,41 +27,6 @@ static gchar   *opt_trace_dir = NULL;
 static gboolean opt_session = FALSE;
 static gboolean opt_debug = FALSE;
 static gboolean opt_version = FALSE;
-
-static const GOptionEntry entries[] = {
-    { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config,
-      N_("Factory configuration file (default: " HENB_CONF_DIR "/factory.conf)"), N_("FILE") },
-    { "conf-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_conf_dir,
-      N_("Directory of configuration snippets (default: " HENB_CONF_DIR "/conf.d)"), N_("DIR") },
-    { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_state_dir,
-      N_("Where henbd keeps what the HeMS configured (default: " HENB_STATE_DIR ")"), N_("DIR") },
-    { "plugin-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_plugin_dir,
-      N_("Directory to load plugins from (default: " HENB_PLUGIN_DIR ")"), N_("DIR") },
-    { "trace-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_trace_dir,
-      N_("Write every CWMP envelope sent and received to DIR"), N_("DIR") },
-    { "session", 0, 0, G_OPTION_ARG_NONE, &opt_session,
-      N_("Use the session bus instead of the system bus (tests, demo)"), NULL },
-    { "debug", 'd', 0, G_OPTION_ARG_NONE, &opt_debug, N_("Log debug messages"), NULL },
-    { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version and exit"), NULL },
-    { NULL }
-};
-
-/* --debug shows henbd's own debug messages, not those of every library it loads. */
-static GLogWriterOutput
-log_writer (GLogLevelFlags log_level, const GLogField *fields, gsize n_fields, gpointer user_data)
-{
-    if (log_level & (G_LOG_LEVEL_DEBUG | G_LOG_LEVEL_INFO)) {
-        const gchar *domain = NULL;
-
-        for (gsize i = 0; i < n_fields; i++) {
-            if (g_strcmp0 (fields[i].key, "GLIB_DOMAIN") == 0)
-                domain = fields[i].value;
-        }
-        if (!opt_debug || domain == NULL || !g_str_has_prefix (domain, "henb"))
-            return G_LOG_WRITER_HANDLED;
-    }
-    return g_log_writer_default (log_level, fields, n_fields, user_data);
-}
 
 static void
 shut_down (GObject *source, GAsyncResult *res, gpointer user_data)
@@ -141,15 +107,46 @@ main (int argc, char **argv)
     g_autoptr(HenbManager) manager = NULL;
     g_autofree gchar *config_file = NULL;
     g_autofree gchar *conf_dir = NULL;
+    /* a default names a path of this build: formatted into the translated text (after
+     * setlocale), never concatenated into the msgid */
+    g_autofree gchar *help_config = NULL;
+    g_autofree gchar *help_conf_dir = NULL;
+    g_autofree gchar *help_state_dir = NULL;
+    g_autofree gchar *help_plugin_dir = NULL;
+    GOptionEntry entries[] = {
+        { "config", 'c', 0, G_OPTION_ARG_FILENAME, &opt_config, NULL, N_("FILE") },
+        { "conf-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_conf_dir, NULL, N_("DIR") },
+        { "state-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_state_dir, NULL, N_("DIR") },
+        { "plugin-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_plugin_dir, NULL, N_("DIR") },
+        { "trace-dir", 0, 0, G_OPTION_ARG_FILENAME, &opt_trace_dir,
+          N_("Write every CWMP envelope sent and received to DIR"), N_("DIR") },
+        { "session", 0, 0, G_OPTION_ARG_NONE, &opt_session,
+          N_("Use the session bus instead of the system bus (tests, demo)"), NULL },
+        { "debug", 'd', 0, G_OPTION_ARG_NONE, &opt_debug,
+          N_("Log debug messages (henbctl logging LEVEL changes the level at run time)"), NULL },
+        { "version", 'V', 0, G_OPTION_ARG_NONE, &opt_version, N_("Print the version and exit"), NULL },
+        { NULL }
+    };
+    const gchar *localedir = g_getenv ("HENB_LOCALEDIR");
     HenbManagerOptions options = { 0 };
     HenbConfig *config;
     Daemon d = { 0 };
     guint owner_id;
 
     setlocale (LC_ALL, "");
-    bindtextdomain (GETTEXT_PACKAGE, HENB_LOCALEDIR);
+    /* HENB_LOCALEDIR: the catalogs of a build tree (tests) */
+    bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && localedir[0] != '\0' ? localedir : HENB_LOCALEDIR);
     bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
     textdomain (GETTEXT_PACKAGE);
+
+    help_config = g_strdup_printf (_("Factory configuration file (default: %s)"), HENB_CONF_DIR "/factory.conf");
+    help_conf_dir = g_strdup_printf (_("Directory of configuration snippets (default: %s)"), HENB_CONF_DIR "/conf.d");
+    help_state_dir = g_strdup_printf (_("Where henbd keeps what the HeMS configured (default: %s)"), HENB_STATE_DIR);
+    help_plugin_dir = g_strdup_printf (_("Directory to load plugins from (default: %s)"), HENB_PLUGIN_DIR);
+    entries[0].description = help_config;
+    entries[1].description = help_conf_dir;
+    entries[2].description = help_state_dir;
+    entries[3].description = help_plugin_dir;
 
     context = g_option_context_new (NULL);
     g_option_context_set_summary (context, _("Home eNodeB management agent: finds the Serving HeMS "
@@ -163,9 +160,7 @@ main (int argc, char **argv)
         g_print ("henbd %s\n", PACKAGE_VERSION);
         return EXIT_SUCCESS;
     }
-    if (opt_debug)
-        g_log_set_debug_enabled (TRUE);
-    g_log_set_writer_func (log_writer, NULL, NULL);
+    henb_log_init (opt_debug ? HENB_LOG_LEVEL_DEBUG : HENB_LOG_LEVEL_MESSAGE);
     henb_errors_register ();
 
     config_file = opt_config != NULL ? g_strdup (opt_config) : g_build_filename (HENB_CONF_DIR, "factory.conf", NULL);

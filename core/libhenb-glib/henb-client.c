@@ -1272,6 +1272,74 @@ henb_client_cancel_sync (HenbClient *self, GCancellable *cancellable, GError **e
 }
 
 static void
+set_logging_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(GTask) task = user_data;
+    GError *error = NULL;
+
+    if (!henb_gdbus_manager_call_set_logging_finish (HENB_GDBUS_MANAGER (source), res, &error)) {
+        g_dbus_error_strip_remote_error (error);
+        g_task_return_error (task, error);
+        return;
+    }
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * henb_client_set_logging:
+ * @self: a #HenbClient
+ * @level: "error", "warning", "message", "info" or "debug"
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called when henbd answered
+ * @user_data: data for @callback
+ *
+ * Sets henbd's log level (see org.henbd.HeNB1.SetLogging).
+ *
+ * Since: 0.2
+ */
+void
+henb_client_set_logging (HenbClient *self, const gchar *level, GCancellable *cancellable,
+                         GAsyncReadyCallback callback, gpointer user_data)
+{
+    GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+    henb_gdbus_manager_call_set_logging (self->manager, level, cancellable, set_logging_done, task);
+}
+
+/**
+ * henb_client_set_logging_finish:
+ * @self: a #HenbClient
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when henbd took the level
+ *
+ * Since: 0.2
+ */
+gboolean
+henb_client_set_logging_finish (HenbClient *self, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * henb_client_set_logging_sync:
+ * @self: a #HenbClient
+ * @level: "error", "warning", "message", "info" or "debug"
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Returns: %TRUE when henbd took the level
+ *
+ * Since: 0.2
+ */
+gboolean
+henb_client_set_logging_sync (HenbClient *self, const gchar *level, GCancellable *cancellable, GError **error)
+{
+    return strip (henb_gdbus_manager_call_set_logging_sync (self->manager, level, cancellable, error), error);
+}
+
+static void
 report_status_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
     g_autoptr(GTask) task = user_data;

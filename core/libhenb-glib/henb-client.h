@@ -96,6 +96,12 @@ void     henb_client_cancel (HenbClient *self, GCancellable *cancellable,
 gboolean henb_client_cancel_finish (HenbClient *self, GAsyncResult *result, GError **error);
 gboolean henb_client_cancel_sync (HenbClient *self, GCancellable *cancellable, GError **error);
 
+void     henb_client_set_logging (HenbClient *self, const gchar *level, GCancellable *cancellable,
+                                  GAsyncReadyCallback callback, gpointer user_data);
+gboolean henb_client_set_logging_finish (HenbClient *self, GAsyncResult *result, GError **error);
+gboolean henb_client_set_logging_sync (HenbClient *self, const gchar *level, GCancellable *cancellable,
+                                       GError **error);
+
 void     henb_client_report_status (HenbClient *self, GHashTable *values, GCancellable *cancellable,
                                     GAsyncReadyCallback callback, gpointer user_data);
 gboolean henb_client_report_status_finish (HenbClient *self, GAsyncResult *result, GError **error);

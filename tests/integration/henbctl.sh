@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # henbctl against henbd on a private dbus-daemon: status (text and JSON), monitor and its exit
-# status, start, rediscover and cancel, and their errors.
+# status, start, rediscover and cancel, and their errors; help, --version, --fields/--terse,
+# --json on every command, wait --state, exit codes, logging LEVEL (debug lines come and go in
+# henbd's log) and G_MESSAGES_DEBUG.
 . "$(dirname "$0")/../lib/common.sh"
 
 make_pki
@@ -14,6 +16,34 @@ start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns) --s1-por
 henbctl_ status >"$WORK/status.out" 2>&1
 check_eq "henbctl without henbd: exit 4" "4" "$?"
 check "henbctl without henbd: says so" grep -q "henbd is not running on the session bus" "$WORK/status.out"
+henbctl_ start >"$WORK/start-absent.out" 2>&1
+check_eq "start without henbd (ServiceUnknown): exit 4 like the others" "4" "$?"
+check "start without henbd: names ServiceUnknown" grep -q "org.freedesktop.DBus.Error.ServiceUnknown" "$WORK/start-absent.out"
+out=$(henbctl_ status --json 2>/dev/null)
+check_eq "status --json without henbd: a JSON answer with exit code 4" "False 4" \
+    "$(echo "$out" | /usr/bin/python3 -c "import json,sys; s=json.load(sys.stdin); print(s['ok'], s['exit_code'])")"
+check_eq "--version" "henbctl 0.2.0" "$(henbctl_ --version)"
+out=$(henbctl_ help wait)
+check_eq "help wait: exit 0" "0" "$?"
+check_contains "help wait: explains --state" "--state STATE" "$out"
+check_contains "help wait: documents the exit codes" "5 not authorised" "$out"
+check_eq "wait --help is help wait" "$out" "$(henbctl_ wait --help)"
+check_contains "--help lists every command" "logging LEVEL" "$(henbctl_ --help)"
+henbctl_ help bogus >/dev/null 2>&1
+check_eq "help of an unknown command: exit 2" "2" "$?"
+henbctl_ help start cancel >/dev/null 2>&1
+check_eq "help with two commands: exit 2" "2" "$?"
+henbctl_ start now >/dev/null 2>&1
+check_eq "start with an argument: exit 2" "2" "$?"
+henbctl_ logging loud >/dev/null 2>&1
+check_eq "logging with an unknown level: exit 2" "2" "$?"
+henbctl_ wait --state nowhere >/dev/null 2>&1
+check_eq "wait --state with an unknown state: exit 2" "2" "$?"
+henbctl_ start --state registered >"$WORK/misplaced.out" 2>&1
+check_eq "an option of another command (start --state): exit 2" "2" "$?"
+check "an option of another command: says which" grep -q "^henbctl: --state is not an option of start" "$WORK/misplaced.out"
+henbctl_ cell --terse >/dev/null 2>&1
+check_eq "cell --terse: exit 2" "2" "$?"
 
 # a HeMS that accepts TCP and never answers: the TLS step hangs until cancelled
 /usr/bin/python3 -c '
@@ -52,6 +82,9 @@ check_contains "after cancel: LastError Core.Cancelled" "org.henbd.HeNB1.Error.C
 henbctl_ cancel >"$WORK/cancel2.out" 2>&1
 check_eq "cancel when idle: exit 1" "1" "$?"
 check "cancel when idle: Core.WrongState" grep -q "Core.WrongState" "$WORK/cancel2.out"
+out=$(henbctl_ cancel --json 2>/dev/null)
+check_eq "cancel --json when idle: the error as JSON" "False 1 org.henbd.HeNB1.Error.Core.WrongState" \
+    "$(echo "$out" | /usr/bin/python3 -c "import json,sys; s=json.load(sys.stdin); print(s['ok'], s['exit_code'], s['error']['name'])")"
 
 # a working Initial HeMS: start and follow to registered
 stop_henbd
@@ -79,6 +112,52 @@ check_eq "status --json: the state file is saved" "{'name': '', 'message': ''}" 
 check "status: no state file line while it is saved" bash -c "! grep -q '^state file' '$WORK/status.out'"
 check_eq "status --json: 13 steps, 100%" "13 100" "$(json "str(len(s['steps'])) + ' ' + str(s['percentage'])")"
 check "start when registered: nothing to do, exit 0" henbctl_ start
+
+# scripts: fields, terse values, JSON everywhere
+check_eq "status --fields --terse: values only, ':' escaped" "registered:https\://serving.henb.test\:7548/cwmp:36414" \
+    "$(henbctl_ status --fields state,hems-url,s1-port --terse)"
+check_eq "status -f: name: value lines" "state: registered" "$(henbctl_ status -f state)"
+check_eq "status -f --json: a flat object" '{"state": "registered", "steps": "13"}' "$(henbctl_ status -f state,steps --json)"
+check "status --terse alone: every field" test "$(henbctl_ status --terse | grep -o '^yes:0.2.0:registered:6:')" = "yes:0.2.0:registered:6:"
+henbctl_ status -f state,bogus >"$WORK/fields.out" 2>&1
+check_eq "status -f with an unknown field: exit 2" "2" "$?"
+check "status -f with an unknown field: lists the fields" grep -q "fields: running,version,state" "$WORK/fields.out"
+check_contains "status -f help: the fields" "running,version,state,state-value," "$(henbctl_ status -f help)"
+check_eq "start --json: ok" '{"ok": true, "exit_code": 0}' "$(henbctl_ start --json)"
+check_eq "wait --state registered: at once" "reached state registered" "$(henbctl_ wait --state registered --timeout 5 | tail -1 | sed 's/^registered with.*/reached state registered/')"
+henbctl_ wait --state discovering --timeout 1 >"$WORK/wait-state.out" 2>&1
+check_eq "wait --state discovering on a registered henbd: timed out, exit 3" "3" "$?"
+henbctl_ monitor --json >"$WORK/monitor.json"
+check_eq "monitor --json: JSON lines, state then the steps then registered" "state step registered" \
+    "$(/usr/bin/python3 -c "
+import json, sys
+events = [json.loads(l)['event'] for l in open(sys.argv[1])]
+print(events[0], events[1], events[-1])" "$WORK/monitor.json")"
+check_eq "monitor --json: every step" "13" "$(grep -c '"event": "step"' "$WORK/monitor.json")"
+check_eq "cell --json: valid JSON" "True" "$(henbctl_ cell --json | /usr/bin/python3 -c "import json,sys; print('status' in json.load(sys.stdin))")"
+
+# the log level at run time: henbd --debug logs debug lines; "logging message" stops them,
+# "logging debug" brings them back (each rediscover logs some)
+check_eq "logging message: accepted" '{"ok": true, "exit_code": 0}' "$(henbctl_ logging message --json)"
+check "henbd logs the new level" grep -q "log level: message" "$WORK/henbd.log"
+mark=$(wc -l <"$WORK/henbd.log")
+check "logging message: rediscover" henbctl_ rediscover
+check "logging message: registered again" wait_final 30
+check_eq "logging message: no debug line since" "0" "$(tail -n +$((mark + 1)) "$WORK/henbd.log" | grep -c -- '-DEBUG: ')"
+check "logging message: messages still logged" bash -c "tail -n +$((mark + 1)) '$WORK/henbd.log' | grep -q -- '-Message: '"
+check "logging debug: accepted" henbctl_ logging debug
+mark=$(wc -l <"$WORK/henbd.log")
+check "logging debug: rediscover" henbctl_ rediscover
+check "logging debug: registered again" wait_final 30
+check "logging debug: debug lines again" bash -c "tail -n +$((mark + 1)) '$WORK/henbd.log' | grep -q -- '-DEBUG: '"
+check "logging error: accepted" henbctl_ logging error
+mark=$(wc -l <"$WORK/henbd.log")
+check "logging error: rediscover" henbctl_ rediscover
+check "logging error: registered again" wait_final 30
+check_eq "logging error: neither debug lines nor messages" "0" \
+    "$(tail -n +$((mark + 1)) "$WORK/henbd.log" | grep -c -e '-DEBUG: ' -e '-Message: ')"
+check_contains "SetLogging with an unknown level: InvalidArgs" "org.freedesktop.DBus.Error.InvalidArgs" \
+    "$(gdbus call --session -d org.henbd.HeNB1 -o /org/henbd/HeNB1 -m org.henbd.HeNB1.SetLogging loud 2>&1)"
 check_eq "start when registered: still registered" "6" "$(prop '' State)"
 
 # rediscover: forget the serving values, discovery again through the Initial HeMS
@@ -100,4 +179,19 @@ check "nothing listens at the Initial HeMS: failed, retry planned" \
     wait_eval 30 '[ "$(prop "" State)" = -1 ] && [ "$(prop Management NextAttempt)" != "int64 0" ]'
 check "cancel during the retry wait: accepted" henbctl_ cancel
 check_eq "after cancel: NextAttempt 0 (no retry planned)" "int64 0" "$(prop Management NextAttempt)"
+
+# G_MESSAGES_DEBUG without --debug: the domains it names log their debug lines
+stop_henbd
+: >"$WORK/henbd.log"
+HENBD_QUIET=1 HENBD_ENV="G_MESSAGES_DEBUG=henbd" start_henbd
+check "G_MESSAGES_DEBUG=henbd: debug lines without --debug" wait_for 10 grep -q -- '-DEBUG: ' "$WORK/henbd.log"
+stop_henbd
+: >"$WORK/henbd.log"
+HENBD_QUIET=1 start_henbd
+check "neither: henbd logs messages" wait_for 10 grep -q -- '-Message: ' "$WORK/henbd.log"
+check_eq "neither: no debug line" "0" "$(grep -c -- '-DEBUG: ' "$WORK/henbd.log")"
+# public discovery without a SeGW uses no NetworkManager backend, and there is no
+# NetworkManager on the test's bus: henbd has nothing to say about it
+check "henbd came up and logged its start" grep -q "org.henbd.HeNB1 on the session bus" "$WORK/henbd.log"
+check_eq "no NetworkManager backend in use: no word about NetworkManager" "0" "$(grep -c NetworkManager "$WORK/henbd.log")"
 finish

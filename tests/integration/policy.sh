@@ -3,8 +3,8 @@
 # Who may do what, on a real dbus-daemon run with Debian's system bus configuration and the
 # shipped bus policy (data/org.henbd.HeNB1.conf): henbd owns org.henbd.HeNB1 as root; an
 # unprivileged user (nobody) reads every property and introspects, but neither owns the name
-# nor calls Start, Rediscover or Cancel, unless polkit grants it org.henbd.HeNB1.control
-# (data/org.henbd.HeNB1.policy). polkitd runs on the test's bus in a mount namespace, so it
+# nor calls Start, Rediscover, Cancel or SetLogging, unless polkit grants it org.henbd.HeNB1.control
+# (data/org.henbd.HeNB1.policy.in). polkitd runs on the test's bus in a mount namespace, so it
 # reads the test's actions and rules instead of the system's. Without polkitd only root may.
 . "$(dirname "$0")/../lib/common.sh"
 
@@ -82,8 +82,16 @@ for m in Start Rediscover Cancel; do
         "Error: GDBus.Error:org.henbd.HeNB1.Error.Core.Unauthorized: $m: only root may do this while polkit is not running (caller uid $NOBODY_UID)" \
         "$(henb as_nobody org.henbd.HeNB1.$m)"
 done
+check_eq "no polkitd: nobody's SetLogging is refused by henbd" \
+    "Error: GDBus.Error:org.henbd.HeNB1.Error.Core.Unauthorized: SetLogging: only root may do this while polkit is not running (caller uid $NOBODY_UID)" \
+    "$(henb as_nobody org.henbd.HeNB1.SetLogging message)"
+as_nobody "$HENBCTL" logging message >"$WORK/logging-nobody.out" 2>&1
+check_eq "no polkitd: nobody's henbctl logging exits 5 (not authorised)" "5" "$?"
 check_eq "nobody's refused calls changed nothing: idle" "(<1>,)" "$(sys_prop '' State)"
-check "henbd logs each refusal" test "$(grep -c "refused: .*only root may" "$WORK/henbd.log")" = 3
+check "henbd logs each refusal" test "$(grep -c "refused: .*only root may" "$WORK/henbd.log")" = 5
+check "nobody's SetLogging changed nothing: henbd never logged a new level" bash -c "! grep -q 'log level:' '$WORK/henbd.log'"
+check_eq "no polkitd: root may SetLogging" "()" "$(henb org.henbd.HeNB1.SetLogging debug)"
+check "no polkitd: henbctl logging (root)" "$HENBCTL" logging debug
 check_eq "no polkitd: root may Start" "()" "$(henb org.henbd.HeNB1.Start)"
 check_eq "no polkitd: root may Cancel" "()" "$(henb org.henbd.HeNB1.Cancel)"
 check_eq "no polkitd: root may Rediscover" "()" "$(henb org.henbd.HeNB1.Rediscover)"
@@ -140,6 +148,9 @@ else
             "Error: GDBus.Error:org.henbd.HeNB1.Error.Core.Unauthorized: $m: polkit does not authorise uid $NOBODY_UID for org.henbd.HeNB1.control" \
             "$(henb as_nobody org.henbd.HeNB1.$m)"
     done
+    check_eq "polkit, no rule: nobody's SetLogging is refused" \
+        "Error: GDBus.Error:org.henbd.HeNB1.Error.Core.Unauthorized: SetLogging: polkit does not authorise uid $NOBODY_UID for org.henbd.HeNB1.control" \
+        "$(henb as_nobody org.henbd.HeNB1.SetLogging debug)"
     check_eq "polkit: root may Start" "()" "$(henb org.henbd.HeNB1.Start)"
     check_eq "polkit: root may Cancel" "()" "$(henb org.henbd.HeNB1.Cancel)"
 
@@ -158,6 +169,7 @@ else
     check_eq "polkit grants: nobody may Cancel" "()" "$(henb as_nobody org.henbd.HeNB1.Cancel)"
     check_eq "polkit grants: nobody may Rediscover" "()" "$(henb as_nobody org.henbd.HeNB1.Rediscover)"
     check_eq "polkit grants: nobody may Cancel again" "()" "$(henb as_nobody org.henbd.HeNB1.Cancel)"
+    check "polkit grants: nobody's henbctl logging" as_nobody "$HENBCTL" logging message
     check_eq "polkit grants: still no name for nobody" "org.freedesktop.DBus.Error.AccessDenied" \
         "$(as_nobody gdbus call --system -d org.freedesktop.DBus -o /org/freedesktop/DBus \
             -m org.freedesktop.DBus.RequestName org.henbd.HeNB1 4 2>&1 | grep -o 'org.freedesktop.DBus.Error.AccessDenied')"

@@ -48,7 +48,7 @@ henbctl_ monitor --timeout 10 >"$WORK/monitor.out" 2>&1
 check_eq "monitor on a failed henbd: exit 1" "1" "$?"
 check "monitor says when the retry is scheduled" grep -Eq "^retry 1 scheduled at [0-9:.]+ \(in [0-9]+\.[0-9] s\)$" "$WORK/monitor.out"
 henbctl_ wait --timeout 1 >"$WORK/wait-failed.out" 2>&1
-check_eq "wait: not registered by the deadline: exit 1" "1" "$?"
+check_eq "wait: not registered by the deadline: exit 3 (timed out)" "3" "$?"
 check "wait: says so" grep -q "^timed out after 1 s in state " "$WORK/wait-failed.out"
 
 # the retry reaches a HeMS that accepts TCP and never answers: it hangs in the TLS step
