@@ -860,6 +860,8 @@ create_cr_transports (HenbAgent *self)
         henb_cr_transport_set_busy (transport, self->in_session);
         g_signal_connect (transport, "requested", G_CALLBACK (on_connection_request), self);
         g_signal_connect (transport, "values-changed", G_CALLBACK (on_cr_values_changed), self);
+        /* state, detail, counters, mapping: the bus shows them */
+        g_signal_connect_swapped (transport, "notify", G_CALLBACK (emit_changed), self);
         g_debug ("Connection Request transport %s from plugin %s", henb_cr_transport_get_name (transport),
                  henb_plugin_get_name (factories->pdata[i]));
         g_ptr_array_add (self->cr_transports, transport);
