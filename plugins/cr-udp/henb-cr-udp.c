@@ -243,6 +243,8 @@ send_binding_request (HenbCrUdp *self, gboolean fresh)
     if (g_socket_send_to (self->socket, G_SOCKET_ADDRESS (self->stun_server), g_bytes_get_data (request, NULL),
                           g_bytes_get_size (request), NULL, &error) < 0)
         g_debug ("STUN Binding Request not sent: %s", error->message);
+    else if (self->sends > 0)
+        g_debug ("STUN Binding Request sent again (%u)", self->sends + 1);
     self->sends++;
     g_clear_handle_id (&self->retransmit_id, g_source_remove);
     self->retransmit_id = g_timeout_add (STUN_RTO_MS << MIN (self->sends - 1, 6), retransmit_due, self);
@@ -309,6 +311,7 @@ handle_stun (HenbCrUdp *self, const guint8 *data, gsize size)
     }
     self->binding_change = FALSE;
     mapped = address_text (m->mapped);
+    g_debug ("STUN Binding Response from %s: mapped %s", server, mapped);
     local = local_address_toward (self->stun_server);
     nat = local == NULL || !g_inet_address_equal (local, g_inet_socket_address_get_address (m->mapped)) ||
           g_inet_socket_address_get_port (m->mapped) != henb_cr_udp_get_local_port (self);
@@ -334,13 +337,15 @@ log_refusal (HenbCrUdp *self, const gchar *peer, const gchar *why)
 {
     gint64 now = g_get_monotonic_time ();
 
-    /* a flood must not fill the journal */
+    /* a flood must not fill the journal: one message per LOG_INTERVAL_US, the rest at debug */
     if (now - self->last_refusal_log < LOG_INTERVAL_US) {
         self->refusals_unlogged++;
+        g_debug ("UDP connection request from %s refused: %s", peer, why);
         return;
     }
-    g_message ("UDP connection request from %s refused: %s%s", peer, why,
-               self->refusals_unlogged > 0 ? " (and earlier ones not logged)" : "");
+    g_message ("UDP connection request from %s refused: %s", peer, why);
+    if (self->refusals_unlogged > 0)
+        g_message ("(%u more refused since the last such message)", self->refusals_unlogged);
     self->last_refusal_log = now;
     self->refusals_unlogged = 0;
 }
