@@ -20,6 +20,9 @@ henb_udp_cr_free (HenbUdpCr *cr)
     g_free (cr->un);
     g_free (cr->cn);
     g_free (cr->sig);
+    g_free (cr->raw_id);
+    g_free (cr->raw_un);
+    g_free (cr->raw_cn);
     g_free (cr);
 }
 
@@ -40,6 +43,16 @@ is_token (const gchar *s, gsize len)
     return TRUE;
 }
 
+/* printable ASCII with spaces: what a decoded field may hold */
+static gboolean
+is_printable (const gchar *s)
+{
+    for (; *s != '\0'; s++)
+        if (*s < ' ' || *s >= 0x7f)
+            return FALSE;
+    return TRUE;
+}
+
 static gboolean
 all_digits (const gchar *s)
 {
@@ -52,15 +65,18 @@ all_digits (const gchar *s)
 }
 
 static gboolean
-set_field (gchar **field, const gchar *value, GError **error)
+set_field (gchar **field, gchar **raw, const gchar *value, GError **error)
 {
     g_autofree gchar *decoded = g_uri_unescape_string (value, NULL);
 
     if (*field != NULL)
         return invalid (error, "a query field twice") != NULL;
-    if (decoded == NULL || strlen (decoded) > MAX_FIELD || !is_token (decoded, strlen (decoded)))
+    if (decoded == NULL || strlen (decoded) > MAX_FIELD || !is_printable (decoded) ||
+        strlen (value) > MAX_FIELD)
         return invalid (error, "a query field that is not printable") != NULL;
     *field = g_steal_pointer (&decoded);
+    if (raw != NULL)
+        *raw = g_strdup (value);
     return TRUE;
 }
 
@@ -100,6 +116,7 @@ henb_udp_cr_parse (const guint8 *data, gsize size, GError **error)
     for (guint i = 0; items[i] != NULL; i++) {
         gchar *eq = strchr (items[i], '=');
         gchar **field = NULL;
+        gchar **raw = NULL;
 
         if (eq == NULL)
             continue;
@@ -107,16 +124,16 @@ henb_udp_cr_parse (const guint8 *data, gsize size, GError **error)
         if (g_str_equal (items[i], "ts"))
             field = &cr->ts;
         else if (g_str_equal (items[i], "id"))
-            field = &cr->id;
+            field = &cr->id, raw = &cr->raw_id;
         else if (g_str_equal (items[i], "un"))
-            field = &cr->un;
+            field = &cr->un, raw = &cr->raw_un;
         else if (g_str_equal (items[i], "cn"))
-            field = &cr->cn;
+            field = &cr->cn, raw = &cr->raw_cn;
         else if (g_str_equal (items[i], "sig"))
             field = &cr->sig;
         else
             continue; /* TR-111 names no others; an extension is no reason to refuse */
-        if (!set_field (field, eq + 1, error))
+        if (!set_field (field, raw, eq + 1, error))
             return NULL;
     }
     if (cr->ts == NULL || cr->id == NULL || cr->un == NULL || cr->cn == NULL || cr->sig == NULL)
@@ -209,6 +226,28 @@ henb_udp_cr_guard_free (HenbUdpCrGuard *guard)
     g_free (guard);
 }
 
+/* As decoded, then as sent; each signature covers the username it is compared with. */
+static HenbUdpCrVerdict
+check_signature (const HenbUdpCr *cr, const gchar *username, const gchar *password)
+{
+    gboolean named = FALSE;
+
+    for (guint form = 0; form < 2; form++) {
+        const gchar *id = form == 0 ? cr->id : cr->raw_id;
+        const gchar *un = form == 0 ? cr->un : cr->raw_un;
+        const gchar *cn = form == 0 ? cr->cn : cr->raw_cn;
+        g_autofree gchar *expected = NULL;
+
+        if (!g_str_equal (un, username))
+            continue;
+        named = TRUE;
+        expected = henb_udp_cr_sign (cr->ts, id, un, cn, password);
+        if (equal_hex (expected, cr->sig))
+            return HENB_UDP_CR_OK;
+    }
+    return named ? HENB_UDP_CR_BAD_SIGNATURE : HENB_UDP_CR_WRONG_USERNAME;
+}
+
 HenbUdpCrVerdict
 henb_udp_cr_guard_check (HenbUdpCrGuard  *guard,
                          const HenbUdpCr *cr,
@@ -217,15 +256,13 @@ henb_udp_cr_guard_check (HenbUdpCrGuard  *guard,
                          gint64           now,
                          gint64           now_monotonic)
 {
-    g_autofree gchar *expected = NULL;
+    HenbUdpCrVerdict verdict;
 
     if (username == NULL || username[0] == '\0')
         return HENB_UDP_CR_NO_CREDENTIALS;
-    if (!g_str_equal (cr->un, username))
-        return HENB_UDP_CR_WRONG_USERNAME;
-    expected = henb_udp_cr_sign (cr->ts, cr->id, cr->un, cr->cn, password != NULL ? password : "");
-    if (!equal_hex (expected, cr->sig))
-        return HENB_UDP_CR_BAD_SIGNATURE;
+    verdict = check_signature (cr, username, password != NULL ? password : "");
+    if (verdict != HENB_UDP_CR_OK)
+        return verdict;
     /* authentic from here on: only such messages may fill the memory */
     for (guint i = 0; i < HENB_UDP_CR_REMEMBERED; i++) {
         if (guard->seen[i].id == NULL || !g_str_equal (guard->seen[i].id, cr->id))

@@ -26,6 +26,11 @@ typedef struct {
     gchar  *cn;
     gchar  *sig;
     gint64  timestamp; /* ts as a number */
+    /* id, un and cn as sent, before percent-decoding: GenieACS 1.2.16 puts the username into
+     * the query as it is and signs that ("00005A-HeNB-SN%2D1" stays so) */
+    gchar  *raw_id;
+    gchar  *raw_un;
+    gchar  *raw_cn;
 } HenbUdpCr;
 
 /* Errors: G_IO_ERROR_INVALID_DATA, with what was wrong. */
@@ -57,7 +62,8 @@ void             henb_udp_cr_guard_free (HenbUdpCrGuard *guard);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HenbUdpCrGuard, henb_udp_cr_guard_free)
 
 /*
- * Checks @cr against the credentials, @now (wall clock, seconds) and what @guard remembers
+ * Checks @cr against the credentials (its decoded fields, else the fields as sent: either
+ * way the signature covers what the username is compared with), @now (wall clock, seconds) and what @guard remembers
  * (@now_monotonic, µs, for copies); remembers it when it passes.
  */
 HenbUdpCrVerdict henb_udp_cr_guard_check (HenbUdpCrGuard *guard,

@@ -48,6 +48,26 @@ test_genieacs_message (void)
     g_assert_cmpint (henb_udp_cr_guard_check (guard, cr, USERNAME, PASSWORD, NOW + 2, 1000000), ==, HENB_UDP_CR_OK);
 }
 
+/* GenieACS puts its username (the device id, "%2D" and all) into the query unencoded and signs
+ * it so; an ACS that percent-encodes signs the decoded name. Both are the same user. */
+static void
+test_username_forms (void)
+{
+    const gchar *user = "00005A-HeNB-SN%2D106";
+    g_autofree gchar *genieacs = message (NOW, "1", user, "aa", PASSWORD, NULL);
+    g_autofree gchar *sig = henb_udp_cr_sign ("1764600000", "2", "acs me", "bb", PASSWORD);
+    g_autofree gchar *encoded = g_strdup_printf ("GET /?ts=1764600000&id=2&un=acs%%20me&cn=bb&sig=%s HTTP/1.1\r\n\r\n", sig);
+    g_autoptr(HenbUdpCrGuard) guard = henb_udp_cr_guard_new ();
+    g_autoptr(HenbUdpCr) a = parse_text (genieacs, NULL);
+    g_autoptr(HenbUdpCr) b = parse_text (encoded, NULL);
+
+    g_assert_cmpint (henb_udp_cr_guard_check (guard, a, user, PASSWORD, NOW, 1), ==, HENB_UDP_CR_OK);
+    g_assert_cmpint (henb_udp_cr_guard_check (guard, b, "acs me", PASSWORD, NOW, 1), ==, HENB_UDP_CR_OK);
+    /* the decoded form of GenieACS's name is another user, and cannot borrow its signature */
+    g_assert_cmpint (henb_udp_cr_guard_check (guard, a, "00005A-HeNB-SN-106", PASSWORD, NOW, 1), ==,
+                     HENB_UDP_CR_BAD_SIGNATURE);
+}
+
 /* The signature is HMAC-SHA1(password, ts||id||un||cn), as RFC 2202 test case 2 pins HMAC-SHA1. */
 static void
 test_signature_known (void)
@@ -161,6 +181,7 @@ main (int argc, char **argv)
     g_test_init (&argc, &argv, NULL);
     g_test_add_func ("/udp-cr/genieacs-message", test_genieacs_message);
     g_test_add_func ("/udp-cr/signature-known", test_signature_known);
+    g_test_add_func ("/udp-cr/username-forms", test_username_forms);
     g_test_add_func ("/udp-cr/forged", test_forged);
     g_test_add_func ("/udp-cr/fresh-and-replayed", test_fresh_and_replayed);
     g_test_add_func ("/udp-cr/malformed", test_malformed);
