@@ -620,6 +620,9 @@ henb_cr_udp_apply (HenbCrTransport *transport, GInetAddress *address)
     if (self->socket == NULL && !open_socket (self, &error)) {
         g_warning ("UDP connection requests cannot be received: %s", error->message);
         henb_cr_transport_set_state (transport, HENB_CR_TRANSPORT_STATE_FAILED, error->message);
+        /* the next apply() (after the next session) tries again */
+        explicit_bzero (self->settings, strlen (self->settings));
+        g_clear_pointer (&self->settings, g_free);
         return;
     }
     g_message ("UDP connection requests on port %u, STUN server %s:%u", henb_cr_udp_get_local_port (self),
