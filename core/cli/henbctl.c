@@ -264,6 +264,38 @@ print_json (HenbClient *client)
         g_string_append (out, ", \"connection_request_url\": ");
         json_string (out, henb_client_get_connection_request_url (client));
         g_string_append_printf (out, ", \"tolerated_inputs\": %u", henb_client_get_tolerated_inputs (client));
+        g_string_append (out, "},\n");
+    }
+    {
+        g_autoptr(GVariant) transports = henb_client_dup_cr_transports (client);
+        GVariantIter iter;
+        const gchar *name, *state, *detail;
+        gboolean active;
+        gboolean first = TRUE;
+
+        g_string_append (out, "  \"connection_request\": {\"transports\": [");
+        g_variant_iter_init (&iter, transports);
+        while (g_variant_iter_next (&iter, "(&sb&s&s)", &name, &active, &state, &detail)) {
+            g_string_append (out, first ? "{\"name\": " : ", {\"name\": ");
+            json_string (out, name);
+            g_string_append_printf (out, ", \"active\": %s, \"state\": ", active ? "true" : "false");
+            json_string (out, state);
+            g_string_append (out, ", \"detail\": ");
+            json_string (out, detail);
+            g_string_append_c (out, '}');
+            first = FALSE;
+        }
+        g_string_append_printf (out, "], \"nat_detected\": %s, \"udp_connection_request_address\": ",
+                                henb_client_get_nat_detected (client) ? "true" : "false");
+        json_string (out, henb_client_get_udp_connection_request_address (client));
+        g_string_append (out, ", \"stun_server\": ");
+        json_string (out, henb_client_get_stun_server (client));
+        g_string_append (out, ", \"xmpp_state\": ");
+        json_string (out, henb_client_get_xmpp_state (client));
+        g_string_append (out, ", \"xmpp_jabber_id\": ");
+        json_string (out, henb_client_get_xmpp_jabber_id (client));
+        g_string_append (out, ", \"xmpp_server\": ");
+        json_string (out, henb_client_get_xmpp_server (client));
         g_string_append (out, "}\n}\n");
     }
     g_print ("%s", out->str);
@@ -325,6 +357,31 @@ print_step (HenbStepInfo *s, guint index, guint count)
              start, henb_step_info_get_duration (s) / 1e6);
     if (henb_step_info_get_detail (s)[0] != '\0')
         print_line ("          %s", henb_step_info_get_detail (s));
+}
+
+/* One line per Connection Request transport, then what STUN and XMPP found. */
+static void
+print_cr_transports (HenbClient *client)
+{
+    g_autoptr(GVariant) transports = henb_client_dup_cr_transports (client);
+    GVariantIter iter;
+    const gchar *name, *state, *detail;
+    gboolean active;
+    const gchar *udp = henb_client_get_udp_connection_request_address (client);
+    const gchar *stun = henb_client_get_stun_server (client);
+    const gchar *jid = henb_client_get_xmpp_jabber_id (client);
+
+    g_variant_iter_init (&iter, transports);
+    while (g_variant_iter_next (&iter, "(&sb&s&s)", &name, &active, &state, &detail))
+        print_line ("connection request transport %s: %s%s%s", name, state, detail[0] != '\0' ? ", " : "", detail);
+    if (stun[0] != '\0' || udp[0] != '\0')
+        print_line ("NAT: %s; STUN server %s; UDP connection requests at %s",
+                    henb_client_get_nat_detected (client) ? "detected" : "none", stun[0] != '\0' ? stun : "-",
+                    udp[0] != '\0' ? udp : "-");
+    if (g_strcmp0 (henb_client_get_xmpp_state (client), "") != 0 &&
+        g_strcmp0 (henb_client_get_xmpp_state (client), "disabled") != 0)
+        print_line ("XMPP: %s, %s at %s", henb_client_get_xmpp_state (client), jid[0] != '\0' ? jid : "-",
+                    henb_client_get_xmpp_server (client)[0] != '\0' ? henb_client_get_xmpp_server (client) : "-");
 }
 
 static void
@@ -398,6 +455,7 @@ print_status (HenbClient *client)
         print_line (_("connection requests: %s"), cr[0] != '\0' ? cr : "-");
         print_line (_("tolerated inputs: %u"), henb_client_get_tolerated_inputs (client));
     }
+    print_cr_transports (client);
     if (steps->len > 0)
         print_line (_("steps:"));
     for (guint i = 0; i < steps->len; i++)

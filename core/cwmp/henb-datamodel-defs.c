@@ -60,6 +60,22 @@ static const HenbDmParamDef definitions[] = {
     STR ("Device.ManagementServer.ConnectionRequestURL", FI, 2048),
     STR ("Device.ManagementServer.ConnectionRequestUsername", RW | P, 256),
     STR ("Device.ManagementServer.ConnectionRequestPassword", RW | P | HID, 256),
+    /* TR-069 Annex G / TR-111 part 2: UDP Connection Requests through a NAT (plugin cr-udp) */
+    STR ("Device.ManagementServer.UDPConnectionRequestAddress", 0, 256),
+    BOOL ("Device.ManagementServer.STUNEnable", RW | P, "false"),
+    /* empty: the host of ManagementServer.URL */
+    STR ("Device.ManagementServer.STUNServerAddress", RW | P, 256),
+    UINT ("Device.ManagementServer.STUNServerPort", RW | P, 0, 65535, "3478"),
+    STR ("Device.ManagementServer.STUNUsername", RW | P, 256),
+    STR ("Device.ManagementServer.STUNPassword", RW | P | HID, 256),
+    /* -1: no maximum; henbd then keeps the mapping alive every 30 s (NATs forget UDP in ~30-60 s) */
+    { "Device.ManagementServer.STUNMaximumKeepAlivePeriod", HENB_CWMP_TYPE_INT, RW | P, 0, 0, TRUE, -1, G_MAXINT32,
+      NULL, HENB_DM_SYNTAX_PLAIN, "-1" },
+    UINT ("Device.ManagementServer.STUNMinimumKeepAlivePeriod", RW | P, 0, G_MAXUINT32, "10"),
+    BOOL ("Device.ManagementServer.NATDetected", 0, "false"),
+    /* TR-098's InternetGatewayDevice.ManagementServer has it; TR-181 dropped it */
+    UINT ("Device.ManagementServer." HENB_DM_VENDOR_PLACEHOLDER "UDPConnectionRequestAddressNotificationLimit",
+          RW | P, 0, G_MAXUINT32, "0"),
     UINT ("Device.ManagementServer.CWMPRetryMinimumWaitInterval", RW | P, 1, 65535, "5"),
     UINT ("Device.ManagementServer.CWMPRetryIntervalMultiplier", RW | P, 1000, 65535, "2000"),
     BOOL ("Device.ManagementServer.AliasBasedAddressing", FI, "false"),

@@ -3,6 +3,7 @@
 
 #include "henb-agent.h"
 #include "henb-authority.h"
+#include "henb-cr-status.h"
 #include "henb-errors.h"
 #include "henb-gdbus.h"
 #include "henb-ipsec-backend.h"
@@ -25,6 +26,7 @@ struct _HenbManager {
     HenbGdbusServing    *skel_serving;
     HenbGdbusTunnel     *skel_tunnel;
     HenbGdbusManagement *skel_management;
+    HenbGdbusConnectionRequest *skel_cr;
     HenbAgent           *agent;
     HenbRadio           *radio;
 
@@ -1042,6 +1044,7 @@ update_management (HenbManager *self)
     henb_gdbus_management_set_connection_request_url (m, henb_agent_get_connection_request_url (self->agent));
     henb_gdbus_management_set_tolerated_inputs (m, henb_data_model_get_tolerated_count (self->services.dm));
     g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (m));
+    henb_cr_status_update (self->skel_cr, henb_agent_get_cr_transports (self->agent));
 }
 
 static void
@@ -1146,6 +1149,7 @@ henb_manager_dispose (GObject *object)
             g_signal_handlers_disconnect_by_data (plugins->pdata[i], self);
     }
     g_clear_object (&self->skel_management);
+    g_clear_object (&self->skel_cr);
     g_clear_object (&self->skel_manager);
     g_clear_object (&self->skel_tunnel);
     g_clear_object (&self->skel_procedure);
@@ -1177,6 +1181,7 @@ henb_manager_init (HenbManager *self)
     self->skel_serving = henb_gdbus_serving_skeleton_new ();
     self->skel_tunnel = henb_gdbus_tunnel_skeleton_new ();
     self->skel_management = henb_gdbus_management_skeleton_new ();
+    self->skel_cr = henb_gdbus_connection_request_skeleton_new ();
     self->start_reason = HENB_STATE_CHANGE_REASON_STARTUP;
 }
 
@@ -1279,6 +1284,8 @@ henb_manager_export (HenbManager *self, GDBusConnection *connection, GError **er
         !g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skel_tunnel), connection,
                                            HENB_DBUS_PATH, error) ||
         !g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skel_management), connection,
+                                           HENB_DBUS_PATH, error) ||
+        !g_dbus_interface_skeleton_export (G_DBUS_INTERFACE_SKELETON (self->skel_cr), connection,
                                            HENB_DBUS_PATH, error) ||
         !henb_radio_export (self->radio, connection, error))
         return FALSE;

@@ -26,6 +26,7 @@ struct _HenbClient {
     HenbGdbusTunnel    *tunnel;
     HenbGdbusManagement *management;
     HenbGdbusRadio     *radio;
+    HenbGdbusConnectionRequest *cr;
 };
 
 static void henb_client_async_initable_init (GAsyncInitableIface *iface);
@@ -71,6 +72,10 @@ enum {
     PROP_CELL_ADMIN_STATE,
     PROP_CELL_STATUS,
     PROP_RADIO_BACKEND,
+    PROP_CR_TRANSPORTS,
+    PROP_NAT_DETECTED,
+    PROP_UDP_CONNECTION_REQUEST_ADDRESS,
+    PROP_XMPP_STATE,
     N_PROPS
 };
 static GParamSpec *props[N_PROPS];
@@ -115,6 +120,10 @@ static const struct {
     { "security-gateway", { PROP_TUNNEL_SECURITY_GATEWAY } },
     { "inner-address", { PROP_TUNNEL_INNER_ADDRESS } },
     { "dns-servers", { PROP_TUNNEL_DNS_SERVERS } },
+    { "transports", { PROP_CR_TRANSPORTS } },
+    { "nat-detected", { PROP_NAT_DETECTED } },
+    { "udp-connection-request-address", { PROP_UDP_CONNECTION_REQUEST_ADDRESS } },
+    { "xmpp-state", { PROP_XMPP_STATE } },
 };
 
 static void
@@ -201,6 +210,7 @@ connect_proxies (HenbClient *self)
     g_signal_connect (self->serving, "s1-setup-requested", G_CALLBACK (on_s1_setup_requested), self);
     g_signal_connect (self->radio, "notify", G_CALLBACK (on_radio_notify), self);
     g_signal_connect (self->radio, "configuration-changed", G_CALLBACK (on_configuration_changed), self);
+    g_signal_connect (self->cr, "notify", G_CALLBACK (on_proxy_notify), self);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -236,6 +246,11 @@ henb_client_initable_init_sync (GInitable *initable, GCancellable *cancellable, 
                                                    HENB_DBUS_SERVICE, HENB_DBUS_PATH, cancellable, error);
     if (self->radio == NULL)
         return FALSE;
+    self->cr = henb_gdbus_connection_request_proxy_new_sync (self->connection, G_DBUS_PROXY_FLAGS_NONE,
+                                                             HENB_DBUS_SERVICE, HENB_DBUS_PATH, cancellable,
+                                                             error);
+    if (self->cr == NULL)
+        return FALSE;
     connect_proxies (self);
     return TRUE;
 }
@@ -247,6 +262,24 @@ henb_client_initable_init (GInitableIface *iface)
 }
 
 static void serving_ready (GObject *source, GAsyncResult *res, gpointer user_data);
+
+static void
+connection_request_ready (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    HenbClient *self = g_task_get_source_object (task);
+    GError *error = NULL;
+
+    self->cr = henb_gdbus_connection_request_proxy_new_finish (res, &error);
+    if (self->cr == NULL) {
+        g_task_return_error (task, error);
+        g_object_unref (task);
+        return;
+    }
+    connect_proxies (self);
+    g_task_return_boolean (task, TRUE);
+    g_object_unref (task);
+}
 
 static void
 radio_ready (GObject *source, GAsyncResult *res, gpointer user_data)
@@ -261,9 +294,9 @@ radio_ready (GObject *source, GAsyncResult *res, gpointer user_data)
         g_object_unref (task);
         return;
     }
-    connect_proxies (self);
-    g_task_return_boolean (task, TRUE);
-    g_object_unref (task);
+    henb_gdbus_connection_request_proxy_new (self->connection, G_DBUS_PROXY_FLAGS_NONE, HENB_DBUS_SERVICE,
+                                             HENB_DBUS_PATH, g_task_get_cancellable (task),
+                                             connection_request_ready, task);
 }
 
 static void
@@ -792,6 +825,108 @@ const gchar *
 henb_client_get_s1_link_detail (HenbClient *self)
 {
     return nonnull (henb_gdbus_serving_get_s1_link_detail (self->serving));
+}
+
+/**
+ * henb_client_dup_cr_transports:
+ * @self: a #HenbClient
+ *
+ * Returns: (transfer full): the Connection Request transports, "a(sbss)": name ("http",
+ *   "udp", "xmpp"), whether requests reach henbd that way now, state ("disabled",
+ *   "starting", "active", "failed") and a line for people; empty when henbd has none
+ *
+ * Since: 0.3
+ */
+GVariant *
+henb_client_dup_cr_transports (HenbClient *self)
+{
+    GVariant *v = henb_gdbus_connection_request_dup_transports (self->cr);
+
+    return v != NULL ? v : g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("(sbss)"), NULL, 0));
+}
+
+/**
+ * henb_client_get_nat_detected:
+ * @self: a #HenbClient
+ *
+ * Returns: whether STUN found henbd behind a NAT (ManagementServer.NATDetected)
+ *
+ * Since: 0.3
+ */
+gboolean
+henb_client_get_nat_detected (HenbClient *self)
+{
+    return henb_gdbus_connection_request_get_nat_detected (self->cr);
+}
+
+/**
+ * henb_client_get_udp_connection_request_address:
+ * @self: a #HenbClient
+ *
+ * Returns: "host:port" where UDP Connection Requests reach henbd as the HeMS sees it; ""
+ *
+ * Since: 0.3
+ */
+const gchar *
+henb_client_get_udp_connection_request_address (HenbClient *self)
+{
+    return nonnull (henb_gdbus_connection_request_get_udp_connection_request_address (self->cr));
+}
+
+/**
+ * henb_client_get_stun_server:
+ * @self: a #HenbClient
+ *
+ * Returns: the STUN server in use, "host:port"; "" when STUN is off
+ *
+ * Since: 0.3
+ */
+const gchar *
+henb_client_get_stun_server (HenbClient *self)
+{
+    return nonnull (henb_gdbus_connection_request_get_stun_server (self->cr));
+}
+
+/**
+ * henb_client_get_xmpp_state:
+ * @self: a #HenbClient
+ *
+ * Returns: "disabled", "starting", "active" or "failed"; "" when henbd does not say
+ *
+ * Since: 0.3
+ */
+const gchar *
+henb_client_get_xmpp_state (HenbClient *self)
+{
+    return nonnull (henb_gdbus_connection_request_get_xmpp_state (self->cr));
+}
+
+/**
+ * henb_client_get_xmpp_jabber_id:
+ * @self: a #HenbClient
+ *
+ * Returns: the full Jabber ID henbd is bound to; "" when not connected
+ *
+ * Since: 0.3
+ */
+const gchar *
+henb_client_get_xmpp_jabber_id (HenbClient *self)
+{
+    return nonnull (henb_gdbus_connection_request_get_xmpp_jabber_id (self->cr));
+}
+
+/**
+ * henb_client_get_xmpp_server:
+ * @self: a #HenbClient
+ *
+ * Returns: the XMPP server connected to, "host:port"; "" when not connected
+ *
+ * Since: 0.3
+ */
+const gchar *
+henb_client_get_xmpp_server (HenbClient *self)
+{
+    return nonnull (henb_gdbus_connection_request_get_xmpp_server (self->cr));
 }
 
 /**
@@ -1470,6 +1605,18 @@ henb_client_get_property (GObject *object, guint prop_id, GValue *value, GParamS
     case PROP_S1_LINK:
         g_value_set_string (value, henb_client_get_s1_link (self));
         break;
+    case PROP_CR_TRANSPORTS:
+        g_value_take_variant (value, henb_client_dup_cr_transports (self));
+        break;
+    case PROP_NAT_DETECTED:
+        g_value_set_boolean (value, henb_client_get_nat_detected (self));
+        break;
+    case PROP_UDP_CONNECTION_REQUEST_ADDRESS:
+        g_value_set_string (value, henb_client_get_udp_connection_request_address (self));
+        break;
+    case PROP_XMPP_STATE:
+        g_value_set_string (value, henb_client_get_xmpp_state (self));
+        break;
     case PROP_S1_LINK_DETAIL:
         g_value_set_string (value, henb_client_get_s1_link_detail (self));
         break;
@@ -1548,6 +1695,9 @@ henb_client_dispose (GObject *object)
         g_signal_handlers_disconnect_by_data (self->tunnel, self);
     if (self->radio != NULL)
         g_signal_handlers_disconnect_by_data (self->radio, self);
+    if (self->cr != NULL)
+        g_signal_handlers_disconnect_by_data (self->cr, self);
+    g_clear_object (&self->cr);
     g_clear_object (&self->radio);
     g_clear_object (&self->management);
     g_clear_object (&self->tunnel);
@@ -1609,6 +1759,19 @@ henb_client_class_init (HenbClientClass *klass)
     props[PROP_TUNNEL_SECURITY_GATEWAY] = g_param_spec_string ("tunnel-security-gateway", NULL, NULL, NULL, RO);
     props[PROP_TUNNEL_INNER_ADDRESS] = g_param_spec_string ("tunnel-inner-address", NULL, NULL, NULL, RO);
     props[PROP_TUNNEL_DNS_SERVERS] = g_param_spec_boxed ("tunnel-dns-servers", NULL, NULL, G_TYPE_STRV, RO);
+    /**
+     * HenbClient:cr-transports:
+     *
+     * The Connection Request transports, as henb_client_dup_cr_transports() returns them.
+     *
+     * Since: 0.3
+     */
+    props[PROP_CR_TRANSPORTS] = g_param_spec_variant ("cr-transports", NULL, NULL, G_VARIANT_TYPE ("a(sbss)"),
+                                                      NULL, RO);
+    props[PROP_NAT_DETECTED] = g_param_spec_boolean ("nat-detected", NULL, NULL, FALSE, RO);
+    props[PROP_UDP_CONNECTION_REQUEST_ADDRESS] =
+        g_param_spec_string ("udp-connection-request-address", NULL, NULL, NULL, RO);
+    props[PROP_XMPP_STATE] = g_param_spec_string ("xmpp-state", NULL, NULL, NULL, RO);
     /**
      * HenbClient:cell-configuration: (type GLib.HashTable(utf8,utf8))
      *

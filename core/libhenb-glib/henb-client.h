@@ -58,6 +58,15 @@ const gchar        *henb_client_get_mme_name (HenbClient *self);
 const gchar *const *henb_client_get_served_gummeis (HenbClient *self);
 guint               henb_client_get_mme_relative_capacity (HenbClient *self);
 
+/* org.henbd.HeNB1.ConnectionRequest */
+GVariant           *henb_client_dup_cr_transports (HenbClient *self);
+gboolean            henb_client_get_nat_detected (HenbClient *self);
+const gchar        *henb_client_get_udp_connection_request_address (HenbClient *self);
+const gchar        *henb_client_get_stun_server (HenbClient *self);
+const gchar        *henb_client_get_xmpp_state (HenbClient *self);
+const gchar        *henb_client_get_xmpp_jabber_id (HenbClient *self);
+const gchar        *henb_client_get_xmpp_server (HenbClient *self);
+
 gboolean            henb_client_get_tunnel_active (HenbClient *self);
 const gchar        *henb_client_get_tunnel_purpose (HenbClient *self);
 const gchar        *henb_client_get_tunnel_backend (HenbClient *self);

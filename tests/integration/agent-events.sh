@@ -77,6 +77,11 @@ check "periodic Informs come every 2 s (4 gaps: mean 1.5..5 s)" \
     awk -v g="$gaps" 'BEGIN {n=split(g,a," "); for (i=1;i<=n;i++) sum+=a[i]; exit !(n == 4 && sum/n >= 1.5 && sum/n <= 5)}'
 check_eq "Management: no retry pending" "int64 0" "$(prop Management NextAttempt)"
 check_contains "henbctl status: the Connection Request URL" "connection requests: $CR_URL" "$(henbctl_ status)"
+check_contains "ConnectionRequest: the http transport is active at that URL" "('http', true, 'active', '$CR_URL')" \
+    "$(prop ConnectionRequest Transports)"
+check_contains "henbctl status: the http transport" "connection request transport http: active, $CR_URL" "$(henbctl_ status)"
+check "henbctl status --json: the http transport, no NAT, no XMPP" \
+    test "$(json "[t['name'] for t in s['connection_request']['transports'] if t['active']] == ['http'] and not s['connection_request']['nat_detected'] and s['connection_request']['xmpp_state'] == 'disabled'")" = True
 check_contains "henbctl status: the sessions after registration" "sessions after registration: " "$(henbctl_ status)"
 check "henbctl status --json: management, sessions counted, last one ok" \
     test "$(json "s['management']['session_count'] >= 3 and s['management']['last_session_result'] == 'ok'")" = True
