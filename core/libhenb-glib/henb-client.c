@@ -16,6 +16,8 @@
  * radio stack's status), and the Start, Rediscover, Cancel and ReportStatus methods. Property
  * notifications and signals are delivered in the thread-default main context of the
  * thread that created the client.
+ *
+ * Since: 0.1
  */
 struct _HenbClient {
     GObject             parent_instance;
@@ -66,6 +68,18 @@ enum {
     PROP_TUNNEL_SECURITY_GATEWAY,
     PROP_TUNNEL_INNER_ADDRESS,
     PROP_TUNNEL_DNS_SERVERS,
+    PROP_TUNNEL_PURPOSE,
+    PROP_TUNNEL_BACKEND,
+    PROP_TUNNEL_GATEWAY_ADDRESS,
+    PROP_TUNNEL_UP_SINCE,
+    PROP_RETRY_COUNT,
+    PROP_NEXT_ATTEMPT,
+    PROP_SESSION_COUNT,
+    PROP_LAST_SESSION_RESULT,
+    PROP_LAST_SESSION_TIME,
+    PROP_PENDING_EVENTS,
+    PROP_CONNECTION_REQUEST_URL,
+    PROP_TOLERATED_INPUTS,
     PROP_CELL_CONFIGURATION,
     PROP_CELL_CONFIGURATION_KEY,
     PROP_CELL_ADMIN_STATE,
@@ -83,11 +97,14 @@ enum {
 };
 static guint signals[N_SIGNALS];
 
-/* D-Bus property (as the generated proxy names it) -> client properties to notify */
-static const struct {
+/* D-Bus property (as the generated proxy names it) -> client properties to notify; one table
+ * per interface, as the same name means other things on two of them ("backend", "status") */
+typedef struct {
     const gchar *proxy_property;
     guint        props[2];
-} notify_map[] = {
+} NotifyEntry;
+
+static const NotifyEntry manager_notify_map[] = {
     { "g-name-owner", { PROP_RUNNING, PROP_STATE } },
     { "version", { PROP_VERSION } },
     { "state", { PROP_STATE } },
@@ -95,10 +112,18 @@ static const struct {
     { "discovery-variant", { PROP_DISCOVERY_VARIANT } },
     { "last-error", { PROP_LAST_ERROR } },
     { "state-file-write-error", { PROP_STATE_FILE_WRITE_ERROR } },
+    { NULL },
+};
+
+static const NotifyEntry procedure_notify_map[] = {
     { "current-step", { PROP_CURRENT_STEP_ID, PROP_CURRENT_STEP_NAME } },
     { "completed-steps", { PROP_COMPLETED_STEPS } },
     { "step-count", { PROP_STEP_COUNT } },
     { "percentage", { PROP_PERCENTAGE } },
+    { NULL },
+};
+
+static const NotifyEntry serving_notify_map[] = {
     { "hems-url", { PROP_SERVING_HEMS_URL } },
     { "security-gateways", { PROP_SECURITY_GATEWAYS } },
     { "s1-addresses", { PROP_S1_ADDRESSES } },
@@ -111,44 +136,68 @@ static const struct {
     { "mme-name", { PROP_MME_NAME } },
     { "served-gummeis", { PROP_SERVED_GUMMEIS } },
     { "mme-relative-capacity", { PROP_MME_RELATIVE_CAPACITY } },
-    { "active", { PROP_TUNNEL_ACTIVE } },
-    { "security-gateway", { PROP_TUNNEL_SECURITY_GATEWAY } },
-    { "inner-address", { PROP_TUNNEL_INNER_ADDRESS } },
-    { "dns-servers", { PROP_TUNNEL_DNS_SERVERS } },
+    { NULL },
 };
 
+static const NotifyEntry tunnel_notify_map[] = {
+    { "active", { PROP_TUNNEL_ACTIVE } },
+    { "purpose", { PROP_TUNNEL_PURPOSE } },
+    { "backend", { PROP_TUNNEL_BACKEND } },
+    { "security-gateway", { PROP_TUNNEL_SECURITY_GATEWAY } },
+    { "gateway-address", { PROP_TUNNEL_GATEWAY_ADDRESS } },
+    { "inner-address", { PROP_TUNNEL_INNER_ADDRESS } },
+    { "dns-servers", { PROP_TUNNEL_DNS_SERVERS } },
+    { "up-since", { PROP_TUNNEL_UP_SINCE } },
+    { NULL },
+};
+
+static const NotifyEntry management_notify_map[] = {
+    { "retry-count", { PROP_RETRY_COUNT } },
+    { "next-attempt", { PROP_NEXT_ATTEMPT } },
+    { "session-count", { PROP_SESSION_COUNT } },
+    { "last-session-result", { PROP_LAST_SESSION_RESULT } },
+    { "last-session-time", { PROP_LAST_SESSION_TIME } },
+    { "pending-events", { PROP_PENDING_EVENTS } },
+    { "connection-request-url", { PROP_CONNECTION_REQUEST_URL } },
+    { "tolerated-inputs", { PROP_TOLERATED_INPUTS } },
+    { NULL },
+};
+
+static const NotifyEntry radio_notify_map[] = {
+    { "configuration", { PROP_CELL_CONFIGURATION } },
+    { "configuration-key", { PROP_CELL_CONFIGURATION_KEY } },
+    { "admin-state", { PROP_CELL_ADMIN_STATE } },
+    { "status", { PROP_CELL_STATUS } },
+    { "backend", { PROP_RADIO_BACKEND } },
+    { NULL },
+};
+
+/* every proxy's "notify" comes here; the map is the handler's closure data */
+typedef struct {
+    HenbClient        *client;
+    const NotifyEntry *map;
+} NotifyClosure;
+
 static void
-on_proxy_notify (GObject *proxy, GParamSpec *pspec, HenbClient *self)
+on_proxy_notify (GObject *proxy, GParamSpec *pspec, NotifyClosure *closure)
 {
-    if (proxy != G_OBJECT (self->manager) && g_str_equal (pspec->name, "g-name-owner"))
-        return;
-    for (guint i = 0; i < G_N_ELEMENTS (notify_map); i++) {
-        if (g_strcmp0 (notify_map[i].proxy_property, pspec->name) != 0)
+    for (const NotifyEntry *e = closure->map; e->proxy_property != NULL; e++) {
+        if (!g_str_equal (e->proxy_property, pspec->name))
             continue;
-        for (guint j = 0; j < G_N_ELEMENTS (notify_map[i].props) && notify_map[i].props[j] != 0; j++)
-            g_object_notify_by_pspec (G_OBJECT (self), props[notify_map[i].props[j]]);
+        for (guint j = 0; j < G_N_ELEMENTS (e->props) && e->props[j] != 0; j++)
+            g_object_notify_by_pspec (G_OBJECT (closure->client), props[e->props[j]]);
     }
 }
 
-/* the Radio proxy's own: its names ("backend", "status") mean other things elsewhere */
-static const struct {
-    const gchar *proxy_property;
-    guint        prop;
-} radio_notify_map[] = {
-    { "configuration", PROP_CELL_CONFIGURATION },
-    { "configuration-key", PROP_CELL_CONFIGURATION_KEY },
-    { "admin-state", PROP_CELL_ADMIN_STATE },
-    { "status", PROP_CELL_STATUS },
-    { "backend", PROP_RADIO_BACKEND },
-};
-
 static void
-on_radio_notify (GObject *proxy, GParamSpec *pspec, HenbClient *self)
+connect_notify (HenbClient *self, gpointer proxy, const NotifyEntry *map)
 {
-    for (guint i = 0; i < G_N_ELEMENTS (radio_notify_map); i++) {
-        if (g_str_equal (radio_notify_map[i].proxy_property, pspec->name))
-            g_object_notify_by_pspec (G_OBJECT (self), props[radio_notify_map[i].prop]);
-    }
+    NotifyClosure *closure = g_new (NotifyClosure, 1);
+
+    closure->client = self;
+    closure->map = map;
+    g_signal_connect_data (proxy, "notify", G_CALLBACK (on_proxy_notify), closure,
+                           (GClosureNotify) (void (*) (void)) g_free, 0);
 }
 
 /* an a{ss} as a string -> string table; an empty one for NULL or another type */
@@ -193,13 +242,14 @@ static void
 connect_proxies (HenbClient *self)
 {
     /* name owner changes come through the manager proxy alone */
-    g_signal_connect (self->manager, "notify", G_CALLBACK (on_proxy_notify), self);
-    g_signal_connect (self->procedure, "notify", G_CALLBACK (on_proxy_notify), self);
-    g_signal_connect (self->serving, "notify", G_CALLBACK (on_proxy_notify), self);
-    g_signal_connect (self->tunnel, "notify", G_CALLBACK (on_proxy_notify), self);
+    connect_notify (self, self->manager, manager_notify_map);
+    connect_notify (self, self->procedure, procedure_notify_map);
+    connect_notify (self, self->serving, serving_notify_map);
+    connect_notify (self, self->tunnel, tunnel_notify_map);
+    connect_notify (self, self->management, management_notify_map);
+    connect_notify (self, self->radio, radio_notify_map);
     g_signal_connect (self->manager, "state-changed", G_CALLBACK (on_state_changed), self);
     g_signal_connect (self->serving, "s1-setup-requested", G_CALLBACK (on_s1_setup_requested), self);
-    g_signal_connect (self->radio, "notify", G_CALLBACK (on_radio_notify), self);
     g_signal_connect (self->radio, "configuration-changed", G_CALLBACK (on_configuration_changed), self);
 }
 
@@ -385,6 +435,8 @@ henb_client_async_initable_init (GAsyncInitableIface *iface)
  *
  * Creates a client for henbd's org.henbd.HeNB1 object. henbd need not be running yet;
  * henb_client_is_running() tells.
+ *
+ * Since: 0.1
  */
 void
 henb_client_new (GDBusConnection *connection, GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -400,6 +452,8 @@ henb_client_new (GDBusConnection *connection, GCancellable *cancellable, GAsyncR
  * @error: return location for a #GError
  *
  * Returns: (transfer full): the client, or %NULL on error
+ *
+ * Since: 0.1
  */
 HenbClient *
 henb_client_new_finish (GAsyncResult *result, GError **error)
@@ -417,6 +471,8 @@ henb_client_new_finish (GAsyncResult *result, GError **error)
  * @error: return location for a #GError
  *
  * Returns: (transfer full): the client, or %NULL on error
+ *
+ * Since: 0.1
  */
 HenbClient *
 henb_client_new_sync (GDBusConnection *connection, GCancellable *cancellable, GError **error)
@@ -432,6 +488,8 @@ henb_client_new_sync (GDBusConnection *connection, GCancellable *cancellable, GE
  * @self: a #HenbClient
  *
  * Returns: (transfer none): the bus connection
+ *
+ * Since: 0.1
  */
 GDBusConnection *
 henb_client_get_connection (HenbClient *self)
@@ -444,6 +502,8 @@ henb_client_get_connection (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: whether henbd owns its bus name
+ *
+ * Since: 0.1
  */
 gboolean
 henb_client_is_running (HenbClient *self)
@@ -458,6 +518,8 @@ henb_client_is_running (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: (nullable): henbd's version
+ *
+ * Since: 0.1
  */
 const gchar *
 henb_client_get_version (HenbClient *self)
@@ -470,6 +532,8 @@ henb_client_get_version (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: the state of the bootstrap
+ *
+ * Since: 0.1
  */
 HenbState
 henb_client_get_state (HenbClient *self)
@@ -484,6 +548,8 @@ henb_client_get_state (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: why the bootstrap failed, when the state is %HENB_STATE_FAILED
+ *
+ * Since: 0.1
  */
 HenbStateFailedReason
 henb_client_get_state_failed_reason (HenbClient *self)
@@ -496,6 +562,8 @@ henb_client_get_state_failed_reason (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: the factory-configured discovery variant
+ *
+ * Since: 0.1
  */
 HenbDiscoveryVariant
 henb_client_get_discovery_variant (HenbClient *self)
@@ -528,6 +596,8 @@ unpack_error (GVariant *v, const gchar **out_name, const gchar **out_message)
  * @out_message: (out) (optional) (transfer none): the message
  *
  * Returns: whether henbd reports a last error
+ *
+ * Since: 0.1
  */
 gboolean
 henb_client_get_last_error_name (HenbClient *self, const gchar **out_name, const gchar **out_message)
@@ -540,6 +610,8 @@ henb_client_get_last_error_name (HenbClient *self, const gchar **out_name, const
  * @self: a #HenbClient
  *
  * Returns: (transfer full) (nullable): the last error as a #GError in its henbd domain
+ *
+ * Since: 0.1
  */
 GError *
 henb_client_dup_last_error (HenbClient *self)
@@ -562,6 +634,8 @@ henb_client_dup_last_error (HenbClient *self)
  * refused until a write succeeds.
  *
  * Returns: %TRUE while the state is not saved
+ *
+ * Since: 0.1
  */
 gboolean
 henb_client_get_state_file_write_error_name (HenbClient   *self,
@@ -578,6 +652,8 @@ henb_client_get_state_file_write_error_name (HenbClient   *self,
  * Returns: (transfer full) (nullable): why the last write of the state file failed, as a
  *   #GError in its henbd domain (usually %HENB_CORE_ERROR_STATE_NOT_SAVED); %NULL when it
  *   succeeded
+ *
+ * Since: 0.1
  */
 GError *
 henb_client_dup_state_file_write_error (HenbClient *self)
@@ -605,6 +681,8 @@ current_step_field (HenbClient *self, guint field)
  * @self: a #HenbClient
  *
  * Returns: the running step's id, "" when none runs
+ *
+ * Since: 0.1
  */
 const gchar *
 henb_client_get_current_step_id (HenbClient *self)
@@ -617,6 +695,8 @@ henb_client_get_current_step_id (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: the running step's name, "" when none runs
+ *
+ * Since: 0.1
  */
 const gchar *
 henb_client_get_current_step_name (HenbClient *self)
@@ -629,6 +709,8 @@ henb_client_get_current_step_name (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: (transfer container) (element-type HenbStepInfo): the steps of the current or last run
+ *
+ * Since: 0.1
  */
 GPtrArray *
 henb_client_dup_completed_steps (HenbClient *self)
@@ -658,6 +740,8 @@ henb_client_dup_completed_steps (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: the number of steps planned for the current or last run
+ *
+ * Since: 0.1
  */
 guint
 henb_client_get_step_count (HenbClient *self)
@@ -670,6 +754,8 @@ henb_client_get_step_count (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: progress of the current run, 0 to 100
+ *
+ * Since: 0.1
  */
 guint
 henb_client_get_percentage (HenbClient *self)
@@ -682,6 +768,8 @@ henb_client_get_percentage (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: the Serving HeMS URL, "" while unknown
+ *
+ * Since: 0.1
  */
 const gchar *
 henb_client_get_serving_hems_url (HenbClient *self)
@@ -696,6 +784,8 @@ henb_client_get_serving_hems_url (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: (transfer none) (array zero-terminated=1): the Serving SeGWs in order
+ *
+ * Since: 0.1
  */
 const gchar *const *
 henb_client_get_security_gateways (HenbClient *self)
@@ -711,6 +801,8 @@ henb_client_get_security_gateways (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: (transfer none) (array zero-terminated=1): the S1 far-end addresses
+ *
+ * Since: 0.1
  */
 const gchar *const *
 henb_client_get_s1_addresses (HenbClient *self)
@@ -726,6 +818,8 @@ henb_client_get_s1_addresses (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: the S1 SCTP port
+ *
+ * Since: 0.1
  */
 guint
 henb_client_get_s1_port (HenbClient *self)
@@ -738,6 +832,8 @@ henb_client_get_s1_port (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: "One" or "All"
+ *
+ * Since: 0.1
  */
 const gchar *
 henb_client_get_s1_connection_mode (HenbClient *self)
@@ -752,6 +848,8 @@ henb_client_get_s1_connection_mode (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: whether S1 runs through the IPsec tunnel
+ *
+ * Since: 0.1
  */
 gboolean
 henb_client_get_s1_ipsec (HenbClient *self)
@@ -859,6 +957,8 @@ henb_client_get_mme_relative_capacity (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: whether an IPsec tunnel to a SeGW is up
+ *
+ * Since: 0.1
  */
 gboolean
 henb_client_get_tunnel_active (HenbClient *self)
@@ -879,6 +979,8 @@ henb_client_get_tunnel_active (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: "initial" or "serving", "" when no tunnel is up
+ *
+ * Since: 0.1
  */
 TUNNEL_STRING (henb_client_get_tunnel_purpose, henb_gdbus_tunnel_get_purpose)
 
@@ -887,6 +989,8 @@ TUNNEL_STRING (henb_client_get_tunnel_purpose, henb_gdbus_tunnel_get_purpose)
  * @self: a #HenbClient
  *
  * Returns: the security backend holding the tunnel
+ *
+ * Since: 0.1
  */
 TUNNEL_STRING (henb_client_get_tunnel_backend, henb_gdbus_tunnel_get_backend)
 
@@ -895,6 +999,8 @@ TUNNEL_STRING (henb_client_get_tunnel_backend, henb_gdbus_tunnel_get_backend)
  * @self: a #HenbClient
  *
  * Returns: the SeGW as configured (FQDN or IP address)
+ *
+ * Since: 0.1
  */
 TUNNEL_STRING (henb_client_get_tunnel_security_gateway, henb_gdbus_tunnel_get_security_gateway)
 
@@ -903,6 +1009,8 @@ TUNNEL_STRING (henb_client_get_tunnel_security_gateway, henb_gdbus_tunnel_get_se
  * @self: a #HenbClient
  *
  * Returns: the SeGW's public address
+ *
+ * Since: 0.1
  */
 TUNNEL_STRING (henb_client_get_tunnel_gateway_address, henb_gdbus_tunnel_get_gateway_address)
 
@@ -911,6 +1019,8 @@ TUNNEL_STRING (henb_client_get_tunnel_gateway_address, henb_gdbus_tunnel_get_gat
  * @self: a #HenbClient
  *
  * Returns: the inner (virtual) address the SeGW assigned
+ *
+ * Since: 0.1
  */
 TUNNEL_STRING (henb_client_get_tunnel_inner_address, henb_gdbus_tunnel_get_inner_address)
 
@@ -919,6 +1029,8 @@ TUNNEL_STRING (henb_client_get_tunnel_inner_address, henb_gdbus_tunnel_get_inner
  * @self: a #HenbClient
  *
  * Returns: (transfer none) (array zero-terminated=1): the DNS servers the SeGW assigned
+ *
+ * Since: 0.1
  */
 const gchar *const *
 henb_client_get_tunnel_dns_servers (HenbClient *self)
@@ -934,6 +1046,8 @@ henb_client_get_tunnel_dns_servers (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: failed sessions or bootstrap attempts since the last good one
+ *
+ * Since: 0.1
  */
 guint
 henb_client_get_retry_count (HenbClient *self)
@@ -946,6 +1060,8 @@ henb_client_get_retry_count (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: when the next retry is due, in microseconds since the epoch; 0 when none is planned
+ *
+ * Since: 0.1
  */
 gint64
 henb_client_get_next_attempt (HenbClient *self)
@@ -958,6 +1074,8 @@ henb_client_get_next_attempt (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: sessions with the Serving HeMS since henbd started, after registration
+ *
+ * Since: 0.1
  */
 guint
 henb_client_get_session_count (HenbClient *self)
@@ -971,6 +1089,8 @@ henb_client_get_session_count (HenbClient *self)
  *
  * Returns: how often henbd accepted a harmless break of the CWMP schema from a HeMS since it
  *   started (0 under [CWMP] Strict=true)
+ *
+ * Since: 0.1
  */
 guint
 henb_client_get_tolerated_inputs (HenbClient *self)
@@ -983,6 +1103,8 @@ henb_client_get_tolerated_inputs (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: "ok", or why the last session failed; "" before the first
+ *
+ * Since: 0.1
  */
 const gchar *
 henb_client_get_last_session_result (HenbClient *self)
@@ -993,10 +1115,27 @@ henb_client_get_last_session_result (HenbClient *self)
 }
 
 /**
+ * henb_client_get_last_session_time:
+ * @self: a #HenbClient
+ *
+ * Returns: when the last session with the Serving HeMS ended, in microseconds since the
+ *   epoch; 0 before the first
+ *
+ * Since: 0.3
+ */
+gint64
+henb_client_get_last_session_time (HenbClient *self)
+{
+    return henb_gdbus_management_get_last_session_time (self->management);
+}
+
+/**
  * henb_client_get_connection_request_url:
  * @self: a #HenbClient
  *
  * Returns: where the HeMS sends Connection Requests; "" when henbd does not listen
+ *
+ * Since: 0.1
  */
 const gchar *
 henb_client_get_connection_request_url (HenbClient *self)
@@ -1011,6 +1150,8 @@ henb_client_get_connection_request_url (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: (transfer full): the Inform events not delivered yet
+ *
+ * Since: 0.1
  */
 GStrv
 henb_client_dup_pending_events (HenbClient *self)
@@ -1026,6 +1167,8 @@ henb_client_dup_pending_events (HenbClient *self)
  * @self: a #HenbClient
  *
  * Returns: when the tunnel came up, in microseconds since the epoch; 0 when none is up
+ *
+ * Since: 0.1
  */
 gint64
 henb_client_get_tunnel_up_since (HenbClient *self)
@@ -1041,6 +1184,8 @@ henb_client_get_tunnel_up_since (HenbClient *self)
  * names, table instances included) with its value in TR-069 string form.
  *
  * Returns: (transfer full) (element-type utf8 utf8): parameter name -> value
+ *
+ * Since: 0.2
  */
 GHashTable *
 henb_client_dup_cell_configuration (HenbClient *self)
@@ -1054,6 +1199,8 @@ henb_client_dup_cell_configuration (HenbClient *self)
  *
  * Returns: the ParameterKey of the HeMS session that applied the cell configuration; "" for
  *   the factory configuration
+ *
+ * Since: 0.2
  */
 const gchar *
 henb_client_get_cell_configuration_key (HenbClient *self)
@@ -1069,6 +1216,8 @@ henb_client_get_cell_configuration_key (HenbClient *self)
  *
  * Returns: whether the HeMS allows the radio to transmit (FAPControl.LTE.AdminState); it
  *   changes as soon as the HeMS set it
+ *
+ * Since: 0.2
  */
 gboolean
 henb_client_get_cell_admin_state (HenbClient *self)
@@ -1082,6 +1231,8 @@ henb_client_get_cell_admin_state (HenbClient *self)
  *
  * Returns: (transfer full) (element-type utf8 utf8): the capability and status parameters the
  *   radio stack reported (and the defaults of the others), by name
+ *
+ * Since: 0.2
  */
 GHashTable *
 henb_client_dup_cell_status (HenbClient *self)
@@ -1095,6 +1246,8 @@ henb_client_dup_cell_status (HenbClient *self)
  *
  * Returns: the radio backend plugin henbd hands the configuration to; "" when the radio
  *   stack only uses the bus
+ *
+ * Since: 0.2
  */
 const gchar *
 henb_client_get_radio_backend (HenbClient *self)
@@ -1138,6 +1291,8 @@ strip (gboolean ok, GError **error)
  * @user_data: data for @callback
  *
  * Starts the bootstrap (see org.henbd.HeNB1.Start).
+ *
+ * Since: 0.1
  */
 void
 henb_client_start (HenbClient *self, GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -1156,6 +1311,8 @@ henb_client_start (HenbClient *self, GCancellable *cancellable, GAsyncReadyCallb
  * @error: return location for a #GError
  *
  * Returns: %TRUE when henbd accepted the request
+ *
+ * Since: 0.1
  */
 gboolean
 henb_client_start_finish (HenbClient *self, GAsyncResult *result, GError **error)
@@ -1170,6 +1327,8 @@ henb_client_start_finish (HenbClient *self, GAsyncResult *result, GError **error
  * @error: return location for a #GError
  *
  * Returns: %TRUE when henbd accepted the request
+ *
+ * Since: 0.1
  */
 gboolean
 henb_client_start_sync (HenbClient *self, GCancellable *cancellable, GError **error)
@@ -1185,6 +1344,8 @@ henb_client_start_sync (HenbClient *self, GCancellable *cancellable, GError **er
  * @user_data: data for @callback
  *
  * Forgets the serving values and runs discovery again (see org.henbd.HeNB1.Rediscover).
+ *
+ * Since: 0.1
  */
 void
 henb_client_rediscover (HenbClient *self, GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -1203,6 +1364,8 @@ henb_client_rediscover (HenbClient *self, GCancellable *cancellable, GAsyncReady
  * @error: return location for a #GError
  *
  * Returns: %TRUE when henbd accepted the request
+ *
+ * Since: 0.1
  */
 gboolean
 henb_client_rediscover_finish (HenbClient *self, GAsyncResult *result, GError **error)
@@ -1217,6 +1380,8 @@ henb_client_rediscover_finish (HenbClient *self, GAsyncResult *result, GError **
  * @error: return location for a #GError
  *
  * Returns: %TRUE when henbd accepted the request
+ *
+ * Since: 0.1
  */
 gboolean
 henb_client_rediscover_sync (HenbClient *self, GCancellable *cancellable, GError **error)
@@ -1232,6 +1397,8 @@ henb_client_rediscover_sync (HenbClient *self, GCancellable *cancellable, GError
  * @user_data: data for @callback
  *
  * Stops the running procedure (see org.henbd.HeNB1.Cancel).
+ *
+ * Since: 0.1
  */
 void
 henb_client_cancel (HenbClient *self, GCancellable *cancellable, GAsyncReadyCallback callback,
@@ -1250,6 +1417,8 @@ henb_client_cancel (HenbClient *self, GCancellable *cancellable, GAsyncReadyCall
  * @error: return location for a #GError
  *
  * Returns: %TRUE when henbd accepted the request
+ *
+ * Since: 0.1
  */
 gboolean
 henb_client_cancel_finish (HenbClient *self, GAsyncResult *result, GError **error)
@@ -1264,6 +1433,8 @@ henb_client_cancel_finish (HenbClient *self, GAsyncResult *result, GError **erro
  * @error: return location for a #GError
  *
  * Returns: %TRUE when henbd accepted the request
+ *
+ * Since: 0.1
  */
 gboolean
 henb_client_cancel_sync (HenbClient *self, GCancellable *cancellable, GError **error)
@@ -1298,6 +1469,8 @@ report_status_done (GObject *source, GAsyncResult *res, gpointer user_data)
  * All or nothing: a name that is not a capability or status parameter, or a value its
  * definition refuses, fails the whole call with %HENB_CORE_ERROR_INVALID_ARGS naming it.
  * Only root and the radio stack's user may.
+ *
+ * Since: 0.2
  */
 void
 henb_client_report_status (HenbClient         *self,
@@ -1326,6 +1499,8 @@ henb_client_report_status (HenbClient         *self,
  * @error: return location for a #GError
  *
  * Returns: %TRUE when henbd took the report
+ *
+ * Since: 0.2
  */
 gboolean
 henb_client_report_status_finish (HenbClient *self, GAsyncResult *result, GError **error)
@@ -1429,6 +1604,42 @@ henb_client_get_property (GObject *object, guint prop_id, GValue *value, GParamS
     case PROP_TUNNEL_DNS_SERVERS:
         g_value_set_boxed (value, henb_client_get_tunnel_dns_servers (self));
         break;
+    case PROP_TUNNEL_PURPOSE:
+        g_value_set_string (value, henb_client_get_tunnel_purpose (self));
+        break;
+    case PROP_TUNNEL_BACKEND:
+        g_value_set_string (value, henb_client_get_tunnel_backend (self));
+        break;
+    case PROP_TUNNEL_GATEWAY_ADDRESS:
+        g_value_set_string (value, henb_client_get_tunnel_gateway_address (self));
+        break;
+    case PROP_TUNNEL_UP_SINCE:
+        g_value_set_int64 (value, henb_client_get_tunnel_up_since (self));
+        break;
+    case PROP_RETRY_COUNT:
+        g_value_set_uint (value, henb_client_get_retry_count (self));
+        break;
+    case PROP_NEXT_ATTEMPT:
+        g_value_set_int64 (value, henb_client_get_next_attempt (self));
+        break;
+    case PROP_SESSION_COUNT:
+        g_value_set_uint (value, henb_client_get_session_count (self));
+        break;
+    case PROP_LAST_SESSION_RESULT:
+        g_value_set_string (value, henb_client_get_last_session_result (self));
+        break;
+    case PROP_LAST_SESSION_TIME:
+        g_value_set_int64 (value, henb_client_get_last_session_time (self));
+        break;
+    case PROP_PENDING_EVENTS:
+        g_value_take_boxed (value, henb_client_dup_pending_events (self));
+        break;
+    case PROP_CONNECTION_REQUEST_URL:
+        g_value_set_string (value, henb_client_get_connection_request_url (self));
+        break;
+    case PROP_TOLERATED_INPUTS:
+        g_value_set_uint (value, henb_client_get_tolerated_inputs (self));
+        break;
     case PROP_CELL_CONFIGURATION:
         g_value_take_boxed (value, henb_client_dup_cell_configuration (self));
         break;
@@ -1470,16 +1681,18 @@ henb_client_dispose (GObject *object)
 {
     HenbClient *self = HENB_CLIENT (object);
 
-    if (self->manager != NULL)
-        g_signal_handlers_disconnect_by_data (self->manager, self);
-    if (self->procedure != NULL)
-        g_signal_handlers_disconnect_by_data (self->procedure, self);
-    if (self->serving != NULL)
-        g_signal_handlers_disconnect_by_data (self->serving, self);
-    if (self->tunnel != NULL)
-        g_signal_handlers_disconnect_by_data (self->tunnel, self);
-    if (self->radio != NULL)
-        g_signal_handlers_disconnect_by_data (self->radio, self);
+    /* the proxies are the client's own, but a caller's reference to the client may outlive
+     * this dispose: nothing may reach it from them any more */
+    GObject *proxies[] = { (GObject *) self->manager, (GObject *) self->procedure, (GObject *) self->serving,
+                           (GObject *) self->tunnel, (GObject *) self->management, (GObject *) self->radio };
+
+    for (guint i = 0; i < G_N_ELEMENTS (proxies); i++) {
+        if (proxies[i] == NULL)
+            continue;
+        g_signal_handlers_disconnect_by_data (proxies[i], self);
+        g_signal_handlers_disconnect_matched (proxies[i], G_SIGNAL_MATCH_FUNC, 0, 0, NULL,
+                                              on_proxy_notify, NULL);
+    }
     g_clear_object (&self->radio);
     g_clear_object (&self->management);
     g_clear_object (&self->tunnel);
@@ -1501,76 +1714,385 @@ henb_client_class_init (HenbClientClass *klass)
     object_class->set_property = henb_client_set_property;
     object_class->dispose = henb_client_dispose;
 
+    /**
+     * HenbClient:connection:
+     *
+     * The bus connection henbd is reached on (construct-only).
+     *
+     * Since: 0.1
+     */
     props[PROP_CONNECTION] = g_param_spec_object ("connection", NULL, NULL, G_TYPE_DBUS_CONNECTION,
                                                   G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+    /**
+     * HenbClient:running:
+     *
+     * Whether henbd owns its bus name (henb_client_is_running()).
+     *
+     * Since: 0.1
+     */
     props[PROP_RUNNING] = g_param_spec_boolean ("running", NULL, NULL, FALSE, RO);
+    /**
+     * HenbClient:version:
+     *
+     * henbd's version (org.henbd.HeNB1.Version).
+     *
+     * Since: 0.1
+     */
     props[PROP_VERSION] = g_param_spec_string ("version", NULL, NULL, NULL, RO);
+    /**
+     * HenbClient:state:
+     *
+     * The state of the bootstrap (org.henbd.HeNB1.State); %HENB_STATE_UNKNOWN while henbd
+     * is not running.
+     *
+     * Since: 0.1
+     */
     props[PROP_STATE] = g_param_spec_enum ("state", NULL, NULL, HENB_TYPE_STATE, HENB_STATE_UNKNOWN, RO);
+    /**
+     * HenbClient:state-failed-reason:
+     *
+     * Why the bootstrap failed, in state %HENB_STATE_FAILED (org.henbd.HeNB1.StateFailedReason).
+     *
+     * Since: 0.1
+     */
     props[PROP_STATE_FAILED_REASON] = g_param_spec_enum ("state-failed-reason", NULL, NULL,
                                                          HENB_TYPE_STATE_FAILED_REASON,
                                                          HENB_STATE_FAILED_REASON_NONE, RO);
+    /**
+     * HenbClient:discovery-variant:
+     *
+     * The factory-configured discovery variant (org.henbd.HeNB1.DiscoveryVariant).
+     *
+     * Since: 0.1
+     */
     props[PROP_DISCOVERY_VARIANT] = g_param_spec_enum ("discovery-variant", NULL, NULL,
                                                        HENB_TYPE_DISCOVERY_VARIANT,
                                                        HENB_DISCOVERY_VARIANT_PUBLIC_INTERNET, RO);
+    /**
+     * HenbClient:last-error:
+     *
+     * The last error of the procedure as a #GError in its henbd domain, %NULL when there is
+     * none (org.henbd.HeNB1.LastError).
+     *
+     * Since: 0.1
+     */
     props[PROP_LAST_ERROR] = g_param_spec_boxed ("last-error", NULL, NULL, G_TYPE_ERROR, RO);
     /**
      * HenbClient:state-file-write-error:
      *
      * Why henbd's last write of its state file failed; %NULL once a write succeeded.
+     *
+     * Since: 0.1
      */
     props[PROP_STATE_FILE_WRITE_ERROR] = g_param_spec_boxed ("state-file-write-error", NULL, NULL,
                                                              G_TYPE_ERROR, RO);
+    /**
+     * HenbClient:current-step-id:
+     *
+     * The running step's TS 32.593 id, "" when none runs (org.henbd.HeNB1.Procedure.CurrentStep).
+     *
+     * Since: 0.1
+     */
     props[PROP_CURRENT_STEP_ID] = g_param_spec_string ("current-step-id", NULL, NULL, NULL, RO);
+    /**
+     * HenbClient:current-step-name:
+     *
+     * The running step's name, "" when none runs (org.henbd.HeNB1.Procedure.CurrentStep).
+     *
+     * Since: 0.1
+     */
     props[PROP_CURRENT_STEP_NAME] = g_param_spec_string ("current-step-name", NULL, NULL, NULL, RO);
+    /**
+     * HenbClient:completed-steps: (type GLib.PtrArray(HenbStepInfo))
+     *
+     * The steps of the current or last run, in order, as #HenbStepInfo
+     * (henb_client_dup_completed_steps()).
+     *
+     * Since: 0.1
+     */
     props[PROP_COMPLETED_STEPS] = g_param_spec_boxed ("completed-steps", NULL, NULL, G_TYPE_PTR_ARRAY, RO);
+    /**
+     * HenbClient:step-count:
+     *
+     * The number of steps planned for the current or last run.
+     *
+     * Since: 0.1
+     */
     props[PROP_STEP_COUNT] = g_param_spec_uint ("step-count", NULL, NULL, 0, G_MAXUINT, 0, RO);
+    /**
+     * HenbClient:percentage:
+     *
+     * Progress of the current run, 0 to 100.
+     *
+     * Since: 0.1
+     */
     props[PROP_PERCENTAGE] = g_param_spec_uint ("percentage", NULL, NULL, 0, 100, 0, RO);
+    /**
+     * HenbClient:serving-hems-url:
+     *
+     * The Serving HeMS URL, "" while unknown (org.henbd.HeNB1.Serving.HemsUrl).
+     *
+     * Since: 0.1
+     */
     props[PROP_SERVING_HEMS_URL] = g_param_spec_string ("serving-hems-url", NULL, NULL, NULL, RO);
+    /**
+     * HenbClient:security-gateways:
+     *
+     * The Serving SeGWs in order (org.henbd.HeNB1.Serving.SecurityGateways).
+     *
+     * Since: 0.1
+     */
     props[PROP_SECURITY_GATEWAYS] = g_param_spec_boxed ("security-gateways", NULL, NULL, G_TYPE_STRV, RO);
+    /**
+     * HenbClient:s1-addresses:
+     *
+     * The S1 far-end addresses the HeMS configured.
+     *
+     * Since: 0.1
+     */
     props[PROP_S1_ADDRESSES] = g_param_spec_boxed ("s1-addresses", NULL, NULL, G_TYPE_STRV, RO);
+    /**
+     * HenbClient:s1-port:
+     *
+     * The S1 SCTP port.
+     *
+     * Since: 0.1
+     */
     props[PROP_S1_PORT] = g_param_spec_uint ("s1-port", NULL, NULL, 0, 65535, 0, RO);
+    /**
+     * HenbClient:s1-connection-mode:
+     *
+     * "One" or "All": whether S1 is set up toward one or every far end.
+     *
+     * Since: 0.1
+     */
     props[PROP_S1_CONNECTION_MODE] = g_param_spec_string ("s1-connection-mode", NULL, NULL, NULL, RO);
+    /**
+     * HenbClient:s1-ipsec:
+     *
+     * Whether S1 runs through the IPsec tunnel.
+     *
+     * Since: 0.1
+     */
     props[PROP_S1_IPSEC] = g_param_spec_boolean ("s1-ipsec", NULL, NULL, FALSE, RO);
+    /**
+     * HenbClient:s1-link:
+     *
+     * The S1 link of a backend that runs S1 Setup itself: "setting-up", "up", "lost", or ""
+     * (henb_client_get_s1_link()).
+     *
+     * Since: 0.2
+     */
     props[PROP_S1_LINK] = g_param_spec_string ("s1-link", NULL, NULL, NULL, RO);
+    /**
+     * HenbClient:s1-link-detail:
+     *
+     * Why the last S1 Setup failed or the link was lost; "" when nothing failed.
+     *
+     * Since: 0.2
+     */
     props[PROP_S1_LINK_DETAIL] = g_param_spec_string ("s1-link-detail", NULL, NULL, NULL, RO);
+    /**
+     * HenbClient:s1-far-end:
+     *
+     * "address:port" of the S1 far end that answered S1SetupResponse; "" while S1 is not up.
+     *
+     * Since: 0.2
+     */
     props[PROP_S1_FAR_END] = g_param_spec_string ("s1-far-end", NULL, NULL, NULL, RO);
+    /**
+     * HenbClient:mme-name:
+     *
+     * The MME's name from its S1SetupResponse, "" when none.
+     *
+     * Since: 0.2
+     */
     props[PROP_MME_NAME] = g_param_spec_string ("mme-name", NULL, NULL, NULL, RO);
+    /**
+     * HenbClient:served-gummeis:
+     *
+     * The GUMMEIs the MME serves, "MCCMNC:group:code".
+     *
+     * Since: 0.2
+     */
     props[PROP_SERVED_GUMMEIS] = g_param_spec_boxed ("served-gummeis", NULL, NULL, G_TYPE_STRV, RO);
+    /**
+     * HenbClient:mme-relative-capacity:
+     *
+     * The MME's RelativeMMECapacity (0 to 255).
+     *
+     * Since: 0.2
+     */
     props[PROP_MME_RELATIVE_CAPACITY] = g_param_spec_uint ("mme-relative-capacity", NULL, NULL, 0, 255, 0, RO);
+    /**
+     * HenbClient:tunnel-active:
+     *
+     * Whether an IPsec tunnel to a SeGW is up (org.henbd.HeNB1.Tunnel.Active).
+     *
+     * Since: 0.1
+     */
     props[PROP_TUNNEL_ACTIVE] = g_param_spec_boolean ("tunnel-active", NULL, NULL, FALSE, RO);
+    /**
+     * HenbClient:tunnel-security-gateway:
+     *
+     * The SeGW of the tunnel as configured (FQDN or IP address).
+     *
+     * Since: 0.1
+     */
     props[PROP_TUNNEL_SECURITY_GATEWAY] = g_param_spec_string ("tunnel-security-gateway", NULL, NULL, NULL, RO);
+    /**
+     * HenbClient:tunnel-inner-address:
+     *
+     * The inner (virtual) address the SeGW assigned.
+     *
+     * Since: 0.1
+     */
     props[PROP_TUNNEL_INNER_ADDRESS] = g_param_spec_string ("tunnel-inner-address", NULL, NULL, NULL, RO);
+    /**
+     * HenbClient:tunnel-dns-servers:
+     *
+     * The DNS servers the SeGW assigned.
+     *
+     * Since: 0.1
+     */
     props[PROP_TUNNEL_DNS_SERVERS] = g_param_spec_boxed ("tunnel-dns-servers", NULL, NULL, G_TYPE_STRV, RO);
+    /**
+     * HenbClient:tunnel-purpose:
+     *
+     * "initial" or "serving", "" when no tunnel is up (org.henbd.HeNB1.Tunnel.Purpose).
+     *
+     * Since: 0.3
+     */
+    props[PROP_TUNNEL_PURPOSE] = g_param_spec_string ("tunnel-purpose", NULL, NULL, NULL, RO);
+    /**
+     * HenbClient:tunnel-backend:
+     *
+     * The security backend holding the tunnel (org.henbd.HeNB1.Tunnel.Backend).
+     *
+     * Since: 0.3
+     */
+    props[PROP_TUNNEL_BACKEND] = g_param_spec_string ("tunnel-backend", NULL, NULL, NULL, RO);
+    /**
+     * HenbClient:tunnel-gateway-address:
+     *
+     * The SeGW's public address (org.henbd.HeNB1.Tunnel.GatewayAddress).
+     *
+     * Since: 0.3
+     */
+    props[PROP_TUNNEL_GATEWAY_ADDRESS] = g_param_spec_string ("tunnel-gateway-address", NULL, NULL, NULL, RO);
+    /**
+     * HenbClient:tunnel-up-since:
+     *
+     * When the tunnel came up, in microseconds since the epoch; 0 when none is up.
+     *
+     * Since: 0.3
+     */
+    props[PROP_TUNNEL_UP_SINCE] = g_param_spec_int64 ("tunnel-up-since", NULL, NULL, 0, G_MAXINT64, 0, RO);
+    /**
+     * HenbClient:retry-count:
+     *
+     * Failed sessions or bootstrap attempts in a row (org.henbd.HeNB1.Management.RetryCount).
+     *
+     * Since: 0.3
+     */
+    props[PROP_RETRY_COUNT] = g_param_spec_uint ("retry-count", NULL, NULL, 0, G_MAXUINT, 0, RO);
+    /**
+     * HenbClient:next-attempt:
+     *
+     * When the next retry is due, in microseconds since the epoch; 0 when none is planned.
+     *
+     * Since: 0.3
+     */
+    props[PROP_NEXT_ATTEMPT] = g_param_spec_int64 ("next-attempt", NULL, NULL, 0, G_MAXINT64, 0, RO);
+    /**
+     * HenbClient:session-count:
+     *
+     * Sessions with the Serving HeMS since henbd started, after registration.
+     *
+     * Since: 0.3
+     */
+    props[PROP_SESSION_COUNT] = g_param_spec_uint ("session-count", NULL, NULL, 0, G_MAXUINT, 0, RO);
+    /**
+     * HenbClient:last-session-result:
+     *
+     * "ok", or why the last session failed; "" before the first.
+     *
+     * Since: 0.3
+     */
+    props[PROP_LAST_SESSION_RESULT] = g_param_spec_string ("last-session-result", NULL, NULL, NULL, RO);
+    /**
+     * HenbClient:last-session-time:
+     *
+     * When the last session ended, in microseconds since the epoch; 0 before the first.
+     *
+     * Since: 0.3
+     */
+    props[PROP_LAST_SESSION_TIME] = g_param_spec_int64 ("last-session-time", NULL, NULL, 0, G_MAXINT64, 0, RO);
+    /**
+     * HenbClient:pending-events:
+     *
+     * The Inform events not delivered yet, e.g. "1 BOOT", "M Reboot".
+     *
+     * Since: 0.3
+     */
+    props[PROP_PENDING_EVENTS] = g_param_spec_boxed ("pending-events", NULL, NULL, G_TYPE_STRV, RO);
+    /**
+     * HenbClient:connection-request-url:
+     *
+     * Where the HeMS sends Connection Requests; "" when henbd does not listen.
+     *
+     * Since: 0.3
+     */
+    props[PROP_CONNECTION_REQUEST_URL] = g_param_spec_string ("connection-request-url", NULL, NULL, NULL, RO);
+    /**
+     * HenbClient:tolerated-inputs:
+     *
+     * How often henbd accepted a harmless break of the CWMP schema from a HeMS since it
+     * started (org.henbd.HeNB1.Management.ToleratedInputs).
+     *
+     * Since: 0.3
+     */
+    props[PROP_TOLERATED_INPUTS] = g_param_spec_uint ("tolerated-inputs", NULL, NULL, 0, G_MAXUINT, 0, RO);
     /**
      * HenbClient:cell-configuration: (type GLib.HashTable(utf8,utf8))
      *
      * The cell configuration henbd applied (henb_client_dup_cell_configuration()). It
      * changes once per HeMS session that changed it, together with
      * #HenbClient:cell-configuration-key.
+     *
+     * Since: 0.2
      */
     props[PROP_CELL_CONFIGURATION] = g_param_spec_boxed ("cell-configuration", NULL, NULL, G_TYPE_HASH_TABLE, RO);
     /**
      * HenbClient:cell-configuration-key:
      *
      * The ParameterKey of the session that applied #HenbClient:cell-configuration.
+     *
+     * Since: 0.2
      */
     props[PROP_CELL_CONFIGURATION_KEY] = g_param_spec_string ("cell-configuration-key", NULL, NULL, NULL, RO);
     /**
      * HenbClient:cell-admin-state:
      *
      * FAPControl.LTE.AdminState, as soon as the HeMS set it.
+     *
+     * Since: 0.2
      */
     props[PROP_CELL_ADMIN_STATE] = g_param_spec_boolean ("cell-admin-state", NULL, NULL, FALSE, RO);
     /**
      * HenbClient:cell-status: (type GLib.HashTable(utf8,utf8))
      *
      * The capability and status values of the radio stack (henb_client_dup_cell_status()).
+     *
+     * Since: 0.2
      */
     props[PROP_CELL_STATUS] = g_param_spec_boxed ("cell-status", NULL, NULL, G_TYPE_HASH_TABLE, RO);
     /**
      * HenbClient:radio-backend:
      *
      * The radio backend plugin henbd hands the configuration to, "" for none.
+     *
+     * Since: 0.2
      */
     props[PROP_RADIO_BACKEND] = g_param_spec_string ("radio-backend", NULL, NULL, NULL, RO);
     g_object_class_install_properties (object_class, N_PROPS, props);
@@ -1581,6 +2103,8 @@ henb_client_class_init (HenbClientClass *klass)
      * @old: the previous #HenbState
      * @new_state: the new #HenbState
      * @reason: a #HenbStateChangeReason
+     *
+     * Since: 0.1
      */
     signals[SIGNAL_STATE_CHANGED] =
         g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL,
@@ -1592,6 +2116,8 @@ henb_client_class_init (HenbClientClass *klass)
      * @port: the SCTP port
      * @mode: "One" or "All"
      * @ipsec: whether S1 runs through the IPsec tunnel
+     *
+     * Since: 0.1
      */
     signals[SIGNAL_S1_SETUP_REQUESTED] =
         g_signal_new ("s1-setup-requested", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,
@@ -1606,6 +2132,8 @@ henb_client_class_init (HenbClientClass *klass)
      *
      * Emitted once per HeMS session that changed the cell configuration, after the session,
      * and after a factory reset.
+     *
+     * Since: 0.2
      */
     signals[SIGNAL_CELL_CONFIGURATION_CHANGED] =
         g_signal_new ("cell-configuration-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL,

@@ -72,6 +72,7 @@ gint64              henb_client_get_next_attempt (HenbClient *self);
 guint               henb_client_get_session_count (HenbClient *self);
 guint               henb_client_get_tolerated_inputs (HenbClient *self);
 const gchar        *henb_client_get_last_session_result (HenbClient *self);
+gint64              henb_client_get_last_session_time (HenbClient *self);
 const gchar        *henb_client_get_connection_request_url (HenbClient *self);
 GStrv               henb_client_dup_pending_events (HenbClient *self);
 

@@ -25,6 +25,8 @@ henb_step_info_new (const gchar *id, const gchar *name, HenbStepResult result, g
  * @info: a #HenbStepInfo
  *
  * Returns: (transfer full): a copy of @info
+ *
+ * Since: 0.1
  */
 HenbStepInfo *
 henb_step_info_copy (const HenbStepInfo *info)
@@ -37,6 +39,8 @@ henb_step_info_copy (const HenbStepInfo *info)
 /**
  * henb_step_info_free:
  * @info: (transfer full): a #HenbStepInfo
+ *
+ * Since: 0.1
  */
 void
 henb_step_info_free (HenbStepInfo *info)
@@ -54,6 +58,8 @@ henb_step_info_free (HenbStepInfo *info)
  * @info: a #HenbStepInfo
  *
  * Returns: the step's clause and number, e.g. "5.1.2.3/1.1-1.2"
+ *
+ * Since: 0.1
  */
 const gchar *
 henb_step_info_get_id (const HenbStepInfo *info)
@@ -66,6 +72,8 @@ henb_step_info_get_id (const HenbStepInfo *info)
  * @info: a #HenbStepInfo
  *
  * Returns: the step's name, e.g. "resolve-initial-hems"
+ *
+ * Since: 0.1
  */
 const gchar *
 henb_step_info_get_name (const HenbStepInfo *info)
@@ -78,6 +86,8 @@ henb_step_info_get_name (const HenbStepInfo *info)
  * @info: a #HenbStepInfo
  *
  * Returns: how the step ended
+ *
+ * Since: 0.1
  */
 HenbStepResult
 henb_step_info_get_result (const HenbStepInfo *info)
@@ -90,6 +100,8 @@ henb_step_info_get_result (const HenbStepInfo *info)
  * @info: a #HenbStepInfo
  *
  * Returns: the wall-clock start, in microseconds since the epoch
+ *
+ * Since: 0.1
  */
 gint64
 henb_step_info_get_start_time (const HenbStepInfo *info)
@@ -102,6 +114,8 @@ henb_step_info_get_start_time (const HenbStepInfo *info)
  * @info: a #HenbStepInfo
  *
  * Returns: how long the step took, in microseconds
+ *
+ * Since: 0.1
  */
 guint64
 henb_step_info_get_duration (const HenbStepInfo *info)
@@ -115,6 +129,8 @@ henb_step_info_get_duration (const HenbStepInfo *info)
  *
  * Returns: what the step found or why it failed, e.g. "SecGWServer1 segw1.example.net via
  *   security-vici: inner address 10.200.0.1"; "" when there is nothing to say
+ *
+ * Since: 0.1
  */
 const gchar *
 henb_step_info_get_detail (const HenbStepInfo *info)
