@@ -1,6 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# libhenb-glib through GObject introspection (Henb-1.0), as a Python control panel would use it.
+# libhenb-glib through GObject introspection (Henb-1.0), as a Python control panel would use it:
+# every D-Bus property of introspection/*.xml must be a HenbClient property that reads what the
+# bus says and notifies its changes.
 . "$(dirname "$0")/../lib/common.sh"
 
 PYTHON=(/usr/bin/python3)
