@@ -451,6 +451,8 @@ henb_client_new (GDBusConnection *connection, GCancellable *cancellable, GAsyncR
  * @result: the #GAsyncResult
  * @error: return location for a #GError
  *
+ * Finishes henb_client_new().
+ *
  * Returns: (transfer full): the client, or %NULL on error
  *
  * Since: 0.1
@@ -470,6 +472,9 @@ henb_client_new_finish (GAsyncResult *result, GError **error)
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
+ * Creates a client for henbd's org.henbd.HeNB1 object, blocking until it is ready; see
+ * henb_client_new().
+ *
  * Returns: (transfer full): the client, or %NULL on error
  *
  * Since: 0.1
@@ -487,6 +492,8 @@ henb_client_new_sync (GDBusConnection *connection, GCancellable *cancellable, GE
  * henb_client_get_connection:
  * @self: a #HenbClient
  *
+ * Gets the bus connection the client uses.
+ *
  * Returns: (transfer none): the bus connection
  *
  * Since: 0.1
@@ -500,6 +507,8 @@ henb_client_get_connection (HenbClient *self)
 /**
  * henb_client_is_running:
  * @self: a #HenbClient
+ *
+ * Gets whether henbd owns its bus name. See #HenbClient:running.
  *
  * Returns: whether henbd owns its bus name
  *
@@ -517,6 +526,8 @@ henb_client_is_running (HenbClient *self)
  * henb_client_get_version:
  * @self: a #HenbClient
  *
+ * Gets henbd's version. See #HenbClient:version.
+ *
  * Returns: (nullable): henbd's version
  *
  * Since: 0.1
@@ -530,6 +541,8 @@ henb_client_get_version (HenbClient *self)
 /**
  * henb_client_get_state:
  * @self: a #HenbClient
+ *
+ * Gets the state of the bootstrap. See #HenbClient:state.
  *
  * Returns: the state of the bootstrap
  *
@@ -547,6 +560,9 @@ henb_client_get_state (HenbClient *self)
  * henb_client_get_state_failed_reason:
  * @self: a #HenbClient
  *
+ * Gets why the bootstrap failed, when the state is %HENB_STATE_FAILED. See
+ * #HenbClient:state-failed-reason.
+ *
  * Returns: why the bootstrap failed, when the state is %HENB_STATE_FAILED
  *
  * Since: 0.1
@@ -560,6 +576,8 @@ henb_client_get_state_failed_reason (HenbClient *self)
 /**
  * henb_client_get_discovery_variant:
  * @self: a #HenbClient
+ *
+ * Gets the factory-configured discovery variant. See #HenbClient:discovery-variant.
  *
  * Returns: the factory-configured discovery variant
  *
@@ -595,6 +613,9 @@ unpack_error (GVariant *v, const gchar **out_name, const gchar **out_message)
  * @out_name: (out) (optional) (transfer none): the D-Bus error name
  * @out_message: (out) (optional) (transfer none): the message
  *
+ * Gets the last error as henbd reports it on the bus (org.henbd.HeNB1.LastError): its D-Bus
+ * error name and message.
+ *
  * Returns: whether henbd reports a last error
  *
  * Since: 0.1
@@ -608,6 +629,8 @@ henb_client_get_last_error_name (HenbClient *self, const gchar **out_name, const
 /**
  * henb_client_dup_last_error:
  * @self: a #HenbClient
+ *
+ * Gets the last error as a #GError in its henbd domain. See #HenbClient:last-error.
  *
  * Returns: (transfer full) (nullable): the last error as a #GError in its henbd domain
  *
@@ -649,6 +672,10 @@ henb_client_get_state_file_write_error_name (HenbClient   *self,
  * henb_client_dup_state_file_write_error:
  * @self: a #HenbClient
  *
+ * Gets why the last write of the state file failed, as a #GError in its henbd domain (usually
+ * %HENB_CORE_ERROR_STATE_NOT_SAVED); %NULL when it succeeded. See
+ * #HenbClient:state-file-write-error.
+ *
  * Returns: (transfer full) (nullable): why the last write of the state file failed, as a
  *   #GError in its henbd domain (usually %HENB_CORE_ERROR_STATE_NOT_SAVED); %NULL when it
  *   succeeded
@@ -680,6 +707,8 @@ current_step_field (HenbClient *self, guint field)
  * henb_client_get_current_step_id:
  * @self: a #HenbClient
  *
+ * Gets the running step's id, "" when none runs. See #HenbClient:current-step-id.
+ *
  * Returns: the running step's id, "" when none runs
  *
  * Since: 0.1
@@ -694,6 +723,8 @@ henb_client_get_current_step_id (HenbClient *self)
  * henb_client_get_current_step_name:
  * @self: a #HenbClient
  *
+ * Gets the running step's name, "" when none runs. See #HenbClient:current-step-name.
+ *
  * Returns: the running step's name, "" when none runs
  *
  * Since: 0.1
@@ -707,6 +738,8 @@ henb_client_get_current_step_name (HenbClient *self)
 /**
  * henb_client_dup_completed_steps:
  * @self: a #HenbClient
+ *
+ * Gets the steps of the current or last run. See #HenbClient:completed-steps.
  *
  * Returns: (transfer container) (element-type HenbStepInfo): the steps of the current or last run
  *
@@ -739,6 +772,8 @@ henb_client_dup_completed_steps (HenbClient *self)
  * henb_client_get_step_count:
  * @self: a #HenbClient
  *
+ * Gets the number of steps planned for the current or last run. See #HenbClient:step-count.
+ *
  * Returns: the number of steps planned for the current or last run
  *
  * Since: 0.1
@@ -753,6 +788,8 @@ henb_client_get_step_count (HenbClient *self)
  * henb_client_get_percentage:
  * @self: a #HenbClient
  *
+ * Gets progress of the current run, 0 to 100. See #HenbClient:percentage.
+ *
  * Returns: progress of the current run, 0 to 100
  *
  * Since: 0.1
@@ -766,6 +803,8 @@ henb_client_get_percentage (HenbClient *self)
 /**
  * henb_client_get_serving_hems_url:
  * @self: a #HenbClient
+ *
+ * Gets the Serving HeMS URL, "" while unknown. See #HenbClient:serving-hems-url.
  *
  * Returns: the Serving HeMS URL, "" while unknown
  *
@@ -782,6 +821,8 @@ henb_client_get_serving_hems_url (HenbClient *self)
 /**
  * henb_client_get_security_gateways:
  * @self: a #HenbClient
+ *
+ * Gets the Serving SeGWs in order. See #HenbClient:security-gateways.
  *
  * Returns: (transfer none) (array zero-terminated=1): the Serving SeGWs in order
  *
@@ -800,6 +841,8 @@ henb_client_get_security_gateways (HenbClient *self)
  * henb_client_get_s1_addresses:
  * @self: a #HenbClient
  *
+ * Gets the S1 far-end addresses. See #HenbClient:s1-addresses.
+ *
  * Returns: (transfer none) (array zero-terminated=1): the S1 far-end addresses
  *
  * Since: 0.1
@@ -817,6 +860,8 @@ henb_client_get_s1_addresses (HenbClient *self)
  * henb_client_get_s1_port:
  * @self: a #HenbClient
  *
+ * Gets the S1 SCTP port. See #HenbClient:s1-port.
+ *
  * Returns: the S1 SCTP port
  *
  * Since: 0.1
@@ -830,6 +875,8 @@ henb_client_get_s1_port (HenbClient *self)
 /**
  * henb_client_get_s1_connection_mode:
  * @self: a #HenbClient
+ *
+ * Gets whether S1 is set up toward one far end ("One") or toward all of them ("All").
  *
  * Returns: "One" or "All"
  *
@@ -846,6 +893,8 @@ henb_client_get_s1_connection_mode (HenbClient *self)
 /**
  * henb_client_get_s1_ipsec:
  * @self: a #HenbClient
+ *
+ * Gets whether S1 runs through the IPsec tunnel. See #HenbClient:s1-ipsec.
  *
  * Returns: whether S1 runs through the IPsec tunnel
  *
@@ -867,6 +916,9 @@ nonnull (const gchar *s)
  * henb_client_get_s1_link:
  * @self: a #HenbClient
  *
+ * Gets the S1 link of a backend that runs S1 Setup itself: "setting-up", "up", "lost", or ""
+ * (the hand-off backend, or no S1 Setup yet). See #HenbClient:s1-link.
+ *
  * Returns: the S1 link of a backend that runs S1 Setup itself: "setting-up", "up", "lost", or
  *   "" (the hand-off backend, or no S1 Setup yet)
  *
@@ -882,6 +934,9 @@ henb_client_get_s1_link (HenbClient *self)
  * henb_client_get_s1_link_detail:
  * @self: a #HenbClient
  *
+ * Gets why the last S1 Setup failed or the link was lost; "" when nothing failed. See
+ * #HenbClient:s1-link-detail.
+ *
  * Returns: why the last S1 Setup failed or the link was lost; "" when nothing failed
  *
  * Since: 0.2
@@ -895,6 +950,9 @@ henb_client_get_s1_link_detail (HenbClient *self)
 /**
  * henb_client_get_s1_far_end:
  * @self: a #HenbClient
+ *
+ * Gets "address:port" of the S1 far end that answered S1SetupResponse; "" while S1 is not up.
+ * See #HenbClient:s1-far-end.
  *
  * Returns: "address:port" of the S1 far end that answered S1SetupResponse; "" while S1 is not up
  *
@@ -910,6 +968,8 @@ henb_client_get_s1_far_end (HenbClient *self)
  * henb_client_get_mme_name:
  * @self: a #HenbClient
  *
+ * Gets the MME's name from its S1SetupResponse, "" when none. See #HenbClient:mme-name.
+ *
  * Returns: the MME's name from its S1SetupResponse, "" when none
  *
  * Since: 0.2
@@ -923,6 +983,8 @@ henb_client_get_mme_name (HenbClient *self)
 /**
  * henb_client_get_served_gummeis:
  * @self: a #HenbClient
+ *
+ * Gets the GUMMEIs the MME serves, "MCCMNC:group:code". See #HenbClient:served-gummeis.
  *
  * Returns: (transfer none) (array zero-terminated=1): the GUMMEIs the MME serves,
  *   "MCCMNC:group:code"
@@ -942,6 +1004,8 @@ henb_client_get_served_gummeis (HenbClient *self)
  * henb_client_get_mme_relative_capacity:
  * @self: a #HenbClient
  *
+ * Gets the MME's RelativeMMECapacity (0 to 255). See #HenbClient:mme-relative-capacity.
+ *
  * Returns: the MME's RelativeMMECapacity (0 to 255)
  *
  * Since: 0.2
@@ -955,6 +1019,8 @@ henb_client_get_mme_relative_capacity (HenbClient *self)
 /**
  * henb_client_get_tunnel_active:
  * @self: a #HenbClient
+ *
+ * Gets whether an IPsec tunnel to a SeGW is up. See #HenbClient:tunnel-active.
  *
  * Returns: whether an IPsec tunnel to a SeGW is up
  *
@@ -978,6 +1044,8 @@ henb_client_get_tunnel_active (HenbClient *self)
  * henb_client_get_tunnel_purpose:
  * @self: a #HenbClient
  *
+ * Gets "initial" or "serving", "" when no tunnel is up. See #HenbClient:tunnel-purpose.
+ *
  * Returns: "initial" or "serving", "" when no tunnel is up
  *
  * Since: 0.1
@@ -987,6 +1055,8 @@ TUNNEL_STRING (henb_client_get_tunnel_purpose, henb_gdbus_tunnel_get_purpose)
 /**
  * henb_client_get_tunnel_backend:
  * @self: a #HenbClient
+ *
+ * Gets the security backend holding the tunnel. See #HenbClient:tunnel-backend.
  *
  * Returns: the security backend holding the tunnel
  *
@@ -998,6 +1068,8 @@ TUNNEL_STRING (henb_client_get_tunnel_backend, henb_gdbus_tunnel_get_backend)
  * henb_client_get_tunnel_security_gateway:
  * @self: a #HenbClient
  *
+ * Gets the SeGW as configured (FQDN or IP address). See #HenbClient:tunnel-security-gateway.
+ *
  * Returns: the SeGW as configured (FQDN or IP address)
  *
  * Since: 0.1
@@ -1007,6 +1079,8 @@ TUNNEL_STRING (henb_client_get_tunnel_security_gateway, henb_gdbus_tunnel_get_se
 /**
  * henb_client_get_tunnel_gateway_address:
  * @self: a #HenbClient
+ *
+ * Gets the SeGW's public address. See #HenbClient:tunnel-gateway-address.
  *
  * Returns: the SeGW's public address
  *
@@ -1018,6 +1092,8 @@ TUNNEL_STRING (henb_client_get_tunnel_gateway_address, henb_gdbus_tunnel_get_gat
  * henb_client_get_tunnel_inner_address:
  * @self: a #HenbClient
  *
+ * Gets the inner (virtual) address the SeGW assigned. See #HenbClient:tunnel-inner-address.
+ *
  * Returns: the inner (virtual) address the SeGW assigned
  *
  * Since: 0.1
@@ -1027,6 +1103,8 @@ TUNNEL_STRING (henb_client_get_tunnel_inner_address, henb_gdbus_tunnel_get_inner
 /**
  * henb_client_get_tunnel_dns_servers:
  * @self: a #HenbClient
+ *
+ * Gets the DNS servers the SeGW assigned. See #HenbClient:tunnel-dns-servers.
  *
  * Returns: (transfer none) (array zero-terminated=1): the DNS servers the SeGW assigned
  *
@@ -1045,6 +1123,9 @@ henb_client_get_tunnel_dns_servers (HenbClient *self)
  * henb_client_get_retry_count:
  * @self: a #HenbClient
  *
+ * Gets failed sessions or bootstrap attempts since the last good one. See
+ * #HenbClient:retry-count.
+ *
  * Returns: failed sessions or bootstrap attempts since the last good one
  *
  * Since: 0.1
@@ -1058,6 +1139,9 @@ henb_client_get_retry_count (HenbClient *self)
 /**
  * henb_client_get_next_attempt:
  * @self: a #HenbClient
+ *
+ * Gets when the next retry is due, in microseconds since the epoch; 0 when none is planned.
+ * See #HenbClient:next-attempt.
  *
  * Returns: when the next retry is due, in microseconds since the epoch; 0 when none is planned
  *
@@ -1073,6 +1157,9 @@ henb_client_get_next_attempt (HenbClient *self)
  * henb_client_get_session_count:
  * @self: a #HenbClient
  *
+ * Gets sessions with the Serving HeMS since henbd started, after registration. See
+ * #HenbClient:session-count.
+ *
  * Returns: sessions with the Serving HeMS since henbd started, after registration
  *
  * Since: 0.1
@@ -1086,6 +1173,9 @@ henb_client_get_session_count (HenbClient *self)
 /**
  * henb_client_get_tolerated_inputs:
  * @self: a #HenbClient
+ *
+ * Gets how often henbd accepted a harmless break of the CWMP schema from a HeMS since it
+ * started (0 under [CWMP] Strict=true). See #HenbClient:tolerated-inputs.
  *
  * Returns: how often henbd accepted a harmless break of the CWMP schema from a HeMS since it
  *   started (0 under [CWMP] Strict=true)
@@ -1101,6 +1191,9 @@ henb_client_get_tolerated_inputs (HenbClient *self)
 /**
  * henb_client_get_last_session_result:
  * @self: a #HenbClient
+ *
+ * Gets "ok", or why the last session failed; "" before the first. See
+ * #HenbClient:last-session-result.
  *
  * Returns: "ok", or why the last session failed; "" before the first
  *
@@ -1118,6 +1211,9 @@ henb_client_get_last_session_result (HenbClient *self)
  * henb_client_get_last_session_time:
  * @self: a #HenbClient
  *
+ * Gets when the last session with the Serving HeMS ended, in microseconds since the epoch; 0
+ * before the first. See #HenbClient:last-session-time.
+ *
  * Returns: when the last session with the Serving HeMS ended, in microseconds since the
  *   epoch; 0 before the first
  *
@@ -1132,6 +1228,9 @@ henb_client_get_last_session_time (HenbClient *self)
 /**
  * henb_client_get_connection_request_url:
  * @self: a #HenbClient
+ *
+ * Gets where the HeMS sends Connection Requests; "" when henbd does not listen. See
+ * #HenbClient:connection-request-url.
  *
  * Returns: where the HeMS sends Connection Requests; "" when henbd does not listen
  *
@@ -1149,6 +1248,8 @@ henb_client_get_connection_request_url (HenbClient *self)
  * henb_client_dup_pending_events:
  * @self: a #HenbClient
  *
+ * Gets the Inform events not delivered yet. See #HenbClient:pending-events.
+ *
  * Returns: (transfer full): the Inform events not delivered yet
  *
  * Since: 0.1
@@ -1165,6 +1266,9 @@ henb_client_dup_pending_events (HenbClient *self)
 /**
  * henb_client_get_tunnel_up_since:
  * @self: a #HenbClient
+ *
+ * Gets when the tunnel came up, in microseconds since the epoch; 0 when none is up. See
+ * #HenbClient:tunnel-up-since.
  *
  * Returns: when the tunnel came up, in microseconds since the epoch; 0 when none is up
  *
@@ -1197,6 +1301,9 @@ henb_client_dup_cell_configuration (HenbClient *self)
  * henb_client_get_cell_configuration_key:
  * @self: a #HenbClient
  *
+ * Gets the ParameterKey of the HeMS session that applied the cell configuration; "" for the
+ * factory configuration. See #HenbClient:cell-configuration-key.
+ *
  * Returns: the ParameterKey of the HeMS session that applied the cell configuration; "" for
  *   the factory configuration
  *
@@ -1214,6 +1321,9 @@ henb_client_get_cell_configuration_key (HenbClient *self)
  * henb_client_get_cell_admin_state:
  * @self: a #HenbClient
  *
+ * Gets whether the HeMS allows the radio to transmit (FAPControl.LTE.AdminState); it changes
+ * as soon as the HeMS set it. See #HenbClient:cell-admin-state.
+ *
  * Returns: whether the HeMS allows the radio to transmit (FAPControl.LTE.AdminState); it
  *   changes as soon as the HeMS set it
  *
@@ -1229,6 +1339,9 @@ henb_client_get_cell_admin_state (HenbClient *self)
  * henb_client_dup_cell_status:
  * @self: a #HenbClient
  *
+ * Gets the capability and status parameters the radio stack reported (and the defaults of the
+ * others), by name. See #HenbClient:cell-status.
+ *
  * Returns: (transfer full) (element-type utf8 utf8): the capability and status parameters the
  *   radio stack reported (and the defaults of the others), by name
  *
@@ -1243,6 +1356,9 @@ henb_client_dup_cell_status (HenbClient *self)
 /**
  * henb_client_get_radio_backend:
  * @self: a #HenbClient
+ *
+ * Gets the radio backend plugin henbd hands the configuration to; "" when the radio stack
+ * only uses the bus. See #HenbClient:radio-backend.
  *
  * Returns: the radio backend plugin henbd hands the configuration to; "" when the radio
  *   stack only uses the bus
@@ -1310,6 +1426,8 @@ henb_client_start (HenbClient *self, GCancellable *cancellable, GAsyncReadyCallb
  * @result: the #GAsyncResult
  * @error: return location for a #GError
  *
+ * Finishes henb_client_start().
+ *
  * Returns: %TRUE when henbd accepted the request
  *
  * Since: 0.1
@@ -1325,6 +1443,8 @@ henb_client_start_finish (HenbClient *self, GAsyncResult *result, GError **error
  * @self: a #HenbClient
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
+ *
+ * The blocking form of henb_client_start(): waits for henbd's answer.
  *
  * Returns: %TRUE when henbd accepted the request
  *
@@ -1363,6 +1483,8 @@ henb_client_rediscover (HenbClient *self, GCancellable *cancellable, GAsyncReady
  * @result: the #GAsyncResult
  * @error: return location for a #GError
  *
+ * Finishes henb_client_rediscover().
+ *
  * Returns: %TRUE when henbd accepted the request
  *
  * Since: 0.1
@@ -1378,6 +1500,8 @@ henb_client_rediscover_finish (HenbClient *self, GAsyncResult *result, GError **
  * @self: a #HenbClient
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
+ *
+ * The blocking form of henb_client_rediscover(): waits for henbd's answer.
  *
  * Returns: %TRUE when henbd accepted the request
  *
@@ -1416,6 +1540,8 @@ henb_client_cancel (HenbClient *self, GCancellable *cancellable, GAsyncReadyCall
  * @result: the #GAsyncResult
  * @error: return location for a #GError
  *
+ * Finishes henb_client_cancel().
+ *
  * Returns: %TRUE when henbd accepted the request
  *
  * Since: 0.1
@@ -1431,6 +1557,8 @@ henb_client_cancel_finish (HenbClient *self, GAsyncResult *result, GError **erro
  * @self: a #HenbClient
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
+ *
+ * The blocking form of henb_client_cancel(): waits for henbd's answer.
  *
  * Returns: %TRUE when henbd accepted the request
  *
@@ -1497,6 +1625,8 @@ henb_client_report_status (HenbClient         *self,
  * @self: a #HenbClient
  * @result: the #GAsyncResult
  * @error: return location for a #GError
+ *
+ * Finishes henb_client_report_status().
  *
  * Returns: %TRUE when henbd took the report
  *
@@ -2104,6 +2234,9 @@ henb_client_class_init (HenbClientClass *klass)
      * @new_state: the new #HenbState
      * @reason: a #HenbStateChangeReason
      *
+     * Emitted when henbd's state changes (org.henbd.HeNB1.StateChanged), after
+     * #HenbClient:state; @reason says why.
+     *
      * Since: 0.1
      */
     signals[SIGNAL_STATE_CHANGED] =
@@ -2116,6 +2249,10 @@ henb_client_class_init (HenbClientClass *klass)
      * @port: the SCTP port
      * @mode: "One" or "All"
      * @ipsec: whether S1 runs through the IPsec tunnel
+     *
+     * Emitted when henbd asks the radio stack to start S1 Setup with the S1 far ends the HeMS
+     * configured (org.henbd.HeNB1.Serving.S1SetupRequested; the s1-handoff backend without a
+     * command).
      *
      * Since: 0.1
      */

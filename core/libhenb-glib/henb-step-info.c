@@ -24,6 +24,8 @@ henb_step_info_new (const gchar *id, const gchar *name, HenbStepResult result, g
  * henb_step_info_copy:
  * @info: a #HenbStepInfo
  *
+ * Copies a #HenbStepInfo.
+ *
  * Returns: (transfer full): a copy of @info
  *
  * Since: 0.1
@@ -39,6 +41,8 @@ henb_step_info_copy (const HenbStepInfo *info)
 /**
  * henb_step_info_free:
  * @info: (transfer full): a #HenbStepInfo
+ *
+ * Frees a #HenbStepInfo.
  *
  * Since: 0.1
  */
@@ -57,6 +61,8 @@ henb_step_info_free (HenbStepInfo *info)
  * henb_step_info_get_id:
  * @info: a #HenbStepInfo
  *
+ * Gets the step's clause and number, e.g. "5.1.2.3/1.1-1.2".
+ *
  * Returns: the step's clause and number, e.g. "5.1.2.3/1.1-1.2"
  *
  * Since: 0.1
@@ -70,6 +76,8 @@ henb_step_info_get_id (const HenbStepInfo *info)
 /**
  * henb_step_info_get_name:
  * @info: a #HenbStepInfo
+ *
+ * Gets the step's name, e.g. "resolve-initial-hems".
  *
  * Returns: the step's name, e.g. "resolve-initial-hems"
  *
@@ -85,6 +93,8 @@ henb_step_info_get_name (const HenbStepInfo *info)
  * henb_step_info_get_result:
  * @info: a #HenbStepInfo
  *
+ * Gets how the step ended.
+ *
  * Returns: how the step ended
  *
  * Since: 0.1
@@ -98,6 +108,8 @@ henb_step_info_get_result (const HenbStepInfo *info)
 /**
  * henb_step_info_get_start_time:
  * @info: a #HenbStepInfo
+ *
+ * Gets the wall-clock start, in microseconds since the epoch.
  *
  * Returns: the wall-clock start, in microseconds since the epoch
  *
@@ -113,6 +125,8 @@ henb_step_info_get_start_time (const HenbStepInfo *info)
  * henb_step_info_get_duration:
  * @info: a #HenbStepInfo
  *
+ * Gets how long the step took, in microseconds.
+ *
  * Returns: how long the step took, in microseconds
  *
  * Since: 0.1
@@ -126,6 +140,9 @@ henb_step_info_get_duration (const HenbStepInfo *info)
 /**
  * henb_step_info_get_detail:
  * @info: a #HenbStepInfo
+ *
+ * Gets what the step found or why it failed, e.g. "SecGWServer1 segw1.example.net via
+ * security-vici: inner address 10.200.0.1"; "" when there is nothing to say.
  *
  * Returns: what the step found or why it failed, e.g. "SecGWServer1 segw1.example.net via
  *   security-vici: inner address 10.200.0.1"; "" when there is nothing to say
