@@ -190,14 +190,19 @@ on_proxy_notify (GObject *proxy, GParamSpec *pspec, NotifyClosure *closure)
 }
 
 static void
+free_notify_closure (gpointer data, GClosure *unused)
+{
+    g_free (data);
+}
+
+static void
 connect_notify (HenbClient *self, gpointer proxy, const NotifyEntry *map)
 {
     NotifyClosure *closure = g_new (NotifyClosure, 1);
 
     closure->client = self;
     closure->map = map;
-    g_signal_connect_data (proxy, "notify", G_CALLBACK (on_proxy_notify), closure,
-                           (GClosureNotify) (void (*) (void)) g_free, 0);
+    g_signal_connect_data (proxy, "notify", G_CALLBACK (on_proxy_notify), closure, free_notify_closure, 0);
 }
 
 /* an a{ss} as a string -> string table; an empty one for NULL or another type */

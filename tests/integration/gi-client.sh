@@ -18,6 +18,7 @@ start_dns hems.henb.test=$INITIAL_IP serving.henb.test=$SERVING_IP
 start_hems initial $INITIAL_IP:7547 --role initial $(tls_args hems-dns) \
     --serving-hems-url https://serving.henb.test:7548/cwmp
 start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns) --s1 10.40.0.1 --s1-ipsec false
-write_factory https://hems.henb.test:7547/cwmp "[Daemon]" "AutoStart=false"
+# an ephemeral Connection Request port: 7547 on loopback may be taken by a parallel test
+write_factory https://hems.henb.test:7547/cwmp "[Daemon]" "AutoStart=false" "[ConnectionRequest]" "Port=0"
 start_henbd
 "${PYTHON[@]}" "$(dirname "$0")/gi_client.py"

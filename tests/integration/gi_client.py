@@ -85,6 +85,12 @@ check("the introspection XML has the interfaces' properties (%d)" % len(dbus_pro
 missing = ["%s.%s" % (i, p) for i, p, _t in dbus_properties if not client_property_names(i, p)]
 check("every D-Bus property has a HenbClient property", not missing,
       "no GObject property for: " + ", ".join(missing))
+claimed = {}
+for i, p, _t in dbus_properties:
+    for name in client_property_names(i, p):
+        claimed.setdefault(name, []).append("%s.%s" % (i, p))
+shared = {name: owners for name, owners in claimed.items() if len(owners) > 1}
+check("no HenbClient property stands for two D-Bus properties", not shared, str(shared))
 no_getter = [name for i, p, _t in dbus_properties for name in client_property_names(i, p)
              if not any(hasattr(client, v + "_" + name.replace("-", "_")) for v in ("get", "dup", "is"))]
 check("every such property has a getter", not no_getter, "no getter for: " + ", ".join(no_getter))
