@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""Every public symbol of libhenb-glib has a doc comment (gi-docgen check) and says since when
-it exists (Since:, the GIR's version attribute). Prints TAP.
-check-gir-docs.py HENB-1.0.GIR"""
+"""Every public symbol of libhenb-glib has a doc comment (gi-docgen check), says since when
+it exists (Since:, the GIR's version attribute), and each function is exported in the symbol
+version node of that version (Since: 0.3 -> LIBHENB_GLIB_0.3, libhenb-glib.map). Prints TAP.
+check-gir-docs.py HENB-1.0.GIR [LIBHENB-GLIB.SO]"""
 import re
 import shutil
 import subprocess
@@ -42,6 +43,25 @@ for element in namespace.iter():
         unversioned.append(element.get(CORE + "identifier") or element.get("name"))
 check("every symbol says since when it exists (%d symbols)" % symbols, symbols > 80 and not unversioned,
       "no Since: for " + ", ".join(unversioned))
+
+if len(sys.argv) > 2:
+    exported = {}
+    dump = subprocess.run(["objdump", "-T", sys.argv[2]], capture_output=True, text=True, check=True).stdout
+    for line in dump.splitlines():
+        fields = line.split()
+        if len(fields) >= 2 and fields[-2].startswith("LIBHENB_GLIB_"):
+            exported[fields[-1]] = fields[-2]
+    wrong, functions = [], 0
+    for element in namespace.iter():
+        if element.tag.replace(CORE, "") not in ("function", "method", "constructor"):
+            continue
+        name = element.get("{http://www.gtk.org/introspection/c/1.0}identifier")
+        functions += 1
+        want = "LIBHENB_GLIB_%s" % element.get("version")
+        if exported.get(name) != want:
+            wrong.append("%s (Since: %s) is %s" % (name, element.get("version"), exported.get(name, "not exported")))
+    check("every function is exported in the version node of its Since: (%d functions)" % functions,
+          functions > 60 and not wrong, "; ".join(wrong))
 
 if shutil.which("gi-docgen") is None:
     print("ok %d # SKIP gi-docgen is not installed" % (n + 1))
