@@ -21,4 +21,5 @@ start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns) --s1 10.
 # an ephemeral Connection Request port: 7547 on loopback may be taken by a parallel test
 write_factory https://hems.henb.test:7547/cwmp "[Daemon]" "AutoStart=false" "[ConnectionRequest]" "Port=0"
 start_henbd
-"${PYTHON[@]}" "$(dirname "$0")/gi_client.py"
+# the script stops henbd at its end, to see the client follow it away
+HENBD_PID=$HENBD_PID "${PYTHON[@]}" "$(dirname "$0")/gi_client.py"

@@ -249,5 +249,18 @@ except GLib.Error as e:
           e.matches(Henb.core_error_quark(), int(Henb.CoreError.WRONG_STATE)),
           "%s %s %s" % (e.domain, e.code, e.message))
 
+# henbd goes away (SIGTERM): the client says so and its properties fall back to their
+# defaults, each with a notify, as a panel showing them needs
+notified.clear()
+os.kill(int(os.environ["HENBD_PID"]), 15)
+check("running turns false when henbd leaves the bus", wait_for(lambda: not client.is_running()))
+check("state unknown, the serving values gone",
+      wait_for(lambda: client.get_state() == Henb.State.UNKNOWN and client.get_serving_hems_url() == ""
+               and list(client.get_s1_addresses()) == [] and len(client.dup_completed_steps()) == 0),
+      "%s %r" % (client.get_state(), client.get_serving_hems_url()))
+check("notify for running, state and the values that were set",
+      {"running", "state", "serving-hems-url", "s1-addresses", "completed-steps", "percentage"} <= notified,
+      str(sorted(notified)))
+
 print("1..%d" % n)
 raise SystemExit(1 if failed else 0)
