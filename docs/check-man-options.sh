@@ -20,10 +20,12 @@ check() {  # check DESCRIPTION DETAIL COMMAND...
     fi
 }
 
-# every long option of --help is in the page as **--option**
+# every long option --help names is in the page as **--option**
 options_missing() {  # options_missing PROGRAM PAGE
-    local missing=""
-    for opt in $(LC_ALL=C "$1" --help-all 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+    local opts missing=""
+    opts=$(LC_ALL=C "$1" --help 2>/dev/null | grep -o -- '--[a-z][a-z-]*' | sort -u)
+    [ -n "$opts" ] || { echo " (no options read from $1 --help)"; return; }
+    for opt in $opts; do
         grep -qF -- "**$opt**" "$2" || missing="$missing $opt"
     done
     echo "$missing"
@@ -34,11 +36,18 @@ check "henbd(8) names every option of henbd --help" "missing:$missing" test -z "
 missing=$(options_missing "$henbctl" "$src/henbctl.1.rst")
 check "henbctl(1) names every option of henbctl --help" "missing:$missing" test -z "$missing"
 
-# the commands of henbctl's usage line: "status|monitor|wait|..."
-commands=$(LC_ALL=C "$henbctl" --help 2>/dev/null | sed -n 's/^ *henbctl \[OPTION[^]]*\] *//p' | grep -o '[a-z][a-z-]*')
+# henbctl's commands: its "Commands:" list ("  status [--json] ...", "  cell ... | cell report
+# ..."), or the usage line of an older henbctl ("status|monitor|...|cell [report ...]")
+help=$(LC_ALL=C "$henbctl" --help 2>/dev/null)
+if grep -q '^Commands:' <<<"$help"; then
+    commands=$(sed -n '/^Commands:/,/^$/p' <<<"$help" | sed '1d' |
+               sed -E 's/\[[^]]*\]//g; s/\|/\n/g' | awk '{ for (i = 1; i <= NF; i++) if ($i ~ /^[a-z][a-z-]*$/) print $i }' | sort -u)
+else
+    commands=$(sed -n 's/^ *henbctl \[OPTION[^]]*\] *//p' <<<"$help" | grep -o '[a-z][a-z-]*')
+fi
 missing=""
 for c in $commands; do
-    grep -qF -- "**$c**" "$src/henbctl.1.rst" || missing="$missing $c"
+    grep -qE -- "\*\*([a-z-]+ )*$c\*\*" "$src/henbctl.1.rst" || missing="$missing $c"
 done
 check "henbctl(1) describes every command ($(echo $commands | wc -w))" "missing:$missing" \
     test -n "$commands" -a -z "$missing"
