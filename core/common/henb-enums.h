@@ -17,6 +17,8 @@ G_BEGIN_DECLS
  * @HENB_STATE_REGISTERED: registered with the Serving HeMS, S1 Setup initiated.
  *
  * Ordered: a later stage of the bootstrap has a larger value, so clients may compare with >=.
+ *
+ * Since: 0.1
  */
 typedef enum {
     HENB_STATE_FAILED = -1,
@@ -45,6 +47,10 @@ typedef enum {
  * @HENB_STATE_FAILED_REASON_NO_S1_ADDRESS: no HeMS provided an S1 far-end address.
  * @HENB_STATE_FAILED_REASON_S1_SETUP: the S1 hand-off failed.
  * @HENB_STATE_FAILED_REASON_TIMEOUT: a step did not finish in time.
+ *
+ * Why the bootstrap failed (org.henbd.HeNB1.StateFailedReason), in state %HENB_STATE_FAILED.
+ *
+ * Since: 0.1
  */
 typedef enum {
     HENB_STATE_FAILED_REASON_NONE = 0,
@@ -74,6 +80,10 @@ typedef enum {
  *   to the Initial HeMS.
  * @HENB_STATE_CHANGE_REASON_HEMS_REQUESTED: the HeMS asked for it (Reboot, FactoryReset, a new
  *   Serving HeMS or SeGW).
+ *
+ * Why the state changed (the reason argument of org.henbd.HeNB1.StateChanged).
+ *
+ * Since: 0.1
  */
 typedef enum {
     HENB_STATE_CHANGE_REASON_UNKNOWN = 0,
@@ -90,6 +100,10 @@ typedef enum {
  * HenbDiscoveryVariant:
  * @HENB_DISCOVERY_VARIANT_PUBLIC_INTERNET: Initial HeMS on the public internet over TLS (5.1.2.3).
  * @HENB_DISCOVERY_VARIANT_PRIVATE_DOMAIN: Initial HeMS behind the Initial SeGW (5.1.2.2).
+ *
+ * How the Initial HeMS is reached (TS 32.593 5.1.2): the factory-configured discovery variant.
+ *
+ * Since: 0.1
  */
 typedef enum {
     HENB_DISCOVERY_VARIANT_PUBLIC_INTERNET = 0,
@@ -101,6 +115,10 @@ typedef enum {
  * @HENB_STEP_RESULT_OK: the step did its work.
  * @HENB_STEP_RESULT_SKIPPED: the step had nothing to do (e.g. an IP address needs no DNS).
  * @HENB_STEP_RESULT_FAILED: the step failed; the procedure stopped there.
+ *
+ * How a step of the bootstrap ended (#HenbStepInfo).
+ *
+ * Since: 0.1
  */
 typedef enum {
     HENB_STEP_RESULT_OK = 0,

@@ -87,6 +87,9 @@ DEFINE_QUARK (henb_procedure_error_quark, "henb-procedure-error-quark", procedur
  *
  * Registers every henbd error domain with GDBus, so that errors arriving from the bus are
  * mapped back to their domain and code even before the first local use of the domain.
+ * henb_client_new() does it.
+ *
+ * Since: 0.1
  */
 void
 henb_errors_register (void)

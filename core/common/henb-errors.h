@@ -25,6 +25,10 @@ G_BEGIN_DECLS
  * @HENB_CORE_ERROR_INSECURE: a file or setting is not protected as it must be.
  * @HENB_CORE_ERROR_STATE_NOT_SAVED: the state file could not be written (a full or
  *   read-only file system, ...); henbd runs from memory and retries.
+ *
+ * Errors of henbd itself: its state, configuration, callers and files (org.henbd.HeNB1.Error.Core.*).
+ *
+ * Since: 0.1
  */
 typedef enum {
     HENB_CORE_ERROR_FAILED,
@@ -49,6 +53,10 @@ typedef enum {
  * @HENB_NETWORK_ERROR_UNREACHABLE: the peer could not be reached.
  * @HENB_NETWORK_ERROR_TIMEOUT: the peer did not answer in time.
  * @HENB_NETWORK_ERROR_CONNECTION_LOST: the connection broke while in use.
+ *
+ * Errors reaching a peer: DNS and connections (org.henbd.HeNB1.Error.Network.*).
+ *
+ * Since: 0.1
  */
 typedef enum {
     HENB_NETWORK_ERROR_NAME_NOT_FOUND,
@@ -71,6 +79,10 @@ typedef enum {
  * @HENB_SECURITY_ERROR_CREDENTIALS: the device certificate, key or root CA could not be loaded.
  * @HENB_SECURITY_ERROR_AUTH_FAILED: the peer rejected our credentials.
  * @HENB_SECURITY_ERROR_TUNNEL_DOWN: an IPsec tunnel went down while it was in use.
+ *
+ * Errors of TLS and IPsec: certificates, identities, tunnels (org.henbd.HeNB1.Error.Security.*).
+ *
+ * Since: 0.1
  */
 typedef enum {
     HENB_SECURITY_ERROR_FAILED,
@@ -94,6 +106,10 @@ typedef enum {
  * @HENB_CWMP_ERROR_AUTH_FAILED: the HeMS did not accept our HTTP credentials.
  * @HENB_CWMP_ERROR_TOO_LARGE: a message exceeded the size limit.
  * @HENB_CWMP_ERROR_UNSUPPORTED_VERSION: the HeMS uses a CWMP version henbd does not speak.
+ *
+ * Errors of the TR-069 (CWMP) exchange with a HeMS (org.henbd.HeNB1.Error.Cwmp.*).
+ *
+ * Since: 0.1
  */
 typedef enum {
     HENB_CWMP_ERROR_MALFORMED,
@@ -112,6 +128,10 @@ typedef enum {
  * @HENB_PROCEDURE_ERROR_S1_SETUP: the S1 hand-off failed.
  * @HENB_PROCEDURE_ERROR_INSECURE_URL: a HeMS URL on the public internet is not HTTPS.
  * @HENB_PROCEDURE_ERROR_FALLBACK: the Serving HeMS stayed out of reach; back to the Initial HeMS.
+ *
+ * Errors of the bootstrap procedure of TS 32.593 (org.henbd.HeNB1.Error.Procedure.*).
+ *
+ * Since: 0.1
  */
 typedef enum {
     HENB_PROCEDURE_ERROR_NO_SERVING_HEMS,
@@ -127,10 +147,55 @@ typedef enum {
 #define HENB_CWMP_ERROR      (henb_cwmp_error_quark ())
 #define HENB_PROCEDURE_ERROR (henb_procedure_error_quark ())
 
+/**
+ * henb_core_error_quark:
+ *
+ * The error domain of #HenbCoreError; #HENB_CORE_ERROR names it.
+ *
+ * Returns: the domain's quark
+ *
+ * Since: 0.1
+ */
 GQuark henb_core_error_quark (void);
+/**
+ * henb_network_error_quark:
+ *
+ * The error domain of #HenbNetworkError; #HENB_NETWORK_ERROR names it.
+ *
+ * Returns: the domain's quark
+ *
+ * Since: 0.1
+ */
 GQuark henb_network_error_quark (void);
+/**
+ * henb_security_error_quark:
+ *
+ * The error domain of #HenbSecurityError; #HENB_SECURITY_ERROR names it.
+ *
+ * Returns: the domain's quark
+ *
+ * Since: 0.1
+ */
 GQuark henb_security_error_quark (void);
+/**
+ * henb_cwmp_error_quark:
+ *
+ * The error domain of #HenbCwmpError; #HENB_CWMP_ERROR names it.
+ *
+ * Returns: the domain's quark
+ *
+ * Since: 0.1
+ */
 GQuark henb_cwmp_error_quark (void);
+/**
+ * henb_procedure_error_quark:
+ *
+ * The error domain of #HenbProcedureError; #HENB_PROCEDURE_ERROR names it.
+ *
+ * Returns: the domain's quark
+ *
+ * Since: 0.1
+ */
 GQuark henb_procedure_error_quark (void);
 
 void henb_errors_register (void);

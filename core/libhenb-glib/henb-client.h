@@ -66,6 +66,7 @@ const gchar        *henb_client_get_stun_server (HenbClient *self);
 const gchar        *henb_client_get_xmpp_state (HenbClient *self);
 const gchar        *henb_client_get_xmpp_jabber_id (HenbClient *self);
 const gchar        *henb_client_get_xmpp_server (HenbClient *self);
+GVariant           *henb_client_dup_last_request (HenbClient *self);
 
 gboolean            henb_client_get_tunnel_active (HenbClient *self);
 const gchar        *henb_client_get_tunnel_purpose (HenbClient *self);
@@ -81,6 +82,7 @@ gint64              henb_client_get_next_attempt (HenbClient *self);
 guint               henb_client_get_session_count (HenbClient *self);
 guint               henb_client_get_tolerated_inputs (HenbClient *self);
 const gchar        *henb_client_get_last_session_result (HenbClient *self);
+gint64              henb_client_get_last_session_time (HenbClient *self);
 const gchar        *henb_client_get_connection_request_url (HenbClient *self);
 GStrv               henb_client_dup_pending_events (HenbClient *self);
 

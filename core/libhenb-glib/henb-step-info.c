@@ -24,7 +24,11 @@ henb_step_info_new (const gchar *id, const gchar *name, HenbStepResult result, g
  * henb_step_info_copy:
  * @info: a #HenbStepInfo
  *
+ * Copies a #HenbStepInfo.
+ *
  * Returns: (transfer full): a copy of @info
+ *
+ * Since: 0.1
  */
 HenbStepInfo *
 henb_step_info_copy (const HenbStepInfo *info)
@@ -37,6 +41,10 @@ henb_step_info_copy (const HenbStepInfo *info)
 /**
  * henb_step_info_free:
  * @info: (transfer full): a #HenbStepInfo
+ *
+ * Frees a #HenbStepInfo.
+ *
+ * Since: 0.1
  */
 void
 henb_step_info_free (HenbStepInfo *info)
@@ -53,7 +61,11 @@ henb_step_info_free (HenbStepInfo *info)
  * henb_step_info_get_id:
  * @info: a #HenbStepInfo
  *
+ * Gets the step's clause and number, e.g. "5.1.2.3/1.1-1.2".
+ *
  * Returns: the step's clause and number, e.g. "5.1.2.3/1.1-1.2"
+ *
+ * Since: 0.1
  */
 const gchar *
 henb_step_info_get_id (const HenbStepInfo *info)
@@ -65,7 +77,11 @@ henb_step_info_get_id (const HenbStepInfo *info)
  * henb_step_info_get_name:
  * @info: a #HenbStepInfo
  *
+ * Gets the step's name, e.g. "resolve-initial-hems".
+ *
  * Returns: the step's name, e.g. "resolve-initial-hems"
+ *
+ * Since: 0.1
  */
 const gchar *
 henb_step_info_get_name (const HenbStepInfo *info)
@@ -77,7 +93,11 @@ henb_step_info_get_name (const HenbStepInfo *info)
  * henb_step_info_get_result:
  * @info: a #HenbStepInfo
  *
+ * Gets how the step ended.
+ *
  * Returns: how the step ended
+ *
+ * Since: 0.1
  */
 HenbStepResult
 henb_step_info_get_result (const HenbStepInfo *info)
@@ -89,7 +109,11 @@ henb_step_info_get_result (const HenbStepInfo *info)
  * henb_step_info_get_start_time:
  * @info: a #HenbStepInfo
  *
+ * Gets the wall-clock start, in microseconds since the epoch.
+ *
  * Returns: the wall-clock start, in microseconds since the epoch
+ *
+ * Since: 0.1
  */
 gint64
 henb_step_info_get_start_time (const HenbStepInfo *info)
@@ -101,7 +125,11 @@ henb_step_info_get_start_time (const HenbStepInfo *info)
  * henb_step_info_get_duration:
  * @info: a #HenbStepInfo
  *
+ * Gets how long the step took, in microseconds.
+ *
  * Returns: how long the step took, in microseconds
+ *
+ * Since: 0.1
  */
 guint64
 henb_step_info_get_duration (const HenbStepInfo *info)
@@ -113,8 +141,13 @@ henb_step_info_get_duration (const HenbStepInfo *info)
  * henb_step_info_get_detail:
  * @info: a #HenbStepInfo
  *
+ * Gets what the step found or why it failed, e.g. "SecGWServer1 segw1.example.net via
+ * security-vici: inner address 10.200.0.1"; "" when there is nothing to say.
+ *
  * Returns: what the step found or why it failed, e.g. "SecGWServer1 segw1.example.net via
  *   security-vici: inner address 10.200.0.1"; "" when there is nothing to say
+ *
+ * Since: 0.1
  */
 const gchar *
 henb_step_info_get_detail (const HenbStepInfo *info)

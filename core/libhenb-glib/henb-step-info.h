@@ -18,6 +18,8 @@ G_BEGIN_DECLS
  *
  * One step of the bootstrap as henbd reported it: its TS 32.593 id and name, its result,
  * when it started and how long it took.
+ *
+ * Since: 0.1
  */
 typedef struct _HenbStepInfo HenbStepInfo;
 

@@ -8,6 +8,7 @@
 #include "henb-enum-types.h"
 #include "henb-enums.h"
 #include "henb-errors.h"
+#include "henb-glib-version.h"
 #include "henb-names.h"
 #include "henb-step-info.h"
 
