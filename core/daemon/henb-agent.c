@@ -6,7 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "henb-agent.h"
-#include "henb-cr-server.h"
+#include "henb-cr-transport.h"
 #include "henb-download-dir.h"
 #include "henb-errors.h"
 #include "henb-hems-connection.h"
@@ -84,7 +84,9 @@ struct _HenbAgent {
     guint               periodic_timer;
     guint               poll_timer;
     GList              *scheduled;         /* ScheduledInform */
-    HenbCrServer       *cr;
+    GPtrArray          *cr_transports;     /* HenbCrTransport, one per plugin; NULL: not made yet */
+    GInetAddress       *cr_address;        /* the management address they were last given */
+    gint64              cr_last_accepted;  /* the rate limit all of them share */
 
     /* asked for in a session, carried out after it */
     gboolean            reboot_wanted;
@@ -751,20 +753,48 @@ transfer_complete_answered (const HenbCwmpMessage *request, guint fault_code, gp
 /* ------------------------------------------------------------------------------------------ */
 /* Sessions */
 
+/* The "http" transport's URL: ManagementServer.ConnectionRequestURL. */
+static const gchar *
+cr_url (HenbAgent *self)
+{
+    for (guint i = 0; self->cr_transports != NULL && i < self->cr_transports->len; i++) {
+        HenbCrTransport *transport = self->cr_transports->pdata[i];
+
+        if (g_str_equal (henb_cr_transport_get_name (transport), "http") &&
+            henb_cr_transport_get_state (transport) == HENB_CR_TRANSPORT_STATE_ACTIVE)
+            return henb_cr_transport_get_detail (transport);
+    }
+    return NULL;
+}
+
 static gchar *
 get_cr_url (const gchar *name, gpointer user_data)
 {
-    HenbAgent *self = user_data;
-    const gchar *url = self->cr != NULL ? henb_cr_server_get_url (self->cr) : NULL;
+    const gchar *url = cr_url (user_data);
 
     return g_strdup (url != NULL ? url : "");
 }
 
 static void
-on_connection_request (HenbCrServer *cr, HenbAgent *self)
+on_connection_request (HenbCrTransport *transport, HenbAgent *self)
 {
-    g_message ("Connection Request accepted");
+    g_message ("Connection Request accepted (%s)", henb_cr_transport_get_name (transport));
     henb_agent_request_session (self, "6 CONNECTION REQUEST", NULL);
+}
+
+/* A transport wrote its status parameters (a new NAT mapping, a JID): the HeMS may want them. */
+static void
+on_cr_values_changed (HenbCrTransport *transport, HenbAgent *self)
+{
+    if (henb_data_model_check_value_changes (self->svc->dm))
+        henb_agent_request_session (self, NULL, NULL);
+}
+
+static void
+set_cr_busy (HenbAgent *self, gboolean busy)
+{
+    for (guint i = 0; self->cr_transports != NULL && i < self->cr_transports->len; i++)
+        henb_cr_transport_set_busy (self->cr_transports->pdata[i], busy);
 }
 
 /* The address this host would use toward @remote: the management address without a tunnel. */
@@ -806,61 +836,55 @@ management_address (HenbAgent *self, HenbTunnel *tunnel, const gchar *url)
     return addresses != NULL ? local_address_toward (addresses->data) : NULL;
 }
 
+/* One transport per plugin that provides one; a plugin that fails is left out, with a warning. */
 static void
-update_cr_credentials (HenbAgent *self)
+create_cr_transports (HenbAgent *self)
 {
-    g_autofree gchar *username = NULL;
-    g_autofree gchar *password = NULL;
+    g_autoptr(GPtrArray) factories = NULL;
 
-    if (self->cr == NULL)
+    if (self->cr_transports != NULL)
         return;
-    username = henb_data_model_get (self->svc->dm, HENB_DM_MS_CR_USERNAME);
-    password = henb_data_model_get (self->svc->dm, HENB_DM_MS_CR_PASSWORD);
-    henb_cr_server_set_credentials (self->cr, username, password);
+    self->cr_transports = g_ptr_array_new_with_free_func (g_object_unref);
+    factories = henb_plugin_manager_find_all (self->svc->plugins, HENB_TYPE_CR_TRANSPORT_FACTORY);
+    for (guint i = 0; i < factories->len; i++) {
+        g_autoptr(GError) error = NULL;
+        HenbCrTransport *transport = henb_cr_transport_factory_create (factories->pdata[i], self->svc, &error);
+
+        if (transport == NULL) {
+            g_warning ("plugin %s: no Connection Request transport: %s",
+                       henb_plugin_get_name (factories->pdata[i]), error->message);
+            continue;
+        }
+        henb_cr_transport_set_min_interval (transport, self->svc->config->cr_min_interval);
+        henb_cr_transport_share_last_accepted (transport, &self->cr_last_accepted);
+        henb_cr_transport_set_busy (transport, self->in_session);
+        g_signal_connect (transport, "requested", G_CALLBACK (on_connection_request), self);
+        g_signal_connect (transport, "values-changed", G_CALLBACK (on_cr_values_changed), self);
+        g_debug ("Connection Request transport %s from plugin %s", henb_cr_transport_get_name (transport),
+                 henb_plugin_get_name (factories->pdata[i]));
+        g_ptr_array_add (self->cr_transports, transport);
+    }
 }
 
-/* Listens for Connection Requests on the management address, when a plugin provides a server. */
 static void
-ensure_cr_server (HenbAgent *self, HenbTunnel *tunnel, const gchar *url)
+apply_cr_transports (HenbAgent *self)
 {
-    g_autoptr(GInetAddress) address = NULL;
-    g_autoptr(GError) error = NULL;
-    g_autofree gchar *current = NULL;
-    HenbPlugin *factory;
+    create_cr_transports (self);
+    for (guint i = 0; i < self->cr_transports->len; i++)
+        henb_cr_transport_apply (self->cr_transports->pdata[i], self->cr_address);
+    emit_changed (self);
+}
 
-    if (self->cr == NULL) {
-        factory = henb_plugin_manager_find (self->svc->plugins, HENB_TYPE_CR_SERVER_FACTORY, NULL, NULL);
-        if (factory == NULL)
-            return;
-        self->cr = henb_cr_server_factory_create (HENB_CR_SERVER_FACTORY (factory), &error);
-        if (self->cr == NULL) {
-            g_warning ("no Connection Request server: %s", error->message);
-            return;
-        }
-        henb_cr_server_set_min_interval (self->cr, self->svc->config->cr_min_interval);
-        g_signal_connect (self->cr, "requested", G_CALLBACK (on_connection_request), self);
-        update_cr_credentials (self);
-    }
-    address = management_address (self, tunnel, url);
-    if (address == NULL)
-        return;
-    current = g_strdup (henb_cr_server_get_url (self->cr));
-    if (current != NULL) {
-        g_autofree gchar *ip = g_inet_address_to_string (address);
-        g_autofree gchar *host = g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6
-                                     ? g_strdup_printf ("[%s]", ip) : g_strdup (ip);
-        g_autofree gchar *prefix = g_strdup_printf ("http://%s:%u/", host, self->svc->config->cr_port);
+/* Hands every Connection Request transport the management address (and their parameters). */
+static void
+ensure_cr_transports (HenbAgent *self, HenbTunnel *tunnel, const gchar *url)
+{
+    g_autoptr(GInetAddress) address = management_address (self, tunnel, url);
 
-        /* already there: moving would drop the requests being answered */
-        if (self->svc->config->cr_port != 0 && g_str_has_prefix (current, prefix))
-            return;
-    }
-    if (!henb_cr_server_listen (self->cr, address, (guint16) self->svc->config->cr_port, &error)) {
-        g_warning ("Connection Requests cannot be received: %s", error->message);
-        return;
-    }
-    if (g_strcmp0 (current, henb_cr_server_get_url (self->cr)) != 0)
-        g_message ("Connection Requests at %s", henb_cr_server_get_url (self->cr));
+    /* not known now: the transports keep the one they have */
+    if (address != NULL)
+        g_set_object (&self->cr_address, address);
+    apply_cr_transports (self);
 }
 
 static void
@@ -893,7 +917,7 @@ henb_agent_prepare_session (HenbAgent *self, HenbCwmpSession *session, HenbHemsR
 static void
 henb_agent_link_up (HenbAgent *self, HenbTunnel *tunnel, const gchar *url)
 {
-    ensure_cr_server (self, tunnel, url);
+    ensure_cr_transports (self, tunnel, url);
 }
 
 guint
@@ -1021,8 +1045,10 @@ session_done (HenbAgent *self, Run *r, GError *error)
         owned = g_error_new (HENB_CORE_ERROR, HENB_CORE_ERROR_TIMEOUT, "the session with %s did not end within %u s",
                              r->url, self->svc->config->session_timeout);
     }
-    if (self->cr != NULL)
-        henb_cr_server_set_busy (self->cr, FALSE);
+    /* the session may have changed their parameters; then what arrived during it */
+    if (self->cr_transports != NULL)
+        apply_cr_transports (self);
+    set_cr_busy (self, FALSE);
     self->in_session = FALSE;
     self->session_count++;
     self->last_session_time = g_get_real_time ();
@@ -1209,8 +1235,7 @@ start_session (HenbAgent *self)
     self->session_wanted = FALSE;
     self->in_session = TRUE;
     henb_agent_begin_attempt (self);
-    if (self->cr != NULL)
-        henb_cr_server_set_busy (self->cr, TRUE);
+    set_cr_busy (self, TRUE);
     r->url = henb_data_model_get (self->svc->dm, HENB_DM_MS_URL);
     r->agent = g_object_ref (self);
     r->cancellable = g_cancellable_new ();
@@ -1226,7 +1251,7 @@ start_session (HenbAgent *self)
         return;
     }
     r->host = g_strdup (g_uri_get_host (uri));
-    ensure_cr_server (self, self->tunnel, r->url);
+    ensure_cr_transports (self, self->tunnel, r->url);
     if (g_hostname_is_ip_address (r->host)) {
         session_connect (self, r);
         return;
@@ -1323,8 +1348,9 @@ on_parameters_changed (HenbDataModel *dm, GPtrArray *names, HenbAgent *self)
 
         if (g_str_has_prefix (name, HENB_DM_MS "PeriodicInform"))
             schedule_periodic (self);
-        else if (g_str_equal (name, HENB_DM_MS_CR_USERNAME) || g_str_equal (name, HENB_DM_MS_CR_PASSWORD))
-            update_cr_credentials (self);
+        else if ((g_str_equal (name, HENB_DM_MS_CR_USERNAME) || g_str_equal (name, HENB_DM_MS_CR_PASSWORD)) &&
+                 self->cr_transports != NULL)
+            apply_cr_transports (self);
     }
 }
 
@@ -1440,7 +1466,7 @@ henb_agent_start (HenbAgent *self, HenbTunnel *tunnel)
     self->registered_s1 = s1_values (self);
     if (!self->version_known)
         self->version = self->svc->config->cwmp_version;
-    ensure_cr_server (self, tunnel, self->registered_url);
+    ensure_cr_transports (self, tunnel, self->registered_url);
     schedule_periodic (self);
     if (self->retry_requested) {
         self->retry_requested = FALSE;
@@ -1503,9 +1529,16 @@ henb_agent_get_last_session_time (HenbAgent *self)
 const gchar *
 henb_agent_get_connection_request_url (HenbAgent *self)
 {
-    const gchar *url = self->cr != NULL ? henb_cr_server_get_url (self->cr) : NULL;
+    const gchar *url = cr_url (self);
 
     return url != NULL ? url : "";
+}
+
+GPtrArray *
+henb_agent_get_cr_transports (HenbAgent *self)
+{
+    g_return_val_if_fail (HENB_IS_AGENT (self), NULL);
+    return self->cr_transports;
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1517,11 +1550,12 @@ henb_agent_dispose (GObject *object)
 
     henb_agent_stop (self);
     scheduled_informs_clear (self);
-    if (self->cr != NULL) {
-        g_signal_handlers_disconnect_by_data (self->cr, self);
-        henb_cr_server_stop (self->cr);
-        g_clear_object (&self->cr);
+    for (guint i = 0; self->cr_transports != NULL && i < self->cr_transports->len; i++) {
+        g_signal_handlers_disconnect_by_data (self->cr_transports->pdata[i], self);
+        henb_cr_transport_stop (self->cr_transports->pdata[i]);
     }
+    g_clear_pointer (&self->cr_transports, g_ptr_array_unref);
+    g_clear_object (&self->cr_address);
     if (self->svc != NULL && self->svc->dm != NULL)
         g_signal_handlers_disconnect_by_data (self->svc->dm, self);
     g_clear_object (&self->cancellable);

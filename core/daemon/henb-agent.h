@@ -55,5 +55,8 @@ guint        henb_agent_get_session_count (HenbAgent *self);
 const gchar *henb_agent_get_last_result (HenbAgent *self);
 gint64       henb_agent_get_last_session_time (HenbAgent *self);
 const gchar *henb_agent_get_connection_request_url (HenbAgent *self);
+/* The Connection Request transports (HenbCrTransport), one per plugin; NULL before the first
+ * registration. */
+GPtrArray   *henb_agent_get_cr_transports (HenbAgent *self);
 
 G_END_DECLS

@@ -58,7 +58,8 @@ struct _HenbCrTransportClass {
 
 /* "http", "udp", "xmpp": shown on D-Bus, in logs and in henbctl. Construct-only "name". */
 const gchar         *henb_cr_transport_get_name (HenbCrTransport *self);
-/* The services given at creation (construct-only "services", a pointer). */
+/* The services given at creation (construct-only "services", a pointer); NULL in unit tests,
+ * where apply() reads no parameters. */
 const HenbServices  *henb_cr_transport_get_services (HenbCrTransport *self);
 
 void                 henb_cr_transport_apply (HenbCrTransport *self, GInetAddress *address);
@@ -74,6 +75,8 @@ const gchar         *henb_cr_transport_get_detail (HenbCrTransport *self);
 void                 henb_cr_transport_set_state (HenbCrTransport *self, HenbCrTransportState state,
                                                   const gchar *detail);
 const gchar         *henb_cr_transport_state_to_string (HenbCrTransportState state);
+#define HENB_TYPE_CR_TRANSPORT_STATE (henb_cr_transport_state_get_type ())
+GType                henb_cr_transport_state_get_type (void);
 
 /* Shared policy, set by the agent on every transport. */
 void                 henb_cr_transport_set_min_interval (HenbCrTransport *self, guint seconds);
@@ -88,6 +91,10 @@ void                 henb_cr_transport_share_last_accepted (HenbCrTransport *sel
 /* ConnectionRequestUsername/Password as last applied (apply() of the base class reads them). */
 const gchar         *henb_cr_transport_get_username (HenbCrTransport *self);
 const gchar         *henb_cr_transport_get_password (HenbCrTransport *self);
+/* Sets them without a data model (unit tests); an empty username refuses every request. */
+void                 henb_cr_transport_set_credentials (HenbCrTransport *self, const gchar *username,
+                                                        const gchar *password);
+guint                henb_cr_transport_get_min_interval (HenbCrTransport *self);
 
 /* For implementations, per request that passed authentication. */
 typedef enum {

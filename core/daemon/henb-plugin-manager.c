@@ -194,6 +194,20 @@ henb_plugin_manager_find (HenbPluginManager *self, GType iface, const gchar *nam
     return NULL;
 }
 
+GPtrArray *
+henb_plugin_manager_find_all (HenbPluginManager *self, GType iface)
+{
+    GPtrArray *found = g_ptr_array_new_with_free_func (g_object_unref);
+
+    for (guint i = 0; i < self->plugins->len; i++) {
+        HenbPlugin *plugin = self->plugins->pdata[i];
+
+        if (g_type_is_a (G_OBJECT_TYPE (plugin), iface))
+            g_ptr_array_add (found, g_object_ref (plugin));
+    }
+    return found;
+}
+
 HenbDiscovery *
 henb_plugin_manager_find_discovery (HenbPluginManager *self, HenbDiscoveryVariant variant, GError **error)
 {

@@ -27,6 +27,8 @@ HenbPlugin *henb_plugin_manager_find (HenbPluginManager *self,
                                       GType              iface,
                                       const gchar       *name,
                                       GError           **error);
+/* Every plugin implementing @iface, in load order (by file name); the array holds references. */
+GPtrArray  *henb_plugin_manager_find_all (HenbPluginManager *self, GType iface);
 HenbDiscovery *henb_plugin_manager_find_discovery (HenbPluginManager   *self,
                                                    HenbDiscoveryVariant variant,
                                                    GError             **error);

@@ -3,7 +3,7 @@
 
 #include <glib/gstdio.h>
 
-#include "henb-cr-server.h"
+#include "henb-cr-transport.h"
 #include "henb-errors.h"
 #include "henb-plugin-manager.h"
 #include "henb-s1.h"
@@ -89,7 +89,7 @@ test_real_plugins (void)
     g_assert_no_error (error);
     g_assert_nonnull (henb_plugin_manager_find (m, HENB_TYPE_TLS_PROVIDER, "security-gnutls", &error));
     g_assert_nonnull (henb_plugin_manager_find (m, HENB_TYPE_TRANSPORT_FACTORY, NULL, &error));
-    g_assert_nonnull (henb_plugin_manager_find (m, HENB_TYPE_CR_SERVER_FACTORY, "transport-soup", &error));
+    g_assert_nonnull (henb_plugin_manager_find (m, HENB_TYPE_CR_TRANSPORT_FACTORY, "transport-soup", &error));
     g_assert_nonnull (henb_plugin_manager_find (m, HENB_TYPE_S1_HANDOFF, "s1-handoff", &error));
     discovery = henb_plugin_manager_find_discovery (m, HENB_DISCOVERY_VARIANT_PUBLIC_INTERNET, &error);
     g_assert_no_error (error);

@@ -79,7 +79,7 @@ answer_challenge (HenbSoupCrServer *self, SoupServerMessage *msg, gboolean stale
 static gboolean
 report_accepted_idle (gpointer user_data)
 {
-    henb_cr_server_report_accepted (HENB_CR_SERVER (user_data));
+    henb_cr_transport_report_accepted (HENB_CR_TRANSPORT (user_data));
     return G_SOURCE_REMOVE;
 }
 
@@ -105,7 +105,7 @@ authenticate (HenbSoupCrServer *self, SoupServerMessage *msg, const gchar *peer)
     HenbCrServer *base = HENB_CR_SERVER (self);
     const gchar *header = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
                                                         "Authorization");
-    const gchar *username = henb_cr_server_get_username (base);
+    const gchar *username = henb_cr_transport_get_username (HENB_CR_TRANSPORT (base));
     GUri *uri = soup_server_message_get_uri (msg);
     g_autoptr(HenbDigestAuthorization) auth = NULL;
     g_autoptr(GError) error = NULL;
@@ -119,14 +119,14 @@ authenticate (HenbSoupCrServer *self, SoupServerMessage *msg, const gchar *peer)
     }
     if (username == NULL || *username == '\0') {
         g_message ("connection request from %s refused (401): no ConnectionRequestUsername configured", peer);
-        henb_cr_server_count_rejected_auth (base);
+        henb_cr_transport_count_rejected (HENB_CR_TRANSPORT (base));
         answer_challenge (self, msg, FALSE);
         return AUTH_REFUSED;
     }
     auth = henb_digest_authorization_parse (header, strlen (header), &error);
     if (auth == NULL) {
         g_message ("connection request from %s refused (401): %s", peer, error->message);
-        henb_cr_server_count_rejected_auth (base);
+        henb_cr_transport_count_rejected (HENB_CR_TRANSPORT (base));
         answer_challenge (self, msg, FALSE);
         return AUTH_REFUSED;
     }
@@ -135,7 +135,7 @@ authenticate (HenbSoupCrServer *self, SoupServerMessage *msg, const gchar *peer)
     request_uri = g_uri_get_query (uri) != NULL ? g_strdup_printf ("%s?%s", g_uri_get_path (uri), g_uri_get_query (uri))
                                                 : g_strdup (g_uri_get_path (uri));
     result = henb_digest_verifier_check (self->verifier, auth, soup_server_message_get_method (msg), request_uri,
-                                         username, henb_cr_server_get_password (base), g_get_monotonic_time ());
+                                         username, henb_cr_transport_get_password (HENB_CR_TRANSPORT (base)), g_get_monotonic_time ());
     switch (result) {
     case HENB_DIGEST_OK:
         return AUTH_OK;
@@ -153,7 +153,7 @@ authenticate (HenbSoupCrServer *self, SoupServerMessage *msg, const gchar *peer)
     case HENB_DIGEST_REPLAYED_NC:
     default:
         g_message ("connection request from %s refused (401): %s", peer, henb_digest_result_to_string (result));
-        henb_cr_server_count_rejected_auth (base);
+        henb_cr_transport_count_rejected (HENB_CR_TRANSPORT (base));
         answer_challenge (self, msg, FALSE);
         return AUTH_REFUSED;
     }
@@ -335,10 +335,10 @@ on_request_headers (SoupServer        *server,
             break;
         case AUTH_OK:
         default:
-            if (henb_cr_server_admit (base) == HENB_CR_ADMISSION_RATE_LIMITED) {
+            if (henb_cr_transport_admit (HENB_CR_TRANSPORT (base)) == HENB_CR_ADMISSION_RATE_LIMITED) {
                 /* TR-069 3.2.2: 503, and no Retry-After */
                 g_message ("connection request from %s refused (503): less than %u s after the last one", peer,
-                           henb_cr_server_get_min_interval (base));
+                           henb_cr_transport_get_min_interval (HENB_CR_TRANSPORT (base)));
                 answer (msg, SOUP_STATUS_SERVICE_UNAVAILABLE);
                 break;
             }
@@ -461,7 +461,7 @@ henb_soup_cr_server_listen (HenbCrServer *base, GInetAddress *address, guint16 p
 }
 
 static void
-henb_soup_cr_server_stop (HenbCrServer *base)
+henb_soup_cr_server_close (HenbCrServer *base)
 {
     HenbSoupCrServer *self = HENB_SOUP_CR_SERVER (base);
 
@@ -482,7 +482,7 @@ henb_soup_cr_server_stop (HenbCrServer *base)
 static void
 henb_soup_cr_server_dispose (GObject *object)
 {
-    henb_soup_cr_server_stop (HENB_CR_SERVER (object));
+    henb_soup_cr_server_close (HENB_CR_SERVER (object));
     G_OBJECT_CLASS (henb_soup_cr_server_parent_class)->dispose (object);
 }
 
@@ -504,7 +504,7 @@ henb_soup_cr_server_class_init (HenbSoupCrServerClass *klass)
     G_OBJECT_CLASS (klass)->dispose = henb_soup_cr_server_dispose;
     G_OBJECT_CLASS (klass)->finalize = henb_soup_cr_server_finalize;
     server_class->listen = henb_soup_cr_server_listen;
-    server_class->stop = henb_soup_cr_server_stop;
+    server_class->close = henb_soup_cr_server_close;
 }
 
 static void
@@ -514,13 +514,13 @@ henb_soup_cr_server_init (HenbSoupCrServer *self)
 }
 
 HenbCrServer *
-henb_soup_cr_server_new (GError **error)
+henb_soup_cr_server_new (const HenbServices *services, GError **error)
 {
-    g_autoptr(HenbSoupCrServer) self = g_object_new (HENB_TYPE_SOUP_CR_SERVER, NULL);
+    g_autoptr(HenbSoupCrServer) self = g_object_new (HENB_TYPE_SOUP_CR_SERVER, "name", "http", "services", services, NULL);
     guint8 secret[HENB_DIGEST_SECRET_SIZE];
 
     /* whoever knows the nonce key can forge nonces */
-    if (!henb_cr_server_random_bytes (secret, sizeof secret, error)) {
+    if (!henb_cr_transport_random_bytes (secret, sizeof secret, error)) {
         g_prefix_error (error, "connection request nonces: ");
         return NULL;
     }

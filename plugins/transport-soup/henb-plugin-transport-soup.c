@@ -783,13 +783,13 @@ struct _HenbTransportSoup {
 };
 
 static void henb_transport_soup_factory_init (HenbTransportFactoryInterface *iface);
-static void henb_transport_soup_cr_server_factory_init (HenbCrServerFactoryInterface *iface);
+static void henb_transport_soup_cr_factory_init (HenbCrTransportFactoryInterface *iface);
 
-/* the CWMP client and, being HTTP too, the Connection Request server */
+/* the CWMP client and, being HTTP too, the "http" Connection Request transport */
 G_DEFINE_TYPE_WITH_CODE (HenbTransportSoup, henb_transport_soup, HENB_TYPE_PLUGIN,
                          G_IMPLEMENT_INTERFACE (HENB_TYPE_TRANSPORT_FACTORY, henb_transport_soup_factory_init)
-                         G_IMPLEMENT_INTERFACE (HENB_TYPE_CR_SERVER_FACTORY,
-                                                henb_transport_soup_cr_server_factory_init))
+                         G_IMPLEMENT_INTERFACE (HENB_TYPE_CR_TRANSPORT_FACTORY,
+                                                henb_transport_soup_cr_factory_init))
 
 static HenbCwmpTransport *
 factory_create (HenbTransportFactory *factory, const HenbTransportOptions *options, GError **error)
@@ -805,16 +805,18 @@ henb_transport_soup_factory_init (HenbTransportFactoryInterface *iface)
     iface->download_finish = factory_download_finish;
 }
 
-static HenbCrServer *
-cr_server_factory_create (HenbCrServerFactory *factory, GError **error)
+static HenbCrTransport *
+cr_factory_create (HenbCrTransportFactory *factory, const HenbServices *services, GError **error)
 {
-    return henb_soup_cr_server_new (error);
+    HenbCrServer *server = henb_soup_cr_server_new (services, error);
+
+    return server != NULL ? HENB_CR_TRANSPORT (server) : NULL;
 }
 
 static void
-henb_transport_soup_cr_server_factory_init (HenbCrServerFactoryInterface *iface)
+henb_transport_soup_cr_factory_init (HenbCrTransportFactoryInterface *iface)
 {
-    iface->create = cr_server_factory_create;
+    iface->create = cr_factory_create;
 }
 
 static void

@@ -15,7 +15,7 @@
 #define USERNAME "acs"
 #define PASSWORD "s3cret"
 
-static HenbCrServerFactory *factory;
+static HenbCrTransportFactory *factory;
 
 typedef struct {
     HenbCrServer *server;
@@ -37,9 +37,9 @@ fixture_set_up (Fixture *f, gconstpointer data)
     g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
     g_autoptr(GError) error = NULL;
 
-    f->server = henb_cr_server_factory_create (factory, &error);
+    f->server = HENB_CR_SERVER (henb_cr_transport_factory_create (factory, NULL, &error));
     g_assert_no_error (error);
-    henb_cr_server_set_credentials (f->server, USERNAME, PASSWORD);
+    henb_cr_transport_set_credentials (HENB_CR_TRANSPORT (f->server), USERNAME, PASSWORD);
     g_signal_connect (f->server, "requested", G_CALLBACK (on_requested), f);
     g_assert_true (henb_cr_server_listen (f->server, loopback, 0, &error));
     g_assert_no_error (error);
@@ -59,7 +59,7 @@ static void
 fixture_tear_down (Fixture *f, gconstpointer data)
 {
     g_clear_object (&f->session);
-    henb_cr_server_stop (f->server);
+    henb_cr_transport_stop (HENB_CR_TRANSPORT (f->server));
     g_clear_object (&f->server);
     settle ();
 }
@@ -150,7 +150,7 @@ test_url (Fixture *f, gconstpointer data)
     g_autoptr(GMatchInfo) match = NULL;
     g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
     g_autoptr(GInetAddress) loopback6 = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV6);
-    g_autoptr(HenbCrServer) other = henb_cr_server_factory_create (factory, NULL);
+    g_autoptr(HenbCrServer) other = HENB_CR_SERVER (henb_cr_transport_factory_create (factory, NULL, NULL));
     g_autoptr(GError) error = NULL;
     g_autofree gchar *port = NULL;
     g_autofree gchar *path = NULL;
@@ -169,7 +169,7 @@ test_url (Fixture *f, gconstpointer data)
     g_assert_cmpstr (henb_cr_server_get_path (other), !=, path);
 
     /* stopped: no URL; listening again keeps the path */
-    henb_cr_server_stop (f->server);
+    henb_cr_transport_stop (HENB_CR_TRANSPORT (f->server));
     g_assert_false (henb_cr_server_is_listening (f->server));
     g_assert_null (henb_cr_server_get_url (f->server));
     g_assert_true (henb_cr_server_listen (f->server, loopback, 0, &error));
@@ -193,9 +193,9 @@ test_accepted (Fixture *f, gconstpointer data)
     g_assert_cmpuint (request (f, "GET", henb_cr_server_get_url (f->server)), ==, SOUP_STATUS_OK);
     g_assert_cmpuint (f->challenges, ==, 1);
     g_assert_cmpuint (f->requested, ==, 1);
-    g_assert_cmpuint (henb_cr_server_get_accepted (f->server), ==, 1);
-    g_assert_cmpuint (henb_cr_server_get_rejected_auth (f->server), ==, 0);
-    g_assert_cmpuint (henb_cr_server_get_rate_limited (f->server), ==, 0);
+    g_assert_cmpuint (henb_cr_transport_get_accepted (HENB_CR_TRANSPORT (f->server)), ==, 1);
+    g_assert_cmpuint (henb_cr_transport_get_rejected (HENB_CR_TRANSPORT (f->server)), ==, 0);
+    g_assert_cmpuint (henb_cr_transport_get_rate_limited (HENB_CR_TRANSPORT (f->server)), ==, 0);
 }
 
 static void
@@ -208,7 +208,7 @@ test_wrong_password (Fixture *f, gconstpointer data)
     /* the challenge, then the refusal of the wrong answer */
     g_assert_cmpuint (f->challenges, ==, 2);
     g_assert_cmpuint (f->requested, ==, 0);
-    g_assert_cmpuint (henb_cr_server_get_rejected_auth (f->server), ==, 1);
+    g_assert_cmpuint (henb_cr_transport_get_rejected (HENB_CR_TRANSPORT (f->server)), ==, 1);
     g_object_get (f->server, "accepted", &accepted, NULL);
     g_assert_cmpuint (accepted, ==, 0);
 }
@@ -248,7 +248,7 @@ test_rate_limit (Fixture *f, gconstpointer data)
     g_autoptr(SoupMessage) limited = soup_message_new ("GET", henb_cr_server_get_url (f->server));
     guint rate_limited;
 
-    henb_cr_server_set_min_interval (f->server, 60);
+    henb_cr_transport_set_min_interval (HENB_CR_TRANSPORT (f->server), 60);
     g_assert_cmpuint (request (f, "GET", henb_cr_server_get_url (f->server)), ==, SOUP_STATUS_OK);
     /* libsoup reuses the nonce with the next nc: authenticated, but too soon */
     g_assert_cmpuint (exchange (f, f->session, limited), ==, SOUP_STATUS_SERVICE_UNAVAILABLE);
@@ -256,9 +256,9 @@ test_rate_limit (Fixture *f, gconstpointer data)
     g_assert_cmpuint (f->requested, ==, 1);
     g_object_get (f->server, "rate-limited", &rate_limited, NULL);
     g_assert_cmpuint (rate_limited, ==, 1);
-    g_assert_cmpuint (henb_cr_server_get_accepted (f->server), ==, 1);
+    g_assert_cmpuint (henb_cr_transport_get_accepted (HENB_CR_TRANSPORT (f->server)), ==, 1);
 
-    henb_cr_server_set_min_interval (f->server, 0);
+    henb_cr_transport_set_min_interval (HENB_CR_TRANSPORT (f->server), 0);
     g_assert_cmpuint (request (f, "GET", henb_cr_server_get_url (f->server)), ==, SOUP_STATUS_OK);
     g_assert_cmpuint (f->requested, ==, 2);
 }
@@ -267,17 +267,17 @@ test_rate_limit (Fixture *f, gconstpointer data)
 static void
 test_busy (Fixture *f, gconstpointer data)
 {
-    henb_cr_server_set_busy (f->server, TRUE);
+    henb_cr_transport_set_busy (HENB_CR_TRANSPORT (f->server), TRUE);
     g_assert_cmpuint (request (f, "GET", henb_cr_server_get_url (f->server)), ==, SOUP_STATUS_OK);
     g_assert_cmpuint (request (f, "GET", henb_cr_server_get_url (f->server)), ==, SOUP_STATUS_OK);
-    g_assert_cmpuint (henb_cr_server_get_accepted (f->server), ==, 2);
+    g_assert_cmpuint (henb_cr_transport_get_accepted (HENB_CR_TRANSPORT (f->server)), ==, 2);
     g_assert_cmpuint (f->requested, ==, 0);
 
-    henb_cr_server_set_busy (f->server, FALSE);
+    henb_cr_transport_set_busy (HENB_CR_TRANSPORT (f->server), FALSE);
     g_assert_cmpuint (f->requested, ==, 1);
     /* reported once only */
-    henb_cr_server_set_busy (f->server, TRUE);
-    henb_cr_server_set_busy (f->server, FALSE);
+    henb_cr_transport_set_busy (HENB_CR_TRANSPORT (f->server), TRUE);
+    henb_cr_transport_set_busy (HENB_CR_TRANSPORT (f->server), FALSE);
     g_assert_cmpuint (f->requested, ==, 1);
     /* and back to reporting at once */
     g_assert_cmpuint (request (f, "GET", henb_cr_server_get_url (f->server)), ==, SOUP_STATUS_OK);
@@ -306,7 +306,7 @@ test_replayed_authorization (Fixture *f, gconstpointer data)
     g_assert_true (g_str_has_prefix (challenge, "Digest realm=\"henbd\""));
     g_assert_null (strstr (challenge, "stale"));
     g_assert_cmpuint (f->requested, ==, 1);
-    g_assert_cmpuint (henb_cr_server_get_rejected_auth (f->server), ==, 1);
+    g_assert_cmpuint (henb_cr_transport_get_rejected (HENB_CR_TRANSPORT (f->server)), ==, 1);
 }
 
 static void
@@ -322,7 +322,7 @@ test_malformed_authorization (Fixture *f, gconstpointer data)
         g_assert_cmpuint (exchange (f, attacker, msg), ==, SOUP_STATUS_UNAUTHORIZED);
         g_assert_nonnull (response_header (msg, "WWW-Authenticate"));
     }
-    g_assert_cmpuint (henb_cr_server_get_rejected_auth (f->server), ==, G_N_ELEMENTS (headers));
+    g_assert_cmpuint (henb_cr_transport_get_rejected (HENB_CR_TRANSPORT (f->server)), ==, G_N_ELEMENTS (headers));
     g_assert_cmpuint (f->requested, ==, 0);
 }
 
@@ -330,12 +330,12 @@ test_malformed_authorization (Fixture *f, gconstpointer data)
 static void
 test_no_credentials (Fixture *f, gconstpointer data)
 {
-    henb_cr_server_set_credentials (f->server, NULL, NULL);
+    henb_cr_transport_set_credentials (HENB_CR_TRANSPORT (f->server), NULL, NULL);
     g_assert_cmpuint (request (f, "GET", henb_cr_server_get_url (f->server)), ==, SOUP_STATUS_UNAUTHORIZED);
-    henb_cr_server_set_credentials (f->server, "", "");
+    henb_cr_transport_set_credentials (HENB_CR_TRANSPORT (f->server), "", "");
     g_assert_cmpuint (request (f, "GET", henb_cr_server_get_url (f->server)), ==, SOUP_STATUS_UNAUTHORIZED);
     g_assert_cmpuint (f->requested, ==, 0);
-    g_assert_cmpuint (henb_cr_server_get_rejected_auth (f->server), ==, 2);
+    g_assert_cmpuint (henb_cr_transport_get_rejected (HENB_CR_TRANSPORT (f->server)), ==, 2);
 }
 
 /* A body is read and dropped; the request counts as any other. */
@@ -609,11 +609,11 @@ test_close_announced (Fixture *f, gconstpointer data)
         g_assert_true (says_close (&refused));
         g_assert_false (raw_get (f, &client, guess, &after));
         raw_client_close (&client);
-        g_assert_cmpuint (henb_cr_server_get_rejected_auth (f->server), ==, 1);
+        g_assert_cmpuint (henb_cr_transport_get_rejected (HENB_CR_TRANSPORT (f->server)), ==, 1);
     }
 
     /* rate limited (503): closed, and said so */
-    henb_cr_server_set_min_interval (f->server, 60);
+    henb_cr_transport_set_min_interval (HENB_CR_TRANSPORT (f->server), 60);
     for (guint i = 0; i < 2; i++) {
         g_auto(RawResponse) challenge = { 0, NULL };
         g_auto(RawResponse) answer = { 0, NULL };
@@ -631,7 +631,7 @@ test_close_announced (Fixture *f, gconstpointer data)
         raw_client_close (&client);
     }
     g_assert_cmpuint (f->requested, ==, 1);
-    g_assert_cmpuint (henb_cr_server_get_rate_limited (f->server), ==, 1);
+    g_assert_cmpuint (henb_cr_transport_get_rate_limited (HENB_CR_TRANSPORT (f->server)), ==, 1);
 
     /* the wrong path: 404, closed */
     {
@@ -683,7 +683,7 @@ test_keep_alive_replay (Fixture *f, gconstpointer data)
     g_assert_true (closed_by_server (client.connection));
     raw_client_close (&client);
     g_assert_cmpuint (f->requested, ==, 1);
-    g_assert_cmpuint (henb_cr_server_get_rejected_auth (f->server), ==, 1);
+    g_assert_cmpuint (henb_cr_transport_get_rejected (HENB_CR_TRANSPORT (f->server)), ==, 1);
 }
 
 /* A kept connection nobody uses is closed soon; one that only collects challenges is closed
@@ -766,9 +766,9 @@ main (int argc, char **argv)
     plugins = henb_plugin_manager_new ();
     if (!henb_plugin_manager_load_dir (plugins, g_getenv ("HENB_PLUGIN_DIR"), &error))
         g_error ("%s", error->message);
-    provider = henb_plugin_manager_find (plugins, HENB_TYPE_CR_SERVER_FACTORY, "transport-soup", &error);
+    provider = henb_plugin_manager_find (plugins, HENB_TYPE_CR_TRANSPORT_FACTORY, "transport-soup", &error);
     g_assert_no_error (error);
-    factory = HENB_CR_SERVER_FACTORY (provider);
+    factory = HENB_CR_TRANSPORT_FACTORY (provider);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
     ADD ("/cr-server/url", test_url);
