@@ -353,10 +353,21 @@ on_conn_event (xmpp_conn_t *conn, xmpp_conn_event_t event, int error, xmpp_strea
     } else if (self->auth_failed) {
         reason = HENB_XMPP_OFFLINE_AUTHENTICATION;
         detail = g_strdup ("the server refused the username or password");
+    } else if (stream_error != NULL && (stream_error->type == XMPP_SE_SYSTEM_SHUTDOWN ||
+                                        stream_error->type == XMPP_SE_CONN_TIMEOUT ||
+                                        stream_error->type == XMPP_SE_RESOURCE_CONSTRAINT)) {
+        /* the server went away or sent us away for now: as if it were not there */
+        reason = HENB_XMPP_OFFLINE_UNREACHABLE;
+        detail = g_strdup_printf ("the server ended the session (%s%s%s)",
+                                  stream_error->type == XMPP_SE_SYSTEM_SHUTDOWN ? "system-shutdown"
+                                  : stream_error->type == XMPP_SE_CONN_TIMEOUT ? "connection-timeout"
+                                                                               : "resource-constraint",
+                                  stream_error->text != NULL ? ": " : "",
+                                  stream_error->text != NULL ? stream_error->text : "");
     } else if (stream_error != NULL) {
         reason = HENB_XMPP_OFFLINE_ERROR;
-        detail = g_strdup_printf ("stream error %d%s%s", stream_error->type,
-                                  stream_error->text != NULL ? ": " : "",
+        detail = g_strdup_printf ("stream error %d (RFC 6120 4.9.3, in strophe.h's order)%s%s",
+                                  stream_error->type, stream_error->text != NULL ? ": " : "",
                                   stream_error->text != NULL ? stream_error->text : "");
     } else if (self->online) {
         reason = HENB_XMPP_OFFLINE_UNREACHABLE;

@@ -131,7 +131,7 @@ check "henbd logged both refusals" bash -c "grep -q 'refused: wrong username or 
 O0=$(online_count)
 stop_prosody
 check "prosody gone: henbd retries (ServerNotPresent)" \
-    wait_eval 15 'grep -q "XMPP: $XMPP_IP:$XMPP_PORT: .*next attempt in" "$WORK/henbd.log"'
+    wait_eval 15 'grep -q "XMPP: $XMPP_IP:$XMPP_PORT: the server ended the session (system-shutdown.*next attempt in" "$WORK/henbd.log"'
 start_prosody
 check "prosody back: henbd online again" wait_eval 30 '[ "$(online_count)" -gt "$O0" ]'
 xmpp_task "after the restart of prosody"
