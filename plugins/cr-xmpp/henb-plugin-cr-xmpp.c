@@ -16,6 +16,7 @@
 #include "henb-cr-transport.h"
 #include "henb-plugin.h"
 #include "henb-xmpp-client.h"
+#include "henb-xmpp-jid.h"
 
 #define XMPP_CONNECTION      "Device.XMPP.Connection.1."
 #define XMPP_DEFAULT_PORT    5222
@@ -139,28 +140,6 @@ set_jabber_id (HenbXmppTransport *self, const gchar *jid)
 /* ---------------------------------------------------------------------------------------- */
 /* Connection Requests */
 
-/* TR-181 ConnReqAllowedJabberIDs: a full JID matches exactly, a bare one any resource. The
- * domain compares without case (RFC 7622 3.2); local part and resource exactly. */
-static gboolean
-jid_allowed (const gchar *entry, const gchar *from)
-{
-    const gchar *entry_slash = strchr (entry, '/'), *from_slash = strchr (from, '/');
-    gsize entry_bare = entry_slash != NULL ? (gsize) (entry_slash - entry) : strlen (entry);
-    gsize from_bare = from_slash != NULL ? (gsize) (from_slash - from) : strlen (from);
-    const gchar *entry_at = memchr (entry, '@', entry_bare), *from_at = memchr (from, '@', from_bare);
-    gsize local = entry_at != NULL ? (gsize) (entry_at - entry) : 0;
-
-    if (entry_bare != from_bare || (entry_at == NULL) != (from_at == NULL))
-        return FALSE;
-    if (local != (from_at != NULL ? (gsize) (from_at - from) : 0) || strncmp (entry, from, local) != 0)
-        return FALSE;
-    if (g_ascii_strncasecmp (entry + local, from + local, entry_bare - local) != 0)
-        return FALSE;
-    if (entry_slash == NULL)
-        return TRUE;
-    return from_slash != NULL && strcmp (entry_slash, from_slash) == 0;
-}
-
 /* Compares without stopping at the first difference, so time tells nothing of the secret. */
 static gboolean
 secret_equal (const gchar *given, const gchar *expected)
@@ -191,7 +170,7 @@ on_connection_request (HenbXmppClient *client, const gchar *from, const gchar *u
     g_autofree gchar *shown = g_strescape (from, NULL);
 
     for (guint i = 0; !allowed && self->allowed[i] != NULL; i++)
-        allowed = from[0] != '\0' && jid_allowed (self->allowed[i], from);
+        allowed = henb_xmpp_jid_allowed (self->allowed[i], from);
     if (!allowed) {
         g_message ("XMPP Connection Request from \"%s\" refused: not in ConnReqAllowedJabberIDs", shown);
         henb_cr_transport_count_rejected (base);
