@@ -281,6 +281,16 @@ on_keepalive (xmpp_conn_t *conn, void *user_data)
     return 1;
 }
 
+static void
+drop_conn (HenbXmppClient *self)
+{
+    g_clear_handle_id (&self->release_id, g_source_remove);
+    if (self->conn != NULL && !self->online) {
+        xmpp_conn_release (self->conn);
+        self->conn = NULL;
+    }
+}
+
 /* Releasing a libstrophe connection inside its own callbacks is not allowed: later. */
 static gboolean
 release_conn (gpointer user_data)
@@ -288,10 +298,7 @@ release_conn (gpointer user_data)
     HenbXmppClient *self = user_data;
 
     self->release_id = 0;
-    if (self->conn != NULL && !self->online) {
-        xmpp_conn_release (self->conn);
-        self->conn = NULL;
-    }
+    drop_conn (self);
     return G_SOURCE_REMOVE;
 }
 
@@ -415,8 +422,8 @@ henb_xmpp_client_connect (HenbXmppClient *self, const HenbXmppClientOptions *opt
     g_return_val_if_fail (options->jid != NULL && options->address != NULL, FALSE);
 
     henb_xmpp_client_disconnect (self);
-    release_conn (self);
-    g_clear_handle_id (&self->release_id, g_source_remove);
+    /* the old connection goes now, and its pending release with it */
+    drop_conn (self);
 
     at = strchr (options->jid, '@');
     if (at == NULL || at == options->jid || at[1] == '\0' || strchr (options->jid, '/') != NULL) {

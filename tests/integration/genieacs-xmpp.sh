@@ -109,12 +109,21 @@ xmpp_task "XMPP Connection Request from GenieACS"
 check_eq "the task read Status Enabled, TLSEstablished true and the JabberID" "Enabled true henb@$XMPP_DOMAIN/cell" \
     "$(genieacs_value serving "$DEV" ${XC}Status) $(genieacs_value serving "$DEV" ${XC}TLSEstablished) $(genieacs_value serving "$DEV" ${XC}JabberID)"
 
+# the HeMS moves henbd to another resource: a new session, and GenieACS learns the new JID
+genieacs_task serving "$DEV" "{\"name\":\"setParameterValues\",\"parameterValues\":[[\"${XC}Resource\",\"cell2\",\"xsd:string\"]]}"
+check_eq "Resource set to cell2 (NBI task)" "200 OK" "$GENIEACS_TASK_STATUS"
+check "henbd is online again as henb@$XMPP_DOMAIN/cell2" \
+    wait_eval 30 'grep -q "XMPP: online as henb@$XMPP_DOMAIN/cell2 " "$WORK/henbd.log"'
+check "GenieACS learnt the new ConnReqJabberID" \
+    wait_eval 30 '[ "$(genieacs_value serving "$DEV" ${MS}ConnReqJabberID)" = "henb@$XMPP_DOMAIN/cell2" ]'
+xmpp_task "to the new JID"
+
 # the hostile sender: no session may follow its requests. The Connection Request credentials
 # are the ones GenieACS's stock inform provision set
 CR_USER=$(genieacs_value serving "$DEV" ${MS}ConnectionRequestUsername)
 CR_PASS=$(genieacs_value serving "$DEV" ${MS}ConnectionRequestPassword)
 check "GenieACS holds the Connection Request credentials it set" test -n "$CR_USER" -a -n "$CR_PASS"
-probe_send() { timeout 20 "$HENB_XMPP_PROBE" send "$1@$XMPP_DOMAIN" "$2" "$XMPP_IP" "$XMPP_PORT" "henb@$XMPP_DOMAIN/cell" "$3" "$4"; }
+probe_send() { timeout 20 "$HENB_XMPP_PROBE" send "$1@$XMPP_DOMAIN" "$2" "$XMPP_IP" "$XMPP_PORT" "henb@$XMPP_DOMAIN/cell2" "$3" "$4"; }
 N0=$(sessions)
 A1=$(grep -c 'Connection Request accepted (xmpp)' "$WORK/henbd.log")
 check_eq "wrong Connection Request password from an allowed JID: <not-authorized/>" "error not-authorized" \
