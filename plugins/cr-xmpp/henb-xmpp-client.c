@@ -166,6 +166,8 @@ send_answer (HenbXmppClient *self, xmpp_stanza_t *request, HenbXmppCrAnswer answ
     xmpp_stanza_release (reply);
 }
 
+/* Every IQ get or set has an answer (RFC 6120 8.2.3): a XEP-0199 ping its result, anything
+ * but a Connection Request <service-unavailable/> (8.4). */
 static int
 on_iq (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *user_data)
 {
@@ -177,10 +179,18 @@ on_iq (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *user_data)
     g_autofree gchar *password = NULL;
     gint answer = HENB_XMPP_CR_SERVICE_UNAVAILABLE;
 
-    cr = xmpp_stanza_get_child_by_name_and_ns (stanza, "connectionRequest", HENB_XMPP_CONN_REQ_NS);
-    /* an IQ without id cannot be answered (RFC 6120 8.2.3) */
-    if (cr == NULL || g_strcmp0 (type, "get") != 0 || xmpp_stanza_get_id (stanza) == NULL)
+    /* results and errors answer nothing; an IQ without id cannot be answered */
+    if ((g_strcmp0 (type, "get") != 0 && g_strcmp0 (type, "set") != 0) || xmpp_stanza_get_id (stanza) == NULL)
         return 1;
+    cr = xmpp_stanza_get_child_by_name_and_ns (stanza, "connectionRequest", HENB_XMPP_CONN_REQ_NS);
+    if (cr == NULL || g_strcmp0 (type, "get") != 0) {
+        gboolean ping = g_strcmp0 (type, "get") == 0 &&
+                        xmpp_stanza_get_child_by_name_and_ns (stanza, "ping", "urn:xmpp:ping") != NULL;
+
+        if (self->conn == conn)
+            send_answer (self, stanza, ping ? HENB_XMPP_CR_ACCEPT : HENB_XMPP_CR_SERVICE_UNAVAILABLE);
+        return 1;
+    }
     username = cr_value (self->ctx, cr, "username");
     password = cr_value (self->ctx, cr, "password");
     if (from != NULL && (strlen (from) > 3071 || !g_utf8_validate (from, -1, NULL))) {
@@ -337,7 +347,7 @@ on_conn_event (xmpp_conn_t *conn, xmpp_conn_event_t event, int error, xmpp_strea
         self->online = TRUE;
         self->tls_established = xmpp_conn_is_secured (conn);
         self->bound_jid = g_strdup (xmpp_conn_get_bound_jid (conn));
-        xmpp_handler_add (conn, on_iq, HENB_XMPP_CONN_REQ_NS, "iq", NULL, self);
+        xmpp_handler_add (conn, on_iq, NULL, "iq", NULL, self);
         if (self->keepalive > 0)
             xmpp_timed_handler_add (conn, on_keepalive, self->keepalive * 1000UL, self);
         drive_online (self);

@@ -3,7 +3,7 @@
 # The XMPP client of the cr-xmpp plugin (henb-xmpp-client.c through xmpp-probe) against a real
 # prosody, without henbd: TLS with the operator root CA, SASL, bind; Connection Request IQs
 # answered as asked (result, <not-authorized/>, <service-unavailable/>), one with an over-long
-# username refused before it is looked at; and why a session ends or never begins: the server
+# username refused before it is looked at, a ping answered, another IQ refused; and why a session ends or never begins: the server
 # stopped, a wrong XMPP password, a certificate of another CA, no server.
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/xmpp.sh"
@@ -34,6 +34,9 @@ check_eq "a JID not allowed: <service-unavailable/>" "error service-unavailable"
     "$(send mallory mallory-secret cru crp)"
 check_eq "a username of 300 characters: <not-authorized/>" "error not-authorized" \
     "$(send acs acs-xmpp-secret "$(printf 'u%.0s' $(seq 300))" crp)"
+check_eq "a XEP-0199 ping: its result" "result" "$(send acs acs-xmpp-secret --ping x)"
+check_eq "an IQ it has no answer for (XEP-0092 version): <service-unavailable/>" "error service-unavailable" \
+    "$(send acs acs-xmpp-secret --version x)"
 check_eq "the client saw three of them (the over-long one refused before)" \
     "request acs@$XMPP_DOMAIN -> accept|request acs@$XMPP_DOMAIN -> not-authorized|request mallory@$XMPP_DOMAIN -> service-unavailable" \
     "$(grep '^request' "$WORK/session.out" | sed 's|/[^ ]* | |' | paste -sd'|')"

@@ -18,7 +18,8 @@
  *     ends, "offline REASON DETAIL" and exits. ALLOWED: the one bare JID allowed to ask, "" all.
  *   xmpp-probe send JID PASSWORD ADDRESS PORT TO CR-USER CR-PASS
  *     logs in (TLS without verification: a test tool), sends one connectionRequest IQ to TO,
- *     prints "result" or "error CONDITION" (or "timeout") and exits.
+ *     prints "result" or "error CONDITION" (or "timeout") and exits. CR-USER "--ping" sends a
+ *     XEP-0199 ping instead, "--version" a XEP-0092 version query.
  */
 
 static const gchar *const reasons[] = { "closed", "unreachable", "tls", "authentication", "error" };
@@ -123,11 +124,14 @@ on_sender_event (xmpp_conn_t *conn, xmpp_conn_event_t event, int error, xmpp_str
         xmpp_stanza_t *cr = xmpp_stanza_new (ctx);
         const gchar *names[] = { "username", "password" };
         const gchar *values[] = { cr_user, cr_pass };
+        /* CR-USER "--ping": a XEP-0199 ping; "--version": a XEP-0092 query, which has no handler */
+        gboolean other = g_str_equal (cr_user, "--ping") || g_str_equal (cr_user, "--version");
 
         xmpp_stanza_set_to (iq, send_to);
-        xmpp_stanza_set_name (cr, "connectionRequest");
-        xmpp_stanza_set_ns (cr, HENB_XMPP_CONN_REQ_NS);
-        for (guint i = 0; i < 2; i++) {
+        xmpp_stanza_set_name (cr, other ? (g_str_equal (cr_user, "--ping") ? "ping" : "query") : "connectionRequest");
+        xmpp_stanza_set_ns (cr, !other ? HENB_XMPP_CONN_REQ_NS
+                                : g_str_equal (cr_user, "--ping") ? "urn:xmpp:ping" : "jabber:iq:version");
+        for (guint i = 0; i < 2 && !other; i++) {
             xmpp_stanza_t *e = xmpp_stanza_new (ctx), *t = xmpp_stanza_new (ctx);
 
             xmpp_stanza_set_name (e, names[i]);
