@@ -8,7 +8,8 @@
 # the value change, and its NBI tasks with ?connection_request then go over XMPP. A second,
 # hostile sender (xmpp-probe, libstrophe) brings wrong credentials and a JID not allowed.
 # Also: prosody restarts -> henbd back online and a Connection Request works; prosody with a
-# certificate of another CA -> henbd refuses it and stays off.
+# certificate of another CA -> henbd refuses it and stays off; a domain by name with
+# ServerConnectAlgorithm DNS (dnsmasq, DNS SAN).
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/genieacs.sh"
 . "$(dirname "$0")/../lib/xmpp.sh"
@@ -26,10 +27,11 @@ start_prosody
 xmpp_user henb henb-xmpp-secret
 xmpp_user acs acs-xmpp-secret
 xmpp_user mallory mallory-secret
+xmpp_user henb henb-fqdn-secret "$XMPP_FQDN"
 # GenieACS's XMPP client: the account, and the operator root CA to check prosody's certificate
 GENIEACS_ENV="GENIEACS_XMPP_JID=acs@$XMPP_DOMAIN GENIEACS_XMPP_PASSWORD=acs-xmpp-secret NODE_EXTRA_CA_CERTS=$WORK/pki/ca.pem"
 start_bus
-start_dns hems.henb.test=$INITIAL_IP serving.henb.test=$SERVING_IP
+start_dns hems.henb.test=$INITIAL_IP serving.henb.test=$SERVING_IP $XMPP_FQDN=$XMPP_IP
 start_genieacs initial
 start_genieacs serving
 genieacs_initial_hands_out_serving
@@ -154,5 +156,19 @@ refusals() { grep -c "certificate refused: the certificate is not issued by the 
 check "a certificate not from the operator root CA is refused, at each retry" \
     wait_eval 30 '[ "$(refusals)" -ge 2 ]'
 check_eq "henbd did not go online with it" "$O1" "$(online_count)"
+
+# the HeMS moves henbd to a domain by name, found by DNS (ServerConnectAlgorithm DNS): the
+# name resolved by the test's dnsmasq, the certificate's DNS SAN checked; GenieACS's account
+# stays on the IP domain of the same server
+stop_prosody
+start_prosody
+check "prosody with the right certificate: henbd online again" wait_eval 30 '[ "$(online_count)" -gt "$O1" ]'
+genieacs_task serving "$DEV" "{\"name\":\"setParameterValues\",\"parameterValues\":[[\"${XC}Domain\",\"$XMPP_FQDN\",\"xsd:string\"],[\"${XC}Password\",\"henb-fqdn-secret\",\"xsd:string\"],[\"${XC}ServerConnectAlgorithm\",\"DNS\",\"xsd:string\"]]}"
+check_eq "Domain $XMPP_FQDN and ServerConnectAlgorithm DNS set (NBI task)" "200 OK" "$GENIEACS_TASK_STATUS"
+check "henbd is online as henb@$XMPP_FQDN/cell2, the name resolved by DNS" \
+    wait_eval 30 'grep -q "XMPP: online as henb@$XMPP_FQDN/cell2 on $XMPP_FQDN:5222 (TLS)" "$WORK/henbd.log"'
+check "GenieACS learnt that JID" \
+    wait_eval 30 '[ "$(genieacs_value serving "$DEV" ${MS}ConnReqJabberID)" = "henb@$XMPP_FQDN/cell2" ]'
+xmpp_task "to henb@$XMPP_FQDN"
 
 finish

@@ -7,13 +7,20 @@
 XMPP_IP=$NET.5
 XMPP_PORT=5222
 XMPP_DOMAIN=$XMPP_IP
+# a second domain on the same server, by name (DNS SAN), for ServerConnectAlgorithm DNS
+XMPP_FQDN=xmpp.henb.test
 PROSODY_PID=
 
-# xmpp_make_cert NAME ISSUER: a server certificate for the XMPP domain (an IP SAN) in the PKI
+# xmpp_make_cert NAME ISSUER [DNS-NAME]: a server certificate in the PKI for the XMPP domain
+# (an IP SAN), or for DNS-NAME (a DNS SAN)
 xmpp_make_cert() {
     local d=$WORK/pki
-    printf 'cn = "%s"\nip_address = "%s"\nexpiration_days = 30\nsigning_key\ntls_www_server\norganization = "henbd test"\n' \
-        "$XMPP_DOMAIN" "$XMPP_IP" >"$d/$1.tmpl"
+    if [ -n "${3:-}" ]; then
+        printf 'cn = "%s"\ndns_name = "%s"\n' "$3" "$3" >"$d/$1.tmpl"
+    else
+        printf 'cn = "%s"\nip_address = "%s"\n' "$XMPP_DOMAIN" "$XMPP_IP" >"$d/$1.tmpl"
+    fi
+    printf 'expiration_days = 30\nsigning_key\ntls_www_server\norganization = "henbd test"\n' >>"$d/$1.tmpl"
     certtool --generate-privkey --key-type=ecdsa --curve=secp256r1 --outfile "$d/$1.key" 2>/dev/null &&
         certtool --generate-certificate --load-privkey "$d/$1.key" --load-ca-certificate "$d/$2.pem" \
             --load-ca-privkey "$d/$2.key" --template "$d/$1.tmpl" --outfile "$d/$1.pem" 2>/dev/null ||
@@ -22,7 +29,7 @@ xmpp_make_cert() {
     chmod 644 "$d/$1.key"
 }
 
-# prosody_config CERT-NAME: (re)writes the configuration for the certificate CERT-NAME
+# prosody_config CERT-NAME: (re)writes the configuration, CERT-NAME for the IP domain
 prosody_config() {
     local p=$WORK/prosody
     mkdir -p "$p/data" "$p/certs"
@@ -42,13 +49,15 @@ modules_enabled = { "saslauth", "tls", "disco", "ping" }
 modules_disabled = { "s2s", "admin_shell", "offline" }
 VirtualHost "$XMPP_DOMAIN"
   ssl = { certificate = "$WORK/pki/$1.pem"; key = "$WORK/pki/$1.key" }
+VirtualHost "$XMPP_FQDN"
+  ssl = { certificate = "$WORK/pki/xmpp-fqdn.pem"; key = "$WORK/pki/xmpp-fqdn.key" }
 LUA
 }
 
 prosodyctl_() { prosodyctl --config "$WORK/prosody/prosody.cfg.lua" "$@" >>"$WORK/prosodyctl.log" 2>&1; }
 
-# xmpp_user NAME PASSWORD: an account on the test's domain
-xmpp_user() { prosodyctl_ register "$1" "$XMPP_DOMAIN" "$2" || bail_out "prosodyctl could not register $1"; }
+# xmpp_user NAME PASSWORD [DOMAIN]: an account on the test's (IP) domain or on DOMAIN
+xmpp_user() { prosodyctl_ register "$1" "${3:-$XMPP_DOMAIN}" "$2" || bail_out "prosodyctl could not register $1"; }
 
 xmpp_listening() { ss -Hltn "src $XMPP_IP:$XMPP_PORT" | grep -q LISTEN; }
 
@@ -56,6 +65,7 @@ xmpp_listening() { ss -Hltn "src $XMPP_IP:$XMPP_PORT" | grep -q LISTEN; }
 start_prosody() {
     local cert=${1:-xmpp}
     [ -f "$WORK/pki/$cert.pem" ] || xmpp_make_cert "$cert" ca
+    [ -f "$WORK/pki/xmpp-fqdn.pem" ] || xmpp_make_cert xmpp-fqdn ca "$XMPP_FQDN"
     prosody_config "$cert"
     prosody --config "$WORK/prosody/prosody.cfg.lua" -F >>"$WORK/prosody.stderr" 2>&1 &
     PROSODY_PID=$!
