@@ -395,7 +395,7 @@ try_connect (HenbXmppTransport *self)
         try_server (self);
         return;
     }
-    /* DNS-SRV: looked up afresh at each round */
+    /* DNS-SRV: looked up once after each change of the settings */
     {
         g_autofree gchar *rrname = g_strdup_printf ("_xmpp-client._tcp.%s", strchr (self->jid, '@') + 1);
 

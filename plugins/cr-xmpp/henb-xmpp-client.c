@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <glib-unix.h>
 #include <gnutls/gnutls.h>
@@ -14,7 +19,10 @@
  * libstrophe runs its own select() loop; here xmpp_run_once (timeout 0) is called from GLib
  * sources instead: while the session is being set up every 10 ms (short: TCP connect, TLS,
  * SASL, bind), once online when the socket is readable, and once a second for libstrophe's
- * timed handlers (the keep-alive). Its TLS handshake itself blocks until done or its timeout.
+ * timed handlers (the keep-alive). Its TLS handshake itself loops until the handshake is done
+ * or failed, blocking the main loop, however long a server that stalls takes: a watchdog
+ * thread shuts the socket down once the set-up deadline has passed, which ends the handshake
+ * (and any other stalled set-up step) with an error.
  *
  * Trust: libstrophe's OpenSSL backend also loads the system's default CAs, so the server
  * certificate is checked again here, against the operator root CA alone and the XMPP domain
@@ -26,6 +34,72 @@
 #define XMPP_STANZAS_NS   "urn:ietf:params:xml:ns:xmpp-stanzas"
 #define CR_VALUE_MAX      256
 #define SETUP_POLL_MS     10
+#define SETUP_TIMEOUT     30 /* seconds */
+
+/* Shuts the socket down at the deadline unless disarmed before. It has its own duplicate of
+ * the socket, so a descriptor libstrophe closed and the system reused is never touched. */
+typedef struct {
+    GMutex   lock;
+    GCond    cond;
+    gint64   deadline; /* monotonic µs */
+    gint     fd;
+    gboolean disarmed;
+    gboolean fired;    /* read by the main thread after the join */
+    GThread *thread;
+} Watchdog;
+
+static gpointer
+watchdog_run (gpointer data)
+{
+    Watchdog *dog = data;
+
+    g_mutex_lock (&dog->lock);
+    while (!dog->disarmed && g_cond_wait_until (&dog->cond, &dog->lock, dog->deadline))
+        ;
+    if (!dog->disarmed) {
+        shutdown (dog->fd, SHUT_RDWR);
+        dog->fired = TRUE;
+    }
+    g_mutex_unlock (&dog->lock);
+    return NULL;
+}
+
+static Watchdog *
+watchdog_start (gint fd, guint seconds)
+{
+    Watchdog *dog = g_new0 (Watchdog, 1);
+
+    dog->fd = fcntl (fd, F_DUPFD_CLOEXEC, 3);
+    if (dog->fd < 0) {
+        g_warning ("XMPP: no watchdog for the session set-up: %s", g_strerror (errno));
+        g_free (dog);
+        return NULL;
+    }
+    g_mutex_init (&dog->lock);
+    g_cond_init (&dog->cond);
+    dog->deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+    dog->thread = g_thread_new ("xmpp-watchdog", watchdog_run, dog);
+    return dog;
+}
+
+/* Stops the watchdog; TRUE when it had fired. */
+static gboolean
+watchdog_stop (Watchdog *dog)
+{
+    gboolean fired;
+
+    g_mutex_lock (&dog->lock);
+    dog->disarmed = TRUE;
+    g_cond_signal (&dog->cond);
+    g_mutex_unlock (&dog->lock);
+    g_thread_join (dog->thread);
+    fired = dog->fired;
+    close (dog->fd);
+    g_mutex_clear (&dog->lock);
+    g_cond_clear (&dog->cond);
+    g_free (dog);
+    return fired;
+}
 
 struct _HenbXmppClient {
     GObject          parent_instance;
@@ -38,6 +112,9 @@ struct _HenbXmppClient {
     guint            keepalive;
 
     gint             fd;
+    guint            setup_timeout;
+    Watchdog        *watchdog;
+    gboolean         setup_expired;
     GSource         *fd_source;
     guint            poll_id;
     guint            tick_id;
@@ -278,8 +355,13 @@ on_socket (xmpp_conn_t *conn, void *sock)
 {
     HenbXmppClient *self = g_hash_table_lookup (clients_by_ctx, xmpp_conn_get_context (conn));
 
-    if (self != NULL)
+    if (self != NULL) {
         self->fd = *(gint *) sock;
+        /* one socket per attempt (libstrophe tries each address of a name in turn) */
+        if (self->watchdog != NULL)
+            self->setup_expired |= watchdog_stop (self->watchdog);
+        self->watchdog = watchdog_start (self->fd, self->setup_timeout);
+    }
     return xmpp_sockopt_cb_keepalive (conn, sock);
 }
 
@@ -313,8 +395,16 @@ release_conn (gpointer user_data)
 }
 
 static void
+disarm (HenbXmppClient *self)
+{
+    if (self->watchdog != NULL)
+        self->setup_expired |= watchdog_stop (g_steal_pointer (&self->watchdog));
+}
+
+static void
 go_offline (HenbXmppClient *self, HenbXmppOfflineReason reason, const gchar *detail)
 {
+    disarm (self);
     stop_driving (self);
     self->online = FALSE;
     self->fd = -1;
@@ -338,6 +428,7 @@ on_conn_event (xmpp_conn_t *conn, xmpp_conn_event_t event, int error, xmpp_strea
         return;
     switch (event) {
     case XMPP_CONN_CONNECT:
+        disarm (self);
         if (!verify_session_certificate (self, &refusal)) {
             g_free (self->tls_refusal);
             self->tls_refusal = g_strdup (refusal->message);
@@ -361,9 +452,14 @@ on_conn_event (xmpp_conn_t *conn, xmpp_conn_event_t event, int error, xmpp_strea
         break;
     }
 
+    disarm (self);
     if (self->closing) {
         reason = HENB_XMPP_OFFLINE_CLOSED;
         detail = g_strdup ("closed");
+    } else if (self->setup_expired) {
+        reason = HENB_XMPP_OFFLINE_UNREACHABLE;
+        detail = g_strdup_printf ("the server did not complete the session set-up within %u s",
+                                  self->setup_timeout);
     } else if (self->tls_refusal != NULL) {
         reason = HENB_XMPP_OFFLINE_TLS;
         detail = g_strdup_printf ("certificate refused: %s", self->tls_refusal);
@@ -452,6 +548,8 @@ henb_xmpp_client_connect (HenbXmppClient *self, const HenbXmppClientOptions *opt
     self->keepalive = options->keepalive;
     self->auth_failed = FALSE;
     self->tcp_connected = FALSE;
+    self->setup_expired = FALSE;
+    self->setup_timeout = options->setup_timeout > 0 ? options->setup_timeout : SETUP_TIMEOUT;
     self->closing = FALSE;
     g_clear_pointer (&self->tls_refusal, g_free);
 
@@ -471,6 +569,7 @@ henb_xmpp_client_connect (HenbXmppClient *self, const HenbXmppClientOptions *opt
     if (xmpp_connect_client (self->conn, options->address, options->port, on_conn_event, self) != XMPP_EOK) {
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot connect to %s port %u",
                      options->address, options->port);
+        disarm (self);
         xmpp_conn_release (self->conn);
         self->conn = NULL;
         return FALSE;
@@ -523,6 +622,7 @@ henb_xmpp_client_dispose (GObject *object)
         henb_xmpp_client_disconnect (self);
     }
     g_clear_handle_id (&self->release_id, g_source_remove);
+    disarm (self);
     stop_driving (self);
     if (self->conn != NULL) {
         xmpp_conn_release (self->conn);
@@ -545,6 +645,18 @@ henb_xmpp_client_finalize (GObject *object)
     G_OBJECT_CLASS (henb_xmpp_client_parent_class)->finalize (object);
 }
 
+/* libstrophe's TLS (OpenSSL's socket BIO) writes with write(2): to a server that closed the
+ * connection, or a socket the watchdog shut down, that raises SIGPIPE, which would end the
+ * process. Ignored, unless someone installed a handler. */
+static void
+ignore_sigpipe (void)
+{
+    struct sigaction old_action;
+
+    if (sigaction (SIGPIPE, NULL, &old_action) == 0 && old_action.sa_handler == SIG_DFL)
+        signal (SIGPIPE, SIG_IGN);
+}
+
 static void
 henb_xmpp_client_class_init (HenbXmppClientClass *klass)
 {
@@ -564,6 +676,7 @@ henb_xmpp_client_class_init (HenbXmppClientClass *klass)
 
     xmpp_initialize ();
     clients_by_ctx = g_hash_table_new (NULL, NULL);
+    ignore_sigpipe ();
 }
 
 static void

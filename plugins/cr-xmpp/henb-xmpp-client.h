@@ -38,6 +38,7 @@ typedef struct {
     gboolean     require_tls; /* UseTLS: no session without TLS */
     const gchar *ca_file;     /* the operator root CA: the only trust anchor */
     guint        keepalive;   /* seconds between whitespace pings; 0: none */
+    guint        setup_timeout; /* seconds from connect to bound; 0: 30 */
 } HenbXmppClientOptions;
 
 #define HENB_TYPE_XMPP_CLIENT (henb_xmpp_client_get_type ())

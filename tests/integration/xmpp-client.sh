@@ -3,8 +3,9 @@
 # The XMPP client of the cr-xmpp plugin (henb-xmpp-client.c through xmpp-probe) against a real
 # prosody, without henbd: TLS with the operator root CA, SASL, bind; Connection Request IQs
 # answered as asked (result, <not-authorized/>, <service-unavailable/>), one with an over-long
-# username refused before it is looked at, a ping answered, another IQ refused; and why a session ends or never begins: the server
-# stopped, a wrong XMPP password, a certificate of another CA, no server.
+# username refused before it is looked at, a ping answered, another IQ refused; and why a
+# session ends or never begins: the server stopped, a wrong XMPP password, a certificate of
+# another CA, no server, a server stalling in the TLS handshake (the set-up deadline).
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/xmpp.sh"
 
@@ -61,5 +62,39 @@ stop_prosody
 client henb-xmpp-secret ca closed.out
 check "no server: offline, unreachable" \
     wait_for 10 grep -q "^offline unreachable no connection" "$WORK/closed.out"
+
+# a server that stalls in the TLS handshake (STARTTLS accepted, then silence): libstrophe's
+# handshake loops in the main loop until the set-up deadline's watchdog shuts the socket down
+/usr/bin/python3 - "$XMPP_IP" 5299 "$XMPP_DOMAIN" >"$WORK/stall.log" 2>&1 <<'PY' &
+import socket, sys, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind((sys.argv[1], int(sys.argv[2])))
+s.listen(1)
+print("listening", flush=True)
+c, _ = s.accept()
+def read_until(token):
+    data = b""
+    while token not in data:
+        chunk = c.recv(4096)
+        if not chunk:
+            sys.exit(0)
+        data += chunk
+read_until(b">")
+c.sendall(("<?xml version='1.0'?><stream:stream xmlns='jabber:client' xmlns:stream="
+           "'http://etherx.jabber.org/streams' id='s1' from='%s' version='1.0'>"
+           "<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/>"
+           "</starttls></stream:features>" % sys.argv[3]).encode())
+read_until(b"starttls")
+c.sendall(b"<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>")
+print("stalling", flush=True)
+time.sleep(120)
+PY
+PIDS+=($!)
+wait_for 10 grep -q listening "$WORK/stall.log" || bail_out "the stalling server did not start"
+HENB_XMPP_SETUP_TIMEOUT=2 client henb-xmpp-secret ca stall.out 5299
+check "a server stalling in the TLS handshake: offline after the set-up deadline" \
+    wait_for 15 grep -q "^offline unreachable the server did not complete the session set-up within 2 s" "$WORK/stall.out"
+check "it had stalled after <proceed/>" grep -q stalling "$WORK/stall.log"
 
 finish

@@ -72,6 +72,9 @@ run_client (gchar **argv)
         .port = (guint16) atoi (argv[4]), .ca_file = argv[5], .require_tls = atoi (argv[6]) != 0,
     };
 
+    /* HENB_XMPP_SETUP_TIMEOUT: seconds from connect to bound (default the client's) */
+    if (g_getenv ("HENB_XMPP_SETUP_TIMEOUT") != NULL)
+        options.setup_timeout = (guint) atoi (g_getenv ("HENB_XMPP_SETUP_TIMEOUT"));
     cr_user = argv[7];
     cr_pass = argv[8];
     allowed = argv[9];
