@@ -98,11 +98,11 @@ xmpp_task() {
         echo "# $1: NBI POST -> session start (Inform sent) $(( (t1 - t0) / 1000000 )) ms" \
              "(POST -> IQ accepted by henbd $(( (ta - t0) / 1000000 )) ms, then the Inform $(( (t1 - ta) / 1000000 )) ms)"
         # henbd's own part is bounded tightly; GenieACS's NBI before it sends the IQ takes what
-        # the machine's load leaves it (over a second at load 12 on 2 cores)
+        # the machine's load leaves it (up to 2 s at load 15 on 2 cores)
         check "$1: the session started within a second of the IQ" \
             test $(( (t1 - ta) / 1000000 )) -lt $(( $(scaled 1) * 1000 ))
-        check "$1: the session started within 3 s of the NBI POST" \
-            test $(( (t1 - t0) / 1000000 )) -lt $(( $(scaled 3) * 1000 ))
+        check "$1: the session started within 5 s of the NBI POST" \
+            test $(( (t1 - t0) / 1000000 )) -lt $(( $(scaled 5) * 1000 ))
     else
         not_ok "$1: a session with 6 CONNECTION REQUEST" "none after Inform number $before"
     fi
