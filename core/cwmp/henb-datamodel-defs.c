@@ -30,11 +30,22 @@
     { path, HENB_CWMP_TYPE_BOOLEAN, flags, 0, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_PLAIN, dflt }
 #define TIME(path, flags, dflt) \
     { path, HENB_CWMP_TYPE_DATE_TIME, flags, 0, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_PLAIN, dflt }
+#define LONG(path, flags, lo, hi, dflt) \
+    { path, HENB_CWMP_TYPE_LONG, flags, 0, 0, TRUE, lo, hi, NULL, HENB_DM_SYNTAX_PLAIN, dflt }
 
 static const gchar *const s1_connection_modes[] = { "One", "All", NULL };
+static const gchar *const xmpp_statuses[] = {
+    "Enabled", "Disabled", "Unknown", "Dormant", "Connecting", "ServerNotPresent",
+    "Error_Misconfigured", "Error_AuthenticationFailure", "Error", NULL
+};
+static const gchar *const xmpp_supported_algorithms[] = { "DNS-SRV", "DNS", "ServerTable", "WebSocket", NULL };
+/* what henbd does of them: no XMPP over WebSocket */
+static const gchar *const xmpp_connect_algorithms[] = { "DNS-SRV", "DNS", "ServerTable", NULL };
 
 #define FAP "Device.Services.FAPService.{i}."
 #define GW  FAP "FAPControl.LTE.Gateway."
+/* one XMPP connection (Connection Requests, TR-069 Annex K), instance 1 as for FAPService */
+#define XC  "Device.XMPP.Connection.{i}."
 
 static const HenbDmParamDef definitions[] = {
     STR ("Device.RootDataModelVersion", FI, 32, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_PLAIN, "2.17"),
@@ -87,6 +98,38 @@ static const HenbDmParamDef definitions[] = {
          HENB_DM_SYNTAX_PARAMETER_PATTERN),
     STR ("Device.ManagementServer.InformParameter.{i}.EventList", RW | P | LST, 0, 0, FALSE, 0, 0, NULL,
          HENB_DM_SYNTAX_EVENT_CODE),
+    /* XMPP Connection Requests (TR-069 Annex K) */
+    STR ("Device.ManagementServer.ConnReqXMPPConnection", RW | P, 0),
+    STR ("Device.ManagementServer.ConnReqAllowedJabberIDs", RW | P | LST, 0, 0, FALSE, 0, 0, NULL,
+         HENB_DM_SYNTAX_PLAIN, "", HENB_CWMP_TYPE_NONE, 256),
+    STR ("Device.ManagementServer.ConnReqJabberID", 0, 0),
+
+    UINT ("Device.XMPP.ConnectionNumberOfEntries", 0, 0, G_MAXUINT32, "1"),
+    STR ("Device.XMPP.SupportedServerConnectAlgorithms", LST, 0, 0, FALSE, 0, 0, xmpp_supported_algorithms,
+         HENB_DM_SYNTAX_PLAIN, "DNS-SRV,DNS,ServerTable"),
+    BOOL (XC "Enable", RW | P, "false"),
+    STR (XC "Username", RW | P, 256),
+    STR (XC "Password", RW | P | HID, 256),
+    STR (XC "Domain", RW | P, 64),
+    STR (XC "Resource", RW | P, 64),
+    STR (XC "JabberID", 0, 0),
+    STR (XC "Status", 0, 0, 0, FALSE, 0, 0, xmpp_statuses, HENB_DM_SYNTAX_PLAIN, "Disabled"),
+    TIME (XC "LastChangeDate", 0, "0001-01-01T00:00:00Z"),
+    STR (XC "ServerConnectAlgorithm", RW | P, 0, 0, FALSE, 0, 0, xmpp_connect_algorithms,
+         HENB_DM_SYNTAX_PLAIN, "DNS-SRV"),
+    LONG (XC "KeepAliveInterval", RW | P, -1, G_MAXINT64, "-1"),
+    UINT (XC "ServerConnectAttempts", RW | P, 0, G_MAXUINT32, "16"),
+    UINT (XC "ServerRetryInitialInterval", RW | P, 1, 65535, "60"),
+    UINT (XC "ServerRetryIntervalMultiplier", RW | P, 1000, 65535, "2000"),
+    UINT (XC "ServerRetryMaxInterval", RW | P, 1, G_MAXUINT32, "30720"),
+    BOOL (XC "UseTLS", RW | P, "false"),
+    BOOL (XC "TLSEstablished", 0, "false"),
+    UINT (XC "ServerNumberOfEntries", 0, 0, G_MAXUINT32, "0"),
+    BOOL (XC "Server.{i}.Enable", RW | P, "false"),
+    UINT (XC "Server.{i}.Priority", RW | P, 0, 65535, "0"),
+    LONG (XC "Server.{i}.Weight", RW | P, -1, 65535, "-1"),
+    STR (XC "Server.{i}.ServerAddress", RW | P, 256, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_HOST),
+    UINT (XC "Server.{i}.Port", RW | P, 0, 65535, "5222"),
 
     BOOL (FAP "FAPControl.LTE.AdminState", RW | P | CELL, "false"),
     BOOL (FAP "FAPControl.LTE.OpState", FI | RADIO, "false"),
@@ -109,6 +152,7 @@ static const HenbDmParamDef definitions[] = {
 /* Parameters under a table's path exist once per instance. */
 static const HenbDmTableDef tables[] = {
     { "Device.ManagementServer.InformParameter.{i}.", "Device.ManagementServer.InformParameterNumberOfEntries", 32 },
+    { XC "Server.{i}.", XC "ServerNumberOfEntries", 8 },
 };
 
 /* One array each, so that a definition's address stays its identity for the model. */

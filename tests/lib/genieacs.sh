@@ -52,7 +52,7 @@ genieacs_mongo() {
 # start_genieacs ROLE (initial|serving): minimongod, then genieacs-cwmp (HTTPS, hems-dns
 # certificate, the port henbd's URLs name) and genieacs-nbi, each logging to
 # genieacs-ROLE-*.log; GenieACS's HTTP debug log (every envelope, every Connection Request)
-# goes to genieacs-ROLE-debug.yaml
+# goes to genieacs-ROLE-debug.yaml. GENIEACS_ENV adds environment variables (e.g. its XMPP account).
 start_genieacs() {
     local role=$1 ip cwmp_port mongo_url p
     ip=$(genieacs_ip "$role")
@@ -69,7 +69,7 @@ start_genieacs() {
 
     mkdir -p "$WORK/genieacs-ext"
     for p in cwmp nbi; do
-        env GENIEACS_MONGODB_CONNECTION_URL="$mongo_url" \
+        env ${GENIEACS_ENV:-} GENIEACS_MONGODB_CONNECTION_URL="$mongo_url" \
             GENIEACS_EXT_DIR="$WORK/genieacs-ext" \
             GENIEACS_DEBUG_FILE="$WORK/genieacs-$role-debug.yaml" \
             GENIEACS_CWMP_WORKER_PROCESSES=1 GENIEACS_NBI_WORKER_PROCESSES=1 \

@@ -1,0 +1,696 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <glib-unix.h>
+#include <gnutls/gnutls.h>
+#include <strophe.h>
+
+#include "henb-gnutls-verify.h"
+#include "henb-xmpp-client.h"
+
+/*
+ * libstrophe runs its own select() loop; here xmpp_run_once (timeout 0) is called from GLib
+ * sources instead: while the session is being set up every 10 ms (short: TCP connect, TLS,
+ * SASL, bind), once online when the socket is readable, and once a second for libstrophe's
+ * timed handlers (the keep-alive). Its TLS handshake itself loops until the handshake is done
+ * or failed, blocking the main loop, however long a server that stalls takes: a watchdog
+ * thread shuts the socket down once the set-up deadline has passed, which ends the handshake
+ * (and any other stalled set-up step) with an error.
+ *
+ * Trust: libstrophe's OpenSSL backend also loads the system's default CAs, so the server
+ * certificate is checked again here, against the operator root CA alone and the XMPP domain
+ * in henbd's form (IP -> iPAddress SAN, FQDN -> dNSName SAN): in libstrophe's certfail
+ * handler (OpenSSL refused it: we decide) and once the session is up (OpenSSL accepted it:
+ * we may still refuse and close).
+ */
+
+#define XMPP_STANZAS_NS   "urn:ietf:params:xml:ns:xmpp-stanzas"
+#define CR_VALUE_MAX      256
+#define SETUP_POLL_MS     10
+#define SETUP_TIMEOUT     30 /* seconds */
+
+/* Shuts the socket down at the deadline unless disarmed before. It has its own duplicate of
+ * the socket, so a descriptor libstrophe closed and the system reused is never touched. */
+typedef struct {
+    GMutex   lock;
+    GCond    cond;
+    gint64   deadline; /* monotonic µs */
+    gint     fd;
+    gboolean disarmed;
+    gboolean fired;    /* read by the main thread after the join */
+    GThread *thread;
+} Watchdog;
+
+static gpointer
+watchdog_run (gpointer data)
+{
+    Watchdog *dog = data;
+
+    g_mutex_lock (&dog->lock);
+    while (!dog->disarmed && g_cond_wait_until (&dog->cond, &dog->lock, dog->deadline))
+        ;
+    if (!dog->disarmed) {
+        shutdown (dog->fd, SHUT_RDWR);
+        dog->fired = TRUE;
+    }
+    g_mutex_unlock (&dog->lock);
+    return NULL;
+}
+
+static Watchdog *
+watchdog_start (gint fd, guint seconds)
+{
+    Watchdog *dog = g_new0 (Watchdog, 1);
+
+    dog->fd = fcntl (fd, F_DUPFD_CLOEXEC, 3);
+    if (dog->fd < 0) {
+        g_warning ("XMPP: no watchdog for the session set-up: %s", g_strerror (errno));
+        g_free (dog);
+        return NULL;
+    }
+    g_mutex_init (&dog->lock);
+    g_cond_init (&dog->cond);
+    dog->deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+    dog->thread = g_thread_new ("xmpp-watchdog", watchdog_run, dog);
+    return dog;
+}
+
+/* Stops the watchdog; TRUE when it had fired. */
+static gboolean
+watchdog_stop (Watchdog *dog)
+{
+    gboolean fired;
+
+    g_mutex_lock (&dog->lock);
+    dog->disarmed = TRUE;
+    g_cond_signal (&dog->cond);
+    g_mutex_unlock (&dog->lock);
+    g_thread_join (dog->thread);
+    fired = dog->fired;
+    close (dog->fd);
+    g_mutex_clear (&dog->lock);
+    g_cond_clear (&dog->cond);
+    g_free (dog);
+    return fired;
+}
+
+struct _HenbXmppClient {
+    GObject          parent_instance;
+
+    xmpp_ctx_t      *ctx;
+    xmpp_conn_t     *conn;
+    xmpp_log_t       log;
+    HenbGnutlsTrust *trust;
+    gchar           *domain;
+    guint            keepalive;
+
+    gint             fd;
+    guint            setup_timeout;
+    Watchdog        *watchdog;
+    gboolean         setup_expired;
+    GSource         *fd_source;
+    guint            poll_id;
+    guint            tick_id;
+    guint            release_id;
+
+    gboolean         online;
+    gboolean         closing;
+    gboolean         auth_failed;
+    gboolean         tcp_connected;
+    gchar           *tls_refusal; /* why our own check refused the certificate */
+    gchar           *bound_jid;
+    gboolean         tls_established;
+};
+
+enum { SIGNAL_ONLINE, SIGNAL_OFFLINE, SIGNAL_CONNECTION_REQUEST, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
+G_DEFINE_TYPE (HenbXmppClient, henb_xmpp_client, G_TYPE_OBJECT)
+
+/* libstrophe's certfail handler has no user data: its context (one per client) leads to it */
+static GHashTable *clients_by_ctx;
+
+static void drive_setup (HenbXmppClient *self);
+static void stop_driving (HenbXmppClient *self);
+
+/* ---------------------------------------------------------------------------------------- */
+/* The server certificate */
+
+static gboolean
+verify_pem (HenbXmppClient *self, const gchar *pem, GError **error)
+{
+    gnutls_datum_t in = { (guchar *) pem, pem != NULL ? strlen (pem) : 0 };
+    gnutls_datum_t der = { NULL, 0 };
+    g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+    if (pem == NULL || gnutls_pem_base64_decode2 ("CERTIFICATE", &in, &der) < 0) {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the XMPP server sent no readable certificate");
+        return FALSE;
+    }
+    g_ptr_array_add (chain, g_bytes_new (der.data, der.size));
+    gnutls_free (der.data);
+    return henb_gnutls_verify_server (self->trust, chain, self->domain, 0, error);
+}
+
+static int
+on_certfail (const xmpp_tlscert_t *cert, const char *const errormsg)
+{
+    HenbXmppClient *self = g_hash_table_lookup (clients_by_ctx, xmpp_tlscert_get_ctx (cert));
+    g_autoptr(GError) error = NULL;
+
+    if (self == NULL)
+        return 0;
+    if (verify_pem (self, xmpp_tlscert_get_pem (cert), &error)) {
+        /* OpenSSL's own host check does not match IP addresses: ours did */
+        g_debug ("XMPP server certificate accepted by the operator root CA (OpenSSL: %s)", errormsg);
+        return 1;
+    }
+    g_free (self->tls_refusal);
+    self->tls_refusal = g_strdup (error->message);
+    return 0;
+}
+
+static gboolean
+verify_session_certificate (HenbXmppClient *self, GError **error)
+{
+    xmpp_tlscert_t *cert;
+    gboolean ok;
+
+    if (!xmpp_conn_is_secured (self->conn))
+        return TRUE;
+    cert = xmpp_conn_get_peer_cert (self->conn);
+    if (cert == NULL) {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the XMPP server sent no certificate");
+        return FALSE;
+    }
+    ok = verify_pem (self, xmpp_tlscert_get_pem (cert), error);
+    xmpp_tlscert_free (cert);
+    return ok;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Connection Requests */
+
+/* The text of @name in the Annex K namespace under @cr; NULL when missing or too long. */
+static gchar *
+cr_value (xmpp_ctx_t *ctx, xmpp_stanza_t *cr, const gchar *name)
+{
+    xmpp_stanza_t *child = xmpp_stanza_get_child_by_name_and_ns (cr, name, HENB_XMPP_CONN_REQ_NS);
+    gchar *text, *copy;
+
+    if (child == NULL)
+        return NULL;
+    text = xmpp_stanza_get_text (child);
+    if (text == NULL)
+        return g_strdup ("");
+    copy = strlen (text) <= CR_VALUE_MAX && g_utf8_validate (text, -1, NULL) ? g_strdup (text) : NULL;
+    xmpp_free (ctx, text);
+    return copy;
+}
+
+static void
+send_answer (HenbXmppClient *self, xmpp_stanza_t *request, HenbXmppCrAnswer answer)
+{
+    const gchar *from = xmpp_stanza_get_from (request);
+    xmpp_stanza_t *reply;
+
+    reply = xmpp_iq_new (self->ctx, answer == HENB_XMPP_CR_ACCEPT ? "result" : "error",
+                         xmpp_stanza_get_id (request));
+    if (from != NULL)
+        xmpp_stanza_set_to (reply, from);
+    if (answer != HENB_XMPP_CR_ACCEPT) {
+        xmpp_stanza_t *error = xmpp_stanza_new (self->ctx);
+        xmpp_stanza_t *condition = xmpp_stanza_new (self->ctx);
+
+        xmpp_stanza_set_name (error, "error");
+        xmpp_stanza_set_type (error, "cancel");
+        xmpp_stanza_set_name (condition, answer == HENB_XMPP_CR_NOT_AUTHORIZED ? "not-authorized"
+                                                                               : "service-unavailable");
+        xmpp_stanza_set_ns (condition, XMPP_STANZAS_NS);
+        xmpp_stanza_add_child (error, condition);
+        xmpp_stanza_add_child (reply, error);
+        xmpp_stanza_release (condition);
+        xmpp_stanza_release (error);
+    }
+    xmpp_send (self->conn, reply);
+    xmpp_stanza_release (reply);
+}
+
+/* Every IQ get or set has an answer (RFC 6120 8.2.3): a XEP-0199 ping its result, anything
+ * but a Connection Request <service-unavailable/> (8.4). */
+static int
+on_iq (xmpp_conn_t *conn, xmpp_stanza_t *stanza, void *user_data)
+{
+    HenbXmppClient *self = user_data;
+    xmpp_stanza_t *cr;
+    const gchar *type = xmpp_stanza_get_type (stanza);
+    const gchar *from = xmpp_stanza_get_from (stanza);
+    g_autofree gchar *username = NULL;
+    g_autofree gchar *password = NULL;
+    gint answer = HENB_XMPP_CR_SERVICE_UNAVAILABLE;
+
+    /* results and errors answer nothing; an IQ without id cannot be answered */
+    if ((g_strcmp0 (type, "get") != 0 && g_strcmp0 (type, "set") != 0) || xmpp_stanza_get_id (stanza) == NULL)
+        return 1;
+    cr = xmpp_stanza_get_child_by_name_and_ns (stanza, "connectionRequest", HENB_XMPP_CONN_REQ_NS);
+    if (cr == NULL || g_strcmp0 (type, "get") != 0) {
+        gboolean ping = g_strcmp0 (type, "get") == 0 &&
+                        xmpp_stanza_get_child_by_name_and_ns (stanza, "ping", "urn:xmpp:ping") != NULL;
+
+        if (self->conn == conn)
+            send_answer (self, stanza, ping ? HENB_XMPP_CR_ACCEPT : HENB_XMPP_CR_SERVICE_UNAVAILABLE);
+        return 1;
+    }
+    username = cr_value (self->ctx, cr, "username");
+    password = cr_value (self->ctx, cr, "password");
+    if (from != NULL && (strlen (from) > 3071 || !g_utf8_validate (from, -1, NULL))) {
+        g_info ("XMPP Connection Request refused: its sender address is not valid");
+    } else if (username == NULL || password == NULL) {
+        g_info ("XMPP Connection Request from %s refused: username or password missing or too long",
+                from != NULL ? from : "(no sender)");
+        answer = HENB_XMPP_CR_NOT_AUTHORIZED;
+    } else {
+        g_signal_emit (self, signals[SIGNAL_CONNECTION_REQUEST], 0, from != NULL ? from : "",
+                       username, password, &answer);
+    }
+    if (self->conn == conn)
+        send_answer (self, stanza, answer);
+    return 1;
+}
+
+/* ---------------------------------------------------------------------------------------- */
+/* Driving libstrophe from GLib */
+
+static void
+run_once (HenbXmppClient *self)
+{
+    g_autoptr(HenbXmppClient) keep = g_object_ref (self);
+
+    /* the second run writes what the handlers of the first queued */
+    xmpp_run_once (self->ctx, 0);
+    if (self->ctx != NULL)
+        xmpp_run_once (self->ctx, 0);
+}
+
+static gboolean
+on_setup_poll (gpointer user_data)
+{
+    run_once (user_data);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_readable (gint fd, GIOCondition condition, gpointer user_data)
+{
+    run_once (user_data);
+    return G_SOURCE_CONTINUE;
+}
+
+static gboolean
+on_tick (gpointer user_data)
+{
+    run_once (user_data);
+    return G_SOURCE_CONTINUE;
+}
+
+static void
+stop_driving (HenbXmppClient *self)
+{
+    g_clear_handle_id (&self->poll_id, g_source_remove);
+    g_clear_handle_id (&self->tick_id, g_source_remove);
+    if (self->fd_source != NULL) {
+        g_source_destroy (self->fd_source);
+        g_clear_pointer (&self->fd_source, g_source_unref);
+    }
+}
+
+static void
+drive_setup (HenbXmppClient *self)
+{
+    stop_driving (self);
+    self->poll_id = g_timeout_add (SETUP_POLL_MS, on_setup_poll, self);
+}
+
+static void
+drive_online (HenbXmppClient *self)
+{
+    stop_driving (self);
+    if (self->fd >= 0) {
+        self->fd_source = g_unix_fd_source_new (self->fd, G_IO_IN | G_IO_PRI | G_IO_ERR | G_IO_HUP);
+        g_source_set_callback (self->fd_source, G_SOURCE_FUNC (on_readable), self, NULL);
+        g_source_attach (self->fd_source, NULL);
+    }
+    self->tick_id = g_timeout_add_seconds (1, on_tick, self);
+}
+
+static int
+on_socket (xmpp_conn_t *conn, void *sock)
+{
+    HenbXmppClient *self = g_hash_table_lookup (clients_by_ctx, xmpp_conn_get_context (conn));
+
+    if (self != NULL) {
+        self->fd = *(gint *) sock;
+        /* one socket per attempt (libstrophe tries each address of a name in turn) */
+        if (self->watchdog != NULL)
+            self->setup_expired |= watchdog_stop (self->watchdog);
+        self->watchdog = watchdog_start (self->fd, self->setup_timeout);
+    }
+    return xmpp_sockopt_cb_keepalive (conn, sock);
+}
+
+static int
+on_keepalive (xmpp_conn_t *conn, void *user_data)
+{
+    /* a whitespace ping (RFC 6120 4.6.1) */
+    xmpp_send_raw (conn, " ", 1);
+    return 1;
+}
+
+static void
+drop_conn (HenbXmppClient *self)
+{
+    g_clear_handle_id (&self->release_id, g_source_remove);
+    if (self->conn != NULL && !self->online) {
+        xmpp_conn_release (self->conn);
+        self->conn = NULL;
+    }
+}
+
+/* Releasing a libstrophe connection inside its own callbacks is not allowed: later. */
+static gboolean
+release_conn (gpointer user_data)
+{
+    HenbXmppClient *self = user_data;
+
+    self->release_id = 0;
+    drop_conn (self);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+disarm (HenbXmppClient *self)
+{
+    if (self->watchdog != NULL)
+        self->setup_expired |= watchdog_stop (g_steal_pointer (&self->watchdog));
+}
+
+static void
+go_offline (HenbXmppClient *self, HenbXmppOfflineReason reason, const gchar *detail)
+{
+    disarm (self);
+    stop_driving (self);
+    self->online = FALSE;
+    self->fd = -1;
+    g_clear_pointer (&self->bound_jid, g_free);
+    self->tls_established = FALSE;
+    if (self->release_id == 0)
+        self->release_id = g_idle_add (release_conn, self);
+    g_signal_emit (self, signals[SIGNAL_OFFLINE], 0, reason, detail);
+}
+
+static void
+on_conn_event (xmpp_conn_t *conn, xmpp_conn_event_t event, int error, xmpp_stream_error_t *stream_error,
+               void *user_data)
+{
+    HenbXmppClient *self = user_data;
+    g_autoptr(GError) refusal = NULL;
+    g_autofree gchar *detail = NULL;
+    HenbXmppOfflineReason reason;
+
+    if (conn != self->conn)
+        return;
+    switch (event) {
+    case XMPP_CONN_CONNECT:
+        disarm (self);
+        if (!verify_session_certificate (self, &refusal)) {
+            g_free (self->tls_refusal);
+            self->tls_refusal = g_strdup (refusal->message);
+            xmpp_disconnect (conn);
+            return;
+        }
+        self->online = TRUE;
+        self->tls_established = xmpp_conn_is_secured (conn);
+        self->bound_jid = g_strdup (xmpp_conn_get_bound_jid (conn));
+        xmpp_handler_add (conn, on_iq, NULL, "iq", NULL, self);
+        if (self->keepalive > 0)
+            xmpp_timed_handler_add (conn, on_keepalive, self->keepalive * 1000UL, self);
+        drive_online (self);
+        g_signal_emit (self, signals[SIGNAL_ONLINE], 0);
+        return;
+    case XMPP_CONN_RAW_CONNECT:
+        return;
+    case XMPP_CONN_DISCONNECT:
+    case XMPP_CONN_FAIL:
+    default:
+        break;
+    }
+
+    disarm (self);
+    if (self->closing) {
+        reason = HENB_XMPP_OFFLINE_CLOSED;
+        detail = g_strdup ("closed");
+    } else if (self->setup_expired) {
+        reason = HENB_XMPP_OFFLINE_UNREACHABLE;
+        detail = g_strdup_printf ("the server did not complete the session set-up within %u s",
+                                  self->setup_timeout);
+    } else if (self->tls_refusal != NULL) {
+        reason = HENB_XMPP_OFFLINE_TLS;
+        detail = g_strdup_printf ("certificate refused: %s", self->tls_refusal);
+    } else if (self->auth_failed) {
+        reason = HENB_XMPP_OFFLINE_AUTHENTICATION;
+        detail = g_strdup ("the server refused the username or password");
+    } else if (stream_error != NULL && (stream_error->type == XMPP_SE_SYSTEM_SHUTDOWN ||
+                                        stream_error->type == XMPP_SE_CONN_TIMEOUT ||
+                                        stream_error->type == XMPP_SE_RESOURCE_CONSTRAINT)) {
+        /* the server went away or sent us away for now: as if it were not there */
+        reason = HENB_XMPP_OFFLINE_UNREACHABLE;
+        detail = g_strdup_printf ("the server ended the session (%s%s%s)",
+                                  stream_error->type == XMPP_SE_SYSTEM_SHUTDOWN ? "system-shutdown"
+                                  : stream_error->type == XMPP_SE_CONN_TIMEOUT ? "connection-timeout"
+                                                                               : "resource-constraint",
+                                  stream_error->text != NULL ? ": " : "",
+                                  stream_error->text != NULL ? stream_error->text : "");
+    } else if (stream_error != NULL) {
+        reason = HENB_XMPP_OFFLINE_ERROR;
+        detail = g_strdup_printf ("stream error %d (RFC 6120 4.9.3, in strophe.h's order)%s%s",
+                                  stream_error->type, stream_error->text != NULL ? ": " : "",
+                                  stream_error->text != NULL ? stream_error->text : "");
+    } else if (self->online) {
+        reason = HENB_XMPP_OFFLINE_UNREACHABLE;
+        detail = g_strdup_printf ("the connection ended: %s", error != 0 ? g_strerror (error)
+                                                                         : "closed by the server");
+    } else if (error != 0 || !self->tcp_connected) {
+        reason = HENB_XMPP_OFFLINE_UNREACHABLE;
+        detail = g_strdup_printf ("no connection: %s", error != 0 ? g_strerror (error) : "refused or timed out");
+    } else {
+        reason = HENB_XMPP_OFFLINE_ERROR;
+        detail = g_strdup ("the session could not be set up (TLS required but not offered, or refused)");
+    }
+    go_offline (self, reason, detail);
+}
+
+/* libstrophe's log: to GLib's debug log, and the one fact it only logs: SASL failed */
+static void
+on_log (void *user_data, xmpp_log_level_t level, const char *area, const char *msg)
+{
+    HenbXmppClient *self = user_data;
+
+    if (strstr (msg, "auth failed") != NULL || strstr (msg, "Authentication failed") != NULL)
+        self->auth_failed = TRUE;
+    if (g_strcmp0 (area, "xmpp") == 0 && strstr (msg, "connection successful") != NULL)
+        self->tcp_connected = TRUE;
+    /* not its debug level: it shows every stanza, the SASL exchange and Connection Request
+     * passwords among them */
+    if (level >= XMPP_LEVEL_WARN)
+        g_info ("libstrophe %s: %s", area, msg);
+    else if (level == XMPP_LEVEL_INFO)
+        g_debug ("libstrophe %s: %s", area, msg);
+}
+
+/* ---------------------------------------------------------------------------------------- */
+
+gboolean
+henb_xmpp_client_connect (HenbXmppClient *self, const HenbXmppClientOptions *options, GError **error)
+{
+    g_autofree gchar *full_jid = NULL;
+    g_autoptr(HenbGnutlsTrust) trust = NULL;
+    const gchar *at;
+    long flags;
+
+    g_return_val_if_fail (HENB_IS_XMPP_CLIENT (self), FALSE);
+    g_return_val_if_fail (options->jid != NULL && options->address != NULL, FALSE);
+
+    henb_xmpp_client_disconnect (self);
+    /* the old connection goes now, and its pending release with it */
+    drop_conn (self);
+
+    at = strchr (options->jid, '@');
+    if (at == NULL || at == options->jid || at[1] == '\0' || strchr (options->jid, '/') != NULL) {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                     "\"%s\" is no bare Jabber ID (user@domain)", options->jid);
+        return FALSE;
+    }
+    trust = henb_gnutls_trust_new (options->ca_file, error);
+    if (trust == NULL)
+        return FALSE;
+
+    g_clear_pointer (&self->trust, henb_gnutls_trust_free);
+    self->trust = g_steal_pointer (&trust);
+    g_free (self->domain);
+    self->domain = g_strdup (at + 1);
+    self->keepalive = options->keepalive;
+    self->auth_failed = FALSE;
+    self->tcp_connected = FALSE;
+    self->setup_expired = FALSE;
+    self->setup_timeout = options->setup_timeout > 0 ? options->setup_timeout : SETUP_TIMEOUT;
+    self->closing = FALSE;
+    g_clear_pointer (&self->tls_refusal, g_free);
+
+    self->conn = xmpp_conn_new (self->ctx);
+    full_jid = options->resource != NULL && options->resource[0] != '\0'
+                   ? g_strdup_printf ("%s/%s", options->jid, options->resource)
+                   : g_strdup (options->jid);
+    xmpp_conn_set_jid (self->conn, full_jid);
+    xmpp_conn_set_pass (self->conn, options->password != NULL ? options->password : "");
+    flags = XMPP_CONN_FLAG_DISABLE_SM | (options->require_tls ? XMPP_CONN_FLAG_MANDATORY_TLS : 0);
+    xmpp_conn_set_flags (self->conn, flags);
+    xmpp_conn_set_cafile (self->conn, options->ca_file);
+    xmpp_conn_set_certfail_handler (self->conn, on_certfail);
+    xmpp_conn_set_sockopt_callback (self->conn, on_socket);
+
+    self->fd = -1;
+    if (xmpp_connect_client (self->conn, options->address, options->port, on_conn_event, self) != XMPP_EOK) {
+        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot connect to %s port %u",
+                     options->address, options->port);
+        disarm (self);
+        xmpp_conn_release (self->conn);
+        self->conn = NULL;
+        return FALSE;
+    }
+    drive_setup (self);
+    return TRUE;
+}
+
+void
+henb_xmpp_client_disconnect (HenbXmppClient *self)
+{
+    g_return_if_fail (HENB_IS_XMPP_CLIENT (self));
+
+    if (self->conn == NULL || self->release_id != 0)
+        return;
+    self->closing = TRUE;
+    xmpp_disconnect (self->conn);
+    /* libstrophe reports the disconnection from its loop */
+    for (guint i = 0; i < 100 && self->conn != NULL && self->release_id == 0; i++)
+        xmpp_run_once (self->ctx, 10);
+    if (self->release_id == 0)
+        go_offline (self, HENB_XMPP_OFFLINE_CLOSED, "closed");
+}
+
+gboolean
+henb_xmpp_client_is_online (HenbXmppClient *self)
+{
+    return self->online;
+}
+
+const gchar *
+henb_xmpp_client_get_bound_jid (HenbXmppClient *self)
+{
+    return self->bound_jid;
+}
+
+gboolean
+henb_xmpp_client_get_tls_established (HenbXmppClient *self)
+{
+    return self->tls_established;
+}
+
+static void
+henb_xmpp_client_dispose (GObject *object)
+{
+    HenbXmppClient *self = HENB_XMPP_CLIENT (object);
+
+    if (self->conn != NULL && self->release_id == 0) {
+        g_signal_handlers_destroy (self);
+        henb_xmpp_client_disconnect (self);
+    }
+    g_clear_handle_id (&self->release_id, g_source_remove);
+    disarm (self);
+    stop_driving (self);
+    if (self->conn != NULL) {
+        xmpp_conn_release (self->conn);
+        self->conn = NULL;
+    }
+    G_OBJECT_CLASS (henb_xmpp_client_parent_class)->dispose (object);
+}
+
+static void
+henb_xmpp_client_finalize (GObject *object)
+{
+    HenbXmppClient *self = HENB_XMPP_CLIENT (object);
+
+    g_hash_table_remove (clients_by_ctx, self->ctx);
+    xmpp_ctx_free (self->ctx);
+    g_clear_pointer (&self->trust, henb_gnutls_trust_free);
+    g_free (self->domain);
+    g_free (self->tls_refusal);
+    g_free (self->bound_jid);
+    G_OBJECT_CLASS (henb_xmpp_client_parent_class)->finalize (object);
+}
+
+/* libstrophe's TLS (OpenSSL's socket BIO) writes with write(2): to a server that closed the
+ * connection, or a socket the watchdog shut down, that raises SIGPIPE, which would end the
+ * process. Ignored, unless someone installed a handler. */
+static void
+ignore_sigpipe (void)
+{
+    struct sigaction old_action;
+
+    if (sigaction (SIGPIPE, NULL, &old_action) == 0 && old_action.sa_handler == SIG_DFL)
+        signal (SIGPIPE, SIG_IGN);
+}
+
+static void
+henb_xmpp_client_class_init (HenbXmppClientClass *klass)
+{
+    GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+    object_class->dispose = henb_xmpp_client_dispose;
+    object_class->finalize = henb_xmpp_client_finalize;
+
+    signals[SIGNAL_ONLINE] = g_signal_new ("online", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                           NULL, NULL, NULL, G_TYPE_NONE, 0);
+    signals[SIGNAL_OFFLINE] = g_signal_new ("offline", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                            NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_STRING);
+    signals[SIGNAL_CONNECTION_REQUEST] =
+        g_signal_new ("connection-request", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                      g_signal_accumulator_first_wins, NULL, NULL, G_TYPE_INT, 3, G_TYPE_STRING,
+                      G_TYPE_STRING, G_TYPE_STRING);
+
+    xmpp_initialize ();
+    clients_by_ctx = g_hash_table_new (NULL, NULL);
+    ignore_sigpipe ();
+}
+
+static void
+henb_xmpp_client_init (HenbXmppClient *self)
+{
+    self->fd = -1;
+    self->log.handler = on_log;
+    self->log.userdata = self;
+    self->ctx = xmpp_ctx_new (NULL, &self->log);
+    g_hash_table_insert (clients_by_ctx, self->ctx, self);
+}
+
+HenbXmppClient *
+henb_xmpp_client_new (void)
+{
+    return g_object_new (HENB_TYPE_XMPP_CLIENT, NULL);
+}
