@@ -1000,6 +1000,8 @@ henb_client_get_s1_link_detail (HenbClient *self)
  * henb_client_dup_cr_transports:
  * @self: a #HenbClient
  *
+ * The Connection Request transports henbd has (org.henbd.HeNB1.ConnectionRequest.Transports).
+ *
  * Returns: (transfer full): the Connection Request transports, "a(sbss)": name ("http",
  *   "udp", "xmpp"), whether requests reach henbd that way now, state ("disabled",
  *   "starting", "active", "failed") and a line for people; empty when henbd has none
@@ -1018,6 +1020,8 @@ henb_client_dup_cr_transports (HenbClient *self)
  * henb_client_get_nat_detected:
  * @self: a #HenbClient
  *
+ * Whether STUN found henbd behind a NAT.
+ *
  * Returns: whether STUN found henbd behind a NAT (ManagementServer.NATDetected)
  *
  * Since: 0.3
@@ -1031,6 +1035,8 @@ henb_client_get_nat_detected (HenbClient *self)
 /**
  * henb_client_get_udp_connection_request_address:
  * @self: a #HenbClient
+ *
+ * Where UDP Connection Requests reach henbd as the HeMS sees it.
  *
  * Returns: "host:port" where UDP Connection Requests reach henbd as the HeMS sees it; ""
  *
@@ -1046,6 +1052,8 @@ henb_client_get_udp_connection_request_address (HenbClient *self)
  * henb_client_get_stun_server:
  * @self: a #HenbClient
  *
+ * The STUN server in use.
+ *
  * Returns: the STUN server in use, "host:port"; "" when STUN is off
  *
  * Since: 0.3
@@ -1059,6 +1067,8 @@ henb_client_get_stun_server (HenbClient *self)
 /**
  * henb_client_get_xmpp_state:
  * @self: a #HenbClient
+ *
+ * The state of the XMPP Connection Request transport.
  *
  * Returns: "disabled", "starting", "active" or "failed"; "" when henbd does not say
  *
@@ -1074,6 +1084,8 @@ henb_client_get_xmpp_state (HenbClient *self)
  * henb_client_get_xmpp_jabber_id:
  * @self: a #HenbClient
  *
+ * The Jabber ID henbd is bound to for XMPP Connection Requests.
+ *
  * Returns: the full Jabber ID henbd is bound to; "" when not connected
  *
  * Since: 0.3
@@ -1088,6 +1100,8 @@ henb_client_get_xmpp_jabber_id (HenbClient *self)
  * henb_client_get_xmpp_server:
  * @self: a #HenbClient
  *
+ * The XMPP server henbd is connected to.
+ *
  * Returns: the XMPP server connected to, "host:port"; "" when not connected
  *
  * Since: 0.3
@@ -1101,6 +1115,8 @@ henb_client_get_xmpp_server (HenbClient *self)
 /**
  * henb_client_dup_last_request:
  * @self: a #HenbClient
+ *
+ * The last accepted Connection Request (org.henbd.HeNB1.ConnectionRequest.LastRequest).
  *
  * Returns: (transfer full): the transport of the last accepted Connection Request and when it
  * was accepted, in microseconds since the epoch, as a "(sx)" variant; ("", 0) before the first

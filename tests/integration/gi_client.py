@@ -187,6 +187,10 @@ def as_bus_value(value, dbus_type):
         return list(value or [])
     if dbus_type == "a{ss}":
         return dict(value or {})
+    if isinstance(value, GLib.Variant):
+        # structures and arrays of them as the bus gives them (lists of tuples)
+        unpacked = value.unpack()
+        return [tuple(v) for v in unpacked] if isinstance(unpacked, list) else unpacked
     return value
 
 
@@ -208,7 +212,7 @@ for interface, prop, dbus_type in dbus_properties:
     values = [as_bus_value(client.get_property(n), dbus_type) for n in names]
     mine = tuple(values) if len(values) > 1 else values[0]
     theirs = bus_values[(interface, prop)]
-    if dbus_type == "a(sssxts)":
+    if dbus_type == "a(sssxts)" or dbus_type.startswith("a("):
         theirs = [tuple(t) for t in theirs]
     if mine != theirs:
         differ.append("%s.%s: bus %r, client %r" % (interface, prop, theirs, mine))
