@@ -6,6 +6,7 @@
 #include <glib/gstdio.h>
 
 #include "henb-agent.h"
+#include "henb-resolved-address.h"
 #include "henb-cr-server.h"
 #include "henb-download-dir.h"
 #include "henb-errors.h"
@@ -697,6 +698,7 @@ transfer_start (gpointer user_data)
     Transfer *t = &self->transfer;
     HenbDownloadOptions options = { 0 };
     g_autoptr(HenbTlsContext) tls = NULL;
+    g_autoptr(GSocketConnectable) remote = NULL;
     g_autoptr(GError) error = NULL;
     HenbPlugin *factory;
     Fetch *f = NULL;
@@ -722,6 +724,9 @@ transfer_start (gpointer user_data)
     options.connect_timeout = svc->config->connect_timeout;
     options.timeout = svc->config->download_timeout;
     options.user_agent = "henbd/" PACKAGE_VERSION;
+    if (svc->resolver != NULL)
+        remote = henb_resolved_address_new_for_url (G_RESOLVER (svc->resolver), t->url);
+    options.remote = remote;
     g_message ("Download '%s': fetching %s (at most %" G_GOFFSET_FORMAT " bytes)", t->command_key, t->url,
                options.max_size);
     henb_transport_factory_download_async (HENB_TRANSPORT_FACTORY (factory), &options,
