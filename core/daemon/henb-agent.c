@@ -833,6 +833,8 @@ ensure_cr_server (HenbAgent *self, HenbTunnel *tunnel, const gchar *url)
     g_autofree gchar *current = NULL;
     HenbPlugin *factory;
 
+    if (!self->svc->config->cr_enabled)
+        return;
     if (self->cr == NULL) {
         factory = henb_plugin_manager_find (self->svc->plugins, HENB_TYPE_CR_SERVER_FACTORY, NULL, NULL);
         if (factory == NULL)
