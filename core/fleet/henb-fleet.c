@@ -178,6 +178,13 @@ count_failure (Fleet *f, const gchar *what)
 
 static void pump (Fleet *f);
 
+/* Without --duration the run ends once every HeNB registered or could not be started. */
+static gboolean
+all_done (Fleet *f)
+{
+    return f->duration <= 0 && f->registered + f->start_errors == f->count;
+}
+
 static void
 on_state_changed (HenbManager *manager, guint old, guint state, FleetHenb *h)
 {
@@ -188,7 +195,7 @@ on_state_changed (HenbManager *manager, guint old, guint state, FleetHenb *h)
         f->last_registered_us = h->registered_us;
         f->registered++;
         f->in_flight--;
-        if (f->duration <= 0 && f->registered == f->count)
+        if (all_done (f))
             g_main_loop_quit (f->loop);
         else
             pump (f);
@@ -268,7 +275,7 @@ pump (Fleet *f)
         if (f->rate > 0 && f->next >= (guint) (f->rate * elapsed) + 1)
             return;
         h = f->henbs->pdata[f->next++];
-        if (!start_henb (f, h) && f->next == f->count && f->in_flight == 0 && f->duration <= 0) {
+        if (!start_henb (f, h) && all_done (f)) {
             g_main_loop_quit (f->loop);
             return;
         }
@@ -557,7 +564,7 @@ main (int argc, char **argv)
         f->progress_id = g_timeout_add (f->tty ? 250 : 1000, on_progress, f);
     if (f->duration > 0)
         f->deadline_id = g_timeout_add ((guint) (f->duration * 1000), on_deadline, f);
-    if (f->registered < f->count || f->duration > 0)
+    if (!all_done (f))
         g_main_loop_run (loop);
     if (!f->quiet) {
         on_progress (f);
