@@ -357,13 +357,19 @@ report (Fleet *f)
     rate = span > 0 ? f->registered / span : 0;
 
     if (f->tsv) {
+        g_autoptr(GString) reasons = g_string_new (NULL);
+
+        g_hash_table_iter_init (&it, f->failures);
+        while (g_hash_table_iter_next (&it, &key, &value))
+            g_string_append_printf (reasons, "%s%s %u", reasons->len > 0 ? "; " : "", (const gchar *) key,
+                                    GPOINTER_TO_UINT (value));
         g_print ("count\tregistered\tseconds\tregistrations_per_s\tp50_ms\tp90_ms\tp99_ms\tmax_ms\t"
-                 "failed_attempts\tcpu_ms_per_henb\trss_kb\trss_kb_per_henb\n");
-        g_print ("%u\t%u\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%u\t%.2f\t%ld\t%.1f\n", f->count, f->registered,
+                 "failed_attempts\tcpu_ms_per_henb\trss_kb\trss_kb_per_henb\tfailures\n");
+        g_print ("%u\t%u\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%u\t%.2f\t%ld\t%.1f\t%s\n", f->count, f->registered,
                  span, rate, percentile_ms (latencies, 50), percentile_ms (latencies, 90),
                  percentile_ms (latencies, 99), percentile_ms (latencies, 100), f->failed_attempts,
                  started > 0 ? cpu * 1000 / started : 0.0, rss,
-                 started > 0 ? (rss - f->rss0_kb) / (gdouble) started : 0.0);
+                 started > 0 ? (rss - f->rss0_kb) / (gdouble) started : 0.0, reasons->len > 0 ? reasons->str : "-");
         return;
     }
     g_print ("HeNBs:            %u started, %u registered%s\n", started, f->registered,
