@@ -6,7 +6,8 @@
 # numbers. Then the fleet again from the stored state: straight to registration with 1 BOOT.
 . "$(dirname "$0")/../lib/common.sh"
 
-N=${HENB_FLEET_TEST_COUNT:-50}
+# under the sanitizers (HENB_TIMEOUT_SCALE > 1) a HeNB costs seconds of CPU: a smaller fleet
+N=${HENB_FLEET_TEST_COUNT:-$([ "$HENB_TIMEOUT_SCALE" = 1 ] && echo 50 || echo 10)}
 make_pki
 start_dns hems.henb.test=$INITIAL_IP serving.henb.test=$SERVING_IP
 start_hems initial $INITIAL_IP:7547 --role initial $(tls_args hems-dns) \
@@ -26,7 +27,9 @@ fleet >"$WORK/fleet.out" 2>"$WORK/fleet.log"; rc=$?
 tap_comment <"$WORK/fleet.out"
 check_eq "henb-fleet exits 0 (every HeNB registered)" "0" "$rc"
 check "it reports $N registered" grep -q "^HeNBs: *$N started, $N registered" "$WORK/fleet.out"
-check "it reports no failure" grep -q "^failures: *none" "$WORK/fleet.out"
+# a starved machine may time a step out: the HeNB retries it on TR-069's schedule and still
+# registers (checked above), so failed attempts are reported, not failed
+check "it reports failed attempts by reason, or none" grep -Eq "^failures: *(none|[0-9]+ failed attempts)" "$WORK/fleet.out"
 check "it reports latency percentiles" grep -Eq "^start->registered p50 [0-9.]+ ms, p90 [0-9.]+ ms, p99 [0-9.]+ ms, max [0-9.]+ ms" "$WORK/fleet.out"
 check "it reports CPU and RSS per HeNB" grep -Eq "^CPU: .* ms per HeNB" "$WORK/fleet.out"
 check "it printed progress lines" grep -q "registrations/s" "$WORK/fleet.log"
