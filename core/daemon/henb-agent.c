@@ -7,6 +7,7 @@
 
 #include "henb-agent.h"
 #include "henb-cr-transport.h"
+#include "henb-resolved-address.h"
 #include "henb-download-dir.h"
 #include "henb-errors.h"
 #include "henb-hems-connection.h"
@@ -699,6 +700,7 @@ transfer_start (gpointer user_data)
     Transfer *t = &self->transfer;
     HenbDownloadOptions options = { 0 };
     g_autoptr(HenbTlsContext) tls = NULL;
+    g_autoptr(GSocketConnectable) remote = NULL;
     g_autoptr(GError) error = NULL;
     HenbPlugin *factory;
     Fetch *f = NULL;
@@ -724,6 +726,9 @@ transfer_start (gpointer user_data)
     options.connect_timeout = svc->config->connect_timeout;
     options.timeout = svc->config->download_timeout;
     options.user_agent = "henbd/" PACKAGE_VERSION;
+    if (svc->resolver != NULL)
+        remote = henb_resolved_address_new_for_url (G_RESOLVER (svc->resolver), t->url);
+    options.remote = remote;
     g_message ("Download '%s': fetching %s (at most %" G_GOFFSET_FORMAT " bytes)", t->command_key, t->url,
                options.max_size);
     henb_transport_factory_download_async (HENB_TRANSPORT_FACTORY (factory), &options,
@@ -845,6 +850,9 @@ create_cr_transports (HenbAgent *self)
     if (self->cr_transports != NULL)
         return;
     self->cr_transports = g_ptr_array_new_with_free_func (g_object_unref);
+    /* a fleet HeNB without Connection Requests ([ConnectionRequest] Enabled=false) has none */
+    if (!self->svc->config->cr_enabled)
+        return;
     factories = henb_plugin_manager_find_all (self->svc->plugins, HENB_TYPE_CR_TRANSPORT_FACTORY);
     for (guint i = 0; i < factories->len; i++) {
         g_autoptr(GError) error = NULL;
@@ -882,7 +890,6 @@ static void
 ensure_cr_transports (HenbAgent *self, HenbTunnel *tunnel, const gchar *url)
 {
     g_autoptr(GInetAddress) address = management_address (self, tunnel, url);
-
     /* not known now: the transports keep the one they have */
     if (address != NULL)
         g_set_object (&self->cr_address, address);

@@ -410,6 +410,8 @@ parse (HenbConfig *c, GError **error)
                                        "[ConnectionRequest] MinInterval '%s' is not a number of seconds in [0, 3600]",
                                        interval);
         c->cr_min_interval = (guint) n;
+        if (error_local == NULL)
+            c->cr_enabled = get_boolean (kf, "ConnectionRequest", "Enabled", TRUE, &error_local);
     }
     c->cr_address = get_string (kf, "ConnectionRequest", "Address", NULL);
     if (c->cr_address != NULL && !g_hostname_is_ip_address (c->cr_address) && error_local == NULL)
@@ -490,14 +492,22 @@ compare_names (gconstpointer a, gconstpointer b)
 HenbConfig *
 henb_config_load (const gchar *factory_file, const gchar *conf_dir, GError **error)
 {
+    g_return_val_if_fail (factory_file != NULL, NULL);
+    return henb_config_load_overlay (factory_file, conf_dir, NULL, error);
+}
+
+HenbConfig *
+henb_config_load_overlay (const gchar *factory_file, const gchar *conf_dir, GKeyFile *overlay, GError **error)
+{
     g_autoptr(HenbConfig) c = g_new0 (HenbConfig, 1);
 
-    g_return_val_if_fail (factory_file != NULL, NULL);
+    g_return_val_if_fail (factory_file != NULL || overlay != NULL, NULL);
 
-    c->factory_file = g_canonicalize_filename (factory_file, NULL);
+    /* messages name the factory file; without one, where the settings came from */
+    c->factory_file = factory_file != NULL ? g_canonicalize_filename (factory_file, NULL) : g_strdup ("(settings)");
     c->conf_dir = conf_dir != NULL ? g_canonicalize_filename (conf_dir, NULL) : NULL;
     c->keyfile = g_key_file_new ();
-    if (!load_keyfile (c->keyfile, c->factory_file, error))
+    if (factory_file != NULL && !load_keyfile (c->keyfile, c->factory_file, error))
         return NULL;
 
     if (c->conf_dir != NULL && g_file_test (c->conf_dir, G_FILE_TEST_IS_DIR)) {
@@ -517,6 +527,11 @@ henb_config_load (const gchar *factory_file, const gchar *conf_dir, GError **err
             if (!load_keyfile (c->keyfile, path, error))
                 return NULL;
         }
+    }
+    if (overlay != NULL) {
+        if (!check_utf8 (overlay, c->factory_file, error))
+            return NULL;
+        merge (c->keyfile, overlay);
     }
     if (!parse (c, error))
         return NULL;

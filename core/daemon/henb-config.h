@@ -67,6 +67,7 @@ typedef struct {
     guint                ike_timeout;     /* seconds for one IKE attempt */
 
     /* [ConnectionRequest] */
+    gboolean             cr_enabled;      /* false: no server, the HeMS cannot ask for a session */
     gchar               *cr_address;      /* listen here without a tunnel; NULL: the HeMS link's own */
     guint                cr_port;
     guint                cr_min_interval; /* seconds between accepted requests */
@@ -93,6 +94,10 @@ typedef struct {
 } HenbConfig;
 
 HenbConfig *henb_config_load (const gchar *factory_file, const gchar *conf_dir, GError **error);
+/* The same with @overlay's keys over the files' (paths in it absolute); @factory_file may be
+ * NULL when @overlay holds every required setting. */
+HenbConfig *henb_config_load_overlay (const gchar *factory_file, const gchar *conf_dir, GKeyFile *overlay,
+                                      GError **error);
 void        henb_config_free (HenbConfig *config);
 /* The default ACS username of TR-069: OUI-ProductClass-SerialNumber, percent-encoded. */
 gchar      *henb_config_default_username (const HenbConfig *config);

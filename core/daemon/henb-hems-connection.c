@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "henb-hems-connection.h"
+#include "henb-resolved-address.h"
 
 HenbTlsContext *
 henb_device_tls_context_new (const HenbServices *svc, GError **error)
@@ -26,6 +27,7 @@ henb_hems_transport_new (const HenbServices *svc, const gchar *url, HenbTlsConte
     HenbTransportOptions options = { 0 };
     g_autofree gchar *username = NULL;
     g_autofree gchar *password = NULL;
+    g_autoptr(GSocketConnectable) remote = NULL;
 
     factory = henb_plugin_manager_find (svc->plugins, HENB_TYPE_TRANSPORT_FACTORY, svc->config->transport, error);
     if (factory == NULL)
@@ -39,5 +41,8 @@ henb_hems_transport_new (const HenbServices *svc, const gchar *url, HenbTlsConte
     options.connect_timeout = svc->config->connect_timeout;
     options.response_timeout = svc->config->response_timeout;
     options.user_agent = "henbd/" PACKAGE_VERSION;
+    if (svc->resolver != NULL)
+        remote = henb_resolved_address_new_for_url (G_RESOLVER (svc->resolver), url);
+    options.remote = remote;
     return henb_transport_factory_create (HENB_TRANSPORT_FACTORY (factory), &options, error);
 }

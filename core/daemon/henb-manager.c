@@ -49,6 +49,9 @@ struct _HenbManager {
 
 G_DEFINE_TYPE (HenbManager, henb_manager, G_TYPE_OBJECT)
 
+enum { SIGNAL_STATE_CHANGED, N_SIGNALS };
+static guint signals[N_SIGNALS];
+
 static const gchar *const serving_parameters[] = {
     HENB_DM_MS_URL, HENB_DM_GW_SECGW1, HENB_DM_GW_SECGW2, HENB_DM_GW_SECGW3, HENB_DM_GW_S1_LIST,
     HENB_DM_GW_S1_MODE, HENB_DM_GW_S1_PORT, HENB_DM_GW_S1_IPSEC, NULL,
@@ -179,6 +182,7 @@ set_state (HenbManager          *self,
     if (self->radio != NULL)
         henb_radio_update_status (self->radio);
     henb_gdbus_manager_emit_state_changed (self->skel_manager, old, state, reason);
+    g_signal_emit (self, signals[SIGNAL_STATE_CHANGED], 0, (guint) old, (guint) state);
     if (state == HENB_STATE_FAILED)
         g_message ("state %s -> failed (%s)", henb_state_to_string (old),
                    henb_state_failed_reason_to_string (failed_reason));
@@ -1169,6 +1173,9 @@ static void
 henb_manager_class_init (HenbManagerClass *klass)
 {
     G_OBJECT_CLASS (klass)->dispose = henb_manager_dispose;
+    /* the same change as the bus's StateChanged, for a program that runs managers itself */
+    signals[SIGNAL_STATE_CHANGED] = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 }
 
 static void
@@ -1218,12 +1225,13 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     g_signal_connect_swapped (self->services.dm, "tolerated", G_CALLBACK (update_management), self);
     update_serving (self);
 
+    /* this HeNB's own: its connections reach it through their options, never as the
+     * process's default resolver, which several HeNBs in one process would fight over */
     self->services.resolver = henb_resolver_new (system_resolver, (const gchar *const *) config->public_dns);
     henb_resolver_set_timeout (self->services.resolver, config->resolve_timeout);
-    g_resolver_set_default (G_RESOLVER (self->services.resolver));
 
     self->services.plugins = henb_plugin_manager_new ();
-    if (!henb_plugin_manager_load_dir (self->services.plugins, options->plugin_dir, error) ||
+    if (!henb_plugin_manager_load_dir_only (self->services.plugins, options->plugin_dir, options->plugin_names, error) ||
         !henb_plugin_manager_configure (self->services.plugins, config->keyfile, error))
         return NULL;
     henb_ipsec_backend_log_choice (self->services.plugins, config->keyfile);
@@ -1270,6 +1278,29 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     g_signal_connect (self->skel_manager, "handle-cancel", G_CALLBACK (authorize), self);
     g_signal_connect (self->skel_manager, "handle-set-logging", G_CALLBACK (authorize_set_logging), self);
     return g_steal_pointer (&self);
+}
+
+HenbState
+henb_manager_get_state (HenbManager *self, HenbStateFailedReason *failed_reason)
+{
+    g_return_val_if_fail (HENB_IS_MANAGER (self), HENB_STATE_IDLE);
+    if (failed_reason != NULL)
+        *failed_reason = henb_gdbus_manager_get_state_failed_reason (self->skel_manager);
+    return self->state;
+}
+
+gchar *
+henb_manager_dup_last_error (HenbManager *self, gchar **message)
+{
+    GVariant *last = henb_gdbus_manager_get_last_error (self->skel_manager);
+    const gchar *name = "", *text = "";
+
+    g_return_val_if_fail (HENB_IS_MANAGER (self), NULL);
+    if (last != NULL)
+        g_variant_get (last, "(&s&s)", &name, &text);
+    if (message != NULL)
+        *message = g_strdup (text);
+    return g_strdup (name);
 }
 
 gboolean

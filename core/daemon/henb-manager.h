@@ -4,6 +4,7 @@
 #include <gio/gio.h>
 
 #include "henb-config.h"
+#include "henb-enums.h"
 
 G_BEGIN_DECLS
 
@@ -11,6 +12,8 @@ typedef struct {
     const gchar *state_dir;
     const gchar *plugin_dir;
     const gchar *trace_dir;  /* overrides [Daemon] TraceDir */
+    /* load only these plugins (names as in HENB_PLUGIN_DEFINE); NULL: every one of plugin_dir */
+    const gchar *const *plugin_names;
 } HenbManagerOptions;
 
 /*
@@ -26,5 +29,9 @@ gboolean     henb_manager_export (HenbManager *self, GDBusConnection *connection
 void         henb_manager_power_up (HenbManager *self);
 void         henb_manager_shutdown_async (HenbManager *self, GAsyncReadyCallback callback, gpointer user_data);
 gboolean     henb_manager_shutdown_finish (HenbManager *self, GAsyncResult *result, GError **error);
+/* State and StateFailedReason as on the bus ("state-changed" (old, new) follows them). */
+HenbState    henb_manager_get_state (HenbManager *self, HenbStateFailedReason *failed_reason);
+/* LastError's D-Bus error name ("" when none) and, in @message, its text. */
+gchar       *henb_manager_dup_last_error (HenbManager *self, gchar **message);
 
 G_END_DECLS

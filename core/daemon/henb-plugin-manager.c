@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -130,6 +131,27 @@ compare_names (gconstpointer a, gconstpointer b)
 gboolean
 henb_plugin_manager_load_dir (HenbPluginManager *self, const gchar *dir, GError **error)
 {
+    return henb_plugin_manager_load_dir_only (self, dir, NULL, error);
+}
+
+/* libhenb-plugin-NAME.so is named in @names */
+static gboolean
+file_is_named (const gchar *file, const gchar *const *names)
+{
+    gsize len = strlen (file) - strlen (HENB_PLUGIN_PREFIX) - strlen ("." G_MODULE_SUFFIX);
+    const gchar *name = file + strlen (HENB_PLUGIN_PREFIX);
+
+    for (guint i = 0; names[i] != NULL; i++) {
+        if (strlen (names[i]) == len && strncmp (name, names[i], len) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+gboolean
+henb_plugin_manager_load_dir_only (HenbPluginManager *self, const gchar *dir, const gchar *const *names,
+                                   GError **error)
+{
     g_autoptr(GDir) d = NULL;
     g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
     g_autoptr(GError) error_local = NULL;
@@ -142,7 +164,8 @@ henb_plugin_manager_load_dir (HenbPluginManager *self, const gchar *dir, GError 
         return FALSE;
     }
     while ((name = g_dir_read_name (d)) != NULL) {
-        if (g_str_has_prefix (name, HENB_PLUGIN_PREFIX) && g_str_has_suffix (name, "." G_MODULE_SUFFIX))
+        if (g_str_has_prefix (name, HENB_PLUGIN_PREFIX) && g_str_has_suffix (name, "." G_MODULE_SUFFIX) &&
+            (names == NULL || file_is_named (name, names)))
             g_ptr_array_add (files, g_build_filename (dir, name, NULL));
     }
     g_ptr_array_sort (files, compare_names);

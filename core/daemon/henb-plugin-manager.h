@@ -18,6 +18,9 @@ HenbPluginManager *henb_plugin_manager_new (void);
  * another plugin ABI or lacking the factory is refused with a warning naming the reason.
  */
 gboolean    henb_plugin_manager_load_dir (HenbPluginManager *self, const gchar *dir, GError **error);
+/* Only the plugins named in @names (libhenb-plugin-NAME.so); NULL: all of them. */
+gboolean    henb_plugin_manager_load_dir_only (HenbPluginManager *self, const gchar *dir,
+                                               const gchar *const *names, GError **error);
 void        henb_plugin_manager_add (HenbPluginManager *self, HenbPlugin *plugin);
 GPtrArray  *henb_plugin_manager_get_plugins (HenbPluginManager *self);
 gboolean    henb_plugin_manager_configure (HenbPluginManager *self, GKeyFile *config, GError **error);

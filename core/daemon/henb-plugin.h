@@ -11,7 +11,7 @@ G_BEGIN_DECLS
  * major or minor version is refused. In-tree plugins only; no out-of-tree promise.
  */
 #define HENB_PLUGIN_MAJOR_VERSION 2
-#define HENB_PLUGIN_MINOR_VERSION 0
+#define HENB_PLUGIN_MINOR_VERSION 1
 
 #define HENB_TYPE_PLUGIN (henb_plugin_get_type ())
 G_DECLARE_DERIVABLE_TYPE (HenbPlugin, henb_plugin, HENB, PLUGIN, GObject)

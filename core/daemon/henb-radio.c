@@ -356,7 +356,8 @@ henb_radio_dispose (GObject *object)
         g_signal_handlers_disconnect_by_data (self->agent, self);
         g_clear_object (&self->agent);
     }
-    if (self->skel != NULL)
+    /* exported only on henbd's bus (henb-fleet never exports) */
+    if (self->skel != NULL && g_dbus_interface_skeleton_get_connection (G_DBUS_INTERFACE_SKELETON (self->skel)) != NULL)
         g_dbus_interface_skeleton_unexport (G_DBUS_INTERFACE_SKELETON (self->skel));
     g_clear_object (&self->skel);
     g_clear_object (&self->backend);

@@ -17,6 +17,9 @@ typedef struct {
     guint           response_timeout;  /* seconds, at least 30 per TR-069 */
     gsize           max_response_size;
     const gchar    *user_agent;
+    /* where the URL's host is reached (its addresses from this HeNB's resolver); NULL: the
+     * process's default resolver. The URL still names the host for HTTP and TLS. */
+    GSocketConnectable *remote;
 } HenbTransportOptions;
 
 /* A file the HeMS asked for with Download. */
@@ -29,6 +32,7 @@ typedef struct {
     guint           timeout;           /* seconds for the whole transfer */
     goffset         max_size;          /* bytes; a larger body is cut off and fails */
     const gchar    *user_agent;
+    GSocketConnectable *remote;        /* as in HenbTransportOptions */
 } HenbDownloadOptions;
 
 /* Implemented by CWMP transport plugins. */

@@ -352,13 +352,14 @@ henb_security_gnutls_tls_provider_init (HenbTlsProviderInterface *iface)
 static void
 henb_security_gnutls_class_init (HenbSecurityGnutlsClass *klass)
 {
+    /* before any TLS connection exists; an administrator's own setting wins. Once per
+     * process, not per plugin object: setenv beside other threads' getenv is a race */
+    g_setenv ("G_TLS_GNUTLS_PRIORITY", PRIORITY_FLOOR, FALSE);
 }
 
 static void
 henb_security_gnutls_init (HenbSecurityGnutls *self)
 {
-    /* before any TLS connection exists; an administrator's own setting wins */
-    g_setenv ("G_TLS_GNUTLS_PRIORITY", PRIORITY_FLOOR, FALSE);
 }
 
 HENB_PLUGIN_DEFINE (HENB_TYPE_SECURITY_GNUTLS, "security-gnutls")

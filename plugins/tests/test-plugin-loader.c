@@ -31,7 +31,7 @@ test_abi_check (void)
     HenbPlugin *good;
 
     g_test_expect_message ("henbd", G_LOG_LEVEL_WARNING,
-                           "plugin refused: *libhenb-plugin-test-badabi.so was built for plugin ABI 1.99, henbd has 2.0");
+                           "plugin refused: *libhenb-plugin-test-badabi.so was built for plugin ABI 1.99, henbd has 2.1");
     g_test_expect_message ("henbd", G_LOG_LEVEL_WARNING,
                            "plugin refused: *libhenb-plugin-test-nosymbols.so lacks the henbd plugin symbols");
     g_assert_true (henb_plugin_manager_load_dir (m, g_getenv ("HENB_TEST_PLUGIN_DIR"), &error));

@@ -571,6 +571,8 @@ transport_new (const HenbTransportOptions *options, GError **error)
         "idle-timeout", 0,
         "user-agent", options->user_agent != NULL ? options->user_agent : "henbd",
         "tls-database", self->tls != NULL ? henb_tls_context_get_database (self->tls) : NULL,
+        /* the HeNB's own resolver, not the process's: several HeNBs may share the process */
+        "remote-connectable", options->remote,
         NULL);
     /* the session makes the jar and holds the only reference to it */
     soup_session_add_feature_by_type (self->session, SOUP_TYPE_COOKIE_JAR);
@@ -746,6 +748,7 @@ factory_download_async (HenbTransportFactory      *factory,
         .connect_timeout = options->connect_timeout,
         .response_timeout = options->connect_timeout,
         .user_agent = options->user_agent,
+        .remote = options->remote,
     };
     Download *d = g_new0 (Download, 1);
     GError *error = NULL;

@@ -64,8 +64,11 @@ start_genieacs() {
     PIDS+=($!)
     wait_for 20 grep -q listening "$WORK/genieacs-$role-mongo.log" ||
         { echo "Bail out! minimongod ($role) did not start: $(tail -3 "$WORK/genieacs-$role-mongo.log")"; exit 1; }
-    genieacs_mongo "$role" "await db.collection('config').insertOne({_id: 'cwmp.debug', value: 'true'})" ||
-        { echo "Bail out! minimongod ($role) refused the debug switch"; exit 1; }
+    # GENIEACS_DEBUG=0 (load tests): no envelope log, which would cost GenieACS more than the sessions
+    if [ "${GENIEACS_DEBUG:-1}" = 1 ]; then
+        genieacs_mongo "$role" "await db.collection('config').insertOne({_id: 'cwmp.debug', value: 'true'})" ||
+            { echo "Bail out! minimongod ($role) refused the debug switch"; exit 1; }
+    fi
 
     mkdir -p "$WORK/genieacs-ext"
     for p in cwmp nbi; do
@@ -153,6 +156,12 @@ for obj in re.findall(r"\{(.*?)\}", block, re.S):
         "$GENIEACS_HOME/genieacs/lib/init.ts")
 }
 
+# genieacs_device_count ROLE -> how many devices GenieACS knows
+genieacs_device_count() {
+    curl -sf "$(genieacs_nbi_url "$1")/devices/?projection=_id" |
+        /usr/bin/python3 -c 'import json,sys; print(len(json.load(sys.stdin)))'
+}
+
 # genieacs_device_id ROLE -> the _id GenieACS gave henbd (the test's only device)
 genieacs_device_id() {
     curl -sf "$(genieacs_nbi_url "$1")/devices/?projection=_id" |
@@ -196,11 +205,11 @@ GENIEACS_GW=Device.Services.FAPService.1.FAPControl.LTE.Gateway.
 GENIEACS_S1=10.12.0.1
 
 # start_genieacs_pair: PKI, bus, DNS for both HeMS names, GenieACS as Initial and as Serving
-# HeMS (nothing configured yet)
+# HeMS (nothing configured yet). GENIEACS_NO_BUS=1: no dbus-daemon (henb-fleet needs none)
 start_genieacs_pair() {
     genieacs_require
     make_pki
-    start_bus
+    [ -n "${GENIEACS_NO_BUS:-}" ] || start_bus
     start_dns hems.henb.test=$INITIAL_IP serving.henb.test=$SERVING_IP
     start_genieacs initial
     start_genieacs serving

@@ -515,6 +515,55 @@ test_error_cwmp_version (Fixture *f, gconstpointer data)
     }
 }
 
+/* henb-fleet: the factory file's settings with one HeNB's own over them, or no file at all */
+static void
+test_overlay (Fixture *f, gconstpointer data)
+{
+    g_autoptr(GKeyFile) overlay = g_key_file_new ();
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HenbConfig) c = NULL;
+    g_autoptr(HenbConfig) alone = NULL;
+
+    write_file (f->factory, FACTORY);
+    g_key_file_set_string (overlay, "DeviceInfo", "SerialNumber", "FLEET-000007");
+    g_key_file_set_boolean (overlay, "ConnectionRequest", "Enabled", FALSE);
+    c = henb_config_load_overlay (f->factory, f->conf_d, overlay, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (c->serial_number, ==, "FLEET-000007");
+    g_assert_cmpstr (c->model_name, ==, "HeNB-1000");
+    g_assert_false (c->cr_enabled);
+
+    /* without a file the overlay must hold what the factory file would */
+    alone = henb_config_load_overlay (NULL, NULL, overlay, &error);
+    g_assert_null (alone);
+    g_assert_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION);
+    g_assert_nonnull (strstr (error->message, "InitialHeMS is required"));
+    g_clear_error (&error);
+    g_key_file_set_string (overlay, "Factory", "InitialHeMS", "https://hems.henb.test/cwmp");
+    g_key_file_set_string (overlay, "Factory", "RootCA", "/ca.pem");
+    g_key_file_set_string (overlay, "Factory", "DeviceCertificate", "/device.pem");
+    g_key_file_set_string (overlay, "Factory", "DeviceKey", "/device.key");
+    g_key_file_set_string (overlay, "DeviceInfo", "Manufacturer", "m");
+    g_key_file_set_string (overlay, "DeviceInfo", "ManufacturerOUI", "00005A");
+    g_key_file_set_string (overlay, "DeviceInfo", "ProductClass", "HeNB");
+    alone = henb_config_load_overlay (NULL, NULL, overlay, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (alone->initial_hems_url, ==, "https://hems.henb.test/cwmp");
+    g_assert_cmpstr (alone->serial_number, ==, "FLEET-000007");
+}
+
+static void
+test_cr_enabled (Fixture *f, gconstpointer data)
+{
+    g_autoptr(HenbConfig) c = NULL;
+
+    write_file (f->factory, FACTORY);
+    c = load_ok (f);
+    g_assert_true (c->cr_enabled);
+    write_snippet (f, "50-cr.conf", "[ConnectionRequest]\nEnabled=maybe\n");
+    ASSERT_CONFIG_ERROR (f, "[ConnectionRequest] Enabled");
+}
+
 static void
 test_error_auto_start (Fixture *f, gconstpointer data)
 {
@@ -893,6 +942,8 @@ main (int argc, char **argv)
     ADD ("/config/device/download-max-size", test_download_max_size);
     ADD ("/config/error/cwmp-version", test_error_cwmp_version);
     ADD ("/config/error/auto-start", test_error_auto_start);
+    ADD ("/config/overlay", test_overlay);
+    ADD ("/config/connection-request-enabled", test_cr_enabled);
     ADD ("/config/error/missing-credentials", test_error_missing_credentials);
     ADD ("/config/error/factory-file", test_error_factory_file);
     ADD ("/config/error/factory-unreadable", test_error_factory_unreadable);
