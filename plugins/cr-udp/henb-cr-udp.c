@@ -52,6 +52,7 @@ struct _HenbCrUdp {
 
     HenbUdpCrGuard     *guard;
     gint64              last_refusal_log;
+    gchar              *last_refusal_why; /* the reason last logged */
     guint               refusals_unlogged;
 };
 
@@ -337,8 +338,9 @@ log_refusal (HenbCrUdp *self, const gchar *peer, const gchar *why)
 {
     gint64 now = g_get_monotonic_time ();
 
-    /* a flood must not fill the journal: one message per LOG_INTERVAL_US, the rest at debug */
-    if (now - self->last_refusal_log < LOG_INTERVAL_US) {
+    /* a flood must not fill the journal: one message per reason and LOG_INTERVAL_US, the rest
+     * at debug; a new reason (a replay after a forgery) is news and logged at once */
+    if (now - self->last_refusal_log < LOG_INTERVAL_US && g_strcmp0 (why, self->last_refusal_why) == 0) {
         self->refusals_unlogged++;
         g_debug ("UDP connection request from %s refused: %s", peer, why);
         return;
@@ -347,6 +349,8 @@ log_refusal (HenbCrUdp *self, const gchar *peer, const gchar *why)
     if (self->refusals_unlogged > 0)
         g_message ("(%u more refused since the last such message)", self->refusals_unlogged);
     self->last_refusal_log = now;
+    g_free (self->last_refusal_why);
+    self->last_refusal_why = g_strdup (why);
     self->refusals_unlogged = 0;
 }
 
@@ -688,6 +692,7 @@ henb_cr_udp_finalize (GObject *object)
     g_free (self->stun_username);
     g_free (self->mapped);
     g_free (self->published);
+    g_free (self->last_refusal_why);
     henb_udp_cr_guard_free (self->guard);
     G_OBJECT_CLASS (henb_cr_udp_parent_class)->finalize (object);
 }
