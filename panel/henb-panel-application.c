@@ -140,6 +140,7 @@ on_bus_ready (GObject *source, GAsyncResult *result, gpointer user_data)
     g_autoptr(HenbPanelApplication) self = user_data;
     g_autoptr(GError) error = NULL;
     g_autoptr(GDBusConnection) bus = g_bus_get_finish (result, &error);
+    GCancellable *cancellable;
 
     if (bus == NULL) {
         g_warning ("cannot connect to the bus: %s", error->message);
@@ -148,7 +149,8 @@ on_bus_ready (GObject *source, GAsyncResult *result, gpointer user_data)
         g_application_release (G_APPLICATION (self));
         return;
     }
-    henb_client_new (bus, self->cancellable, on_client_ready, g_steal_pointer (&self));
+    cancellable = self->cancellable;
+    henb_client_new (bus, cancellable, on_client_ready, g_steal_pointer (&self));
 }
 
 static void

@@ -158,7 +158,7 @@ build (HenbPanelWindow *self)
 {
     GtkWidget *outer = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
     GtkWidget *header = adw_header_bar_new ();
-    GtkWidget *absent, *box, *group, *buttons, *leaflet_page;
+    GtkWidget *absent, *box, *group, *buttons;
 
     gtk_window_set_title (GTK_WINDOW (self), _("HeNB"));
     gtk_window_set_default_size (GTK_WINDOW (self), 900, 720);
@@ -232,8 +232,7 @@ build (HenbPanelWindow *self)
     g_signal_connect (self->details_button, "clicked", G_CALLBACK (on_details_clicked), self);
     gtk_box_append (GTK_BOX (box), self->details_button);
 
-    leaflet_page = GTK_WIDGET (adw_leaflet_append (self->leaflet, self->overview_page));
-    (void) leaflet_page;
+    adw_leaflet_append (self->leaflet, self->overview_page);
 
     /* --- details --- */
     self->details_page = new_page (&box);
@@ -266,9 +265,8 @@ build (HenbPanelWindow *self)
     gtk_widget_set_margin_top (GTK_WIDGET (self->cell_list), 12);
     adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->cell_list));
 
-    adw_leaflet_append (self->leaflet, gtk_separator_new (GTK_ORIENTATION_VERTICAL));
-    adw_leaflet_page_set_navigatable (adw_leaflet_get_page (self->leaflet,
-                                                            gtk_widget_get_last_child (GTK_WIDGET (self->leaflet))),
+    /* a divider when side by side, skipped when navigating */
+    adw_leaflet_page_set_navigatable (adw_leaflet_append (self->leaflet, gtk_separator_new (GTK_ORIENTATION_VERTICAL)),
                                       FALSE);
     adw_leaflet_append (self->leaflet, self->details_page);
 

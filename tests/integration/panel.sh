@@ -1,0 +1,156 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# henb-panel as a person sees it: on an Xvfb display, against a real henbd on the test's bus
+# running the demo flow over TLS with the reference HeMS. The panel is started before henbd
+# (it waits for it), follows discovery, a failure with its reason and the countdown to the
+# retry, the registration, a refused action, a narrow window, and henbd restarting. What the
+# widgets show is read through the panel's test hook (HENB_PANEL_TEST_DIR: the text of every
+# row, label and button as the widgets hold it, and whether it is on screen); screenshots at
+# discovering, at the failure and at registered are kept (named in the output).
+. "$(dirname "$0")/../lib/common.sh"
+
+: "${HENB_PANEL:?set by meson}"
+if ! command -v Xvfb >/dev/null 2>&1; then
+    # CI installs Xvfb (tests/tools/install-deps): there the test must run
+    [ "${CI:-}" = true ] && bail_out "Xvfb is not installed, and CI=true needs this test to run"
+    skip_all "no display server possible: Xvfb is not installed"
+fi
+ARTIFACTS=${HENB_ARTIFACT_DIR:-$WORK}
+mkdir -p "$ARTIFACTS" "$WORK/panel" "$WORK/xdg"
+chmod 0700 "$WORK/xdg"
+
+make_pki
+start_bus
+start_dns hems.henb.test=$INITIAL_IP serving.henb.test=$SERVING_IP mme.henb.test=10.11.0.2
+
+# a display of the test's own (Xvfb picks a free number)
+Xvfb -displayfd 3 -screen 0 1280x900x24 -nolisten tcp 3>"$WORK/xvfb.display" >"$WORK/xvfb.log" 2>&1 &
+PIDS+=($!)
+wait_for 10 test -s "$WORK/xvfb.display" || bail_out "Xvfb did not start" "$(tail -5 "$WORK/xvfb.log")"
+DISPLAY=:$(head -n1 "$WORK/xvfb.display")
+export DISPLAY
+
+# --- helpers -----------------------------------------------------------------------------
+# pj EXPR -> a Python expression on what the panel shows (its panel.json) bound to p
+pj() {
+    /usr/bin/python3 -c "import json,sys; p=json.load(open(sys.argv[1])); print($1)" "$WORK/panel/panel.json" 2>/dev/null
+}
+# row NAME -> the row's subtitle when it is on screen, else "(hidden)"
+row() { pj "p['rows']['$1']['subtitle'] if p['rows']['$1']['shown'] else '(hidden)'"; }
+shows_label() { pj "any('''$1''' in l for l in p['labels'])" | grep -q True; }
+# panel_action NAME [PARAMETER]: activates the panel's application action over D-Bus, as its
+# button does
+panel_action() {
+    gdbus call --session -d org.henbd.Panel -o /org/henbd/Panel -m org.gtk.Actions.Activate \
+        "$1" "[${2:-}]" '{}' >>"$WORK/actions.log" 2>&1
+}
+# shot NAME: the panel renders its window to NAME.png; kept in $ARTIFACTS
+shot() {
+    rm -f "$WORK/panel/$1.png"
+    if panel_action test-screenshot "<'$1'>" && wait_for 10 test -s "$WORK/panel/$1.png" &&
+       [ "$(head -c 8 "$WORK/panel/$1.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then
+        cp "$WORK/panel/$1.png" "$ARTIFACTS/$1.png"
+        ok "screenshot $1: $ARTIFACTS/$1.png"
+    else
+        not_ok "screenshot $1" "$(tail -3 "$WORK/actions.log")"
+    fi
+}
+
+# --- henbd absent: the panel waits for it -------------------------------------------------
+env HENB_PANEL_TEST_DIR="$WORK/panel" XDG_RUNTIME_DIR="$WORK/xdg" GDK_BACKEND=x11 GSK_RENDERER=cairo \
+    GTK_A11Y=none NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory LANGUAGE=C LC_ALL=C.UTF-8 \
+    "$HENB_PANEL" --session >>"$WORK/panel.log" 2>&1 &
+PANEL_PID=$!
+PIDS+=($PANEL_PID)
+check "before henbd: the panel says henbd is not running" wait_eval 15 'shows_label "henbd is not running"'
+check_eq "before henbd: the actions are off" "False False False" \
+    "$(pj "' '.join(str(p['buttons'][b]['sensitive']) for b in ('start', 'rediscover', 'cancel'))")"
+
+# --- discovering: the Initial HeMS holds its session a while, so a person can see it -------
+start_hems initial $INITIAL_IP:7547 --role initial $(tls_args hems-dns) \
+    --serving-hems-url https://serving.henb.test:7548/cwmp --delay $((4000 * HENB_TIMEOUT_SCALE))
+# a Serving HeMS that sets no S1 far end: the run fails after registration's session
+start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns)
+write_factory https://hems.henb.test:7547/cwmp
+start_henbd
+
+check "discovering: henbd appearing is noticed, the state shown" \
+    wait_eval 10 '[ "$(row state)" = "Discovering the Serving HeMS" ]'
+check_contains "discovering: the current step with its spec id" "5.1.2.3/" "$(row current-step)"
+check "discovering: progress between 0 and 100 %" \
+    test "$(pj "0 <= int(p['progress'].split()[0]) < 100")" = True
+check_eq "discovering: no failure shown" "(hidden)" "$(row failed-reason)"
+check_eq "discovering: the actions are on" "True True True" \
+    "$(pj "' '.join(str(p['buttons'][b]['sensitive']) for b in ('start', 'rediscover', 'cancel'))")"
+shot panel-discovering
+
+# --- a failure: its reason, henbd's message, the countdown to the retry --------------------
+check "failure: the state says Failed" wait_eval 30 '[ "$(row state)" = Failed ]'
+check_eq "failure: the reason in words" "No HeMS set the S1 far-end address" "$(row failed-reason)"
+check_contains "failure: henbd's message" "neither the Initial nor the Serving HeMS set the S1 far-end address" \
+    "$(row last-error)"
+countdown=$(row next-attempt)
+check "failure: a countdown to the next attempt ($countdown)" \
+    grep -Eq '^Next attempt in [0-9]+ seconds?$' <<<"$countdown"
+first=$(grep -Eo '[0-9]+' <<<"$countdown")
+check "failure: the countdown counts down" \
+    wait_eval 5 '[ "$(row next-attempt | grep -Eo "[0-9]+")" -lt "'"${first:-0}"'" ]'
+check_eq "failure: the Serving HeMS learnt in discovery is shown" "https://serving.henb.test:7548/cwmp" \
+    "$(row serving-hems)"
+check "failure: the step list has the discovery steps with ids and results" \
+    test "$(pj "any(r['title'] == '5.1.2.3/2.1-2.2 inform-initial-hems' and r['subtitle'].startswith('done in ') for n, r in p['rows'].items() if n.startswith('step-'))")" = True
+shot panel-failure
+
+# --- registered: the Serving HeMS now sets the S1 far end; Start skips the wait -------------
+kill "$HEMS_PID_serving"; wait "$HEMS_PID_serving" 2>/dev/null
+start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns) \
+    --s1 10.11.0.1,mme.henb.test --s1-port 36413 --s1-mode All --s1-ipsec false
+panel_action start
+check "registered: the state says Registered" wait_eval 30 '[ "$(row state)" = Registered ]'
+check_eq "registered: progress 100 %" "100 %" "$(pj "p['progress']")"
+check_eq "registered: the failure is gone" "(hidden)" "$(row failed-reason)"
+check_eq "registered: Serving HeMS" "https://serving.henb.test:7548/cwmp" "$(row serving-hems)"
+check_eq "registered: no Serving SeGW" "—" "$(row serving-segw)"
+check_eq "registered: no tunnel" "None" "$(row tunnel)"
+check_contains "registered: the S1 far end as the HeMS configured it" "10.11.0.1, mme.henb.test, port 36413" "$(row s1-far-end)"
+check_eq "registered: every registration step in order, done" \
+    "5.1.2.3/5.4-5.5 resolve-serving-hems|5.1.3/1 connect-serving-hems|5.1.3/1.1-1.2 inform-serving-hems|5.1.3/2.1-2.2 receive-s1-configuration|5.1.3/3 release-serving-session|5.1.3/4 start-s1-setup" \
+    "$(pj "'|'.join(p['rows']['step-%d' % i]['title'] for i in range(1, 100) if 'step-%d' % i in p['rows'])")"
+check "registered: each step shows its result and duration" \
+    test "$(pj "all(r['subtitle'].startswith('done in ') for n, r in p['rows'].items() if n.startswith('step-'))")" = True
+check_contains "registered: management sessions shown" "0, last:" "$(row sessions)"
+check_eq "registered: no pending events" "—" "$(row pending-events)"
+check_eq "registered: the cell is off until the HeMS allows it" "Off (the cell does not transmit)" "$(row cell-admin-state)"
+shot panel-registered
+
+# --- a refusal is shown as henbd words it (Cancel with nothing running) --------------------
+panel_action cancel
+check "refusal: shown in the window" wait_eval 10 'shows_label "Cancel refused:"'
+check "refusal: with henbd's reason" wait_eval 5 'pj "p[\"labels\"]" | grep -q "Cancel refused: .*\(running\|nothing\|state\)"'
+check "refusal: henbd is still registered" test "$(prop '' State)" = 6
+
+# --- narrow: the leaflet folds, the overview stays, the details are one button away --------
+WID=$(xdotool search --name '^HeNB$' 2>/dev/null | head -n1)
+if [ -n "$WID" ]; then
+    xdotool windowsize "$WID" 360 720
+    check "narrow: the layout folds" wait_eval 10 '[ "$(pj "p[\"folded\"]")" = True ]'
+    check_eq "narrow: the state stays on screen" "Registered" "$(row state)"
+    check_eq "narrow: the steps are on the details page" "(hidden)" "$(row step-1)"
+    check_eq "narrow: the Details button is shown" "True" "$(pj "p['buttons']['details']['shown']")"
+    shot panel-narrow
+    xdotool windowsize "$WID" 900 720
+    check "wide again: side by side, the steps on screen" wait_eval 10 '[ "$(pj "p[\"folded\"]")" = False ] && [ "$(row step-1)" != "(hidden)" ]'
+else
+    not_ok "narrow: xdotool found the panel's window"
+fi
+
+# --- henbd restarting: the panel follows the name owner ------------------------------------
+stop_henbd
+check "henbd stopped: the panel says so" wait_eval 10 'shows_label "henbd is not running"'
+check_eq "henbd stopped: the actions are off" "False" "$(pj "p['buttons']['start']['sensitive']")"
+start_henbd
+check "henbd back: registered again, straight to registration" wait_eval 30 '[ "$(row state)" = Registered ]'
+
+check "the panel is still running" kill -0 "$PANEL_PID"
+check "the panel logged no warning or critical" bash -c "! grep -Eq 'WARNING|CRITICAL' '$WORK/panel.log'"
+finish
