@@ -61,6 +61,24 @@ sep (GString *s)
         g_string_append (s, ", ");
 }
 
+/* Where a person would click the widget: its centre in the coordinates of the window's X
+ * surface (the toplevel's shadow included), for xdotool. */
+static void
+append_centre (GString *out, GtkWidget *widget)
+{
+    GtkNative *native = gtk_widget_get_native (widget);
+    graphene_rect_t bounds;
+    double sx = 0, sy = 0;
+
+    if (native == NULL || !gtk_widget_get_mapped (widget) ||
+        !gtk_widget_compute_bounds (widget, GTK_WIDGET (native), &bounds))
+        return;
+    gtk_native_get_surface_transform (native, &sx, &sy);
+    g_string_append_printf (out, ", \"x\": %d, \"y\": %d",
+                            (int) (sx + bounds.origin.x + bounds.size.width / 2),
+                            (int) (sy + bounds.origin.y + bounds.size.height / 2));
+}
+
 static void
 walk (GtkWidget *widget, Dump *d)
 {
@@ -80,9 +98,11 @@ walk (GtkWidget *widget, Dump *d)
         json_string (d->buttons, name);
         g_string_append (d->buttons, ": {\"label\": ");
         json_string (d->buttons, gtk_button_get_label (GTK_BUTTON (widget)));
-        g_string_append_printf (d->buttons, ", \"sensitive\": %s, \"shown\": %s}",
+        g_string_append_printf (d->buttons, ", \"sensitive\": %s, \"shown\": %s",
                                 gtk_widget_is_sensitive (widget) ? "true" : "false",
                                 gtk_widget_get_mapped (widget) ? "true" : "false");
+        append_centre (d->buttons, widget);
+        g_string_append_c (d->buttons, '}');
     } else if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)) {
         const gchar *text = gtk_label_get_text (GTK_LABEL (widget));
 
@@ -130,45 +150,74 @@ henb_panel_test_hook_dump (GtkWindow *window)
         g_warning ("test hook: %s", error->message);
 }
 
+typedef struct {
+    GtkWindow *window;
+    gchar     *path;
+    gulong     handler;
+} Screenshot;
+
+static void
+screenshot_free (Screenshot *shot)
+{
+    g_object_unref (shot->window);
+    g_free (shot->path);
+    g_free (shot);
+}
+
+/* Right after a frame is painted every widget has its allocation: the window is rendered
+ * as it is on screen. */
+static void
+on_after_paint (GdkFrameClock *clock, Screenshot *shot)
+{
+    GtkWidget *widget = GTK_WIDGET (shot->window);
+    int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+    g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+    GtkSnapshot *snapshot = gtk_snapshot_new ();
+    g_autoptr(GskRenderNode) node = NULL;
+    g_autoptr(GdkTexture) texture = NULL;
+    g_autofree gchar *tmp = g_strconcat (shot->path, ".part", NULL);
+
+    g_signal_handler_disconnect (clock, shot->handler);
+    gdk_paintable_snapshot (paintable, snapshot, width, height);
+    node = gtk_snapshot_free_to_node (snapshot);
+    if (node == NULL) {
+        g_warning ("test hook: the window drew nothing");
+    } else {
+        texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (shot->window)), node,
+                                               &GRAPHENE_RECT_INIT (0, 0, width, height));
+        /* written under another name, then renamed: the test waits for NAME.png */
+        if (!gdk_texture_save_to_png (texture, tmp) || g_rename (tmp, shot->path) != 0)
+            g_warning ("test hook: could not write %s", shot->path);
+    }
+    screenshot_free (shot);
+}
+
 static void
 on_screenshot (GSimpleAction *action, GVariant *parameter, gpointer user_data)
 {
     GtkApplication *application = user_data;
     GtkWindow *window = gtk_application_get_active_window (application);
     const gchar *name = g_variant_get_string (parameter, NULL);
-    g_autofree gchar *file = NULL, *path = NULL;
-    g_autoptr(GdkPaintable) paintable = NULL;
-    g_autoptr(GtkSnapshot) snapshot = NULL;
-    g_autoptr(GskRenderNode) node = NULL;
-    g_autoptr(GdkTexture) texture = NULL;
-    int width, height;
+    g_autofree gchar *file = NULL;
+    GdkFrameClock *clock;
+    Screenshot *shot;
 
     /* one file name in the test folder, nothing else */
     if (window == NULL || name[0] == '\0' || strchr (name, '/') != NULL || name[0] == '.') {
         g_warning ("test hook: no window, or a bad screenshot name '%s'", name);
         return;
     }
-    width = gtk_widget_get_width (GTK_WIDGET (window));
-    height = gtk_widget_get_height (GTK_WIDGET (window));
-    paintable = gtk_widget_paintable_new (GTK_WIDGET (window));
-    snapshot = gtk_snapshot_new ();
-    gdk_paintable_snapshot (paintable, snapshot, width, height);
-    node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-    if (node == NULL) {
-        g_warning ("test hook: the window drew nothing");
+    clock = gtk_widget_get_frame_clock (GTK_WIDGET (window));
+    if (clock == NULL) {
+        g_warning ("test hook: the window is not on screen");
         return;
     }
-    texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)), node,
-                                           &GRAPHENE_RECT_INIT (0, 0, width, height));
     file = g_strconcat (name, ".png", NULL);
-    path = g_build_filename (test_dir (), file, NULL);
-    {
-        /* written under another name, then renamed: the test waits for NAME.png */
-        g_autofree gchar *tmp = g_strconcat (path, ".part", NULL);
-
-        if (!gdk_texture_save_to_png (texture, tmp) || g_rename (tmp, path) != 0)
-            g_warning ("test hook: could not write %s", path);
-    }
+    shot = g_new0 (Screenshot, 1);
+    shot->window = g_object_ref (window);
+    shot->path = g_build_filename (test_dir (), file, NULL);
+    shot->handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), shot);
+    gtk_widget_queue_draw (GTK_WIDGET (window));
 }
 
 void

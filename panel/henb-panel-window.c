@@ -20,6 +20,7 @@ struct _HenbPanelWindow {
     HenbClient     *client;
     guint           tick_id;
     guint           refresh_idle_id;
+    guint           navigation_idle_id;
 
     AdwToastOverlay *toasts;
     GtkStack        *main_stack;
@@ -131,14 +132,27 @@ update_navigation (HenbPanelWindow *self)
     gboolean on_details = adw_leaflet_get_visible_child (self->leaflet) == self->details_page;
 
     gtk_widget_set_visible (self->back_button, folded && on_details);
-    gtk_widget_set_visible (self->details_button, folded);
+    gtk_widget_set_visible (self->details_button, folded && !on_details);
     henb_panel_test_hook_dump (GTK_WINDOW (self));
 }
 
+static gboolean
+update_navigation_idle (gpointer data)
+{
+    HenbPanelWindow *self = data;
+
+    self->navigation_idle_id = 0;
+    update_navigation (self);
+    return G_SOURCE_REMOVE;
+}
+
+/* The leaflet folds while it is being allocated: showing or hiding the header bar's buttons
+ * then would leave the header bar without an allocation for this frame. */
 static void
 on_leaflet_notify (GObject *leaflet, GParamSpec *pspec, HenbPanelWindow *self)
 {
-    update_navigation (self);
+    if (self->navigation_idle_id == 0)
+        self->navigation_idle_id = g_idle_add (update_navigation_idle, self);
 }
 
 static void
@@ -168,6 +182,11 @@ build (HenbPanelWindow *self)
     gtk_widget_set_tooltip_text (self->back_button, _("Back"));
     g_signal_connect (self->back_button, "clicked", G_CALLBACK (on_back_clicked), self);
     adw_header_bar_pack_start (ADW_HEADER_BAR (header), self->back_button);
+    /* folded, the details are a page of their own: always in reach in the header bar */
+    self->details_button = gtk_button_new_with_mnemonic (_("_Details"));
+    gtk_widget_set_name (self->details_button, "details");
+    g_signal_connect (self->details_button, "clicked", G_CALLBACK (on_details_clicked), self);
+    adw_header_bar_pack_end (ADW_HEADER_BAR (header), self->details_button);
     gtk_box_append (GTK_BOX (outer), header);
 
     self->toasts = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
@@ -225,12 +244,6 @@ build (HenbPanelWindow *self)
     self->s1_row = add_row (group, "s1-far-end", _("S1 far end"));
     self->s1_link_row = add_row (group, "s1-link", _("S1 link"));
 
-    self->details_button = gtk_button_new_with_mnemonic (_("_Details"));
-    gtk_widget_set_name (self->details_button, "details");
-    gtk_widget_set_halign (self->details_button, GTK_ALIGN_CENTER);
-    gtk_widget_add_css_class (self->details_button, "pill");
-    g_signal_connect (self->details_button, "clicked", G_CALLBACK (on_details_clicked), self);
-    gtk_box_append (GTK_BOX (box), self->details_button);
 
     adw_leaflet_append (self->leaflet, self->overview_page);
 
@@ -558,6 +571,7 @@ henb_panel_window_dispose (GObject *object)
 
     g_clear_handle_id (&self->tick_id, g_source_remove);
     g_clear_handle_id (&self->refresh_idle_id, g_source_remove);
+    g_clear_handle_id (&self->navigation_idle_id, g_source_remove);
     if (self->client != NULL)
         g_signal_handlers_disconnect_by_data (self->client, self);
     g_clear_object (&self->client);

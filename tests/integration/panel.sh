@@ -44,6 +44,14 @@ panel_action() {
     gdbus call --session -d org.henbd.Panel -o /org/henbd/Panel -m org.gtk.Actions.Activate \
         "$1" "[${2:-}]" '{}' >>"$WORK/actions.log" 2>&1
 }
+# click BUTTON: a left click in the middle of the panel's button, as a person would (xdotool,
+# where the panel says the button is on screen)
+click() {
+    local at
+    at=$(pj "'%d %d' % (p['buttons']['$1']['x'], p['buttons']['$1']['y'])") || return 1
+    [ -n "$at" ] && [ -n "$WID" ] || return 1
+    xdotool mousemove --window "$WID" ${at% *} ${at#* } click 1
+}
 # shot NAME: the panel renders its window to NAME.png; kept in $ARTIFACTS
 shot() {
     rm -f "$WORK/panel/$1.png"
@@ -63,6 +71,8 @@ env HENB_PANEL_TEST_DIR="$WORK/panel" XDG_RUNTIME_DIR="$WORK/xdg" GDK_BACKEND=x1
 PANEL_PID=$!
 PIDS+=($PANEL_PID)
 check "before henbd: the panel says henbd is not running" wait_eval 15 'shows_label "henbd is not running"'
+WID=$(xdotool search --name '^HeNB$' 2>/dev/null | head -n1)
+check "the panel's window is on the display" test -n "$WID"
 check_eq "before henbd: the actions are off" "False False False" \
     "$(pj "' '.join(str(p['buttons'][b]['sensitive']) for b in ('start', 'rediscover', 'cancel'))")"
 
@@ -105,7 +115,7 @@ shot panel-failure
 kill "$HEMS_PID_serving"; wait "$HEMS_PID_serving" 2>/dev/null
 start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns) \
     --s1 10.11.0.1,mme.henb.test --s1-port 36413 --s1-mode All --s1-ipsec false
-panel_action start
+check "Start clicked" click start
 check "registered: the state says Registered" wait_eval 30 '[ "$(row state)" = Registered ]'
 check_eq "registered: progress 100 %" "100 %" "$(pj "p['progress']")"
 check_eq "registered: the failure is gone" "(hidden)" "$(row failed-reason)"
@@ -124,13 +134,12 @@ check_eq "registered: the cell is off until the HeMS allows it" "Off (the cell d
 shot panel-registered
 
 # --- a refusal is shown as henbd words it (Cancel with nothing running) --------------------
-panel_action cancel
+check "Cancel clicked" click cancel
 check "refusal: shown in the window" wait_eval 10 'shows_label "Cancel refused:"'
 check "refusal: with henbd's reason" wait_eval 5 'pj "p[\"labels\"]" | grep -q "Cancel refused: .*\(running\|nothing\|state\)"'
 check "refusal: henbd is still registered" test "$(prop '' State)" = 6
 
 # --- narrow: the leaflet folds, the overview stays, the details are one button away --------
-WID=$(xdotool search --name '^HeNB$' 2>/dev/null | head -n1)
 if [ -n "$WID" ]; then
     xdotool windowsize "$WID" 360 720
     check "narrow: the layout folds" wait_eval 10 '[ "$(pj "p[\"folded\"]")" = True ]'
@@ -138,6 +147,11 @@ if [ -n "$WID" ]; then
     check_eq "narrow: the steps are on the details page" "(hidden)" "$(row step-1)"
     check_eq "narrow: the Details button is shown" "True" "$(pj "p['buttons']['details']['shown']")"
     shot panel-narrow
+    check "narrow: Details clicked" click details
+    check "narrow: the steps on screen, the overview not" \
+        wait_eval 10 '[ "$(row step-1)" != "(hidden)" ] && [ "$(row state)" = "(hidden)" ]'
+    check "narrow: Back clicked" wait_eval 5 'click back'
+    check "narrow: the overview again" wait_eval 10 '[ "$(row state)" = Registered ]'
     xdotool windowsize "$WID" 900 720
     check "wide again: side by side, the steps on screen" wait_eval 10 '[ "$(pj "p[\"folded\"]")" = False ] && [ "$(row step-1)" != "(hidden)" ]'
 else
