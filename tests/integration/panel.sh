@@ -3,7 +3,7 @@
 # henb-panel as a person sees it: on an Xvfb display, against a real henbd on the test's bus
 # running the demo flow over TLS with the reference HeMS. The panel is started before henbd
 # (it waits for it), follows discovery, a failure with its reason and the countdown to the
-# retry, the registration, a refused action, a narrow window, and henbd restarting. What the
+# retry, the registration a clicked Start brings, a refused action, a narrow window, and henbd restarting. What the
 # widgets show is read through the panel's test hook (HENB_PANEL_TEST_DIR: the text of every
 # row, label and button as the widgets hold it, and whether it is on screen); screenshots at
 # discovering, at the failure and at registered are kept (named in the output).
@@ -77,11 +77,17 @@ check_eq "before henbd: the actions are off" "False False False" \
     "$(pj "' '.join(str(p['buttons'][b]['sensitive']) for b in ('start', 'rediscover', 'cancel'))")"
 
 # --- discovering: the Initial HeMS holds its session a while, so a person can see it -------
+# it also sets the retry's minimum wait to 60 s: the registration that follows the failure is
+# the clicked Start's, not henbd's own retry
+printf '[Parameters]\nDevice.ManagementServer.CWMPRetryMinimumWaitInterval=xsd:unsignedInt 60\n' >"$WORK/values.conf"
 start_hems initial $INITIAL_IP:7547 --role initial $(tls_args hems-dns) \
-    --serving-hems-url https://serving.henb.test:7548/cwmp --delay $((4000 * HENB_TIMEOUT_SCALE))
+    --serving-hems-url https://serving.henb.test:7548/cwmp --values "$WORK/values.conf" \
+    --delay $((4000 * HENB_TIMEOUT_SCALE))
 # a Serving HeMS that sets no S1 far end: the run fails after registration's session
 start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns)
 write_factory https://hems.henb.test:7547/cwmp
+gdbus monitor --session -d org.henbd.HeNB1 >"$WORK/signals.log" 2>&1 &
+PIDS+=($!)
 start_henbd
 
 check "discovering: henbd appearing is noticed, the state shown" \
@@ -99,12 +105,16 @@ check "failure: the state says Failed" wait_eval 30 '[ "$(row state)" = Failed ]
 check_eq "failure: the reason in words" "No HeMS set the S1 far-end address" "$(row failed-reason)"
 check_contains "failure: henbd's message" "neither the Initial nor the Serving HeMS set the S1 far-end address" \
     "$(row last-error)"
+# seconds_left -> the countdown the panel shows, in seconds
+seconds_left() {
+    row next-attempt | sed -nE 's/^Next attempt in ([0-9]+) min ([0-9]+) s$/\1 * 60 + \2/p; s/^Next attempt in ([0-9]+) seconds?$/\1/p' |
+        { read -r e && echo $((e)); }
+}
 countdown=$(row next-attempt)
-check "failure: a countdown to the next attempt ($countdown)" \
-    grep -Eq '^Next attempt in [0-9]+ seconds?$' <<<"$countdown"
-first=$(grep -Eo '[0-9]+' <<<"$countdown")
-check "failure: the countdown counts down" \
-    wait_eval 5 '[ "$(row next-attempt | grep -Eo "[0-9]+")" -lt "'"${first:-0}"'" ]'
+first=$(seconds_left)
+check "failure: a countdown to the next attempt, 60 to 120 s away ($countdown)" \
+    test "${first:-0}" -ge 55 -a "${first:-0}" -le 120
+check "failure: the countdown counts down" wait_eval 5 '[ "$(seconds_left)" -lt "'"${first:-0}"'" ]'
 check_eq "failure: the Serving HeMS learnt in discovery is shown" "https://serving.henb.test:7548/cwmp" \
     "$(row serving-hems)"
 check "failure: the step list has the discovery steps with ids and results" \
@@ -117,6 +127,9 @@ start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns) \
     --s1 10.11.0.1,mme.henb.test --s1-port 36413 --s1-mode All --s1-ipsec false
 check "Start clicked" click start
 check "registered: the state says Registered" wait_eval 30 '[ "$(row state)" = Registered ]'
+check "registered: henbd ran because of the user's Start (StateChanged reason user-requested)" \
+    grep -q "StateChanged (-1, [0-9], uint32 2)" "$WORK/signals.log"
+
 check_eq "registered: progress 100 %" "100 %" "$(pj "p['progress']")"
 check_eq "registered: the failure is gone" "(hidden)" "$(row failed-reason)"
 check_eq "registered: Serving HeMS" "https://serving.henb.test:7548/cwmp" "$(row serving-hems)"
