@@ -3,10 +3,11 @@
 # henb-panel as a person sees it: on an Xvfb display, against a real henbd on the test's bus
 # running the demo flow over TLS with the reference HeMS. The panel is started before henbd
 # (it waits for it), follows discovery, a failure with its reason and the countdown to the
-# retry, the registration a clicked Start brings, a refused action, a narrow window, and henbd restarting. What the
-# widgets show is read through the panel's test hook (HENB_PANEL_TEST_DIR: the text of every
-# row, label and button as the widgets hold it, and whether it is on screen); screenshots at
-# discovering, at the failure and at registered are kept (named in the output).
+# retry, the registration a clicked Start brings, a refused Cancel, a narrow window, and henbd
+# restarting. Buttons are clicked with xdotool. What the widgets show is read through the
+# panel's test hook (HENB_PANEL_TEST_DIR: the text of every row, label and button as the
+# widgets hold it, and whether it is on screen); screenshots at discovering, at the failure,
+# at registered and narrow are kept (named in the output).
 . "$(dirname "$0")/../lib/common.sh"
 
 : "${HENB_PANEL:?set by meson}"
