@@ -11,7 +11,7 @@
 /*
  * A test sees what a person would: the text of every row, label and button as the widgets
  * hold it, and whether each is on screen (mapped). panel.json is replaced atomically after
- * every change the window shows. The "test-screenshot" action renders the window into
+ * every frame the window paints (so buttons have their place on screen). The "test-screenshot" action renders the window into
  * NAME.png with the window's own renderer.
  */
 
@@ -70,8 +70,10 @@ append_centre (GString *out, GtkWidget *widget)
     graphene_rect_t bounds;
     double sx = 0, sy = 0;
 
+    /* no place yet: laid out in a later frame */
     if (native == NULL || !gtk_widget_get_mapped (widget) ||
-        !gtk_widget_compute_bounds (widget, GTK_WIDGET (native), &bounds))
+        !gtk_widget_compute_bounds (widget, GTK_WIDGET (native), &bounds) ||
+        bounds.size.width < 1 || bounds.size.height < 1)
         return;
     gtk_native_get_surface_transform (native, &sx, &sy);
     g_string_append_printf (out, ", \"x\": %d, \"y\": %d",
@@ -121,8 +123,8 @@ walk (GtkWidget *widget, Dump *d)
         walk (child, d);
 }
 
-void
-henb_panel_test_hook_dump (GtkWindow *window)
+static void
+dump (GtkWindow *window)
 {
     g_autoptr(GString) out = NULL;
     g_autofree gchar *path = NULL;
@@ -218,6 +220,28 @@ on_screenshot (GSimpleAction *action, GVariant *parameter, gpointer user_data)
     shot->path = g_build_filename (test_dir (), file, NULL);
     shot->handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), shot);
     gtk_widget_queue_draw (GTK_WIDGET (window));
+}
+
+/* Where the buttons are is known only once a frame is laid out: what the window shows is
+ * written again right after each frame is painted, so it always matches the screen. */
+static void
+on_window_painted (GdkFrameClock *clock, GtkWindow *window)
+{
+    dump (window);
+}
+
+static void
+on_window_realize (GtkWidget *window, gpointer user_data)
+{
+    g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint", G_CALLBACK (on_window_painted),
+                             window, 0);
+}
+
+void
+henb_panel_test_hook_watch (GtkWindow *window)
+{
+    if (henb_panel_test_hook_enabled ())
+        g_signal_connect (window, "realize", G_CALLBACK (on_window_realize), NULL);
 }
 
 void

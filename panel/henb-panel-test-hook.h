@@ -9,6 +9,6 @@ G_BEGIN_DECLS
  * written as JSON to that folder, and an app action that saves a screenshot there. */
 gboolean henb_panel_test_hook_enabled (void);
 void     henb_panel_test_hook_install (GtkApplication *application);
-void     henb_panel_test_hook_dump (GtkWindow *window);
+void     henb_panel_test_hook_watch (GtkWindow *window);
 
 G_END_DECLS

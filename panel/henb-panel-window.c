@@ -133,7 +133,6 @@ update_navigation (HenbPanelWindow *self)
 
     gtk_widget_set_visible (self->back_button, folded && on_details);
     gtk_widget_set_visible (self->details_button, folded && !on_details);
-    henb_panel_test_hook_dump (GTK_WINDOW (self));
 }
 
 static gboolean
@@ -416,7 +415,6 @@ refresh (HenbPanelWindow *self)
 
     if (client == NULL || !henb_client_is_running (client)) {
         gtk_stack_set_visible_child_name (self->main_stack, "absent");
-        henb_panel_test_hook_dump (GTK_WINDOW (self));
         return;
     }
     gtk_stack_set_visible_child_name (self->main_stack, "present");
@@ -502,7 +500,6 @@ refresh (HenbPanelWindow *self)
 
     refresh_steps (self);
     refresh_cell (self);
-    henb_panel_test_hook_dump (GTK_WINDOW (self));
 }
 
 static gboolean
@@ -559,7 +556,6 @@ henb_panel_window_show_refusal (HenbPanelWindow *self, const gchar *message)
     adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
     adw_toast_set_timeout (toast, 10);
     adw_toast_overlay_add_toast (self->toasts, toast);
-    henb_panel_test_hook_dump (GTK_WINDOW (self));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -583,6 +579,7 @@ static void
 henb_panel_window_init (HenbPanelWindow *self)
 {
     build (self);
+    henb_panel_test_hook_watch (GTK_WINDOW (self));
     self->tick_id = g_timeout_add_seconds (1, on_tick, self);
 }
 

@@ -17,8 +17,12 @@ if ! command -v Xvfb >/dev/null 2>&1; then
     skip_all "no display server possible: Xvfb is not installed"
 fi
 ARTIFACTS=${HENB_ARTIFACT_DIR:-$WORK}
-mkdir -p "$ARTIFACTS" "$WORK/panel" "$WORK/xdg"
+mkdir -p "$ARTIFACTS" "$WORK/panel" "$WORK/xdg" "$WORK/config/gtk-4.0"
 chmod 0700 "$WORK/xdg"
+# no animations: a widget is where it will stay once it is drawn (the leaflet's fold moves
+# the pages for a quarter second), so a click lands on it
+printf '[Settings]\ngtk-enable-animations=false\n' >"$WORK/config/gtk-4.0/settings.ini"
+chmod -R a+rX "$WORK/config"
 
 make_pki
 start_bus
@@ -32,9 +36,10 @@ DISPLAY=:$(head -n1 "$WORK/xvfb.display")
 export DISPLAY
 
 # --- helpers -----------------------------------------------------------------------------
+PANEL_DIR=$WORK/panel   # the panel's test hook writes here
 # pj EXPR -> a Python expression on what the panel shows (its panel.json) bound to p
 pj() {
-    /usr/bin/python3 -c "import json,sys; p=json.load(open(sys.argv[1])); print($1)" "$WORK/panel/panel.json" 2>/dev/null
+    /usr/bin/python3 -c "import json,sys; p=json.load(open(sys.argv[1])); print($1)" "$PANEL_DIR/panel.json" 2>/dev/null
 }
 # row NAME -> the row's subtitle when it is on screen, else "(hidden)"
 row() { pj "p['rows']['$1']['subtitle'] if p['rows']['$1']['shown'] else '(hidden)'"; }
@@ -46,13 +51,15 @@ panel_action() {
         "$1" "[${2:-}]" '{}' >>"$WORK/actions.log" 2>&1
 }
 # click BUTTON: a left click in the middle of the panel's button, as a person would (xdotool,
-# where the panel says the button is on screen)
-click() {
+# where the panel says the button is on screen, once it has its place)
+click_now() {
     local at
     at=$(pj "'%d %d' % (p['buttons']['$1']['x'], p['buttons']['$1']['y'])") || return 1
     [ -n "$at" ] && [ -n "$WID" ] || return 1
-    xdotool mousemove --window "$WID" ${at% *} ${at#* } click 1
+    # the pointer comes from elsewhere, so the window sees it enter and move over the button
+    xdotool mousemove --window "$WID" 1 1 mousemove --window "$WID" ${at% *} ${at#* } click 1
 }
+click() { wait_eval 5 "click_now $1"; }
 # shot NAME: the panel renders its window to NAME.png; kept in $ARTIFACTS
 shot() {
     rm -f "$WORK/panel/$1.png"
@@ -66,13 +73,13 @@ shot() {
 }
 
 # --- henbd absent: the panel waits for it -------------------------------------------------
-env HENB_PANEL_TEST_DIR="$WORK/panel" XDG_RUNTIME_DIR="$WORK/xdg" GDK_BACKEND=x11 GSK_RENDERER=cairo \
+env HENB_PANEL_TEST_DIR="$WORK/panel" XDG_RUNTIME_DIR="$WORK/xdg" XDG_CONFIG_HOME="$WORK/config" GDK_BACKEND=x11 GSK_RENDERER=cairo \
     GTK_A11Y=none NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory LANGUAGE=C LC_ALL=C.UTF-8 \
     "$HENB_PANEL" --session >>"$WORK/panel.log" 2>&1 &
 PANEL_PID=$!
 PIDS+=($PANEL_PID)
 check "before henbd: the panel says henbd is not running" wait_eval 15 'shows_label "henbd is not running"'
-WID=$(xdotool search --name '^HeNB$' 2>/dev/null | head -n1)
+WID=$(xdotool search --onlyvisible --name '^HeNB$' 2>/dev/null | head -n1)
 check "the panel's window is on the display" test -n "$WID"
 check_eq "before henbd: the actions are off" "False False False" \
     "$(pj "' '.join(str(p['buttons'][b]['sensitive']) for b in ('start', 'rediscover', 'cancel'))")"
@@ -108,8 +115,8 @@ check_contains "failure: henbd's message" "neither the Initial nor the Serving H
     "$(row last-error)"
 # seconds_left -> the countdown the panel shows, in seconds
 seconds_left() {
-    row next-attempt | sed -nE 's/^Next attempt in ([0-9]+) min ([0-9]+) s$/\1 * 60 + \2/p; s/^Next attempt in ([0-9]+) seconds?$/\1/p' |
-        { read -r e && echo $((e)); }
+    row next-attempt | sed -nE 's/^Next attempt in ([0-9]+) min ([0-9]+) s$/\1 \2/p; s/^Next attempt in ([0-9]+) seconds?$/0 \1/p' |
+        { read -r m s && echo $((10#$m * 60 + 10#$s)); }
 }
 countdown=$(row next-attempt)
 first=$(seconds_left)
@@ -159,12 +166,12 @@ if [ -n "$WID" ]; then
     check "narrow: the layout folds" wait_eval 10 '[ "$(pj "p[\"folded\"]")" = True ]'
     check_eq "narrow: the state stays on screen" "Registered" "$(row state)"
     check_eq "narrow: the steps are on the details page" "(hidden)" "$(row step-1)"
-    check_eq "narrow: the Details button is shown" "True" "$(pj "p['buttons']['details']['shown']")"
+    check "narrow: the Details button is shown" wait_eval 5 '[ "$(pj "p[\"buttons\"][\"details\"][\"shown\"]")" = True ]'
     shot panel-narrow
     check "narrow: Details clicked" click details
     check "narrow: the steps on screen, the overview not" \
         wait_eval 10 '[ "$(row step-1)" != "(hidden)" ] && [ "$(row state)" = "(hidden)" ]'
-    check "narrow: Back clicked" wait_eval 5 'click back'
+    check "narrow: Back clicked" click back
     check "narrow: the overview again" wait_eval 10 '[ "$(row state)" = Registered ]'
     xdotool windowsize "$WID" 900 720
     check "wide again: side by side, the steps on screen" wait_eval 10 '[ "$(pj "p[\"folded\"]")" = False ] && [ "$(row step-1)" != "(hidden)" ]'
@@ -181,4 +188,54 @@ check "henbd back: registered again, straight to registration" wait_eval 30 '[ "
 
 check "the panel is still running" kill -0 "$PANEL_PID"
 check "the panel logged no warning or critical" bash -c "! grep -Eq 'WARNING|CRITICAL' '$WORK/panel.log'"
+kill "$PANEL_PID"; wait "$PANEL_PID" 2>/dev/null
+
+# --- polkit: an unprivileged user's panel, henbd as root on a system bus -------------------
+# Debian's system bus configuration with the shipped bus policy (as integration-policy), no
+# polkitd: henbd lets only root control it, and the panel of the user nobody shows the refusal.
+if [ "$(id -u)" != 0 ] || [ ! -f /usr/share/dbus-1/system.conf ] || ! command -v setpriv >/dev/null ||
+   ! NOBODY_UID=$(id -u nobody 2>/dev/null); then
+    ok "# SKIP polkit refusal: needs root, Debian's system bus configuration, setpriv and the user nobody"
+    finish
+fi
+NOBODY_GID=$(id -g nobody)
+as_nobody() { setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_GID" --clear-groups -- "$@"; }
+stop_henbd
+mkdir -m 0755 "$WORK/sysbus"
+chmod 0711 "$WORK"   # nobody reaches its folders and the bus socket; the rest stays closed
+sed -e '/<user>/d' -e '/<standard_system_servicedirs\/>/d' -e '/<servicehelper>/d' -e '/<includedir>/d' \
+    -e "s|</busconfig>|  <include>$HENB_DATA_DIR/org.henbd.HeNB1.conf</include>\n</busconfig>|" \
+    /usr/share/dbus-1/system.conf >"$WORK/system.conf"
+dbus-daemon --config-file="$WORK/system.conf" --nofork --nopidfile --nosyslog \
+    --address="unix:path=$WORK/sysbus/system_bus_socket" --print-address=3 \
+    3>"$WORK/sysbus.address" >"$WORK/sysbus.log" 2>&1 &
+PIDS+=($!)
+wait_for 5 test -s "$WORK/sysbus.address" || bail_out "the system dbus-daemon did not start" "$(tail -5 "$WORK/sysbus.log")"
+SYSBUS=$(head -n1 "$WORK/sysbus.address")
+DBUS_SYSTEM_BUS_ADDRESS=$SYSBUS "$HENBD" --debug --config "$WORK/etc/factory.conf" --conf-dir "$WORK/etc/conf.d" \
+    --state-dir "$WORK/state" --plugin-dir "$HENB_PLUGIN_DIR" >>"$WORK/henbd-system.log" 2>&1 &
+HENBD_PID=$!
+PIDS+=($HENBD_PID)
+
+# nobody's own session bus (the panel is a unique application on it) and folders
+for d in panel-nobody xdg-nobody home-nobody; do mkdir -m 0700 "$WORK/$d"; chown nobody: "$WORK/$d"; done
+as_nobody dbus-daemon --session --nofork --print-address=3 3>"$WORK/nobody-bus.address" >"$WORK/nobody-dbus.log" 2>&1 &
+PIDS+=($!)
+wait_for 5 test -s "$WORK/nobody-bus.address" || bail_out "nobody's dbus-daemon did not start" "$(tail -5 "$WORK/nobody-dbus.log")"
+PANEL_DIR=$WORK/panel-nobody
+as_nobody env HOME="$WORK/home-nobody" HENB_PANEL_TEST_DIR="$PANEL_DIR" XDG_RUNTIME_DIR="$WORK/xdg-nobody" \
+    XDG_CONFIG_HOME="$WORK/config" \
+    DBUS_SESSION_BUS_ADDRESS="$(head -n1 "$WORK/nobody-bus.address")" DBUS_SYSTEM_BUS_ADDRESS="$SYSBUS" \
+    GDK_BACKEND=x11 GSK_RENDERER=cairo GTK_A11Y=none NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory \
+    LANGUAGE=C LC_ALL=C.UTF-8 "$HENB_PANEL" >>"$WORK/panel-nobody.log" 2>&1 &
+PANEL_PID=$!
+PIDS+=($PANEL_PID)
+check "nobody's panel: henbd (root, system bus) registered" wait_eval 30 '[ "$(row state)" = Registered ]'
+WID=$(xdotool search --onlyvisible --name '^HeNB$' 2>/dev/null | head -n1)
+check "nobody's panel: Start clicked" click start
+check "nobody's panel: the refusal says nobody may not control the HeNB, and henbd's reason" \
+    wait_eval 10 'shows_label "Start refused: you are not allowed to control the HeNB (Start: only root may do this while polkit is not running (caller uid $NOBODY_UID))"'
+check "henbd logged the refusal" grep -q "refused: .*only root may" "$WORK/henbd-system.log"
+check_eq "nobody's panel: henbd still registered" "Registered" "$(row state)"
+check "nobody's panel logged no warning or critical" bash -c "! grep -Eq 'WARNING|CRITICAL' '$WORK/panel-nobody.log'"
 finish
