@@ -12,7 +12,7 @@
  * A test sees what a person would: the text of every row, label and button as the widgets
  * hold it, and whether each is on screen (mapped). panel.json is replaced atomically after
  * every frame the window paints (so buttons have their place on screen). The "test-screenshot" action renders the window into
- * NAME.png with the window's own renderer.
+ * NAME.png with the window's own renderer, and what it shows into NAME.json.
  */
 
 static const gchar *
@@ -124,7 +124,7 @@ walk (GtkWidget *widget, Dump *d)
 }
 
 static void
-dump (GtkWindow *window)
+dump_to (GtkWindow *window, const gchar *file)
 {
     g_autoptr(GString) out = NULL;
     g_autofree gchar *path = NULL;
@@ -147,7 +147,7 @@ dump (GtkWindow *window)
     g_string_free (d.buttons, TRUE);
     g_free (d.progress);
 
-    path = g_build_filename (test_dir (), "panel.json", NULL);
+    path = g_build_filename (test_dir (), file, NULL);
     if (!g_file_set_contents (path, out->str, (gssize) out->len, &error))
         g_warning ("test hook: %s", error->message);
 }
@@ -155,6 +155,7 @@ dump (GtkWindow *window)
 typedef struct {
     GtkWindow *window;
     gchar     *path;
+    gchar     *json;
     gulong     handler;
 } Screenshot;
 
@@ -163,11 +164,18 @@ screenshot_free (Screenshot *shot)
 {
     g_object_unref (shot->window);
     g_free (shot->path);
+    g_free (shot->json);
     g_free (shot);
 }
 
 /* Right after a frame is painted every widget has its allocation: the window is rendered
  * as it is on screen. */
+static void
+dump (GtkWindow *window)
+{
+    dump_to (window, "panel.json");
+}
+
 static void
 on_after_paint (GdkFrameClock *clock, Screenshot *shot)
 {
@@ -180,6 +188,8 @@ on_after_paint (GdkFrameClock *clock, Screenshot *shot)
     g_autofree gchar *tmp = g_strconcat (shot->path, ".part", NULL);
 
     g_signal_handler_disconnect (clock, shot->handler);
+    /* what the screenshot shows, as text: NAME.json beside NAME.png */
+    dump_to (shot->window, shot->json);
     gdk_paintable_snapshot (paintable, snapshot, width, height);
     node = gtk_snapshot_free_to_node (snapshot);
     if (node == NULL) {
@@ -218,6 +228,7 @@ on_screenshot (GSimpleAction *action, GVariant *parameter, gpointer user_data)
     shot = g_new0 (Screenshot, 1);
     shot->window = g_object_ref (window);
     shot->path = g_build_filename (test_dir (), file, NULL);
+    shot->json = g_strconcat (name, ".json", NULL);
     shot->handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint), shot);
     gtk_widget_queue_draw (GTK_WIDGET (window));
 }

@@ -60,13 +60,16 @@ click_now() {
     xdotool mousemove --window "$WID" 1 1 mousemove --window "$WID" ${at% *} ${at#* } click 1
 }
 click() { wait_eval 5 "click_now $1"; }
-# shot NAME: the panel renders its window to NAME.png; kept in $ARTIFACTS
+# shot NAME STATE: the panel renders its window to NAME.png, and writes what that frame shows
+# to NAME.json: the screenshot must show STATE. Both are kept in $ARTIFACTS.
 shot() {
-    rm -f "$WORK/panel/$1.png"
+    local shown
+    rm -f "$WORK/panel/$1.png" "$WORK/panel/$1.json"
     if panel_action test-screenshot "<'$1'>" && wait_for 10 test -s "$WORK/panel/$1.png" &&
        [ "$(head -c 8 "$WORK/panel/$1.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then
-        cp "$WORK/panel/$1.png" "$ARTIFACTS/$1.png"
-        ok "screenshot $1: $ARTIFACTS/$1.png"
+        cp "$WORK/panel/$1.png" "$WORK/panel/$1.json" "$ARTIFACTS/"
+        shown=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['rows']['state']['subtitle'])" "$WORK/panel/$1.json" 2>&1)
+        check_eq "screenshot $1 shows $2: $ARTIFACTS/$1.png" "$2" "$shown"
     else
         not_ok "screenshot $1" "$(tail -3 "$WORK/actions.log")"
     fi
@@ -90,7 +93,7 @@ check_eq "before henbd: the actions are off" "False False False" \
 printf '[Parameters]\nDevice.ManagementServer.CWMPRetryMinimumWaitInterval=xsd:unsignedInt 60\n' >"$WORK/values.conf"
 start_hems initial $INITIAL_IP:7547 --role initial $(tls_args hems-dns) \
     --serving-hems-url https://serving.henb.test:7548/cwmp --values "$WORK/values.conf" \
-    --delay $((4000 * HENB_TIMEOUT_SCALE))
+    --delay $((8000 * HENB_TIMEOUT_SCALE))
 # a Serving HeMS that sets no S1 far end: the run fails after registration's session
 start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns)
 write_factory https://hems.henb.test:7547/cwmp
@@ -100,13 +103,13 @@ start_henbd
 
 check "discovering: henbd appearing is noticed, the state shown" \
     wait_eval 10 '[ "$(row state)" = "Discovering the Serving HeMS" ]'
+shot panel-discovering "Discovering the Serving HeMS"
 check_contains "discovering: the current step with its spec id" "5.1.2.3/" "$(row current-step)"
 check "discovering: progress between 0 and 100 %" \
     test "$(pj "0 <= int(p['progress'].split()[0]) < 100")" = True
 check_eq "discovering: no failure shown" "(hidden)" "$(row failed-reason)"
 check_eq "discovering: the actions are on" "True True True" \
     "$(pj "' '.join(str(p['buttons'][b]['sensitive']) for b in ('start', 'rediscover', 'cancel'))")"
-shot panel-discovering
 
 # --- a failure: its reason, henbd's message, the countdown to the retry --------------------
 check "failure: the state says Failed" wait_eval 30 '[ "$(row state)" = Failed ]'
@@ -127,7 +130,7 @@ check_eq "failure: the Serving HeMS learnt in discovery is shown" "https://servi
     "$(row serving-hems)"
 check "failure: the step list has the discovery steps with ids and results" \
     test "$(pj "any(r['title'] == '5.1.2.3/2.1-2.2 inform-initial-hems' and r['subtitle'].startswith('done in ') for n, r in p['rows'].items() if n.startswith('step-'))")" = True
-shot panel-failure
+shot panel-failure Failed
 
 # --- registered: the Serving HeMS now sets the S1 far end; Start skips the wait -------------
 kill "$HEMS_PID_serving"; wait "$HEMS_PID_serving" 2>/dev/null
@@ -152,7 +155,7 @@ check "registered: each step shows its result and duration" \
 check_contains "registered: management sessions shown" "0, last:" "$(row sessions)"
 check_eq "registered: no pending events" "—" "$(row pending-events)"
 check_eq "registered: the cell is off until the HeMS allows it" "Off (the cell does not transmit)" "$(row cell-admin-state)"
-shot panel-registered
+shot panel-registered Registered
 
 # --- a refusal is shown as henbd words it (Cancel with nothing running) --------------------
 check "Cancel clicked" click cancel
@@ -167,7 +170,7 @@ if [ -n "$WID" ]; then
     check_eq "narrow: the state stays on screen" "Registered" "$(row state)"
     check_eq "narrow: the steps are on the details page" "(hidden)" "$(row step-1)"
     check "narrow: the Details button is shown" wait_eval 5 '[ "$(pj "p[\"buttons\"][\"details\"][\"shown\"]")" = True ]'
-    shot panel-narrow
+    shot panel-narrow Registered
     check "narrow: Details clicked" click details
     check "narrow: the steps on screen, the overview not" \
         wait_eval 10 '[ "$(row step-1)" != "(hidden)" ] && [ "$(row state)" = "(hidden)" ]'
