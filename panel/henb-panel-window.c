@@ -49,6 +49,7 @@ struct _HenbPanelWindow {
     GtkListBox     *steps_list;
     GtkWidget      *steps_placeholder;
     gchar          *steps_signature;
+    gchar          *cell_signature;
 
     AdwActionRow   *sessions_row;
     AdwActionRow   *pending_row;
@@ -370,16 +371,25 @@ refresh_cell (HenbPanelWindow *self)
 {
     g_autoptr(GHashTable) status = henb_client_dup_cell_status (self->client);
     g_autofree gpointer *keys = NULL;
+    g_autoptr(GString) signature = g_string_new (NULL);
     guint n = 0;
     GtkListBoxRow *old;
 
     set_subtitle (self->cell_admin_row, henb_client_get_cell_admin_state (self->client)
                                             ? _("On (the HeMS allows the cell to transmit)")
                                             : _("Off (the cell does not transmit)"));
-    while ((old = gtk_list_box_get_row_at_index (self->cell_list, 0)) != NULL)
-        gtk_list_box_remove (self->cell_list, GTK_WIDGET (old));
     keys = g_hash_table_get_keys_as_array (status, &n);
     qsort (keys, n, sizeof (gpointer), compare_keys);
+    /* rebuilt only when a value changed */
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf (signature, "%s=%s\n", (const gchar *) keys[i],
+                                (const gchar *) g_hash_table_lookup (status, keys[i]));
+    if (g_strcmp0 (signature->str, self->cell_signature) == 0)
+        return;
+    g_free (self->cell_signature);
+    self->cell_signature = g_strdup (signature->str);
+    while ((old = gtk_list_box_get_row_at_index (self->cell_list, 0)) != NULL)
+        gtk_list_box_remove (self->cell_list, GTK_WIDGET (old));
     for (guint i = 0; i < n; i++) {
         GtkWidget *row = adw_action_row_new ();
         g_autofree gchar *name = g_strdup_printf ("cell-%s", (const gchar *) keys[i]);
@@ -572,6 +582,7 @@ henb_panel_window_dispose (GObject *object)
         g_signal_handlers_disconnect_by_data (self->client, self);
     g_clear_object (&self->client);
     g_clear_pointer (&self->steps_signature, g_free);
+    g_clear_pointer (&self->cell_signature, g_free);
     G_OBJECT_CLASS (henb_panel_window_parent_class)->dispose (object);
 }
 
