@@ -202,7 +202,8 @@ if [ "$(id -u)" != 0 ] || [ ! -f /usr/share/dbus-1/system.conf ] || ! command -v
     finish
 fi
 NOBODY_GID=$(id -g nobody)
-as_nobody() { setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_GID" --clear-groups -- "$@"; }
+# a command, not a function: in the background it is the process itself, so $! is its pid
+as_nobody=(setpriv --reuid="$NOBODY_UID" --regid="$NOBODY_GID" --clear-groups --)
 stop_henbd
 mkdir -m 0755 "$WORK/sysbus"
 chmod 0711 "$WORK"   # nobody reaches its folders and the bus socket; the rest stays closed
@@ -222,11 +223,11 @@ PIDS+=($HENBD_PID)
 
 # nobody's own session bus (the panel is a unique application on it) and folders
 for d in panel-nobody xdg-nobody home-nobody; do mkdir -m 0700 "$WORK/$d"; chown nobody: "$WORK/$d"; done
-as_nobody dbus-daemon --session --nofork --print-address=3 3>"$WORK/nobody-bus.address" >"$WORK/nobody-dbus.log" 2>&1 &
+"${as_nobody[@]}" dbus-daemon --session --nofork --print-address=3 3>"$WORK/nobody-bus.address" >"$WORK/nobody-dbus.log" 2>&1 &
 PIDS+=($!)
 wait_for 5 test -s "$WORK/nobody-bus.address" || bail_out "nobody's dbus-daemon did not start" "$(tail -5 "$WORK/nobody-dbus.log")"
 PANEL_DIR=$WORK/panel-nobody
-as_nobody env HOME="$WORK/home-nobody" HENB_PANEL_TEST_DIR="$PANEL_DIR" XDG_RUNTIME_DIR="$WORK/xdg-nobody" \
+"${as_nobody[@]}" env HOME="$WORK/home-nobody" HENB_PANEL_TEST_DIR="$PANEL_DIR" XDG_RUNTIME_DIR="$WORK/xdg-nobody" \
     XDG_CONFIG_HOME="$WORK/config" \
     DBUS_SESSION_BUS_ADDRESS="$(head -n1 "$WORK/nobody-bus.address")" DBUS_SYSTEM_BUS_ADDRESS="$SYSBUS" \
     GDK_BACKEND=x11 GSK_RENDERER=cairo GTK_A11Y=none NO_AT_BRIDGE=1 GSETTINGS_BACKEND=memory \
