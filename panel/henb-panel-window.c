@@ -561,7 +561,9 @@ henb_panel_window_set_client (HenbPanelWindow *self, HenbClient *client)
 void
 henb_panel_window_show_refusal (HenbPanelWindow *self, const gchar *message)
 {
-    AdwToast *toast = adw_toast_new (message);
+    /* a toast's title is Pango markup in libadwaita 1.2: henbd's words are text */
+    g_autofree gchar *escaped = g_markup_escape_text (message, -1);
+    AdwToast *toast = adw_toast_new (escaped);
 
     adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
     adw_toast_set_timeout (toast, 10);
