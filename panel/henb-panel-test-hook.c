@@ -148,7 +148,8 @@ dump_to (GtkWindow *window, const gchar *file)
     g_free (d.progress);
 
     path = g_build_filename (test_dir (), file, NULL);
-    if (!g_file_set_contents (path, out->str, (gssize) out->len, &error))
+    /* atomic, but no fsync: written after every frame, and a test reads it at once */
+    if (!g_file_set_contents_full (path, out->str, (gssize) out->len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &error))
         g_warning ("test hook: %s", error->message);
 }
 

@@ -102,7 +102,7 @@ PIDS+=($!)
 start_henbd
 
 check "discovering: henbd appearing is noticed, the state shown" \
-    wait_eval 10 '[ "$(row state)" = "Discovering the Serving HeMS" ]'
+    wait_eval 20 '[ "$(row state)" = "Discovering the Serving HeMS" ]'
 shot panel-discovering "Discovering the Serving HeMS"
 check_contains "discovering: the current step with its spec id" "5.1.2.3/" "$(row current-step)"
 check "discovering: progress between 0 and 100 %" \
