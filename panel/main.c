@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include "henb-panel-application.h"
+
+int
+main (int argc, char *argv[])
+{
+    g_autoptr(HenbPanelApplication) app = NULL;
+
+    setlocale (LC_ALL, "");
+    bindtextdomain (GETTEXT_PACKAGE, HENB_LOCALEDIR);
+    bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+    textdomain (GETTEXT_PACKAGE);
+
+    g_set_prgname ("henb-panel");
+    app = henb_panel_application_new ();
+    return g_application_run (G_APPLICATION (app), argc, argv);
+}
