@@ -1287,13 +1287,12 @@ maybe_start_session (HenbAgent *self)
 void
 henb_agent_request_session (HenbAgent *self, const gchar *event_code, const gchar *command_key)
 {
-    g_autoptr(GError) error = NULL;
-
     if (event_code != NULL) {
         henb_store_queue_event (self->svc->store, event_code, command_key);
-        /* the store logs a failed write once and retries it */
-        if (!henb_store_save (self->svc->store, &error))
-            g_debug ("event %s not saved: %s", event_code, error->message);
+        /* (6 CONNECTION REQUEST, 2 PERIODIC) the session starting now delivers and retires it:
+         * written only if it is still owed a moment later; one lost to a crash before that
+         * comes again (the HeMS's next request, the next period) */
+        henb_store_save_soon (self->svc->store);
     }
     self->session_wanted = TRUE;
     maybe_start_session (self);

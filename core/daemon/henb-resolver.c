@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <string.h>
 #include <arpa/inet.h>
 #include <arpa/nameser.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <resolv.h>
+
+#include <ares.h>
 
 #include "henb-errors.h"
 #include "henb-resolver.h"
@@ -91,39 +94,103 @@ typedef enum {
     QUERY_FAILED,
 } QueryResult;
 
-static QueryResult
-query (struct __res_state *st, const gchar *host, int type, GList **out)
+/* One of the two queries (A, AAAA) of a lookup, answered by c-ares. */
+typedef struct {
+    int          type;
+    QueryResult  result;
+    GList      **out;
+} Query;
+
+static void
+query_answered (void *arg, int status, int timeouts, unsigned char *answer, int len)
 {
-    guchar answer[NS_PACKETSZ * 8];
-    ns_msg msg;
-    int n = res_nquery (st, host, ns_c_in, type, answer, sizeof answer);
+    Query *q = arg;
+    struct hostent *host = NULL;
+    int r;
 
-    if (n < 0) {
-        switch (st->res_h_errno) {
-        case HOST_NOT_FOUND:
-            return QUERY_NXDOMAIN;
-        case NO_DATA:
-            return QUERY_NODATA;
-        default:
-            return QUERY_FAILED;
-        }
+    switch (status) {
+    case ARES_SUCCESS:
+        break;
+    case ARES_ENOTFOUND:
+        q->result = QUERY_NXDOMAIN;
+        return;
+    case ARES_ENODATA:
+        q->result = QUERY_NODATA;
+        return;
+    default:
+        q->result = QUERY_FAILED;
+        return;
     }
-    if (ns_initparse (answer, n, &msg) < 0)
-        return QUERY_FAILED;
-    for (int i = 0; i < ns_msg_count (msg, ns_s_an); i++) {
-        ns_rr rr;
-
-        if (ns_parserr (&msg, ns_s_an, i, &rr) < 0)
-            continue;
-        if (type == ns_t_a && ns_rr_type (rr) == ns_t_a && ns_rr_rdlen (rr) == 4)
-            *out = g_list_append (*out, g_inet_address_new_from_bytes (ns_rr_rdata (rr), G_SOCKET_FAMILY_IPV4));
-        else if (type == ns_t_aaaa && ns_rr_type (rr) == ns_t_aaaa && ns_rr_rdlen (rr) == 16)
-            *out = g_list_append (*out, g_inet_address_new_from_bytes (ns_rr_rdata (rr), G_SOCKET_FAMILY_IPV6));
+    /* a hostile answer is parsed by c-ares, bounded; only well-formed records are taken */
+    r = q->type == ns_t_a ? ares_parse_a_reply (answer, len, &host, NULL, NULL)
+                          : ares_parse_aaaa_reply (answer, len, &host, NULL, NULL);
+    if (r == ARES_ENODATA) {
+        q->result = QUERY_NODATA;
+        return;
     }
-    return QUERY_OK;
+    if (r != ARES_SUCCESS) {
+        q->result = QUERY_FAILED;
+        return;
+    }
+    for (int i = 0; host->h_addr_list[i] != NULL; i++) {
+        if (q->type == ns_t_a && host->h_addrtype == AF_INET && host->h_length == 4)
+            *q->out = g_list_append (*q->out, g_inet_address_new_from_bytes ((const guint8 *) host->h_addr_list[i],
+                                                                             G_SOCKET_FAMILY_IPV4));
+        else if (q->type == ns_t_aaaa && host->h_addrtype == AF_INET6 && host->h_length == 16)
+            *q->out = g_list_append (*q->out, g_inet_address_new_from_bytes ((const guint8 *) host->h_addr_list[i],
+                                                                             G_SOCKET_FAMILY_IPV6));
+    }
+    ares_free_hostent (host);
+    q->result = QUERY_OK;
 }
 
-/* Blocking; run in a worker thread. */
+/* Runs the channel's queries to their end, waiting on its sockets. */
+static void
+run_channel (ares_channel channel)
+{
+    for (;;) {
+        ares_socket_t socks[ARES_GETSOCK_MAXNUM];
+        struct pollfd fds[ARES_GETSOCK_MAXNUM];
+        struct timeval tv, *tvp;
+        int bits = ares_getsock (channel, socks, ARES_GETSOCK_MAXNUM);
+        nfds_t n = 0;
+        int ready;
+
+        for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+            short events = (ARES_GETSOCK_READABLE (bits, i) ? POLLIN : 0) |
+                           (ARES_GETSOCK_WRITABLE (bits, i) ? POLLOUT : 0);
+            if (events != 0)
+                fds[n++] = (struct pollfd) { .fd = socks[i], .events = events };
+        }
+        if (n == 0)
+            return;
+        tvp = ares_timeout (channel, NULL, &tv);
+        ready = poll (fds, n, tvp != NULL ? (int) (tvp->tv_sec * 1000 + (tvp->tv_usec + 999) / 1000) : -1);
+        if (ready < 0 && errno != EINTR)
+            return;
+        if (ready <= 0) {
+            ares_process_fd (channel, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+            continue;
+        }
+        for (nfds_t i = 0; i < n; i++) {
+            if (fds[i].revents == 0)
+                continue;
+            ares_process_fd (channel, fds[i].revents & (POLLIN | POLLERR | POLLHUP) ? fds[i].fd : ARES_SOCKET_BAD,
+                             fds[i].revents & POLLOUT ? fds[i].fd : ARES_SOCKET_BAD);
+        }
+    }
+}
+
+static gpointer
+init_cares (gpointer data)
+{
+    return GINT_TO_POINTER (ares_library_init (ARES_LIB_INIT_ALL));
+}
+
+/*
+ * Blocking; run in a worker thread. The A and AAAA queries go out together (one round trip
+ * for both), to the given servers only, with c-ares.
+ */
 static GList *
 dns_lookup (const gchar *const      *servers,
             const gchar              *host,
@@ -131,37 +198,60 @@ dns_lookup (const gchar *const      *servers,
             guint                     timeout,
             GError                  **error)
 {
-    struct __res_state st;
-    GList *addresses = NULL;
-    QueryResult r4 = QUERY_NODATA, r6 = QUERY_NODATA;
+    static GOnce cares_once = G_ONCE_INIT;
+    struct ares_options options = { 0 };
+    struct ares_addr_port_node nodes[16];
+    ares_channel channel;
+    GList *a = NULL, *aaaa = NULL;
+    Query q4 = { ns_t_a, QUERY_NODATA, &a }, q6 = { ns_t_aaaa, QUERY_NODATA, &aaaa };
+    QueryResult r4, r6;
+    guint n_nodes = 0;
     g_autofree gchar *described = henb_resolver_describe_servers (servers);
 
-    memset (&st, 0, sizeof st);
-    if (res_ninit (&st) != 0) {
+    memset (nodes, 0, sizeof nodes);
+    for (guint i = 0; servers[i] != NULL && n_nodes < G_N_ELEMENTS (nodes); i++) {
+        struct sockaddr_in sin;
+
+        if (!parse_server (servers[i], &sin, error))
+            return NULL;
+        nodes[n_nodes].family = AF_INET;
+        nodes[n_nodes].addr.addr4 = sin.sin_addr;
+        nodes[n_nodes].udp_port = ntohs (sin.sin_port);
+        nodes[n_nodes].tcp_port = ntohs (sin.sin_port);
+        if (n_nodes > 0)
+            nodes[n_nodes - 1].next = &nodes[n_nodes];
+        n_nodes++;
+    }
+    /* each try waits timeout/4 s, two tries per server, as before */
+    options.timeout = (int) MAX (1, timeout / 4) * 1000;
+    options.tries = 2;
+    options.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
+    options.ndomains = 0;
+    if (GPOINTER_TO_INT (g_once (&cares_once, init_cares, NULL)) != ARES_SUCCESS ||
+        ares_init_options (&channel, &options,
+                           ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS | ARES_OPT_DOMAINS) != ARES_SUCCESS) {
         g_set_error_literal (error, HENB_NETWORK_ERROR, HENB_NETWORK_ERROR_DNS_FAILED,
                              "cannot initialise the DNS resolver");
         return NULL;
     }
-    st.nscount = 0;
-    for (guint i = 0; servers[i] != NULL && st.nscount < MAXNS; i++) {
-        if (!parse_server (servers[i], &st.nsaddr_list[st.nscount], error)) {
-            res_nclose (&st);
-            return NULL;
-        }
-        st.nscount++;
+    if (ares_set_servers_ports (channel, n_nodes > 0 ? nodes : NULL) != ARES_SUCCESS) {
+        ares_destroy (channel);
+        g_set_error_literal (error, HENB_NETWORK_ERROR, HENB_NETWORK_ERROR_DNS_FAILED,
+                             "cannot initialise the DNS resolver");
+        return NULL;
     }
-    st.options &= ~(RES_DNSRCH | RES_DEFNAMES);
-    st.retrans = (int) MAX (1, timeout / 4);
-    st.retry = 2;
-
     if ((flags & G_RESOLVER_NAME_LOOKUP_FLAGS_IPV6_ONLY) == 0)
-        r4 = query (&st, host, ns_t_a, &addresses);
-    if ((flags & G_RESOLVER_NAME_LOOKUP_FLAGS_IPV4_ONLY) == 0 && r4 != QUERY_NXDOMAIN)
-        r6 = query (&st, host, ns_t_aaaa, &addresses);
-    res_nclose (&st);
+        ares_query (channel, host, ns_c_in, ns_t_a, query_answered, &q4);
+    if ((flags & G_RESOLVER_NAME_LOOKUP_FLAGS_IPV4_ONLY) == 0)
+        ares_query (channel, host, ns_c_in, ns_t_aaaa, query_answered, &q6);
+    run_channel (channel);
+    ares_destroy (channel);
+    r4 = q4.result;
+    r6 = q6.result;
 
-    if (addresses != NULL)
-        return addresses;
+    /* IPv4 first, as before */
+    if (a != NULL || aaaa != NULL)
+        return g_list_concat (a, aaaa);
     if (r4 == QUERY_NXDOMAIN || r6 == QUERY_NXDOMAIN) {
         g_set_error (error, HENB_NETWORK_ERROR, HENB_NETWORK_ERROR_NAME_NOT_FOUND,
                      "%s does not exist (NXDOMAIN from %s)", host, described);

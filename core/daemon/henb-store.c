@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -36,6 +37,13 @@ struct _HenbStore {
     /* a damaged state file that could not be moved aside yet (read-only file system): moved
      * before anything replaces it, so that it stays for inspection */
     gchar         *aside_pending;
+
+    /* what the last write put in the file, and the file then: the same contents are not
+     * written again while the file is still that one, untouched (inode, size, mode, mtime) */
+    gchar         *written;
+    gsize          written_len;
+    struct stat    written_stat;
+    guint          save_soon_source;
 };
 
 #define RECORD_GROUP_PREFIX "Record "
@@ -57,6 +65,7 @@ henb_store_finalize (GObject *object)
 
     g_clear_handle_id (&self->retry_source, g_source_remove);
     g_clear_error (&self->write_error);
+    g_free (self->written);
     g_free (self->aside_pending);
     g_free (self->dir);
     g_free (self->path);
@@ -73,9 +82,25 @@ enum {
 };
 static guint signals[N_SIGNALS];
 
+static gboolean write_state (HenbStore *self, GHashTable *changes, GPtrArray *events, GError **error);
+
+static void
+henb_store_dispose (GObject *object)
+{
+    HenbStore *self = HENB_STORE (object);
+
+    /* a save that was to come soon comes now */
+    if (self->save_soon_source != 0) {
+        g_clear_handle_id (&self->save_soon_source, g_source_remove);
+        write_state (self, NULL, self->events, NULL);
+    }
+    G_OBJECT_CLASS (henb_store_parent_class)->dispose (object);
+}
+
 static void
 henb_store_class_init (HenbStoreClass *klass)
 {
+    G_OBJECT_CLASS (klass)->dispose = henb_store_dispose;
     G_OBJECT_CLASS (klass)->finalize = henb_store_finalize;
 
     /* The undelivered events changed (queued, retired, cleared). */
@@ -498,6 +523,34 @@ fail:
 static gboolean move_aside (HenbStore *self, const gchar *why, GError **error);
 
 static gboolean
+same_as_written (HenbStore *self, const gchar *contents, gsize len)
+{
+    struct stat st;
+
+    return self->written != NULL && len == self->written_len && memcmp (contents, self->written, len) == 0 &&
+           lstat (self->path, &st) == 0 && S_ISREG (st.st_mode) && st.st_dev == self->written_stat.st_dev &&
+           st.st_ino == self->written_stat.st_ino && st.st_mode == self->written_stat.st_mode &&
+           st.st_size == self->written_stat.st_size && st.st_mtim.tv_sec == self->written_stat.st_mtim.tv_sec &&
+           st.st_mtim.tv_nsec == self->written_stat.st_mtim.tv_nsec;
+}
+
+/* Takes @contents. */
+static void
+remember_written (HenbStore *self, gchar *contents, gsize len)
+{
+    struct stat st;
+
+    g_clear_pointer (&self->written, g_free);
+    if (lstat (self->path, &st) != 0) {
+        g_free (contents);
+        return;
+    }
+    self->written = contents;
+    self->written_len = len;
+    self->written_stat = st;
+}
+
+static gboolean
 try_write (HenbStore *self, GHashTable *changes, GPtrArray *events, GError **error)
 {
     g_autofree gchar *contents = NULL;
@@ -521,6 +574,8 @@ try_write (HenbStore *self, GHashTable *changes, GPtrArray *events, GError **err
     }
     g_clear_pointer (&self->aside_pending, g_free);
     contents = serialize (self, changes, events, &len);
+    if (same_as_written (self, contents, len))
+        return TRUE;
     /* a larger file would not be read back at the next start (henb_store_load) */
     if (len > HENB_FILE_MAX_STATE) {
         g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_NOT_SAVED,
@@ -528,7 +583,10 @@ try_write (HenbStore *self, GHashTable *changes, GPtrArray *events, GError **err
                      "henbd reads back", self->path, len, (guint) HENB_FILE_MAX_STATE);
         return FALSE;
     }
-    return write_atomically (self->dir, self->path, contents, len, error);
+    if (!write_atomically (self->dir, self->path, contents, len, error))
+        return FALSE;
+    remember_written (self, g_steal_pointer (&contents), len);
+    return TRUE;
 }
 
 static void schedule_retry (HenbStore *self);
@@ -614,6 +672,25 @@ henb_store_save (HenbStore *self, GError **error)
 {
     g_return_val_if_fail (HENB_IS_STORE (self), FALSE);
     return write_state (self, NULL, self->events, error);
+}
+
+static gboolean
+save_soon_due (gpointer user_data)
+{
+    HenbStore *self = user_data;
+
+    self->save_soon_source = 0;
+    write_state (self, NULL, self->events, NULL);
+    return G_SOURCE_REMOVE;
+}
+
+void
+henb_store_save_soon (HenbStore *self)
+{
+    g_return_if_fail (HENB_IS_STORE (self));
+    /* from the last call: back-to-back sessions each retire what they deliver */
+    g_clear_handle_id (&self->save_soon_source, g_source_remove);
+    self->save_soon_source = g_timeout_add (HENB_STORE_SAVE_SOON_MS, save_soon_due, self);
 }
 
 static GPtrArray *

@@ -40,8 +40,17 @@ gboolean     henb_store_load (HenbStore *self, gboolean *out_fresh, GError **err
  * the store logs it once per distinct error, keeps it (henb_store_get_write_error(),
  * "write-error-changed") and retries on its own, from HENB_STORE_RETRY_MIN_MS doubling to
  * HENB_STORE_RETRY_MAX_MS; every later write is an attempt too. Callers need not log it again.
+ * A state the same as the file holds (written by this store and not replaced since) is not
+ * written again: a session that changed nothing costs no write.
  */
 gboolean     henb_store_save (HenbStore *self, GError **error);
+/*
+ * Writes the state HENB_STORE_SAVE_SOON_MS after the last call (unless it is written before),
+ * for what is about to change back (an event the session starting now delivers and retires):
+ * the two changes then cost no write at all. Pending at dispose, it is written then.
+ */
+#define HENB_STORE_SAVE_SOON_MS 1000
+void         henb_store_save_soon (HenbStore *self);
 /* Why the last write failed; NULL when it succeeded. */
 const GError *henb_store_get_write_error (HenbStore *self);
 /* The retry waits (tests: shorter than the defaults). */

@@ -7,7 +7,9 @@
  */
 #include "config.h"
 
+#include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <gnutls/gnutls.h>
 
@@ -282,9 +284,29 @@ henb_gnutls_context_init (HenbGnutlsContext *self)
 #define HENB_TYPE_SECURITY_GNUTLS (henb_security_gnutls_get_type ())
 G_DECLARE_FINAL_TYPE (HenbSecurityGnutls, henb_security_gnutls, HENB, SECURITY_GNUTLS, HenbPlugin)
 
+/*
+ * The contexts made so far, by the paths of their three files: a context is kept across
+ * sessions (reading and parsing the certificate, key and CA each time cost more than the
+ * handshake's own CPU) and made afresh once any of the files changed (files_signature).
+ */
 struct _HenbSecurityGnutls {
-    HenbPlugin parent_instance;
+    HenbPlugin  parent_instance;
+    GHashTable *contexts;            /* "ca\ncert\nkey" -> CachedContext */
+    gchar      *default_database_ca; /* files_signature of the CA behind the default database */
 };
+
+typedef struct {
+    gchar          *signature;
+    HenbTlsContext *context;
+} CachedContext;
+
+static void
+cached_context_free (CachedContext *c)
+{
+    g_free (c->signature);
+    g_clear_object (&c->context);
+    g_free (c);
+}
 
 static void henb_security_gnutls_tls_provider_init (HenbTlsProviderInterface *iface);
 
@@ -327,7 +349,7 @@ load_client_certificate (const HenbTlsCredentials *creds, GError **error)
 }
 
 static HenbTlsContext *
-create_context (HenbTlsProvider *provider, const HenbTlsCredentials *creds, GError **error)
+load_context (const HenbTlsCredentials *creds, GError **error)
 {
     g_autoptr(HenbGnutlsContext) ctx = g_object_new (HENB_TYPE_GNUTLS_CONTEXT, NULL);
     HenbGnutlsTrust *trust;
@@ -343,10 +365,95 @@ create_context (HenbTlsProvider *provider, const HenbTlsCredentials *creds, GErr
     return HENB_TLS_CONTEXT (g_steal_pointer (&ctx));
 }
 
+/* What identifies the files' contents without reading them: device, inode, size and
+ * modification time of each (a file replaced by rename gets another inode); NULL when one
+ * cannot be examined, and then nothing is kept. */
+static gchar *
+files_signature (const gchar *const *files, guint n_files)
+{
+    g_autoptr(GString) signature = g_string_new (NULL);
+
+    for (guint i = 0; i < n_files; i++) {
+        struct stat st;
+
+        if (files[i] == NULL || stat (files[i], &st) != 0)
+            return NULL;
+        g_string_append_printf (signature, "%ju:%ju:%jd:%jd.%09ld;", (uintmax_t) st.st_dev,
+                                (uintmax_t) st.st_ino, (intmax_t) st.st_size, (intmax_t) st.st_mtim.tv_sec,
+                                st.st_mtim.tv_nsec);
+    }
+    return g_string_free (g_steal_pointer (&signature), FALSE);
+}
+
+/*
+ * glib-networking gives a connection whose database is not one of its own (as
+ * HenbGnutlsDatabase is not) the GnuTLS credentials of the TLS backend's default database,
+ * built afresh for every connection: by default that is the host's whole CA bundle, read
+ * and parsed each time (about half of a session's CPU, megabytes of heap). Those credentials
+ * verify nothing here (HenbGnutlsDatabase does), so the default database becomes a file
+ * database of the operator root CA: one small file instead of the bundle. It is the
+ * process's default, and henbd has no other use for one.
+ */
+static void
+use_operator_ca_as_default_database (HenbSecurityGnutls *self, const gchar *ca_file)
+{
+    g_autofree gchar *signature = files_signature (&ca_file, 1);
+    g_autoptr(GTlsDatabase) database = NULL;
+    g_autoptr(GError) error = NULL;
+
+    if (signature == NULL || g_strcmp0 (signature, self->default_database_ca) == 0)
+        return;
+    database = g_tls_file_database_new (ca_file, &error);
+    if (database == NULL) {
+        g_debug ("%s as the default TLS database: %s", ca_file, error->message);
+        return;
+    }
+    g_tls_backend_set_default_database (g_tls_backend_get_default (), database);
+    g_free (self->default_database_ca);
+    self->default_database_ca = g_steal_pointer (&signature);
+}
+
+static HenbTlsContext *
+create_context (HenbTlsProvider *provider, const HenbTlsCredentials *creds, GError **error)
+{
+    HenbSecurityGnutls *self = HENB_SECURITY_GNUTLS (provider);
+    const gchar *files[] = { creds->root_ca_file, creds->certificate_file, creds->key_file };
+    g_autofree gchar *key = g_strdup_printf ("%s\n%s\n%s", files[0], files[1], files[2]);
+    g_autofree gchar *signature = files_signature (files, G_N_ELEMENTS (files));
+    CachedContext *cached = g_hash_table_lookup (self->contexts, key);
+    HenbTlsContext *ctx;
+
+    if (cached != NULL && signature != NULL && g_strcmp0 (cached->signature, signature) == 0)
+        return g_object_ref (cached->context);
+    g_hash_table_remove (self->contexts, key);
+    ctx = load_context (creds, error);
+    if (ctx == NULL)
+        return NULL;
+    use_operator_ca_as_default_database (self, creds->root_ca_file);
+    if (signature == NULL)
+        return ctx;
+    g_debug ("TLS context made from %s, %s and %s", files[0], files[1], files[2]);
+    cached = g_new0 (CachedContext, 1);
+    cached->signature = g_steal_pointer (&signature);
+    cached->context = g_object_ref (ctx);
+    g_hash_table_insert (self->contexts, g_steal_pointer (&key), cached);
+    return ctx;
+}
+
 static void
 henb_security_gnutls_tls_provider_init (HenbTlsProviderInterface *iface)
 {
     iface->create_context = create_context;
+}
+
+static void
+henb_security_gnutls_finalize (GObject *object)
+{
+    HenbSecurityGnutls *self = HENB_SECURITY_GNUTLS (object);
+
+    g_clear_pointer (&self->contexts, g_hash_table_unref);
+    g_clear_pointer (&self->default_database_ca, g_free);
+    G_OBJECT_CLASS (henb_security_gnutls_parent_class)->finalize (object);
 }
 
 static void
@@ -355,11 +462,13 @@ henb_security_gnutls_class_init (HenbSecurityGnutlsClass *klass)
     /* before any TLS connection exists; an administrator's own setting wins. Once per
      * process, not per plugin object: setenv beside other threads' getenv is a race */
     g_setenv ("G_TLS_GNUTLS_PRIORITY", PRIORITY_FLOOR, FALSE);
+    G_OBJECT_CLASS (klass)->finalize = henb_security_gnutls_finalize;
 }
 
 static void
 henb_security_gnutls_init (HenbSecurityGnutls *self)
 {
+    self->contexts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cached_context_free);
 }
 
 HENB_PLUGIN_DEFINE (HENB_TYPE_SECURITY_GNUTLS, "security-gnutls")

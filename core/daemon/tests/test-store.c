@@ -1567,6 +1567,111 @@ test_damaged_kept_until_moved (void)
     remove_tree (dir);
 }
 
+/* ------------------------------------------------------------------------------------------ */
+/* durable writes: one for a change, none without one (issue 12) */
+
+static ino_t
+state_inode (const gchar *path)
+{
+    GStatBuf st;
+
+    g_assert_cmpint (g_stat (path, &st), ==, 0);
+    return st.st_ino;
+}
+
+static void
+test_unchanged_not_written (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autofree gchar *path = state_path (dir);
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbStore) store = henb_store_new (dir, dm);
+    g_autoptr(GError) error = NULL;
+    ino_t first;
+
+    set_value (dm, HENB_DM_MS_URL, SERVING_URL);
+    g_assert_true (henb_store_save (store, &error));
+    g_assert_no_error (error);
+    first = state_inode (path);
+
+    /* every write replaces the file (temporary file, rename): the same inode means no write */
+    g_assert_true (henb_store_save (store, &error));
+    g_assert_true (henb_store_save (store, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (state_inode (path), ==, first);
+
+    set_value (dm, "Device.ManagementServer.PeriodicInformInterval", "600");
+    g_assert_true (henb_store_save (store, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (state_inode (path), !=, first);
+
+    /* a file changed behind the store's back (here: its mode) is written again */
+    first = state_inode (path);
+    g_assert_cmpint (g_chmod (path, 0644), ==, 0);
+    g_assert_true (henb_store_save (store, &error));
+    g_assert_cmpuint (state_inode (path), !=, first);
+    /* and one removed, too */
+    g_assert_cmpint (g_unlink (path), ==, 0);
+    g_assert_true (henb_store_save (store, &error));
+    g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+    remove_tree (dir);
+}
+
+static gboolean
+inode_changed (const gchar *path, ino_t before)
+{
+    GStatBuf st;
+
+    return g_stat (path, &st) == 0 && st.st_ino != before;
+}
+
+static void
+test_save_soon (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autofree gchar *path = state_path (dir);
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbStore) store = henb_store_new (dir, dm);
+    g_autoptr(GError) error = NULL;
+    gboolean fresh = FALSE;
+    gint64 deadline;
+    ino_t first;
+
+    g_assert_true (henb_store_save (store, &error));
+    first = state_inode (path);
+
+    /* queued and retired before the moment passes: nothing to write */
+    henb_store_queue_event (store, "6 CONNECTION REQUEST", NULL);
+    henb_store_save_soon (store);
+    g_assert_cmpuint (state_inode (path), ==, first);
+    g_assert_true (henb_store_retire_event (store, "6 CONNECTION REQUEST", &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (state_inode (path), ==, first);
+
+    /* still owed when the moment passed: written then */
+    henb_store_queue_event (store, "2 PERIODIC", NULL);
+    henb_store_save_soon (store);
+    g_assert_cmpuint (state_inode (path), ==, first);
+    deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    while (!inode_changed (path, first) && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+    g_assert_true (inode_changed (path, first));
+    g_clear_object (&store);
+
+    store = henb_store_new (dir, dm);
+    g_assert_true (henb_store_load (store, &fresh, &error));
+    g_assert_no_error (error);
+    assert_events (store, "2 PERIODIC", "", NULL);
+
+    /* pending when the store goes (henbd stopping): written then */
+    first = state_inode (path);
+    henb_store_queue_event (store, "6 CONNECTION REQUEST", NULL);
+    henb_store_save_soon (store);
+    g_clear_object (&store);
+    g_assert_cmpuint (state_inode (path), !=, first);
+    remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1606,5 +1711,7 @@ main (int argc, char **argv)
     g_test_add_func ("/store/load/symlink", test_load_symlink);
     g_test_add_func ("/store/load/symlink-to-dev-zero", test_load_dev_zero_link);
     g_test_add_func ("/store/load/over-bound", test_load_over_bound);
+    g_test_add_func ("/store/writes/unchanged-not-written", test_unchanged_not_written);
+    g_test_add_func ("/store/writes/save-soon", test_save_soon);
     return g_test_run ();
 }
