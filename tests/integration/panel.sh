@@ -131,6 +131,10 @@ check_eq "failure: the Serving HeMS learnt in discovery is shown" "https://servi
     "$(row serving-hems)"
 check "failure: the step list has the discovery steps with ids and results" \
     test "$(pj "any(r['title'] == '5.1.2.3/2.1-2.2 inform-initial-hems' and r['subtitle'].startswith('done in ') for n, r in p['rows'].items() if n.startswith('step-'))")" = True
+# Management values are followed through their notifications: the failed attempt is counted
+retries=$(prop Management RetryCount | sed 's/^uint32 //')
+check "failure: henbd counts a failed attempt ($retries)" test "${retries:-0}" -ge 1
+check "failure: the panel shows henbd's count of failed attempts" wait_eval 5 '[ "$(row retry-count)" = "$retries" ]'
 shot panel-failure Failed
 
 # --- registered: the Serving HeMS now sets the S1 far end; Start skips the wait -------------
@@ -155,6 +159,7 @@ check "registered: each step shows its result and duration" \
     test "$(pj "all(r['subtitle'].startswith('done in ') for n, r in p['rows'].items() if n.startswith('step-'))")" = True
 check_contains "registered: management sessions shown" "0, last:" "$(row sessions)"
 check_eq "registered: no pending events" "—" "$(row pending-events)"
+check "registered: the failed attempts are reset to 0" wait_eval 5 '[ "$(row retry-count)" = 0 ]'
 check_eq "registered: the cell is off until the HeMS allows it" "Off (the cell does not transmit)" "$(row cell-admin-state)"
 # the Connection Request transports, followed through their notifications (no timer reads them)
 CR_URL=$(prop Management ConnectionRequestURL | tr -d "'")
