@@ -122,3 +122,43 @@ henb_panel_format_list (const gchar *const *items)
         return g_strdup ("—");
     return g_strjoinv (", ", (gchar **) items);
 }
+
+/* A Connection Request transport's or the XMPP connection's state in words; a state this
+ * panel does not know is henbd's word, shown as it is. */
+const gchar *
+henb_panel_format_cr_state (const gchar *state)
+{
+    if (g_strcmp0 (state, "disabled") == 0)
+        /* TRANSLATORS: a Connection Request transport's state */
+        return C_("transport", "disabled");
+    if (g_strcmp0 (state, "starting") == 0)
+        return C_("transport", "starting");
+    if (g_strcmp0 (state, "active") == 0)
+        return C_("transport", "active");
+    if (g_strcmp0 (state, "failed") == 0)
+        return C_("transport", "failed");
+    return state != NULL ? state : "";
+}
+
+/* A Connection Request transport's title: its protocol as people know it */
+const gchar *
+henb_panel_format_cr_transport_name (const gchar *name)
+{
+    if (g_strcmp0 (name, "http") == 0)
+        return _("HTTP (TR-069)");
+    if (g_strcmp0 (name, "udp") == 0)
+        return _("UDP (TR-069 Annex G)");
+    if (g_strcmp0 (name, "xmpp") == 0)
+        return _("XMPP (TR-069 Annex K)");
+    return name != NULL ? name : "";
+}
+
+/* A transport's row: its state, then henbd's detail (the URL, the NAT mapping, an error) */
+gchar *
+henb_panel_format_cr_transport (const gchar *state, const gchar *detail)
+{
+    if (detail == NULL || detail[0] == '\0')
+        return g_strdup (henb_panel_format_cr_state (state));
+    /* TRANSLATORS: a Connection Request transport's state, then henbd's detail (its URL) */
+    return g_strdup_printf (_("%s: %s"), henb_panel_format_cr_state (state), detail);
+}

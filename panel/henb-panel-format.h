@@ -14,4 +14,8 @@ gchar       *henb_panel_format_duration (guint64 usec);
 gchar       *henb_panel_format_countdown (gint64 next_attempt_usec, gint64 now_usec);
 gchar       *henb_panel_format_list (const gchar *const *items);
 
+const gchar *henb_panel_format_cr_state (const gchar *state);
+const gchar *henb_panel_format_cr_transport_name (const gchar *name);
+gchar       *henb_panel_format_cr_transport (const gchar *state, const gchar *detail);
+
 G_END_DECLS

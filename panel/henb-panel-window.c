@@ -12,13 +12,13 @@
  * failure and its retry, the actions, what the HeMS configured) and the details (every step,
  * management sessions, the cell). Wide, both side by side; narrow, the leaflet folds and the
  * details are one "Details" button away. Everything is read from the HenbClient each time
- * it notifies, and once a second for the countdown to the next attempt.
+ * it notifies; only the countdown to the next attempt has a timer, while one is planned.
  */
 struct _HenbPanelWindow {
     AdwApplicationWindow parent_instance;
 
     HenbClient     *client;
-    guint           tick_id;
+    guint           countdown_id;
     guint           refresh_idle_id;
     guint           navigation_idle_id;
 
@@ -50,11 +50,16 @@ struct _HenbPanelWindow {
     GtkWidget      *steps_placeholder;
     gchar          *steps_signature;
     gchar          *cell_signature;
+    gchar          *cr_signature;
 
     AdwActionRow   *sessions_row;
     AdwActionRow   *pending_row;
     AdwActionRow   *retry_count_row;
     AdwActionRow   *cr_url_row;
+
+    GtkListBox     *cr_list;
+    AdwActionRow   *nat_row;
+    AdwActionRow   *xmpp_row;
 
     AdwActionRow   *cell_admin_row;
     GtkListBox     *cell_list;
@@ -269,6 +274,17 @@ build (HenbPanelWindow *self)
     self->retry_count_row = add_row (group, "retry-count", _("Failed attempts in a row"));
     self->cr_url_row = add_row (group, "connection-request-url", _("Connection requests"));
 
+    /* the ways a HeMS can reach henbd: one row per transport, then NAT and XMPP */
+    group = add_group (box, _("Connection request transports"));
+    self->cr_list = GTK_LIST_BOX (gtk_list_box_new ());
+    gtk_widget_set_name (GTK_WIDGET (self->cr_list), "cr-transports");
+    gtk_list_box_set_selection_mode (self->cr_list, GTK_SELECTION_NONE);
+    gtk_widget_add_css_class (GTK_WIDGET (self->cr_list), "boxed-list");
+    gtk_widget_set_margin_bottom (GTK_WIDGET (self->cr_list), 12);
+    adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), GTK_WIDGET (self->cr_list));
+    self->nat_row = add_row (group, "nat", _("NAT"));
+    self->xmpp_row = add_row (group, "xmpp", _("XMPP"));
+
     group = add_group (box, _("Cell"));
     self->cell_admin_row = add_row (group, "cell-admin-state", _("Administrative state"));
     self->cell_list = GTK_LIST_BOX (gtk_list_box_new ());
@@ -403,13 +419,103 @@ refresh_cell (HenbPanelWindow *self)
     gtk_widget_set_visible (GTK_WIDGET (self->cell_list), n > 0);
 }
 
+/* One row per Connection Request transport, named cr-NAME; rebuilt only when one changed.
+ * Names, states and details come from henbd: shown as text, a name made safe for the widget. */
+static void
+refresh_cr_transports (HenbPanelWindow *self)
+{
+    g_autoptr(GVariant) transports = henb_client_dup_cr_transports (self->client);
+    g_autofree gchar *signature = g_variant_print (transports, FALSE);
+    GtkListBoxRow *old;
+    GVariantIter iter;
+    const gchar *name, *state, *detail;
+    gboolean active;
+
+    if (g_strcmp0 (signature, self->cr_signature) == 0)
+        return;
+    g_free (self->cr_signature);
+    self->cr_signature = g_steal_pointer (&signature);
+    while ((old = gtk_list_box_get_row_at_index (self->cr_list, 0)) != NULL)
+        gtk_list_box_remove (self->cr_list, GTK_WIDGET (old));
+    g_variant_iter_init (&iter, transports);
+    while (g_variant_iter_next (&iter, "(&sb&s&s)", &name, &active, &state, &detail)) {
+        GtkWidget *row = adw_action_row_new ();
+        g_autofree gchar *widget_name = g_strcanon (g_strconcat ("cr-", name, NULL),
+                                                    "abcdefghijklmnopqrstuvwxyz0123456789-", '_');
+        g_autofree gchar *subtitle = henb_panel_format_cr_transport (state, detail);
+
+        gtk_widget_set_name (row, widget_name);
+        adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), henb_panel_format_cr_transport_name (name));
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+        adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 3);
+        adw_action_row_add_prefix (ADW_ACTION_ROW (row),
+                                   gtk_image_new_from_icon_name (active ? "emblem-ok-symbolic"
+                                                                        : "network-offline-symbolic"));
+        gtk_list_box_append (self->cr_list, row);
+    }
+    gtk_widget_set_visible (GTK_WIDGET (self->cr_list), g_variant_n_children (transports) > 0);
+}
+
+static void
+refresh_nat_xmpp (HenbPanelWindow *self)
+{
+    HenbClient *client = self->client;
+    const gchar *stun = henb_client_get_stun_server (client);
+    const gchar *xmpp_state = henb_client_get_xmpp_state (client);
+    const gchar *jid = henb_client_get_xmpp_jabber_id (client);
+    g_autofree gchar *nat = NULL, *xmpp = NULL;
+
+    if (stun[0] == '\0')
+        nat = g_strdup (_("Not checked (STUN is off)"));
+    else if (henb_client_get_nat_detected (client))
+        /* TRANSLATORS: the NAT mapping the STUN server saw, "host:port", then the STUN server */
+        nat = g_strdup_printf (_("Behind a NAT, reachable at %s (STUN server %s)"),
+                               henb_client_get_udp_connection_request_address (client), stun);
+    else
+        /* TRANSLATORS: %s is the STUN server */
+        nat = g_strdup_printf (_("No NAT detected (STUN server %s)"), stun);
+    set_subtitle (self->nat_row, nat);
+    if (xmpp_state[0] != '\0' && jid[0] != '\0')
+        /* TRANSLATORS: the XMPP connection's state, the Jabber ID, the XMPP server */
+        xmpp = g_strdup_printf (_("%s as %s on %s"), henb_panel_format_cr_state (xmpp_state), jid,
+                                henb_client_get_xmpp_server (client));
+    else if (xmpp_state[0] != '\0')
+        xmpp = g_strdup (henb_panel_format_cr_state (xmpp_state));
+    set_subtitle (self->xmpp_row, xmpp);
+}
+
+static gboolean on_countdown (gpointer data);
+
 static void
 refresh_countdown (HenbPanelWindow *self)
 {
     g_autofree gchar *countdown = henb_panel_format_countdown (henb_client_get_next_attempt (self->client),
                                                                g_get_real_time ());
 
+    gint64 next_attempt = henb_client_get_next_attempt (self->client);
+
     set_subtitle (self->retry_row, countdown);
+    /* the timer runs only while the countdown moves */
+    if (next_attempt > g_get_real_time () && self->countdown_id == 0)
+        self->countdown_id = g_timeout_add_seconds (1, on_countdown, self);
+    else if (next_attempt <= g_get_real_time ())
+        g_clear_handle_id (&self->countdown_id, g_source_remove);
+}
+
+static gboolean
+on_countdown (gpointer data)
+{
+    HenbPanelWindow *self = data;
+
+    if (self->client == NULL || henb_client_get_next_attempt (self->client) <= g_get_real_time ()) {
+        self->countdown_id = 0;
+        if (self->client != NULL)
+            refresh_countdown (self);
+        return G_SOURCE_REMOVE;
+    }
+    refresh_countdown (self);
+    return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -424,6 +530,7 @@ refresh (HenbPanelWindow *self)
     guint percentage;
 
     if (client == NULL || !henb_client_is_running (client)) {
+        g_clear_handle_id (&self->countdown_id, g_source_remove);
         gtk_stack_set_visible_child_name (self->main_stack, "absent");
         return;
     }
@@ -508,6 +615,8 @@ refresh (HenbPanelWindow *self)
     set_subtitle (self->retry_count_row, retries);
     set_subtitle (self->cr_url_row, henb_client_get_connection_request_url (client));
 
+    refresh_cr_transports (self);
+    refresh_nat_xmpp (self);
     refresh_steps (self);
     refresh_cell (self);
 }
@@ -534,15 +643,6 @@ static void
 on_client_notify (HenbClient *client, GParamSpec *pspec, HenbPanelWindow *self)
 {
     queue_refresh (self);
-}
-
-/* The countdown moves each second; the Management properties that have no notification yet
- * are read then too. */
-static gboolean
-on_tick (gpointer data)
-{
-    queue_refresh (data);
-    return G_SOURCE_CONTINUE;
 }
 
 void
@@ -577,7 +677,7 @@ henb_panel_window_dispose (GObject *object)
 {
     HenbPanelWindow *self = HENB_PANEL_WINDOW (object);
 
-    g_clear_handle_id (&self->tick_id, g_source_remove);
+    g_clear_handle_id (&self->countdown_id, g_source_remove);
     g_clear_handle_id (&self->refresh_idle_id, g_source_remove);
     g_clear_handle_id (&self->navigation_idle_id, g_source_remove);
     if (self->client != NULL)
@@ -585,6 +685,7 @@ henb_panel_window_dispose (GObject *object)
     g_clear_object (&self->client);
     g_clear_pointer (&self->steps_signature, g_free);
     g_clear_pointer (&self->cell_signature, g_free);
+    g_clear_pointer (&self->cr_signature, g_free);
     G_OBJECT_CLASS (henb_panel_window_parent_class)->dispose (object);
 }
 
@@ -593,7 +694,6 @@ henb_panel_window_init (HenbPanelWindow *self)
 {
     build (self);
     henb_panel_test_hook_watch (GTK_WINDOW (self));
-    self->tick_id = g_timeout_add_seconds (1, on_tick, self);
 }
 
 static void

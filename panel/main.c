@@ -10,9 +10,11 @@ int
 main (int argc, char *argv[])
 {
     g_autoptr(HenbPanelApplication) app = NULL;
+    const gchar *localedir = g_getenv ("HENB_LOCALEDIR");
 
     setlocale (LC_ALL, "");
-    bindtextdomain (GETTEXT_PACKAGE, HENB_LOCALEDIR);
+    /* HENB_LOCALEDIR: the catalogs of a build tree (tests), as henbctl */
+    bindtextdomain (GETTEXT_PACKAGE, localedir != NULL && localedir[0] != '\0' ? localedir : HENB_LOCALEDIR);
     bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
     textdomain (GETTEXT_PACKAGE);
 

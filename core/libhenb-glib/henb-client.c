@@ -157,6 +157,7 @@ static const NotifyEntry cr_notify_map[] = {
     { "xmpp-jabber-id", { PROP_XMPP_JABBER_ID } },
     { "xmpp-server", { PROP_XMPP_SERVER } },
     { "last-request", { PROP_LAST_REQUEST } },
+    { NULL },
 };
 
 static const NotifyEntry tunnel_notify_map[] = {

@@ -68,6 +68,21 @@ test_list (void)
     g_assert_cmpstr (c, ==, "10.11.0.1, mme.henb.test");
 }
 
+static void
+test_cr_transport (void)
+{
+    g_autofree gchar *http = henb_panel_format_cr_transport ("active", "http://192.0.2.1:7547/cr");
+    g_autofree gchar *off = henb_panel_format_cr_transport ("disabled", "");
+    g_autofree gchar *odd = henb_panel_format_cr_transport ("resting", NULL);
+
+    g_assert_cmpstr (http, ==, "active: http://192.0.2.1:7547/cr");
+    g_assert_cmpstr (off, ==, "disabled");
+    /* a state henbd may add later is shown as henbd says it */
+    g_assert_cmpstr (odd, ==, "resting");
+    g_assert_cmpstr (henb_panel_format_cr_transport_name ("http"), ==, "HTTP (TR-069)");
+    g_assert_cmpstr (henb_panel_format_cr_transport_name ("carrier-pigeon"), ==, "carrier-pigeon");
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -79,5 +94,6 @@ main (int argc, char *argv[])
     g_test_add_func ("/panel/format/duration", test_duration);
     g_test_add_func ("/panel/format/names", test_names);
     g_test_add_func ("/panel/format/list", test_list);
+    g_test_add_func ("/panel/format/cr-transport", test_cr_transport);
     return g_test_run ();
 }

@@ -4,7 +4,8 @@
 # running the demo flow over TLS with the reference HeMS. The panel is started before henbd
 # (it waits for it), follows discovery, a failure with its reason and the countdown to the
 # retry, the registration a clicked Start brings, a refused Cancel, a narrow window, and henbd
-# restarting. Buttons are clicked with xdotool. What the widgets show is read through the
+# restarting, the Connection Request transports, and in German (LANGUAGE=de) the same window
+# with its desktop file and metainfo. Buttons are clicked with xdotool. What the widgets show is read through the
 # panel's test hook (HENB_PANEL_TEST_DIR: the text of every row, label and button as the
 # widgets hold it, and whether it is on screen); screenshots at discovering, at the failure,
 # at registered and narrow are kept (named in the output).
@@ -64,11 +65,11 @@ click() { wait_eval 5 "click_now $1"; }
 # to NAME.json: the screenshot must show STATE. Both are kept in $ARTIFACTS.
 shot() {
     local shown
-    rm -f "$WORK/panel/$1.png" "$WORK/panel/$1.json"
-    if panel_action test-screenshot "<'$1'>" && wait_for 10 test -s "$WORK/panel/$1.png" &&
-       [ "$(head -c 8 "$WORK/panel/$1.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then
-        cp "$WORK/panel/$1.png" "$WORK/panel/$1.json" "$ARTIFACTS/"
-        shown=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['rows']['state']['subtitle'])" "$WORK/panel/$1.json" 2>&1)
+    rm -f "$PANEL_DIR/$1.png" "$PANEL_DIR/$1.json"
+    if panel_action test-screenshot "<'$1'>" && wait_for 10 test -s "$PANEL_DIR/$1.png" &&
+       [ "$(head -c 8 "$PANEL_DIR/$1.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]; then
+        cp "$PANEL_DIR/$1.png" "$PANEL_DIR/$1.json" "$ARTIFACTS/"
+        shown=$(/usr/bin/python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['rows']['state']['subtitle'])" "$PANEL_DIR/$1.json" 2>&1)
         check_eq "screenshot $1 shows $2: $ARTIFACTS/$1.png" "$2" "$shown"
     else
         not_ok "screenshot $1" "$(tail -3 "$WORK/actions.log")"
@@ -130,6 +131,10 @@ check_eq "failure: the Serving HeMS learnt in discovery is shown" "https://servi
     "$(row serving-hems)"
 check "failure: the step list has the discovery steps with ids and results" \
     test "$(pj "any(r['title'] == '5.1.2.3/2.1-2.2 inform-initial-hems' and r['subtitle'].startswith('done in ') for n, r in p['rows'].items() if n.startswith('step-'))")" = True
+# Management values are followed through their notifications: the failed attempt is counted
+retries=$(prop Management RetryCount | sed 's/^uint32 //')
+check "failure: henbd counts a failed attempt ($retries)" test "${retries:-0}" -ge 1
+check "failure: the panel shows henbd's count of failed attempts" wait_eval 5 '[ "$(row retry-count)" = "$retries" ]'
 shot panel-failure Failed
 
 # --- registered: the Serving HeMS now sets the S1 far end; Start skips the wait -------------
@@ -154,7 +159,15 @@ check "registered: each step shows its result and duration" \
     test "$(pj "all(r['subtitle'].startswith('done in ') for n, r in p['rows'].items() if n.startswith('step-'))")" = True
 check_contains "registered: management sessions shown" "0, last:" "$(row sessions)"
 check_eq "registered: no pending events" "—" "$(row pending-events)"
+check "registered: the failed attempts are reset to 0" wait_eval 5 '[ "$(row retry-count)" = 0 ]'
 check_eq "registered: the cell is off until the HeMS allows it" "Off (the cell does not transmit)" "$(row cell-admin-state)"
+# the Connection Request transports, followed through their notifications (no timer reads them)
+CR_URL=$(prop Management ConnectionRequestURL | tr -d "'")
+check "registered: henbd has a Connection Request URL ($CR_URL)" test -n "$CR_URL"
+check "registered: the http transport row shows active and its URL" \
+    wait_eval 10 '[ "$(row cr-http)" = "active: $CR_URL" ]'
+check_eq "registered: the http transport's title" "HTTP (TR-069)" "$(pj "p['rows']['cr-http']['title']")"
+check_eq "registered: no STUN, so NAT is not checked" "Not checked (STUN is off)" "$(row nat)"
 shot panel-registered Registered
 
 # --- a refusal is shown as henbd words it (Cancel with nothing running) --------------------
@@ -192,6 +205,42 @@ check "henbd back: registered again, straight to registration" wait_eval 30 '[ "
 check "the panel is still running" kill -0 "$PANEL_PID"
 check "the panel logged no warning or critical" bash -c "! grep -Eq 'WARNING|CRITICAL' '$WORK/panel.log'"
 kill "$PANEL_PID"; wait "$PANEL_PID" 2>/dev/null
+
+# --- in German: LANGUAGE=de with the build folder's catalogs (HENB_LOCALEDIR), as henbctl --
+PANEL_DIR=$WORK/panel-de
+mkdir -p "$PANEL_DIR"
+env HENB_PANEL_TEST_DIR="$PANEL_DIR" HENB_LOCALEDIR="$HENB_LOCALEDIR" XDG_RUNTIME_DIR="$WORK/xdg" \
+    XDG_CONFIG_HOME="$WORK/config" GDK_BACKEND=x11 GSK_RENDERER=cairo GTK_A11Y=none NO_AT_BRIDGE=1 \
+    GSETTINGS_BACKEND=memory LANG=C.UTF-8 LC_ALL= LANGUAGE=de "$HENB_PANEL" --session >>"$WORK/panel-de.log" 2>&1 &
+PANEL_PID=$!
+PIDS+=($PANEL_PID)
+check "German: the state says Registriert" wait_eval 15 '[ "$(row state)" = Registriert ]'
+check_eq "German: the state row's title" "Zustand" "$(pj "p['rows']['state']['title']")"
+check_eq "German: the buttons" "_Starten|_Neu erkunden|_Abbrechen" \
+    "$(pj "'|'.join(p['buttons'][b]['label'] for b in ('start', 'rediscover', 'cancel'))")"
+check "German: the group titles" test "$(pj "'Schritte' in p['labels'] and 'Verwaltung' in p['labels']")" = True
+check "German: the steps say erledigt in" \
+    test "$(pj "all(r['subtitle'].startswith('erledigt in ') for n, r in p['rows'].items() if n.startswith('step-'))")" = True
+# henbd's restart gave the http transport a new URL
+CR_URL=$(prop Management ConnectionRequestURL | tr -d "'")
+check "German: the http transport row shows aktiv and its URL" \
+    wait_eval 10 '[ "$(row cr-http)" = "aktiv: $CR_URL" ]'
+check_eq "German: the cell" "Aus (die Zelle sendet nicht)" "$(row cell-admin-state)"
+shot panel-registered-de Registriert
+check "German: henbctl agrees (registriert)" \
+    bash -c "LANG=C.UTF-8 LC_ALL= LANGUAGE=de '$HENBCTL' --session status | grep -qx 'Zustand: registered'"
+check "the German panel logged no warning or critical" bash -c "! grep -Eq 'WARNING|CRITICAL' '$WORK/panel-de.log'"
+kill "$PANEL_PID"; wait "$PANEL_PID" 2>/dev/null
+
+# the desktop file and metainfo as built: merged with the German and French catalogs
+check "desktop file: German name" grep -qx 'Name\[de\]=HeNB-Steuerung' "$HENB_PANEL_DESKTOP"
+check "desktop file: French name" grep -qx "Name\[fr\]=Panneau de contrôle du HeNB" "$HENB_PANEL_DESKTOP"
+check "desktop file: German and French comments" \
+    bash -c "grep -q '^Comment\[de\]=' '$HENB_PANEL_DESKTOP' && grep -q '^Comment\[fr\]=' '$HENB_PANEL_DESKTOP'"
+check "metainfo: German summary" grep -q '<summary xml:lang="de">Den Bootstrap eines Home eNodeB' "$HENB_PANEL_METAINFO"
+check "metainfo: French summary" grep -q '<summary xml:lang="fr">Suivre et piloter le bootstrap' "$HENB_PANEL_METAINFO"
+check "metainfo: the description in German and French" \
+    bash -c "grep -q '<p xml:lang=\"de\">' '$HENB_PANEL_METAINFO' && grep -q '<p xml:lang=\"fr\">' '$HENB_PANEL_METAINFO'"
 
 # --- polkit: an unprivileged user's panel, henbd as root on a system bus -------------------
 # Debian's system bus configuration with the shipped bus policy (as integration-policy), no
