@@ -343,8 +343,11 @@ drop_conn (HenbXmppClient *self)
 {
     g_clear_handle_id (&self->release_id, g_source_remove);
     if (self->conn != NULL && !self->online) {
-        xmpp_conn_release (self->conn);
-        self->conn = NULL;
+        /* releasing a connection that is still closing reports its end (on_conn_event), which
+         * must not take it for the current one */
+        xmpp_conn_t *conn = g_steal_pointer (&self->conn);
+
+        xmpp_conn_release (conn);
     }
 }
 
@@ -703,9 +706,10 @@ henb_xmpp_client_disconnect (HenbXmppClient *self)
         return;
     }
     xmpp_disconnect (self->conn);
-    /* libstrophe reports the disconnection from its loop */
-    for (guint i = 0; i < 100 && self->conn != NULL && self->release_id == 0; i++)
-        xmpp_run_once (self->ctx, 10);
+    /* </stream:stream> out to the relay; the server's answer would need the main loop, so
+     * the session ends here and the relay closes the server connection */
+    for (guint i = 0; i < 2 && self->conn != NULL && self->release_id == 0; i++)
+        xmpp_run_once (self->ctx, 0);
     if (self->release_id == 0)
         go_offline (self, HENB_XMPP_OFFLINE_CLOSED, "closed");
 }
@@ -741,10 +745,8 @@ henb_xmpp_client_dispose (GObject *object)
     g_clear_handle_id (&self->release_id, g_source_remove);
     disarm (self);
     stop_driving (self);
-    if (self->conn != NULL) {
-        xmpp_conn_release (self->conn);
-        self->conn = NULL;
-    }
+    if (self->conn != NULL)
+        xmpp_conn_release (g_steal_pointer (&self->conn));
     G_OBJECT_CLASS (henb_xmpp_client_parent_class)->dispose (object);
 }
 
