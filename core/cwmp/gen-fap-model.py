@@ -327,6 +327,8 @@ def main():
             flags.append("HENB_DM_FLAG_RADIO_STATUS")
         if node.get("forcedInform") == "true":
             flags.append("HENB_DM_FLAG_FORCED_INFORM")
+        if node.get("activeNotify") == "forceDefaultEnabled":
+            flags.append("HENB_DM_FLAG_ACTIVE_NOTIFY_DEFAULT")
         if s.hidden:
             flags.append("HENB_DM_FLAG_HIDDEN")
         if s.is_list:

@@ -14,6 +14,7 @@
 
 #define RW  HENB_DM_FLAG_WRITABLE
 #define FI  HENB_DM_FLAG_FORCED_INFORM
+#define AN  HENB_DM_FLAG_ACTIVE_NOTIFY_DEFAULT
 #define P   HENB_DM_FLAG_PERSISTENT
 #define HID HENB_DM_FLAG_HIDDEN
 #define DEF HENB_DM_FLAG_DEFERRED
@@ -68,7 +69,7 @@ static const HenbDmParamDef definitions[] = {
     UINT ("Device.ManagementServer.PeriodicInformInterval", RW | P, 1, G_MAXUINT32, "86400"),
     TIME ("Device.ManagementServer.PeriodicInformTime", RW | P, "0001-01-01T00:00:00Z"),
     STR ("Device.ManagementServer.ParameterKey", FI | P, 32),
-    STR ("Device.ManagementServer.ConnectionRequestURL", FI, 2048),
+    STR ("Device.ManagementServer.ConnectionRequestURL", FI | AN, 2048),
     STR ("Device.ManagementServer.ConnectionRequestUsername", RW | P, 256),
     STR ("Device.ManagementServer.ConnectionRequestPassword", RW | P | HID, 256),
     /* TR-069 Annex G / TR-111 part 2: UDP Connection Requests through a NAT (plugin cr-udp) */
@@ -102,7 +103,7 @@ static const HenbDmParamDef definitions[] = {
     STR ("Device.ManagementServer.ConnReqXMPPConnection", RW | P, 0),
     STR ("Device.ManagementServer.ConnReqAllowedJabberIDs", RW | P | LST, 0, 0, FALSE, 0, 0, NULL,
          HENB_DM_SYNTAX_PLAIN, "", HENB_CWMP_TYPE_NONE, 256),
-    STR ("Device.ManagementServer.ConnReqJabberID", 0, 0),
+    STR ("Device.ManagementServer.ConnReqJabberID", AN, 0),
 
     UINT ("Device.XMPP.ConnectionNumberOfEntries", 0, 0, G_MAXUINT32, "1"),
     STR ("Device.XMPP.SupportedServerConnectAlgorithms", LST, 0, 0, FALSE, 0, 0, xmpp_supported_algorithms,
@@ -132,8 +133,8 @@ static const HenbDmParamDef definitions[] = {
     UINT (XC "Server.{i}.Port", RW | P, 0, 65535, "5222"),
 
     BOOL (FAP "FAPControl.LTE.AdminState", RW | P | CELL, "false"),
-    BOOL (FAP "FAPControl.LTE.OpState", FI | RADIO, "false"),
-    BOOL (FAP "FAPControl.LTE.RFTxStatus", FI | RADIO, "false"),
+    BOOL (FAP "FAPControl.LTE.OpState", FI | RADIO | AN, "false"),
+    BOOL (FAP "FAPControl.LTE.RFTxStatus", FI | RADIO | AN, "false"),
 
     STR (GW "SecGWServer1", RW | P | DEF, 64, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_HOST),
     STR (GW "SecGWServer2", RW | P | DEF, 64, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_HOST),

@@ -105,6 +105,14 @@ table_object_name (const HenbDmTableDef *table, const gchar *vendor_oui)
     return expand_path (schema, vendor_oui);
 }
 
+/* Active for the parameters TR-181 enables it for by default; the first check of value
+ * changes takes the value of then as the one the HeMS saw. */
+static gint
+default_notification (const Node *node)
+{
+    return node->def != NULL && (node->def->flags & HENB_DM_FLAG_ACTIVE_NOTIFY_DEFAULT) ? 2 : 0;
+}
+
 static void
 add_objects_for (HenbDataModel *self, const gchar *param_name)
 {
@@ -193,6 +201,7 @@ henb_data_model_new (const gchar *vendor_oui)
         node->name = expand_path (defs[i].path, vendor_oui);
         node->def = &defs[i];
         node->default_value = g_strdup (defs[i].default_value);
+        node->notification = default_notification (node);
         add_objects_for (self, node->name);
         g_ptr_array_add (self->nodes, node);
         g_hash_table_insert (self->by_name, node->name, node);
@@ -1203,6 +1212,7 @@ create_instance_nodes (HenbDataModel *self, Node *table, guint instance)
         node->name = expand_path (relative, self->vendor_oui);
         node->def = &defs[i];
         node->default_value = g_strdup (defs[i].default_value);
+        node->notification = default_notification (node);
         insert_node (self, index++, node);
     }
     table->n_instances++;
@@ -1651,6 +1661,14 @@ henb_data_model_get_notification (HenbDataModel *self, const gchar *name)
     return node != NULL ? node->notification : 0;
 }
 
+gint
+henb_data_model_get_default_notification (HenbDataModel *self, const gchar *name)
+{
+    Node *node = lookup_param (self, name);
+
+    return node != NULL ? default_notification (node) : 0;
+}
+
 gboolean
 henb_data_model_set_notification (HenbDataModel *self, const gchar *name, gint notification, GError **error)
 {
@@ -1844,6 +1862,7 @@ henb_data_model_reset_all (HenbDataModel *self)
         }
         g_clear_pointer (&n->value, g_free);
         set_notification (n, 0);
+        n->notification = default_notification (n);
         g_clear_pointer (&n->access_list, g_ptr_array_unref);
         i++;
     }

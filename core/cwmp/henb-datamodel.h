@@ -21,6 +21,8 @@ typedef enum {
     HENB_DM_FLAG_RADIO_STATUS = 1 << 7,
     /* part of the cell configuration handed to the radio stack (org.henbd.HeNB1.Radio) */
     HENB_DM_FLAG_CELL_CONFIG = 1 << 8,
+    /* TR-181 activeNotify="forceDefaultEnabled": Notification 2 until the HeMS sets another */
+    HENB_DM_FLAG_ACTIVE_NOTIFY_DEFAULT = 1 << 9,
 } HenbDmFlags;
 
 typedef enum {
@@ -270,6 +272,8 @@ void     henb_data_model_set_next_instance (HenbDataModel *self, const gchar *ob
 
 /* Notification attributes (0 off, 1 passive, 2 active). */
 gint     henb_data_model_get_notification (HenbDataModel *self, const gchar *name);
+/* 2 for HENB_DM_FLAG_ACTIVE_NOTIFY_DEFAULT parameters, else 0 */
+gint     henb_data_model_get_default_notification (HenbDataModel *self, const gchar *name);
 gboolean henb_data_model_set_notification (HenbDataModel *self, const gchar *name, gint notification,
                                            GError **error);
 /* Parameters with notification other than off, in model order. */

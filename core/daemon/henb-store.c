@@ -340,7 +340,8 @@ serialize_objects (HenbStore *self, GKeyFile *kf)
     }
 }
 
-/* Notification attributes other than off, and access lists. */
+/* Notification attributes other than their default (off, or active where TR-181 enables it
+ * by default: then an off the HeMS set is kept), and access lists. */
 static void
 serialize_attributes (HenbStore *self, GKeyFile *kf)
 {
@@ -350,7 +351,7 @@ serialize_attributes (HenbStore *self, GKeyFile *kf)
         gint notification = henb_data_model_get_notification (self->dm, names->pdata[i]);
         g_auto(GStrv) access = henb_data_model_get_access_list (self->dm, names->pdata[i]);
 
-        if (notification != 0)
+        if (notification != henb_data_model_get_default_notification (self->dm, names->pdata[i]))
             g_key_file_set_integer (kf, "Notification", names->pdata[i], notification);
         if (access[0] != NULL)
             g_key_file_set_string_list (kf, "AccessList", names->pdata[i], (const gchar *const *) access,

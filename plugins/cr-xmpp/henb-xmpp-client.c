@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,23 +14,25 @@
 #include <gnutls/gnutls.h>
 #include <strophe.h>
 
+#include "henb-errors.h"
 #include "henb-gnutls-verify.h"
 #include "henb-xmpp-client.h"
+#include "henb-xmpp-starttls.h"
 
 /*
- * libstrophe runs its own select() loop; here xmpp_run_once (timeout 0) is called from GLib
- * sources instead: while the session is being set up every 10 ms (short: TCP connect, TLS,
- * SASL, bind), once online when the socket is readable, and once a second for libstrophe's
- * timed handlers (the keep-alive). Its TLS handshake itself loops until the handshake is done
- * or failed, blocking the main loop, however long a server that stalls takes: a watchdog
- * thread shuts the socket down once the set-up deadline has passed, which ends the handshake
- * (and any other stalled set-up step) with an error.
+ * Trust: libstrophe never does TLS. Its OpenSSL backend loads the system's default CAs as
+ * well, and lets a handler overrule only a chain OpenSSL refused, not refuse one it accepted,
+ * so a public-CA certificate for the exact domain would get the SASL exchange. henbd opens
+ * the server stream itself instead (henb-xmpp-starttls.c: STARTTLS, GnuTLS with the operator
+ * root CA as the only anchor, the domain in henbd's form) and only once the certificate
+ * passed relays the TLS stream's plaintext to libstrophe, which connects to a one-time
+ * loopback listener with TLS disabled and restarts the stream as after STARTTLS.
  *
- * Trust: libstrophe's OpenSSL backend also loads the system's default CAs, so the server
- * certificate is checked again here, against the operator root CA alone and the XMPP domain
- * in henbd's form (IP -> iPAddress SAN, FQDN -> dNSName SAN): in libstrophe's certfail
- * handler (OpenSSL refused it: we decide) and once the session is up (OpenSSL accepted it:
- * we may still refuse and close).
+ * libstrophe runs its own select() loop; here xmpp_run_once (timeout 0) is called from GLib
+ * sources instead: while the session is being set up every 10 ms (short: SASL, bind), once
+ * online when the socket is readable, and once a second for libstrophe's timed handlers (the
+ * keep-alive). The set-up deadline covers the STARTTLS part (a timer cancels it) and then
+ * libstrophe's part (a watchdog thread shuts its socket down, which ends any stalled step).
  */
 
 #define XMPP_STANZAS_NS   "urn:ietf:params:xml:ns:xmpp-stanzas"
@@ -107,7 +111,6 @@ struct _HenbXmppClient {
     xmpp_ctx_t      *ctx;
     xmpp_conn_t     *conn;
     xmpp_log_t       log;
-    HenbGnutlsTrust *trust;
     gchar           *domain;
     guint            keepalive;
 
@@ -122,6 +125,13 @@ struct _HenbXmppClient {
 
     gboolean         online;
     gboolean         closing;
+    GCancellable    *setup_cancellable; /* the STARTTLS part and the relay */
+    guint            setup_timer_id;
+    gboolean         starting_tls;     /* the STARTTLS part runs; libstrophe waits */
+    GSocketListener *listener;         /* where libstrophe connects, once */
+    GIOStream       *server_stream;    /* the server, past TLS, until the relay took it */
+    gboolean         server_tls;
+    guint16          libstrophe_port;  /* its loopback socket's own port */
     gboolean         auth_failed;
     gboolean         tcp_connected;
     gchar           *tls_refusal; /* why our own check refused the certificate */
@@ -139,61 +149,6 @@ static GHashTable *clients_by_ctx;
 
 static void drive_setup (HenbXmppClient *self);
 static void stop_driving (HenbXmppClient *self);
-
-/* ---------------------------------------------------------------------------------------- */
-/* The server certificate */
-
-static gboolean
-verify_pem (HenbXmppClient *self, const gchar *pem, GError **error)
-{
-    gnutls_datum_t in = { (guchar *) pem, pem != NULL ? strlen (pem) : 0 };
-    gnutls_datum_t der = { NULL, 0 };
-    g_autoptr(GPtrArray) chain = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-
-    if (pem == NULL || gnutls_pem_base64_decode2 ("CERTIFICATE", &in, &der) < 0) {
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the XMPP server sent no readable certificate");
-        return FALSE;
-    }
-    g_ptr_array_add (chain, g_bytes_new (der.data, der.size));
-    gnutls_free (der.data);
-    return henb_gnutls_verify_server (self->trust, chain, self->domain, 0, error);
-}
-
-static int
-on_certfail (const xmpp_tlscert_t *cert, const char *const errormsg)
-{
-    HenbXmppClient *self = g_hash_table_lookup (clients_by_ctx, xmpp_tlscert_get_ctx (cert));
-    g_autoptr(GError) error = NULL;
-
-    if (self == NULL)
-        return 0;
-    if (verify_pem (self, xmpp_tlscert_get_pem (cert), &error)) {
-        /* OpenSSL's own host check does not match IP addresses: ours did */
-        g_debug ("XMPP server certificate accepted by the operator root CA (OpenSSL: %s)", errormsg);
-        return 1;
-    }
-    g_free (self->tls_refusal);
-    self->tls_refusal = g_strdup (error->message);
-    return 0;
-}
-
-static gboolean
-verify_session_certificate (HenbXmppClient *self, GError **error)
-{
-    xmpp_tlscert_t *cert;
-    gboolean ok;
-
-    if (!xmpp_conn_is_secured (self->conn))
-        return TRUE;
-    cert = xmpp_conn_get_peer_cert (self->conn);
-    if (cert == NULL) {
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "the XMPP server sent no certificate");
-        return FALSE;
-    }
-    ok = verify_pem (self, xmpp_tlscert_get_pem (cert), error);
-    xmpp_tlscert_free (cert);
-    return ok;
-}
 
 /* ---------------------------------------------------------------------------------------- */
 /* Connection Requests */
@@ -356,7 +311,17 @@ on_socket (xmpp_conn_t *conn, void *sock)
     HenbXmppClient *self = g_hash_table_lookup (clients_by_ctx, xmpp_conn_get_context (conn));
 
     if (self != NULL) {
+        struct sockaddr_in local = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
+        socklen_t length = sizeof local;
+
         self->fd = *(gint *) sock;
+        /* a port of our own, known before the connection, for the relay to recognise it */
+        self->libstrophe_port = 0;
+        if (bind (self->fd, (struct sockaddr *) &local, sizeof local) == 0 &&
+            getsockname (self->fd, (struct sockaddr *) &local, &length) == 0)
+            self->libstrophe_port = ntohs (local.sin_port);
+        else
+            g_info ("XMPP: cannot bind libstrophe's socket: %s", g_strerror (errno));
         /* one socket per attempt (libstrophe tries each address of a name in turn) */
         if (self->watchdog != NULL)
             self->setup_expired |= watchdog_stop (self->watchdog);
@@ -378,8 +343,11 @@ drop_conn (HenbXmppClient *self)
 {
     g_clear_handle_id (&self->release_id, g_source_remove);
     if (self->conn != NULL && !self->online) {
-        xmpp_conn_release (self->conn);
-        self->conn = NULL;
+        /* releasing a connection that is still closing reports its end (on_conn_event), which
+         * must not take it for the current one */
+        xmpp_conn_t *conn = g_steal_pointer (&self->conn);
+
+        xmpp_conn_release (conn);
     }
 }
 
@@ -402,8 +370,23 @@ disarm (HenbXmppClient *self)
 }
 
 static void
+stop_setup (HenbXmppClient *self)
+{
+    g_clear_handle_id (&self->setup_timer_id, g_source_remove);
+    if (self->setup_cancellable != NULL)
+        g_cancellable_cancel (self->setup_cancellable);
+    g_clear_object (&self->setup_cancellable);
+    if (self->listener != NULL)
+        g_socket_listener_close (self->listener);
+    g_clear_object (&self->listener);
+    g_clear_object (&self->server_stream);
+    self->starting_tls = FALSE;
+}
+
+static void
 go_offline (HenbXmppClient *self, HenbXmppOfflineReason reason, const gchar *detail)
 {
+    stop_setup (self);
     disarm (self);
     stop_driving (self);
     self->online = FALSE;
@@ -420,7 +403,6 @@ on_conn_event (xmpp_conn_t *conn, xmpp_conn_event_t event, int error, xmpp_strea
                void *user_data)
 {
     HenbXmppClient *self = user_data;
-    g_autoptr(GError) refusal = NULL;
     g_autofree gchar *detail = NULL;
     HenbXmppOfflineReason reason;
 
@@ -429,14 +411,8 @@ on_conn_event (xmpp_conn_t *conn, xmpp_conn_event_t event, int error, xmpp_strea
     switch (event) {
     case XMPP_CONN_CONNECT:
         disarm (self);
-        if (!verify_session_certificate (self, &refusal)) {
-            g_free (self->tls_refusal);
-            self->tls_refusal = g_strdup (refusal->message);
-            xmpp_disconnect (conn);
-            return;
-        }
         self->online = TRUE;
-        self->tls_established = xmpp_conn_is_secured (conn);
+        self->tls_established = self->server_tls;
         self->bound_jid = g_strdup (xmpp_conn_get_bound_jid (conn));
         xmpp_handler_add (conn, on_iq, NULL, "iq", NULL, self);
         if (self->keepalive > 0)
@@ -516,13 +492,155 @@ on_log (void *user_data, xmpp_log_level_t level, const char *area, const char *m
 
 /* ---------------------------------------------------------------------------------------- */
 
+/* ---------------------------------------------------------------------------------------- */
+/* The server stream past TLS, relayed to libstrophe */
+
+static gboolean
+on_setup_timer (gpointer user_data)
+{
+    HenbXmppClient *self = user_data;
+    g_autofree gchar *detail = g_strdup_printf ("the server did not complete the session set-up within %u s",
+                                                self->setup_timeout);
+
+    self->setup_timer_id = 0;
+    if (self->starting_tls)
+        go_offline (self, HENB_XMPP_OFFLINE_UNREACHABLE, detail);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+on_relay_ended (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GError) error = NULL;
+
+    /* either side closed, and the other with it: libstrophe or the server says the rest */
+    if (!g_io_stream_splice_finish (result, &error) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("XMPP relay: %s", error->message);
+}
+
+/* Only libstrophe may have the server's stream: its socket, bound to a loopback port in
+ * on_socket() before it connects, is the only one from that port. */
+static gboolean
+is_libstrophe (HenbXmppClient *self, GSocketConnection *connection)
+{
+    g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+
+    return self->libstrophe_port != 0 && G_IS_INET_SOCKET_ADDRESS (remote) &&
+           g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote)) == self->libstrophe_port;
+}
+
+/* The callbacks of the set-up get its cancellable: cancelled when the client stops or goes
+ * away, else it leads to the client. */
+#define CLIENT_KEY "henb-xmpp-client"
+
+static HenbXmppClient *
+setup_owner (GCancellable *cancellable)
+{
+    return g_cancellable_is_cancelled (cancellable) ? NULL : g_object_get_data (G_OBJECT (cancellable), CLIENT_KEY);
+}
+
+static void
+on_libstrophe_accepted (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GCancellable) cancellable = user_data;
+    HenbXmppClient *self = setup_owner (cancellable);
+    g_autoptr(GError) error = NULL;
+    g_autoptr(GSocketConnection) local = g_socket_listener_accept_finish (G_SOCKET_LISTENER (source), result,
+                                                                           NULL, &error);
+
+    if (self == NULL || self->server_stream == NULL)
+        return;
+    if (local == NULL) {
+        g_autofree gchar *detail = g_strdup_printf ("local relay: %s", error->message);
+
+        go_offline (self, HENB_XMPP_OFFLINE_ERROR, detail);
+        return;
+    }
+    if (!is_libstrophe (self, local)) {
+        g_info ("XMPP: something other than libstrophe reached the local relay; refused");
+        g_io_stream_close (G_IO_STREAM (local), NULL, NULL);
+        g_socket_listener_accept_async (self->listener, cancellable, on_libstrophe_accepted,
+                                        g_object_ref (cancellable));
+        return;
+    }
+    g_socket_listener_close (self->listener);
+    g_io_stream_splice_async (G_IO_STREAM (local), self->server_stream,
+                              G_IO_STREAM_SPLICE_CLOSE_STREAM1 | G_IO_STREAM_SPLICE_CLOSE_STREAM2, G_PRIORITY_DEFAULT,
+                              self->setup_cancellable, on_relay_ended, NULL);
+    g_clear_object (&self->server_stream);
+}
+
+static void
+on_server_stream (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    g_autoptr(GCancellable) cancellable = user_data;
+    HenbXmppClient *self = setup_owner (cancellable);
+    g_autoptr(GError) error = NULL;
+    gboolean tls = FALSE;
+    g_autoptr(GIOStream) stream = henb_xmpp_starttls_connect_finish (result, &tls, &error);
+    g_autoptr(GInetAddress) loopback = NULL;
+    g_autoptr(GSocketAddress) any_port = NULL;
+    g_autoptr(GSocketAddress) bound = NULL;
+    g_autofree gchar *detail = NULL;
+
+    if (self == NULL || !self->starting_tls)
+        return;
+    self->server_tls = tls;
+    if (stream == NULL) {
+        if (error->domain == HENB_SECURITY_ERROR) {
+            detail = g_strdup_printf ("certificate refused: %s", error->message);
+            go_offline (self, HENB_XMPP_OFFLINE_TLS, detail);
+        } else if (error->domain == G_TLS_ERROR) {
+            detail = g_strdup_printf ("TLS failed: %s", error->message);
+            go_offline (self, HENB_XMPP_OFFLINE_TLS, detail);
+        } else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED)) {
+            go_offline (self, HENB_XMPP_OFFLINE_ERROR, error->message);
+        } else {
+            detail = g_strdup_printf ("no connection: %s", error->message);
+            go_offline (self, HENB_XMPP_OFFLINE_UNREACHABLE, detail);
+        }
+        return;
+    }
+    if (G_IS_SOCKET_CONNECTION (stream))
+        g_socket_set_keepalive (g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)), TRUE);
+    else if (G_IS_TLS_CONNECTION (stream)) {
+        GIOStream *base = NULL;
+
+        g_object_get (stream, "base-io-stream", &base, NULL);
+        if (G_IS_SOCKET_CONNECTION (base))
+            g_socket_set_keepalive (g_socket_connection_get_socket (G_SOCKET_CONNECTION (base)), TRUE);
+        g_clear_object (&base);
+    }
+
+    /* a one-time listener on loopback, any port, for libstrophe */
+    self->listener = g_socket_listener_new ();
+    loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+    any_port = g_inet_socket_address_new (loopback, 0);
+    if (!g_socket_listener_add_address (self->listener, any_port, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP,
+                                        NULL, &bound, &error)) {
+        detail = g_strdup_printf ("no local relay: %s", error->message);
+        go_offline (self, HENB_XMPP_OFFLINE_ERROR, detail);
+        return;
+    }
+    self->server_stream = g_steal_pointer (&stream);
+    self->starting_tls = FALSE;
+    g_clear_handle_id (&self->setup_timer_id, g_source_remove);
+    g_socket_listener_accept_async (self->listener, self->setup_cancellable, on_libstrophe_accepted,
+                                    g_object_ref (self->setup_cancellable));
+    if (xmpp_connect_client (self->conn, "127.0.0.1", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)),
+                             on_conn_event, self) != XMPP_EOK) {
+        go_offline (self, HENB_XMPP_OFFLINE_ERROR, "libstrophe could not start");
+        return;
+    }
+    drive_setup (self);
+}
+
 gboolean
 henb_xmpp_client_connect (HenbXmppClient *self, const HenbXmppClientOptions *options, GError **error)
 {
     g_autofree gchar *full_jid = NULL;
     g_autoptr(HenbGnutlsTrust) trust = NULL;
     const gchar *at;
-    long flags;
 
     g_return_val_if_fail (HENB_IS_XMPP_CLIENT (self), FALSE);
     g_return_val_if_fail (options->jid != NULL && options->address != NULL, FALSE);
@@ -541,8 +659,6 @@ henb_xmpp_client_connect (HenbXmppClient *self, const HenbXmppClientOptions *opt
     if (trust == NULL)
         return FALSE;
 
-    g_clear_pointer (&self->trust, henb_gnutls_trust_free);
-    self->trust = g_steal_pointer (&trust);
     g_free (self->domain);
     self->domain = g_strdup (at + 1);
     self->keepalive = options->keepalive;
@@ -559,22 +675,20 @@ henb_xmpp_client_connect (HenbXmppClient *self, const HenbXmppClientOptions *opt
                    : g_strdup (options->jid);
     xmpp_conn_set_jid (self->conn, full_jid);
     xmpp_conn_set_pass (self->conn, options->password != NULL ? options->password : "");
-    flags = XMPP_CONN_FLAG_DISABLE_SM | (options->require_tls ? XMPP_CONN_FLAG_MANDATORY_TLS : 0);
-    xmpp_conn_set_flags (self->conn, flags);
-    xmpp_conn_set_cafile (self->conn, options->ca_file);
-    xmpp_conn_set_certfail_handler (self->conn, on_certfail);
+    /* TLS is the relay's (henb-xmpp-starttls.c): libstrophe must not try it on the stream
+     * that is past TLS already */
+    xmpp_conn_set_flags (self->conn, XMPP_CONN_FLAG_DISABLE_SM | XMPP_CONN_FLAG_DISABLE_TLS);
     xmpp_conn_set_sockopt_callback (self->conn, on_socket);
 
     self->fd = -1;
-    if (xmpp_connect_client (self->conn, options->address, options->port, on_conn_event, self) != XMPP_EOK) {
-        g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot connect to %s port %u",
-                     options->address, options->port);
-        disarm (self);
-        xmpp_conn_release (self->conn);
-        self->conn = NULL;
-        return FALSE;
-    }
-    drive_setup (self);
+    self->server_tls = FALSE;
+    self->starting_tls = TRUE;
+    self->setup_cancellable = g_cancellable_new ();
+    g_object_set_data (G_OBJECT (self->setup_cancellable), CLIENT_KEY, self);
+    self->setup_timer_id = g_timeout_add_seconds (self->setup_timeout, on_setup_timer, self);
+    henb_xmpp_starttls_connect_async (options->address, options->port, self->domain, g_steal_pointer (&trust),
+                                      options->require_tls, self->setup_cancellable, on_server_stream,
+                                      g_object_ref (self->setup_cancellable));
     return TRUE;
 }
 
@@ -586,10 +700,16 @@ henb_xmpp_client_disconnect (HenbXmppClient *self)
     if (self->conn == NULL || self->release_id != 0)
         return;
     self->closing = TRUE;
+    if (self->starting_tls) {
+        /* libstrophe has not begun */
+        go_offline (self, HENB_XMPP_OFFLINE_CLOSED, "closed");
+        return;
+    }
     xmpp_disconnect (self->conn);
-    /* libstrophe reports the disconnection from its loop */
-    for (guint i = 0; i < 100 && self->conn != NULL && self->release_id == 0; i++)
-        xmpp_run_once (self->ctx, 10);
+    /* </stream:stream> out to the relay; the server's answer would need the main loop, so
+     * the session ends here and the relay closes the server connection */
+    for (guint i = 0; i < 2 && self->conn != NULL && self->release_id == 0; i++)
+        xmpp_run_once (self->ctx, 0);
     if (self->release_id == 0)
         go_offline (self, HENB_XMPP_OFFLINE_CLOSED, "closed");
 }
@@ -621,13 +741,12 @@ henb_xmpp_client_dispose (GObject *object)
         g_signal_handlers_destroy (self);
         henb_xmpp_client_disconnect (self);
     }
+    stop_setup (self);
     g_clear_handle_id (&self->release_id, g_source_remove);
     disarm (self);
     stop_driving (self);
-    if (self->conn != NULL) {
-        xmpp_conn_release (self->conn);
-        self->conn = NULL;
-    }
+    if (self->conn != NULL)
+        xmpp_conn_release (g_steal_pointer (&self->conn));
     G_OBJECT_CLASS (henb_xmpp_client_parent_class)->dispose (object);
 }
 
@@ -638,7 +757,6 @@ henb_xmpp_client_finalize (GObject *object)
 
     g_hash_table_remove (clients_by_ctx, self->ctx);
     xmpp_ctx_free (self->ctx);
-    g_clear_pointer (&self->trust, henb_gnutls_trust_free);
     g_free (self->domain);
     g_free (self->tls_refusal);
     g_free (self->bound_jid);

@@ -4,8 +4,8 @@
 # with a certificate from the operator root CA), the Serving GenieACS with its XMPP account,
 # henbd's cr-xmpp plugin. The Serving GenieACS configures the XMPP connection at bootstrap as
 # an operator would (provision: Device.XMPP.Connection.1, a Server row, ConnReqXMPPConnection,
-# ConnReqAllowedJabberIDs, active notification of ConnReqJabberID), learns henbd's JID from
-# the value change, and its NBI tasks with ?connection_request then go over XMPP. A second,
+# ConnReqAllowedJabberIDs; no notification attribute: TR-181 makes ConnReqJabberID's active
+# by default), learns henbd's JID from the value change, and its NBI tasks with ?connection_request then go over XMPP. A second,
 # hostile sender (xmpp-probe, libstrophe) brings wrong credentials and a JID not allowed.
 # Also: prosody restarts -> henbd back online and a Connection Request works; prosody with a
 # certificate of another CA -> henbd refuses it and stays off; a domain by name with
@@ -52,8 +52,7 @@ declare(c + \"Server.*.Port\", {value: 1}, {value: $XMPP_PORT});
 declare(c + \"Server.*.Enable\", {value: 1}, {value: true});
 declare(c + \"Enable\", {value: 1}, {value: true});
 declare(\"${MS}ConnReqXMPPConnection\", {value: 1}, {value: \"Device.XMPP.Connection.1\"});
-declare(\"${MS}ConnReqAllowedJabberIDs\", {value: 1}, {value: \"acs@$XMPP_DOMAIN\"});
-declare(\"${MS}ConnReqJabberID\", {notification: 1}, {notification: 2});"
+declare(\"${MS}ConnReqAllowedJabberIDs\", {value: 1}, {value: \"acs@$XMPP_DOMAIN\"});"
 genieacs_preset serving xmpp-bootstrap xmpp "0 BOOTSTRAP"
 genieacs_factory
 start_henbd
@@ -63,7 +62,7 @@ DEV=$(genieacs_device_id serving)
 online_count() { grep -c "XMPP: online as" "$WORK/henbd.log"; }
 check "henbd is online on prosody as henb@$XMPP_DOMAIN/cell, with TLS" \
     wait_eval 30 'grep -q "XMPP: online as henb@$XMPP_DOMAIN/cell on $XMPP_IP:$XMPP_PORT (TLS)" "$WORK/henbd.log"'
-check_eq "ConnReqJabberID reached the Serving GenieACS (active notification, 4 VALUE CHANGE)" \
+check_eq "ConnReqJabberID reached the Serving GenieACS (active notification by default, 4 VALUE CHANGE)" \
     "henb@$XMPP_DOMAIN/cell" \
     "$(wait_eval 30 '[ -n "$(genieacs_value serving "$DEV" ${MS}ConnReqJabberID)" ]';
        genieacs_value serving "$DEV" ${MS}ConnReqJabberID)"
@@ -158,6 +157,11 @@ refusals() { grep -c "certificate refused: the certificate is not issued by the 
 check "a certificate not from the operator root CA is refused, at each retry" \
     wait_eval 30 '[ "$(refusals)" -ge 2 ]'
 check_eq "henbd did not go online with it" "$O1" "$(online_count)"
+check "D-Bus shows the xmpp transport failed, with the refusal as its detail" \
+    wait_eval 15 'prop ConnectionRequest Transports |
+        grep -q "(.xmpp., [a-z]*, .failed., .[^)]*certificate refused: the certificate is not issued by the operator root CA"'
+check "D-Bus XmppState: failed (between the retries)" \
+    wait_eval 15 '[ "$(prop ConnectionRequest XmppState)" = "'"'failed'"'" ]'
 
 # the HeMS moves henbd to a domain by name, found by DNS (ServerConnectAlgorithm DNS): the
 # name resolved by the test's dnsmasq, the certificate's DNS SAN checked; GenieACS's account

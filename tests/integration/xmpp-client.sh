@@ -5,7 +5,7 @@
 # answered as asked (result, <not-authorized/>, <service-unavailable/>), one with an over-long
 # username refused before it is looked at, a ping answered, another IQ refused; and why a
 # session ends or never begins: the server stopped, a wrong XMPP password, a certificate of
-# another CA, no server, a server stalling in the TLS handshake (the set-up deadline).
+# another CA, one of a CA the system trusts for the exact domain (no SASL sent), no server, a server stalling in the TLS handshake (the set-up deadline).
 . "$(dirname "$0")/../lib/common.sh"
 . "$(dirname "$0")/../lib/xmpp.sh"
 
@@ -58,6 +58,39 @@ client henb-xmpp-secret ca rogue.out
 check "a certificate of another CA: offline, tls, and it says why" \
     wait_for 10 grep -q "^offline tls certificate refused: the certificate is not issued by the operator root CA" "$WORK/rogue.out"
 stop_prosody
+
+# a certificate for the exact domain (a DNS SAN) from a CA the system trusts, as a public CA
+# is: here the other CA, made OpenSSL's default trust (/etc/ssl/certs, see `openssl version
+# -d`) in a mount namespace. Only the operator root CA counts, and the XMPP password must not
+# leave before the check: prosody sees no SASL.
+xmpp_make_cert xmpp-fqdn rogue-ca "$XMPP_FQDN"
+start_prosody
+xmpp_user henb henb-xmpp-secret "$XMPP_FQDN"
+mkdir -p "$WORK/system-certs"
+cp "$WORK/pki/rogue-ca.pem" "$WORK/system-certs/ca-certificates.crt"
+cp "$WORK/pki/rogue-ca.pem" "$WORK/system-certs/rogue-ca.pem"
+openssl rehash "$WORK/system-certs" 2>/dev/null
+system_trusts_rogue() {
+    unshare --mount --propagation private sh -c 'mount --bind "$0" /etc/ssl/certs && exec "$@"' \
+        "$WORK/system-certs" "$@"
+}
+check "with that system trust OpenSSL accepts prosody's certificate for $XMPP_FQDN" \
+    system_trusts_rogue sh -c "openssl s_client -connect $XMPP_IP:$XMPP_PORT -starttls xmpp \
+        -xmpphost $XMPP_FQDN -servername $XMPP_FQDN -verify_hostname $XMPP_FQDN -verify_return_error \
+        </dev/null >>'$WORK/s_client.log' 2>&1"
+: >"$WORK/prosody.log"
+system_trusts_rogue "$HENB_XMPP_PROBE" client "henb@$XMPP_FQDN" cell henb-xmpp-secret "$XMPP_IP" "$XMPP_PORT" \
+    "$WORK/pki/ca.pem" 1 cru crp "acs@$XMPP_DOMAIN" >"$WORK/public.out" 2>>"$WORK/probe.log" &
+PIDS+=($!)
+check "a system-trusted CA for the exact domain: offline, tls, not the operator root CA" \
+    wait_for 10 grep -q "^offline tls certificate refused: the certificate is not issued by the operator root CA" \
+    "$WORK/public.out"
+check "STARTTLS was reached and the client broke the handshake off (prosody: handshake error)" \
+    wait_for 10 grep -q "TLS handshake error" "$WORK/prosody.log"
+check_eq "no SASL reached prosody (no authentication attempt, the password never left)" "" \
+    "$(grep -E "Received\[c2s_unauthed\]: <auth |Authenticated as" "$WORK/prosody.log")"
+stop_prosody
+rm -f "$WORK/pki/xmpp-fqdn.pem"
 
 client henb-xmpp-secret ca closed.out
 check "no server: offline, unreachable" \

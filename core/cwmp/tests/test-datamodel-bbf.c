@@ -628,6 +628,9 @@ compare_parameter (const HenbDmParamDef *def,
     gboolean henb_forced = (def->flags & HENB_DM_FLAG_FORCED_INFORM) != 0;
     gboolean henb_hidden = (def->flags & HENB_DM_FLAG_HIDDEN) != 0;
     gboolean henb_list = (def->flags & HENB_DM_FLAG_LIST) != 0;
+    g_autofree gchar *active_notify = get_attr (param, "activeNotify");
+    gboolean bbf_active_default = g_strcmp0 (active_notify, "forceDefaultEnabled") == 0;
+    gboolean henb_active_default = (def->flags & HENB_DM_FLAG_ACTIVE_NOTIFY_DEFAULT) != 0;
 
     /* type: a list is a string on the wire; its items have the BBF type */
     g_assert_cmpint (bt, >=, 0);
@@ -654,6 +657,10 @@ compare_parameter (const HenbDmParamDef *def,
         g_ptr_array_add (problems, g_strdup_printf ("forcedInform: BBF %s, henbd %s",
                                                     bbf_forced ? "true" : "false",
                                                     henb_forced ? "true" : "false"));
+    if (bbf_active_default != henb_active_default)
+        g_ptr_array_add (problems, g_strdup_printf ("activeNotify forceDefaultEnabled: BBF %s, henbd %s",
+                                                    bbf_active_default ? "true" : "false",
+                                                    henb_active_default ? "true" : "false"));
     if (s->hidden != henb_hidden)
         g_ptr_array_add (problems, g_strdup_printf ("hidden: BBF %s, henbd %s",
                                                     s->hidden ? "true" : "false",

@@ -741,6 +741,57 @@ test_attributes_commit_failure (void)
     g_assert_cmpint (henb_data_model_get_notification (dm, "Device.ManagementServer.URL"), ==, 0);
 }
 
+/* TR-181 activeNotify="forceDefaultEnabled": active until the HeMS sets another value */
+static void
+test_active_notification_by_default (void)
+{
+    const gchar *url = "Device.ManagementServer.ConnectionRequestURL";
+    const gchar *jid = "Device.ManagementServer.ConnReqJabberID";
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(GPtrArray) names = g_ptr_array_new ();
+    g_autoptr(GPtrArray) out = attrs_new ();
+    g_autoptr(GPtrArray) attrs = attrs_new ();
+    g_autoptr(GPtrArray) changed = NULL;
+    g_autoptr(HenbCwmpFault) fault = NULL;
+    HenbCwmpParamAttr *pa;
+
+    g_assert_true (henb_data_model_set (dm, url, "http://192.0.2.1:7547/cr", NULL));
+    g_assert_cmpint (henb_data_model_get_notification (dm, url), ==, 2);
+    g_assert_cmpint (henb_data_model_get_notification (dm, jid), ==, 2);
+    g_assert_cmpint (henb_data_model_get_default_notification (dm, url), ==, 2);
+    g_assert_cmpint (henb_data_model_get_default_notification (dm, "Device.ManagementServer.URL"), ==, 0);
+    g_assert_cmpint (henb_data_model_get_notification (dm, "Device.ManagementServer.URL"), ==, 0);
+
+    /* GetParameterAttributes says so without the HeMS having set anything */
+    g_ptr_array_add (names, (gpointer) url);
+    g_assert_true (henb_data_model_get_parameter_attributes (dm, names, out, &fault));
+    g_assert_cmpuint (out->len, ==, 1);
+    pa = out->pdata[0];
+    g_assert_cmpstr (pa->name, ==, url);
+    g_assert_cmpint (pa->notification, ==, 2);
+
+    /* the first check takes the value of then; a change asks for a session */
+    g_assert_false (henb_data_model_check_value_changes (dm));
+    g_assert_true (henb_data_model_set (dm, url, "http://192.0.2.2:7547/cr", NULL));
+    g_assert_true (henb_data_model_check_value_changes (dm));
+    changed = henb_data_model_list_value_changes (dm);
+    g_assert_cmpuint (changed->len, ==, 1);
+    g_assert_cmpstr (changed->pdata[0], ==, url);
+    henb_data_model_value_changes_reported (dm, changed);
+    g_assert_false (henb_data_model_check_value_changes (dm));
+
+    /* the HeMS turns it off: no session for a change */
+    attr_new (attrs, url, 0);
+    g_assert_true (henb_data_model_set_parameter_attributes (dm, attrs, &fault));
+    g_assert_cmpint (henb_data_model_get_notification (dm, url), ==, 0);
+    g_assert_true (henb_data_model_set (dm, url, "http://192.0.2.3:7547/cr", NULL));
+    g_assert_false (henb_data_model_check_value_changes (dm));
+
+    /* a factory reset brings the default back */
+    henb_data_model_reset_all (dm);
+    g_assert_cmpint (henb_data_model_get_notification (dm, url), ==, 2);
+}
+
 static void
 test_value_changes (void)
 {
@@ -1185,6 +1236,7 @@ main (int argc, char **argv)
     g_test_add_func ("/cwmp/datamodel/rpc-permitted", test_rpc_permitted);
     g_test_add_func ("/cwmp/datamodel/forced-inform", test_forced_inform);
     g_test_add_func ("/cwmp/datamodel/attributes", test_attributes);
+    g_test_add_func ("/cwmp/datamodel/attributes/active-by-default", test_active_notification_by_default);
     g_test_add_func ("/cwmp/datamodel/attributes/refused", test_attributes_refused);
     g_test_add_func ("/cwmp/datamodel/attributes/commit-failure", test_attributes_commit_failure);
     g_test_add_func ("/cwmp/datamodel/attributes/access-list-bounded", test_access_list_bounded);

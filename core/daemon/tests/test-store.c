@@ -753,6 +753,9 @@ test_objects_and_attributes_persist (void)
     g_autoptr(GArray) instances = NULL;
     g_auto(GStrv) access = NULL;
     HenbCwmpParamAttr pa = { 0 };
+    /* off for a parameter TR-181 makes active by default: that persists too */
+    HenbCwmpParamAttr off = { .name = (gchar *) "Device.ManagementServer.ConnectionRequestURL",
+                              .notification_change = TRUE, .notification = 0 };
     HenbCwmpParamValue *pv;
     guint instance, status;
 
@@ -773,8 +776,11 @@ test_objects_and_attributes_persist (void)
     pa.access_list = g_ptr_array_new_with_free_func (g_free);
     g_ptr_array_add (pa.access_list, g_strdup ("Subscriber"));
     g_ptr_array_add (attrs, &pa);
+    off.access_list = g_ptr_array_new_with_free_func (g_free);
+    g_ptr_array_add (attrs, &off);
     g_assert_true (henb_data_model_set_parameter_attributes (dm, attrs, &fault));
     g_ptr_array_unref (pa.access_list);
+    g_ptr_array_unref (off.access_list);
     henb_data_model_set_commit_func (dm, NULL, NULL);
 
     store2 = load_new (dir, &dm2, NULL);
@@ -787,6 +793,8 @@ test_objects_and_attributes_persist (void)
     /* deleted numbers stay used */
     g_assert_cmpuint (henb_data_model_get_next_instance (dm2, HENB_DM_MS_INFORM_PARAMETER), ==, 4);
     g_assert_cmpint (henb_data_model_get_notification (dm2, "Device.ManagementServer.PeriodicInformInterval"), ==, 2);
+    g_assert_cmpint (henb_data_model_get_notification (dm2, "Device.ManagementServer.ConnectionRequestURL"), ==, 0);
+    g_assert_cmpint (henb_data_model_get_notification (dm2, "Device.ManagementServer.ConnReqJabberID"), ==, 2);
     access = henb_data_model_get_access_list (dm2, "Device.ManagementServer.PeriodicInformInterval");
     g_assert_cmpstr (access[0], ==, "Subscriber");
     remove_tree (dir);
