@@ -185,6 +185,13 @@ henb_resolved_address_init (HenbResolvedAddress *self)
 {
 }
 
+GResolver *
+henb_resolved_address_get_resolver (HenbResolvedAddress *self)
+{
+    g_return_val_if_fail (HENB_IS_RESOLVED_ADDRESS (self), NULL);
+    return self->resolver;
+}
+
 GSocketConnectable *
 henb_resolved_address_new (GResolver *resolver, const gchar *host, guint16 port)
 {

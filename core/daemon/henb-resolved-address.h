@@ -15,6 +15,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (HenbResolvedAddress, henb_resolved_address, HENB, RESOLVED_ADDRESS, GNetworkAddress)
 
 GSocketConnectable *henb_resolved_address_new (GResolver *resolver, const gchar *host, guint16 port);
+/* The resolver it looks its host up with (a redirect to another host keeps it). */
+GResolver          *henb_resolved_address_get_resolver (HenbResolvedAddress *self);
 /* The host and port of an http or https @url; NULL (no error) when @url does not parse: the
  * transport refuses it with its own error. */
 GSocketConnectable *henb_resolved_address_new_for_url (GResolver *resolver, const gchar *url);

@@ -13,6 +13,7 @@
 #include "henb-cwmp-codec.h"
 #include "henb-errors.h"
 #include "henb-plugin.h"
+#include "henb-resolved-address.h"
 #include "henb-transport.h"
 
 /* ------------------------------------------------------------------------------------------ */
@@ -34,6 +35,9 @@ struct _HenbSoupTransport {
     gchar            *peer;          /* last peer address */
     GTlsProtocolVersion tls_version;
     guint             redirects;     /* followed in this session */
+    GSocketConnectable *remote;      /* the HeNB's own resolver's view of the host, or NULL */
+    guint             timeout;       /* seconds, for a session made again by a redirect */
+    gchar            *user_agent;
 };
 
 /* TR-069 3.4.5: the CPE follows at least 5 redirects in a session */
@@ -355,6 +359,58 @@ read_more (GTask *task)
 
 static void sent (GObject *source, GAsyncResult *res, gpointer user_data);
 
+/* The session toward self->remote (or the URI's host when NULL), without a connection yet. */
+static void
+make_session (HenbSoupTransport *self)
+{
+    g_clear_object (&self->session);
+    /* TR-069 forbids pipelining: one connection, kept alive for the session */
+    /* no proxy: the HeMS is reached directly (or through the IPsec tunnel), never through a
+     * desktop or environment proxy setting */
+    self->session = soup_session_new_with_options (
+        "proxy-resolver", NULL,
+        "max-conns", 1, "max-conns-per-host", 1,
+        "timeout", self->timeout,
+        "idle-timeout", 0,
+        "user-agent", self->user_agent,
+        "tls-database", self->tls != NULL ? henb_tls_context_get_database (self->tls) : NULL,
+        /* the HeNB's own resolver, not the process's: several HeNBs may share the process */
+        "remote-connectable", self->remote,
+        NULL);
+    /* the session makes the jar and holds the only reference to it */
+    soup_session_add_feature_by_type (self->session, SOUP_TYPE_COOKIE_JAR);
+}
+
+static guint16
+uri_port (GUri *uri)
+{
+    gint port = g_uri_get_port (uri);
+
+    if (port > 0)
+        return (guint16) port;
+    return g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") == 0 ? 443 : 80;
+}
+
+/*
+ * remote-connectable overrides the URI's host: a redirect to another host or port needs a
+ * session toward that one, through the same resolver (its cookies were the old host's).
+ */
+static void
+retarget_session (HenbSoupTransport *self, GUri *target)
+{
+    GResolver *resolver;
+
+    if (self->remote == NULL || !HENB_IS_RESOLVED_ADDRESS (self->remote))
+        return;
+    if (g_ascii_strcasecmp (g_uri_get_host (target), g_uri_get_host (self->uri)) == 0 &&
+        uri_port (target) == uri_port (self->uri))
+        return;
+    resolver = henb_resolved_address_get_resolver (HENB_RESOLVED_ADDRESS (self->remote));
+    g_object_unref (self->remote);
+    self->remote = henb_resolved_address_new (resolver, g_uri_get_host (target), uri_port (target));
+    make_session (self);
+}
+
 static gboolean
 is_redirect (guint status)
 {
@@ -403,6 +459,7 @@ follow_redirect (GTask *task, GError **error)
     }
     g_message ("HeMS redirects the session to %s (HTTP %u)", location, soup_message_get_status (r->msg));
     g_input_stream_close (r->stream, NULL, NULL);
+    retarget_session (self, target);
     g_uri_unref (self->uri);
     self->uri = g_steal_pointer (&target);
     r = request_new (self, body, caller);
@@ -514,6 +571,8 @@ henb_soup_transport_finalize (GObject *object)
     g_free (self->password);
     g_free (self->peer);
     g_clear_error (&self->tls_error);
+    g_clear_object (&self->remote);
+    g_free (self->user_agent);
     G_OBJECT_CLASS (henb_soup_transport_parent_class)->finalize (object);
 }
 
@@ -561,21 +620,10 @@ transport_new (const HenbTransportOptions *options, GError **error)
     self->password = g_strdup (options->password);
     self->max_response_size = options->max_response_size > 0 ? options->max_response_size
                                                              : HENB_CWMP_MAX_ENVELOPE_SIZE;
-    /* TR-069 forbids pipelining: one connection, kept alive for the session */
-    /* no proxy: the HeMS is reached directly (or through the IPsec tunnel), never through a
-     * desktop or environment proxy setting */
-    self->session = soup_session_new_with_options (
-        "proxy-resolver", NULL,
-        "max-conns", 1, "max-conns-per-host", 1,
-        "timeout", MAX (options->response_timeout, options->connect_timeout),
-        "idle-timeout", 0,
-        "user-agent", options->user_agent != NULL ? options->user_agent : "henbd",
-        "tls-database", self->tls != NULL ? henb_tls_context_get_database (self->tls) : NULL,
-        /* the HeNB's own resolver, not the process's: several HeNBs may share the process */
-        "remote-connectable", options->remote,
-        NULL);
-    /* the session makes the jar and holds the only reference to it */
-    soup_session_add_feature_by_type (self->session, SOUP_TYPE_COOKIE_JAR);
+    self->timeout = MAX (options->response_timeout, options->connect_timeout);
+    self->user_agent = g_strdup (options->user_agent != NULL ? options->user_agent : "henbd");
+    self->remote = options->remote != NULL ? g_object_ref (options->remote) : NULL;
+    make_session (self);
     return HENB_CWMP_TRANSPORT (g_steal_pointer (&self));
 }
 
