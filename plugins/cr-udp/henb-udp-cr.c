@@ -199,8 +199,13 @@ henb_udp_cr_verdict_to_string (HenbUdpCrVerdict verdict)
     }
 }
 
+/*
+ * An accepted request is remembered by its signature, not its id: the signature may cover the
+ * fields as sent or as decoded, so a replay can re-encode the id (a%2F -> a%252F) and still
+ * verify, but it always carries the original signature.
+ */
 typedef struct {
-    gchar  *id;
+    gchar  *sig;         /* lowercase hex */
     gint64  accepted_at; /* monotonic µs */
 } Seen;
 
@@ -222,7 +227,7 @@ henb_udp_cr_guard_free (HenbUdpCrGuard *guard)
     if (guard == NULL)
         return;
     for (guint i = 0; i < HENB_UDP_CR_REMEMBERED; i++)
-        g_free (guard->seen[i].id);
+        g_free (guard->seen[i].sig);
     g_free (guard);
 }
 
@@ -256,6 +261,7 @@ henb_udp_cr_guard_check (HenbUdpCrGuard  *guard,
                          gint64           now,
                          gint64           now_monotonic)
 {
+    g_autofree gchar *sig = NULL;
     HenbUdpCrVerdict verdict;
 
     if (username == NULL || username[0] == '\0')
@@ -264,8 +270,9 @@ henb_udp_cr_guard_check (HenbUdpCrGuard  *guard,
     if (verdict != HENB_UDP_CR_OK)
         return verdict;
     /* authentic from here on: only such messages may fill the memory */
+    sig = g_ascii_strdown (cr->sig, -1);
     for (guint i = 0; i < HENB_UDP_CR_REMEMBERED; i++) {
-        if (guard->seen[i].id == NULL || !g_str_equal (guard->seen[i].id, cr->id))
+        if (guard->seen[i].sig == NULL || !g_str_equal (guard->seen[i].sig, sig))
             continue;
         if (now_monotonic - guard->seen[i].accepted_at < HENB_UDP_CR_DUPLICATE_S * G_USEC_PER_SEC)
             return HENB_UDP_CR_DUPLICATE;
@@ -275,8 +282,8 @@ henb_udp_cr_guard_check (HenbUdpCrGuard  *guard,
         return HENB_UDP_CR_STALE;
     if (cr->timestamp < guard->last_timestamp)
         return HENB_UDP_CR_REPLAYED;
-    g_free (guard->seen[guard->next].id);
-    guard->seen[guard->next].id = g_strdup (cr->id);
+    g_free (guard->seen[guard->next].sig);
+    guard->seen[guard->next].sig = g_steal_pointer (&sig);
     guard->seen[guard->next].accepted_at = now_monotonic;
     guard->next = (guard->next + 1) % HENB_UDP_CR_REMEMBERED;
     guard->last_timestamp = cr->timestamp;

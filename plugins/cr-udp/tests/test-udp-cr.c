@@ -124,6 +124,37 @@ test_fresh_and_replayed (void)
     g_assert_cmpint (henb_udp_cr_guard_check (guard, e, USERNAME, PASSWORD, NOW + 1, t), ==, HENB_UDP_CR_OK);
 }
 
+/* An ACS that signs what it sends (GenieACS) with a '%' in the id: the attacker re-encodes every
+ * '%' as "%25"; the decoded fields are then the original as-sent ones, the signature verifies
+ * over them, and the id differs. Still the same request: refused. */
+static void
+test_reencoded_replay (void)
+{
+    g_autofree gchar *sig = henb_udp_cr_sign ("1764600000", "a%2Fb", USERNAME, "c%2Fd", PASSWORD);
+    g_autofree gchar *sent = g_strdup_printf ("GET /?ts=1764600000&id=a%%2Fb&un=%s&cn=c%%2Fd&sig=%s HTTP/1.1\r\n\r\n",
+                                              USERNAME, sig);
+    g_autofree gchar *again = g_strdup_printf ("GET /?ts=1764600000&id=a%%252Fb&un=%s&cn=c%%252Fd&sig=%s HTTP/1.1\r\n\r\n",
+                                               USERNAME, sig);
+    g_autofree gchar *upper = g_ascii_strup (sig, -1);
+    g_autofree gchar *shouted = g_strdup_printf ("GET /?ts=1764600000&id=a%%2Fb&un=%s&cn=c%%2Fd&sig=%s HTTP/1.1\r\n\r\n",
+                                                 USERNAME, upper);
+    g_autoptr(HenbUdpCrGuard) guard = henb_udp_cr_guard_new ();
+    g_autoptr(HenbUdpCr) a = parse_text (sent, NULL);
+    g_autoptr(HenbUdpCr) b = parse_text (again, NULL);
+    g_autoptr(HenbUdpCr) c = parse_text (shouted, NULL);
+    gint64 t = 5 * G_USEC_PER_SEC;
+
+    g_assert_nonnull (a);
+    g_assert_nonnull (b);
+    g_assert_nonnull (c);
+    g_assert_cmpint (henb_udp_cr_guard_check (guard, a, USERNAME, PASSWORD, 1764600000, t), ==, HENB_UDP_CR_OK);
+    g_assert_cmpint (henb_udp_cr_guard_check (guard, b, USERNAME, PASSWORD, 1764600000, t + 30 * G_USEC_PER_SEC), ==,
+                     HENB_UDP_CR_REPLAYED);
+    /* the signature in capitals is the same signature */
+    g_assert_cmpint (henb_udp_cr_guard_check (guard, c, USERNAME, PASSWORD, 1764600000, t + 30 * G_USEC_PER_SEC), ==,
+                     HENB_UDP_CR_REPLAYED);
+}
+
 static void
 test_malformed (void)
 {
@@ -184,6 +215,7 @@ main (int argc, char **argv)
     g_test_add_func ("/udp-cr/username-forms", test_username_forms);
     g_test_add_func ("/udp-cr/forged", test_forged);
     g_test_add_func ("/udp-cr/fresh-and-replayed", test_fresh_and_replayed);
+    g_test_add_func ("/udp-cr/reencoded-replay", test_reencoded_replay);
     g_test_add_func ("/udp-cr/malformed", test_malformed);
     return g_test_run ();
 }
