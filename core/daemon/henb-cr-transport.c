@@ -24,7 +24,13 @@ typedef struct {
     guint                 accepted;
     guint                 rejected;
     guint                 rate_limited;
+    gint64                last_refusal_log;   /* monotonic µs */
+    gchar                *last_refusal_why;   /* the reason last logged */
+    guint                 refusals_unlogged;
 } HenbCrTransportPrivate;
+
+/* refusals are logged at most this often per reason */
+#define REFUSAL_LOG_INTERVAL_US (10 * G_USEC_PER_SEC)
 
 G_DEFINE_ABSTRACT_TYPE_WITH_PRIVATE (HenbCrTransport, henb_cr_transport, G_TYPE_OBJECT)
 
@@ -154,6 +160,7 @@ henb_cr_transport_finalize (GObject *object)
     g_free (priv->detail);
     g_free (priv->username);
     free_secret (priv->password);
+    g_free (priv->last_refusal_why);
     G_OBJECT_CLASS (henb_cr_transport_parent_class)->finalize (object);
 }
 
@@ -530,4 +537,33 @@ henb_cr_transport_factory_create (HenbCrTransportFactory *self, const HenbServic
     transport = HENB_CR_TRANSPORT_FACTORY_GET_IFACE (self)->create (self, services, error);
     g_return_val_if_fail (transport == NULL || HENB_IS_CR_TRANSPORT (transport), NULL);
     return transport;
+}
+
+void
+henb_cr_transport_log_refusal (HenbCrTransport *self, const gchar *sender, const gchar *why)
+{
+    HenbCrTransportPrivate *priv;
+    gint64 now = g_get_monotonic_time ();
+    g_autofree gchar *shown = NULL;
+
+    g_return_if_fail (HENB_IS_CR_TRANSPORT (self));
+    priv = PRIV (self);
+    shown = g_ascii_strup (priv->name, -1);
+
+    /* a flood must not fill the journal: one message per reason and interval, the rest at
+     * debug; a new reason (a replay after a forgery) is news and logged at once */
+    if (priv->last_refusal_log != 0 && now - priv->last_refusal_log < REFUSAL_LOG_INTERVAL_US &&
+        g_strcmp0 (why, priv->last_refusal_why) == 0) {
+        priv->refusals_unlogged++;
+        g_debug ("%s Connection Request from %s refused: %s", shown, sender, why);
+        return;
+    }
+    if (priv->refusals_unlogged > 0)
+        g_message ("(%u more %s Connection Requests refused since the last such message)", priv->refusals_unlogged,
+                   shown);
+    g_message ("%s Connection Request from %s refused: %s", shown, sender, why);
+    priv->last_refusal_log = now;
+    g_free (priv->last_refusal_why);
+    priv->last_refusal_why = g_strdup (why);
+    priv->refusals_unlogged = 0;
 }

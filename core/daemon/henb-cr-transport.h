@@ -107,6 +107,11 @@ HenbCrAdmission      henb_cr_transport_admit (HenbCrTransport *self);
 void                 henb_cr_transport_count_rejected (HenbCrTransport *self);
 /* The answer of an accepted request is out: emits ::requested now or after the session. */
 void                 henb_cr_transport_report_accepted (HenbCrTransport *self);
+/*
+ * Logs "NAME Connection Request from SENDER refused: WHY" (NAME in capitals): once per reason every 10 s, the
+ * rest at debug level, so that a flood of refused requests does not fill the journal.
+ */
+void                 henb_cr_transport_log_refusal (HenbCrTransport *self, const gchar *sender, const gchar *why);
 /* Status parameters were written to the data model: emits ::values-changed. */
 void                 henb_cr_transport_values_changed (HenbCrTransport *self);
 

@@ -14,7 +14,6 @@
 #define KEEPALIVE_S      30 /* inside Min..Max: NATs forget UDP mappings after 30..180 s */
 #define RETRY_S          30 /* after a STUN server that did not answer */
 #define RECEIVE_BUFFER   2048
-#define LOG_INTERVAL_US  (10 * G_USEC_PER_SEC) /* refusals logged at most this often */
 
 struct _HenbCrUdp {
     HenbCrTransport     parent_instance;
@@ -51,9 +50,6 @@ struct _HenbCrUdp {
     guint               publish_id;
 
     HenbUdpCrGuard     *guard;
-    gint64              last_refusal_log;
-    gchar              *last_refusal_why; /* the reason last logged */
-    guint               refusals_unlogged;
 };
 
 G_DEFINE_FINAL_TYPE (HenbCrUdp, henb_cr_udp, HENB_TYPE_CR_TRANSPORT)
@@ -293,8 +289,11 @@ handle_stun (HenbCrUdp *self, const guint8 *data, gsize size)
         send_binding_request (self, TRUE);
         return;
     }
-    if (m->has_integrity && self->use_integrity && !m->integrity_ok) {
-        g_debug ("STUN answer with a wrong MESSAGE-INTEGRITY ignored");
+    /* RFC 5389 10.1.3: once credentials are in use, a success answer without a valid
+     * MESSAGE-INTEGRITY is discarded (else anybody on the path could set the mapping the HeMS
+     * sends its requests to) */
+    if (self->use_integrity && (m->has_integrity ? !m->integrity_ok : m->type == HENB_STUN_BINDING_RESPONSE)) {
+        g_debug ("STUN answer without a valid MESSAGE-INTEGRITY ignored");
         return;
     }
     g_clear_handle_id (&self->retransmit_id, g_source_remove);
@@ -334,27 +333,6 @@ handle_stun (HenbCrUdp *self, const guint8 *data, gsize size)
 /* UDP Connection Requests */
 
 static void
-log_refusal (HenbCrUdp *self, const gchar *peer, const gchar *why)
-{
-    gint64 now = g_get_monotonic_time ();
-
-    /* a flood must not fill the journal: one message per reason and LOG_INTERVAL_US, the rest
-     * at debug; a new reason (a replay after a forgery) is news and logged at once */
-    if (now - self->last_refusal_log < LOG_INTERVAL_US && g_strcmp0 (why, self->last_refusal_why) == 0) {
-        self->refusals_unlogged++;
-        g_debug ("UDP connection request from %s refused: %s", peer, why);
-        return;
-    }
-    g_message ("UDP connection request from %s refused: %s", peer, why);
-    if (self->refusals_unlogged > 0)
-        g_message ("(%u more refused since the last such message)", self->refusals_unlogged);
-    self->last_refusal_log = now;
-    g_free (self->last_refusal_why);
-    self->last_refusal_why = g_strdup (why);
-    self->refusals_unlogged = 0;
-}
-
-static void
 handle_request (HenbCrUdp *self, const guint8 *data, gsize size, const gchar *peer)
 {
     HenbCrTransport *transport = HENB_CR_TRANSPORT (self);
@@ -365,7 +343,7 @@ handle_request (HenbCrUdp *self, const guint8 *data, gsize size, const gchar *pe
     cr = henb_udp_cr_parse (data, size, &error);
     if (cr == NULL) {
         henb_cr_transport_count_rejected (transport);
-        log_refusal (self, peer, error->message);
+        henb_cr_transport_log_refusal (HENB_CR_TRANSPORT (self), peer, error->message);
         return;
     }
     verdict = henb_udp_cr_guard_check (self->guard, cr, henb_cr_transport_get_username (transport),
@@ -375,7 +353,7 @@ handle_request (HenbCrUdp *self, const guint8 *data, gsize size, const gchar *pe
         return;
     if (verdict != HENB_UDP_CR_OK) {
         henb_cr_transport_count_rejected (transport);
-        log_refusal (self, peer, henb_udp_cr_verdict_to_string (verdict));
+        henb_cr_transport_log_refusal (HENB_CR_TRANSPORT (self), peer, henb_udp_cr_verdict_to_string (verdict));
         return;
     }
     if (henb_cr_transport_admit (transport) == HENB_CR_ADMISSION_RATE_LIMITED) {
@@ -422,7 +400,7 @@ on_readable (GSocket *socket, GIOCondition condition, gpointer user_data)
         /* a datagram as long as the buffer may have been cut: never parsed */
         if ((gsize) got >= sizeof buffer) {
             henb_cr_transport_count_rejected (HENB_CR_TRANSPORT (self));
-            log_refusal (self, peer, "datagram too long");
+            henb_cr_transport_log_refusal (HENB_CR_TRANSPORT (self), peer, "datagram too long");
             continue;
         }
         handle_request (self, buffer, got, peer);
@@ -692,7 +670,6 @@ henb_cr_udp_finalize (GObject *object)
     g_free (self->stun_username);
     g_free (self->mapped);
     g_free (self->published);
-    g_free (self->last_refusal_why);
     henb_udp_cr_guard_free (self->guard);
     G_OBJECT_CLASS (henb_cr_udp_parent_class)->finalize (object);
 }

@@ -172,19 +172,19 @@ on_connection_request (HenbXmppClient *client, const gchar *from, const gchar *u
     for (guint i = 0; !allowed && self->allowed[i] != NULL; i++)
         allowed = henb_xmpp_jid_allowed (self->allowed[i], from);
     if (!allowed) {
-        g_message ("XMPP Connection Request from \"%s\" refused: not in ConnReqAllowedJabberIDs", shown);
+        henb_cr_transport_log_refusal (base, shown, "not in ConnReqAllowedJabberIDs");
         henb_cr_transport_count_rejected (base);
         return HENB_XMPP_CR_SERVICE_UNAVAILABLE;
     }
     if (expected_user == NULL || expected_user[0] == '\0' ||
         !secret_equal (username, expected_user) ||
         !secret_equal (password, expected_password != NULL ? expected_password : "")) {
-        g_message ("XMPP Connection Request from \"%s\" refused: wrong username or password", shown);
+        henb_cr_transport_log_refusal (base, shown, "wrong username or password");
         henb_cr_transport_count_rejected (base);
         return HENB_XMPP_CR_NOT_AUTHORIZED;
     }
     if (henb_cr_transport_admit (base) == HENB_CR_ADMISSION_RATE_LIMITED) {
-        g_message ("XMPP Connection Request from \"%s\" refused: too soon after the last one", shown);
+        henb_cr_transport_log_refusal (base, shown, "too soon after the last one");
         return HENB_XMPP_CR_SERVICE_UNAVAILABLE;
     }
     g_message ("XMPP Connection Request from \"%s\" accepted", shown);
@@ -276,9 +276,12 @@ connect_to (HenbXmppTransport *self, const gchar *address, guint16 port)
 {
     const HenbServices *svc = henb_cr_transport_get_services (HENB_CR_TRANSPORT (self));
     g_autoptr(GError) error = NULL;
+    /* TLS always, whatever UseTLS says: with UseTLS false TR-181 lets a server that offers no
+     * STARTTLS have a plain session, and anybody on the path can strip the offer and read
+     * the XMPP password and the ConnectionRequestUsername/Password the HeMS sends */
     HenbXmppClientOptions options = {
         .jid = self->jid, .resource = self->resource, .password = self->password,
-        .address = address, .port = port, .require_tls = self->use_tls,
+        .address = address, .port = port, .require_tls = TRUE,
         .ca_file = svc->config->root_ca, .keepalive = self->keepalive,
     };
 

@@ -147,7 +147,7 @@ check "... within a second" test "$delay" -lt $((1000 * HENB_TIMEOUT_SCALE))
 check_eq "... one request accepted for the three copies" "1" "$(accepted)"
 
 udp_cr forged "$mapped" >/dev/null
-check "a forged UDP Connection Request is refused" wait_for 10 grep -q "UDP connection request from .* refused: wrong signature" "$WORK/henbd.log"
+check "a forged UDP Connection Request is refused" wait_for 10 grep -q "UDP Connection Request from .* refused: wrong signature" "$WORK/henbd.log"
 check_eq "... and accepted nothing" "1" "$(accepted)"
 
 # the router restarts with a new public address: its connection tracking starts empty, the next
@@ -167,7 +167,7 @@ before=$(sessions)
 # silently; a replay is the same message once that window is over
 wait_eval 20 "[ \$(date +%s) -gt \$(( \${sent%.*} + 6 )) ]"
 udp_cr replay "$mapped2" >/dev/null
-check "a replayed UDP Connection Request is refused" wait_for 10 grep -q "UDP connection request from .* refused: replayed" "$WORK/henbd.log"
+check "a replayed UDP Connection Request is refused" wait_for 10 grep -q "UDP Connection Request from .* refused: replayed" "$WORK/henbd.log"
 check_eq "... and accepted nothing" "1" "$(accepted)"
 check_eq "... no session for the forged or the replayed one" "$before" "$(sessions)"
 

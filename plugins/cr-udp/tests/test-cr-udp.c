@@ -58,6 +58,21 @@ answer (StunServer *s, GSocketAddress *to, const HenbStunMessage *request, gbool
         for (guint i = 0; i < 4; i++)
             attr[8 + i] = bytes[i] ^ cookie[i];
         g_byte_array_append (out, attr, sizeof attr);
+        if (request->has_integrity) {
+            /* RFC 5389 15.4: an authenticated answer carries MESSAGE-INTEGRITY over what
+             * precedes it, with the length already counting it */
+            g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA1, (const guchar *) "stun-secret", 11);
+            guint8 digest[20];
+            gsize len = sizeof digest;
+
+            out->data[2] = 0;
+            out->data[3] = 12 + 24;
+            g_hmac_update (hmac, out->data, out->len);
+            g_hmac_get_digest (hmac, digest, &len);
+            put16 (out, 0x0008);
+            put16 (out, 20);
+            g_byte_array_append (out, digest, sizeof digest);
+        }
     }
     g_socket_send_to (s->socket, to, (const gchar *) out->data, out->len, NULL, NULL);
 }
