@@ -518,15 +518,18 @@ on_relay_ended (GObject *source, GAsyncResult *result, gpointer user_data)
         g_debug ("XMPP relay: %s", error->message);
 }
 
-/* Only libstrophe may have the server's stream: its socket, bound to a loopback port in
- * on_socket() before it connects, is the only one from that port. */
+/* Only libstrophe may have the server's stream: its socket, bound to 127.0.0.1 and a port in
+ * on_socket() before it connects, is the only one from there (all of 127/8 is loopback: another
+ * local user could take the same port on 127.0.0.2). */
 static gboolean
 is_libstrophe (HenbXmppClient *self, GSocketConnection *connection)
 {
     g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
+    g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
 
     return self->libstrophe_port != 0 && G_IS_INET_SOCKET_ADDRESS (remote) &&
-           g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote)) == self->libstrophe_port;
+           g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote)) == self->libstrophe_port &&
+           g_inet_address_equal (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)), loopback);
 }
 
 /* The callbacks of the set-up get its cancellable: cancelled when the client stops or goes

@@ -365,6 +365,8 @@ henb_xmpp_starttls_connect_async (const gchar *address, guint16 port, const gcha
 
     g_task_set_source_tag (task, henb_xmpp_starttls_connect_async);
     if (inet == NULL) {
+        /* the trust is ours from the call on */
+        henb_gnutls_trust_free (trust);
         g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "\"%s\" is no IP address", address);
         return;
     }
