@@ -532,7 +532,9 @@ same_as_written (HenbStore *self, const gchar *contents, gsize len)
            lstat (self->path, &st) == 0 && S_ISREG (st.st_mode) && st.st_dev == self->written_stat.st_dev &&
            st.st_ino == self->written_stat.st_ino && st.st_mode == self->written_stat.st_mode &&
            st.st_size == self->written_stat.st_size && st.st_mtim.tv_sec == self->written_stat.st_mtim.tv_sec &&
-           st.st_mtim.tv_nsec == self->written_stat.st_mtim.tv_nsec;
+           st.st_mtim.tv_nsec == self->written_stat.st_mtim.tv_nsec &&
+           st.st_ctim.tv_sec == self->written_stat.st_ctim.tv_sec &&
+           st.st_ctim.tv_nsec == self->written_stat.st_ctim.tv_nsec;
 }
 
 /* Takes @contents. */

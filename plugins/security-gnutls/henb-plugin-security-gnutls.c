@@ -378,9 +378,10 @@ files_signature (const gchar *const *files, guint n_files)
 
         if (files[i] == NULL || stat (files[i], &st) != 0)
             return NULL;
-        g_string_append_printf (signature, "%ju:%ju:%jd:%jd.%09ld;", (uintmax_t) st.st_dev,
+        /* ctime too: a copy that keeps the mtime (cp -p, touch -r) still changes it */
+        g_string_append_printf (signature, "%ju:%ju:%jd:%jd.%09ld:%jd.%09ld;", (uintmax_t) st.st_dev,
                                 (uintmax_t) st.st_ino, (intmax_t) st.st_size, (intmax_t) st.st_mtim.tv_sec,
-                                st.st_mtim.tv_nsec);
+                                st.st_mtim.tv_nsec, (intmax_t) st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
     }
     return g_string_free (g_steal_pointer (&signature), FALSE);
 }
