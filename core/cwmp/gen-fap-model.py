@@ -327,8 +327,8 @@ def main():
             flags.append("HENB_DM_FLAG_RADIO_STATUS")
         if node.get("forcedInform") == "true":
             flags.append("HENB_DM_FLAG_FORCED_INFORM")
-        if node.get("activeNotify") == "forceDefaultEnabled":
-            flags.append("HENB_DM_FLAG_ACTIVE_NOTIFY_DEFAULT")
+        # activeNotify="forceDefaultEnabled" is not followed for the cell's status (README: Data
+        # model): the radio stack's reports are notified when the HeMS asks for it
         if s.hidden:
             flags.append("HENB_DM_FLAG_HIDDEN")
         if s.is_list:

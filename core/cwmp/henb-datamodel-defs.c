@@ -133,8 +133,8 @@ static const HenbDmParamDef definitions[] = {
     UINT (XC "Server.{i}.Port", RW | P, 0, 65535, "5222"),
 
     BOOL (FAP "FAPControl.LTE.AdminState", RW | P | CELL, "false"),
-    BOOL (FAP "FAPControl.LTE.OpState", FI | RADIO | AN, "false"),
-    BOOL (FAP "FAPControl.LTE.RFTxStatus", FI | RADIO | AN, "false"),
+    BOOL (FAP "FAPControl.LTE.OpState", FI | RADIO, "false"),
+    BOOL (FAP "FAPControl.LTE.RFTxStatus", FI | RADIO, "false"),
 
     STR (GW "SecGWServer1", RW | P | DEF, 64, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_HOST),
     STR (GW "SecGWServer2", RW | P | DEF, 64, 0, FALSE, 0, 0, NULL, HENB_DM_SYNTAX_HOST),

@@ -629,7 +629,11 @@ compare_parameter (const HenbDmParamDef *def,
     gboolean henb_hidden = (def->flags & HENB_DM_FLAG_HIDDEN) != 0;
     gboolean henb_list = (def->flags & HENB_DM_FLAG_LIST) != 0;
     g_autofree gchar *active_notify = get_attr (param, "activeNotify");
-    gboolean bbf_active_default = g_strcmp0 (active_notify, "forceDefaultEnabled") == 0;
+    /* the cell's status (TR-196 marks OpState, RFTxStatus and GPS LastScanTime so) is notified
+     * when the HeMS asks for it: OpState follows registration until the radio stack reports,
+     * and a default notification would add a session after every registration (README) */
+    gboolean cell_status = (def->flags & HENB_DM_FLAG_RADIO_STATUS) != 0;
+    gboolean bbf_active_default = g_strcmp0 (active_notify, "forceDefaultEnabled") == 0 && !cell_status;
     gboolean henb_active_default = (def->flags & HENB_DM_FLAG_ACTIVE_NOTIFY_DEFAULT) != 0;
 
     /* type: a list is a string on the wire; its items have the BBF type */
