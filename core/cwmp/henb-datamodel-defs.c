@@ -69,7 +69,7 @@ static const HenbDmParamDef definitions[] = {
     UINT ("Device.ManagementServer.PeriodicInformInterval", RW | P, 1, G_MAXUINT32, "86400"),
     TIME ("Device.ManagementServer.PeriodicInformTime", RW | P, "0001-01-01T00:00:00Z"),
     STR ("Device.ManagementServer.ParameterKey", FI | P, 32),
-    STR ("Device.ManagementServer.ConnectionRequestURL", FI | AN, 2048),
+    STR ("Device.ManagementServer.ConnectionRequestURL", FI, 2048),
     STR ("Device.ManagementServer.ConnectionRequestUsername", RW | P, 256),
     STR ("Device.ManagementServer.ConnectionRequestPassword", RW | P | HID, 256),
     /* TR-069 Annex G / TR-111 part 2: UDP Connection Requests through a NAT (plugin cr-udp) */

@@ -22,7 +22,7 @@ check "start without henbd: names ServiceUnknown" grep -q "org.freedesktop.DBus.
 out=$(henbctl_ status --json 2>/dev/null)
 check_eq "status --json without henbd: a JSON answer with exit code 4" "False 4" \
     "$(echo "$out" | /usr/bin/python3 -c "import json,sys; s=json.load(sys.stdin); print(s['ok'], s['exit_code'])")"
-check_eq "--version" "henbctl 0.2.0" "$(henbctl_ --version)"
+check_eq "--version" "henbctl 0.3.0" "$(henbctl_ --version)"
 out=$(henbctl_ help wait)
 check_eq "help wait: exit 0" "0" "$?"
 check_contains "help wait: explains --state" "--state STATE" "$out"
@@ -118,7 +118,7 @@ check_eq "status --fields --terse: values only, ':' escaped" "registered:https\:
     "$(henbctl_ status --fields state,hems-url,s1-port --terse)"
 check_eq "status -f: name: value lines" "state: registered" "$(henbctl_ status -f state)"
 check_eq "status -f --json: a flat object" '{"state": "registered", "steps": "13"}' "$(henbctl_ status -f state,steps --json)"
-check "status --terse alone: every field" test "$(henbctl_ status --terse | grep -o '^yes:0.2.0:registered:6:')" = "yes:0.2.0:registered:6:"
+check "status --terse alone: every field" test "$(henbctl_ status --terse | grep -o '^yes:0.3.0:registered:6:')" = "yes:0.3.0:registered:6:"
 henbctl_ status -f state,bogus >"$WORK/fields.out" 2>&1
 check_eq "status -f with an unknown field: exit 2" "2" "$?"
 check "status -f with an unknown field: lists the fields" grep -q "fields: running,version,state" "$WORK/fields.out"

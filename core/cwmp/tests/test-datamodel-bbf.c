@@ -633,7 +633,12 @@ compare_parameter (const HenbDmParamDef *def,
      * when the HeMS asks for it: OpState follows registration until the radio stack reports,
      * and a default notification would add a session after every registration (README) */
     gboolean cell_status = (def->flags & HENB_DM_FLAG_RADIO_STATUS) != 0;
-    gboolean bbf_active_default = g_strcmp0 (active_notify, "forceDefaultEnabled") == 0 && !cell_status;
+    /* ConnectionRequestURL is in every Inform; its default notification would come after each
+     * registration at a time that depends on load, until henbd's change baseline is the value
+     * of the last Inform (README) */
+    gboolean in_every_inform = g_str_equal (def->path, "Device.ManagementServer.ConnectionRequestURL");
+    gboolean bbf_active_default = g_strcmp0 (active_notify, "forceDefaultEnabled") == 0 && !cell_status &&
+                                  !in_every_inform;
     gboolean henb_active_default = (def->flags & HENB_DM_FLAG_ACTIVE_NOTIFY_DEFAULT) != 0;
 
     /* type: a list is a string on the wire; its items have the BBF type */

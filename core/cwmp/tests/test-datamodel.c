@@ -745,8 +745,10 @@ test_attributes_commit_failure (void)
 static void
 test_active_notification_by_default (void)
 {
-    const gchar *url = "Device.ManagementServer.ConnectionRequestURL";
-    const gchar *jid = "Device.ManagementServer.ConnReqJabberID";
+    /* ConnectionRequestURL too in TR-181, but it is in every Inform and henbd leaves it off
+     * (README: Data model) */
+    const gchar *url = "Device.ManagementServer.ConnReqJabberID";
+    const gchar *cr_url = "Device.ManagementServer.ConnectionRequestURL";
     g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
     g_autoptr(GPtrArray) names = g_ptr_array_new ();
     g_autoptr(GPtrArray) out = attrs_new ();
@@ -755,9 +757,9 @@ test_active_notification_by_default (void)
     g_autoptr(HenbCwmpFault) fault = NULL;
     HenbCwmpParamAttr *pa;
 
-    g_assert_true (henb_data_model_set (dm, url, "http://192.0.2.1:7547/cr", NULL));
+    g_assert_true (henb_data_model_set (dm, url, "henb@xmpp.example/a", NULL));
     g_assert_cmpint (henb_data_model_get_notification (dm, url), ==, 2);
-    g_assert_cmpint (henb_data_model_get_notification (dm, jid), ==, 2);
+    g_assert_cmpint (henb_data_model_get_notification (dm, cr_url), ==, 0);
     g_assert_cmpint (henb_data_model_get_default_notification (dm, url), ==, 2);
     g_assert_cmpint (henb_data_model_get_default_notification (dm, "Device.ManagementServer.URL"), ==, 0);
     g_assert_cmpint (henb_data_model_get_notification (dm, "Device.ManagementServer.URL"), ==, 0);
@@ -772,7 +774,7 @@ test_active_notification_by_default (void)
 
     /* the first check takes the value of then; a change asks for a session */
     g_assert_false (henb_data_model_check_value_changes (dm));
-    g_assert_true (henb_data_model_set (dm, url, "http://192.0.2.2:7547/cr", NULL));
+    g_assert_true (henb_data_model_set (dm, url, "henb@xmpp.example/b", NULL));
     g_assert_true (henb_data_model_check_value_changes (dm));
     changed = henb_data_model_list_value_changes (dm);
     g_assert_cmpuint (changed->len, ==, 1);
@@ -784,7 +786,7 @@ test_active_notification_by_default (void)
     attr_new (attrs, url, 0);
     g_assert_true (henb_data_model_set_parameter_attributes (dm, attrs, &fault));
     g_assert_cmpint (henb_data_model_get_notification (dm, url), ==, 0);
-    g_assert_true (henb_data_model_set (dm, url, "http://192.0.2.3:7547/cr", NULL));
+    g_assert_true (henb_data_model_set (dm, url, "henb@xmpp.example/c", NULL));
     g_assert_false (henb_data_model_check_value_changes (dm));
 
     /* a factory reset brings the default back */

@@ -754,7 +754,7 @@ test_objects_and_attributes_persist (void)
     g_auto(GStrv) access = NULL;
     HenbCwmpParamAttr pa = { 0 };
     /* off for a parameter TR-181 makes active by default: that persists too */
-    HenbCwmpParamAttr off = { .name = (gchar *) "Device.ManagementServer.ConnectionRequestURL",
+    HenbCwmpParamAttr off = { .name = (gchar *) "Device.ManagementServer.ConnReqJabberID",
                               .notification_change = TRUE, .notification = 0 };
     HenbCwmpParamValue *pv;
     guint instance, status;
@@ -793,8 +793,7 @@ test_objects_and_attributes_persist (void)
     /* deleted numbers stay used */
     g_assert_cmpuint (henb_data_model_get_next_instance (dm2, HENB_DM_MS_INFORM_PARAMETER), ==, 4);
     g_assert_cmpint (henb_data_model_get_notification (dm2, "Device.ManagementServer.PeriodicInformInterval"), ==, 2);
-    g_assert_cmpint (henb_data_model_get_notification (dm2, "Device.ManagementServer.ConnectionRequestURL"), ==, 0);
-    g_assert_cmpint (henb_data_model_get_notification (dm2, "Device.ManagementServer.ConnReqJabberID"), ==, 2);
+    g_assert_cmpint (henb_data_model_get_notification (dm2, "Device.ManagementServer.ConnReqJabberID"), ==, 0);
     access = henb_data_model_get_access_list (dm2, "Device.ManagementServer.PeriodicInformInterval");
     g_assert_cmpstr (access[0], ==, "Subscriber");
     remove_tree (dir);
