@@ -152,13 +152,14 @@ run_channel (ares_channel channel)
         ares_socket_t socks[ARES_GETSOCK_MAXNUM];
         struct pollfd fds[ARES_GETSOCK_MAXNUM];
         struct timeval tv, *tvp;
-        int bits = ares_getsock (channel, socks, ARES_GETSOCK_MAXNUM);
+        /* unsigned: c-ares's ARES_GETSOCK_WRITABLE shifts an int 1 by up to 31 places */
+        guint bits = (guint) ares_getsock (channel, socks, ARES_GETSOCK_MAXNUM);
         nfds_t n = 0;
         int ready;
 
-        for (int i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
-            short events = (ARES_GETSOCK_READABLE (bits, i) ? POLLIN : 0) |
-                           (ARES_GETSOCK_WRITABLE (bits, i) ? POLLOUT : 0);
+        for (guint i = 0; i < ARES_GETSOCK_MAXNUM; i++) {
+            short events = ((bits & (1u << i)) != 0 ? POLLIN : 0) |
+                           ((bits & (1u << (i + ARES_GETSOCK_MAXNUM))) != 0 ? POLLOUT : 0);
             if (events != 0)
                 fds[n++] = (struct pollfd) { .fd = socks[i], .events = events };
         }

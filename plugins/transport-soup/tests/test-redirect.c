@@ -56,7 +56,11 @@ hems_start (Hems *h)
 static void
 hems_stop (Hems *h)
 {
+    /* the connections the server accepted go with it, once the main context ran */
+    soup_server_disconnect (h->server);
     g_clear_object (&h->server);
+    while (g_main_context_iteration (NULL, FALSE))
+        ;
     g_free (h->location);
     g_free (h->last_path);
 }
@@ -115,6 +119,7 @@ test_other_port (void)
     henb_cwmp_http_response_free (response);
 
     henb_cwmp_transport_close (transport);
+    g_clear_object (&transport);
     hems_stop (&first);
     hems_stop (&second);
 }
