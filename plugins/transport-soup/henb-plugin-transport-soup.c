@@ -398,16 +398,17 @@ uri_port (GUri *uri)
 static void
 retarget_session (HenbSoupTransport *self, GUri *target)
 {
-    GResolver *resolver;
+    GSocketConnectable *old = self->remote;
 
-    if (self->remote == NULL || !HENB_IS_RESOLVED_ADDRESS (self->remote))
+    if (old == NULL || !HENB_IS_RESOLVED_ADDRESS (old))
         return;
     if (g_ascii_strcasecmp (g_uri_get_host (target), g_uri_get_host (self->uri)) == 0 &&
         uri_port (target) == uri_port (self->uri))
         return;
-    resolver = henb_resolved_address_get_resolver (HENB_RESOLVED_ADDRESS (self->remote));
-    g_object_unref (self->remote);
-    self->remote = henb_resolved_address_new (resolver, g_uri_get_host (target), uri_port (target));
+    /* the new one first: the old one may hold the resolver's last reference */
+    self->remote = henb_resolved_address_new (henb_resolved_address_get_resolver (HENB_RESOLVED_ADDRESS (old)),
+                                              g_uri_get_host (target), uri_port (target));
+    g_object_unref (old);
     make_session (self);
 }
 
