@@ -61,6 +61,28 @@ configure (HenbDataModel *dm)
 
 /* GetParameterNames "Device." with NextLevel false: every name of the tree, parsed, answered
  * and serialized as henbd does it */
+/* One request through what a session does with it: parse, handle, serialize the answer. */
+static HenbCwmpMessage *
+round_trip (HenbDataModel *dm, GBytes *envelope, HenbCwmpMethod expected, gsize *response_size)
+{
+    gsize len;
+    const gchar *data = g_bytes_get_data (envelope, &len);
+    g_autofree gchar *argument_error = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autoptr(HenbCwmpMessage) parsed = henb_cwmp_parse (data, len, 1 << 20, &argument_error, &error);
+    g_autoptr(HenbCwmpMessage) response = NULL;
+    g_autoptr(GBytes) out = NULL;
+
+    if (parsed == NULL)
+        g_error ("parse: %s", error->message);
+    response = henb_cwmp_rpc_handle (dm, parsed, argument_error, NULL, NULL);
+    if (response->method != expected)
+        g_error ("%s of %s not answered", henb_cwmp_method_to_string (parsed->method), HENB_DM_ROOT);
+    out = henb_cwmp_serialize (response);
+    *response_size = g_bytes_get_size (out);
+    return g_steal_pointer (&response);
+}
+
 static void
 bench_gpn (HenbDataModel *dm, guint iterations)
 {
@@ -76,21 +98,9 @@ bench_gpn (HenbDataModel *dm, guint iterations)
     envelope = henb_cwmp_serialize (request);
     start = cpu_seconds ();
     for (guint i = 0; i < iterations; i++) {
-        gsize len;
-        const gchar *data = g_bytes_get_data (envelope, &len);
-        g_autofree gchar *argument_error = NULL;
-        g_autoptr(GError) error = NULL;
-        g_autoptr(HenbCwmpMessage) parsed = henb_cwmp_parse (data, len, 1 << 20, &argument_error, &error);
-        g_autoptr(HenbCwmpMessage) response = NULL;
-        g_autoptr(GBytes) out = NULL;
+        g_autoptr(HenbCwmpMessage) response =
+            round_trip (dm, envelope, HENB_CWMP_METHOD_GET_PARAMETER_NAMES_RESPONSE, &response_size);
 
-        if (parsed == NULL)
-            g_error ("parse: %s", error->message);
-        response = henb_cwmp_rpc_handle (dm, parsed, argument_error, NULL, NULL);
-        if (response->method != HENB_CWMP_METHOD_GET_PARAMETER_NAMES_RESPONSE)
-            g_error ("GetParameterNames of %s not answered", HENB_DM_ROOT);
-        out = henb_cwmp_serialize (response);
-        response_size = g_bytes_get_size (out);
         n_names = response->param_infos->len;
     }
     g_print ("GetParameterNames %s: %u names, response %" G_GSIZE_FORMAT " bytes, %u iterations\n",
@@ -118,21 +128,9 @@ main (int argc, char **argv)
 
     start = cpu_seconds ();
     for (guint i = 0; i < iterations; i++) {
-        gsize len;
-        const gchar *data = g_bytes_get_data (envelope, &len);
-        g_autofree gchar *argument_error = NULL;
-        g_autoptr(GError) error = NULL;
-        g_autoptr(HenbCwmpMessage) parsed = henb_cwmp_parse (data, len, 1 << 20, &argument_error, &error);
-        g_autoptr(HenbCwmpMessage) response = NULL;
-        g_autoptr(GBytes) out = NULL;
+        g_autoptr(HenbCwmpMessage) response =
+            round_trip (dm, envelope, HENB_CWMP_METHOD_GET_PARAMETER_VALUES_RESPONSE, &response_size);
 
-        if (parsed == NULL)
-            g_error ("parse: %s", error->message);
-        response = henb_cwmp_rpc_handle (dm, parsed, argument_error, NULL, NULL);
-        if (response->method != HENB_CWMP_METHOD_GET_PARAMETER_VALUES_RESPONSE)
-            g_error ("GetParameterValues of %s not answered", HENB_DM_ROOT);
-        out = henb_cwmp_serialize (response);
-        response_size = g_bytes_get_size (out);
         n_params = response->params->len;
     }
     rpc_cpu = (cpu_seconds () - start) / iterations;
