@@ -1134,17 +1134,25 @@ load_state (HenbManager *self)
 {
     g_autoptr(GError) error_local = NULL;
     gboolean fresh = FALSE;
+    gboolean damaged = FALSE;
 
     if (!henb_store_load (self->services.store, &fresh, &error_local)) {
         /* damaged state: reported, kept aside, and the HeNB starts over from the factory */
         g_warning ("%s", error_local->message);
         set_last_error (self, error_local);
-        fresh = TRUE;
+        fresh = damaged = TRUE;
     }
     if (fresh)
         henb_store_queue_event (self->services.store, "0 BOOTSTRAP", NULL);
     henb_store_queue_event (self->services.store, "1 BOOT", NULL);
-    henb_store_save (self->services.store, NULL);
+    /* The boot events need no durable write before the first Inform: a henbd that dies first
+     * queues them again at its next start. A write (temporary file, two fsyncs) is tens of ms
+     * on a busy flash, on the way to `registered`: it comes a second later, or with the
+     * procedure's first write, or at exit. A damaged file is replaced at once. */
+    if (damaged)
+        henb_store_save (self->services.store, NULL);
+    else
+        henb_store_save_soon (self->services.store);
 }
 
 static void

@@ -402,16 +402,18 @@ henb_plugin_manager_configure (HenbPluginManager *self, GKeyFile *config, GError
     self->config = g_key_file_ref (config);
     for (guint i = 0; i < self->entries->len; i++) {
         HenbPluginEntry *entry = self->entries->pdata[i];
+        g_autoptr(GError) error_local = NULL;
 
         if (entry->plugin != NULL || entry->refused || !selected_by_config (entry, config))
             continue;
+        if (henb_plugin_manager_load (self, entry, &error_local) != NULL)
+            continue;
         /* a configuration error stops henbd; a module that cannot load is a warning, as always */
-        if (henb_plugin_manager_load (self, entry, error) == NULL) {
-            if (g_error_matches (*error, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION))
-                return FALSE;
-            g_warning ("plugin refused: %s", (*error)->message);
-            g_clear_error (error);
+        if (g_error_matches (error_local, HENB_CORE_ERROR, HENB_CORE_ERROR_CONFIGURATION)) {
+            g_propagate_error (error, g_steal_pointer (&error_local));
+            return FALSE;
         }
+        g_warning ("plugin refused: %s", error_local->message);
     }
     return TRUE;
 }
