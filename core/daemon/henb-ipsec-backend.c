@@ -8,23 +8,22 @@
 
 static const gchar *const backend_order[] = { HENB_IPSEC_BACKEND_ORDER };
 
-/* The installed IPsec backends: those of backend_order first, in that order, then the rest
- * in the order they were loaded (by file name). */
+/* The installed IPsec backends, loaded or not: those of backend_order first, in that order,
+ * then the rest by file name. */
 static GPtrArray *
 installed_backends (HenbPluginManager *plugins)
 {
-    GPtrArray *all = henb_plugin_manager_get_plugins (plugins);
+    g_autoptr(GPtrArray) all = henb_plugin_manager_list (plugins, HENB_TYPE_IPSEC_PROVIDER);
     GPtrArray *backends = g_ptr_array_new ();
 
     for (gsize o = 0; o < G_N_ELEMENTS (backend_order); o++) {
         for (guint i = 0; i < all->len; i++) {
-            if (HENB_IS_IPSEC_PROVIDER (all->pdata[i]) &&
-                g_strcmp0 (henb_plugin_get_name (all->pdata[i]), backend_order[o]) == 0)
+            if (g_strcmp0 (henb_plugin_entry_get_name (all->pdata[i]), backend_order[o]) == 0)
                 g_ptr_array_add (backends, all->pdata[i]);
         }
     }
     for (guint i = 0; i < all->len; i++) {
-        if (HENB_IS_IPSEC_PROVIDER (all->pdata[i]) && !g_ptr_array_find (backends, all->pdata[i], NULL))
+        if (!g_ptr_array_find (backends, all->pdata[i], NULL))
             g_ptr_array_add (backends, all->pdata[i]);
     }
     return backends;
@@ -36,15 +35,19 @@ names_of (GPtrArray *backends)
     g_autoptr(GString) names = g_string_new (NULL);
 
     for (guint i = 0; i < backends->len; i++)
-        g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", henb_plugin_get_name (backends->pdata[i]));
+        g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", henb_plugin_entry_get_name (backends->pdata[i]));
     return g_string_free (g_steal_pointer (&names), FALSE);
 }
 
-/* The keys of @backend's own settings that @config sets, as "A, B"; NULL when none. */
+/* The keys of @backend's own settings that @config sets, as "A, B"; NULL when none. A backend
+ * not loaded yet has them in its descriptor. */
 static gchar *
-configured_settings (HenbIpsecProvider *backend, GKeyFile *config)
+configured_settings (HenbPluginEntry *backend, GKeyFile *config)
 {
-    const gchar *const *keys = HENB_IPSEC_PROVIDER_GET_IFACE (backend)->settings;
+    HenbPlugin *plugin = henb_plugin_entry_get_plugin (backend);
+    g_auto(GStrv) described = plugin == NULL ? henb_plugin_entry_dup_settings (backend, GROUP) : NULL;
+    const gchar *const *keys = plugin != NULL ? HENB_IPSEC_PROVIDER_GET_IFACE (plugin)->settings
+                                              : (const gchar *const *) described;
     g_autoptr(GString) set = g_string_new (NULL);
 
     for (guint i = 0; keys != NULL && keys[i] != NULL; i++) {
@@ -54,13 +57,13 @@ configured_settings (HenbIpsecProvider *backend, GKeyFile *config)
     return set->len > 0 ? g_string_free (g_steal_pointer (&set), FALSE) : NULL;
 }
 
-static HenbIpsecProvider *
+static HenbPluginEntry *
 choose_named (GPtrArray *backends, const gchar *name, gchar **why, GError **error)
 {
     g_autofree gchar *installed = NULL;
 
     for (guint i = 0; i < backends->len; i++) {
-        if (g_strcmp0 (henb_plugin_get_name (backends->pdata[i]), name) == 0) {
+        if (g_strcmp0 (henb_plugin_entry_get_name (backends->pdata[i]), name) == 0) {
             if (why != NULL)
                 *why = g_strdup_printf ("[" GROUP "] Backend=%s", name);
             return backends->pdata[i];
@@ -73,17 +76,16 @@ choose_named (GPtrArray *backends, const gchar *name, gchar **why, GError **erro
     return NULL;
 }
 
-HenbIpsecProvider *
-henb_ipsec_backend_choose (HenbPluginManager *plugins, GKeyFile *config, gchar **why, GError **error)
+/* The choice, without loading the backend */
+static HenbPluginEntry *
+choose_entry (HenbPluginManager *plugins, GKeyFile *config, gchar **why, GError **error)
 {
     g_autoptr(GPtrArray) backends = NULL;
     g_autofree gchar *name = NULL;
     g_autofree gchar *installed = NULL;
-    HenbIpsecProvider *chosen = NULL;
+    HenbPluginEntry *chosen = NULL;
     g_autofree gchar *chosen_settings = NULL;
     guint configured = 0;
-
-    g_return_val_if_fail (HENB_IS_PLUGIN_MANAGER (plugins), NULL);
 
     backends = installed_backends (plugins);
     if (config != NULL)
@@ -126,15 +128,36 @@ henb_ipsec_backend_choose (HenbPluginManager *plugins, GKeyFile *config, gchar *
     return backends->pdata[0];
 }
 
+HenbIpsecProvider *
+henb_ipsec_backend_choose (HenbPluginManager *plugins, GKeyFile *config, gchar **why, GError **error)
+{
+    HenbPluginEntry *entry;
+    HenbPlugin *plugin;
+
+    g_return_val_if_fail (HENB_IS_PLUGIN_MANAGER (plugins), NULL);
+
+    entry = choose_entry (plugins, config, why, error);
+    if (entry == NULL)
+        return NULL;
+    plugin = henb_plugin_manager_load (plugins, entry, error);
+    if (plugin == NULL) {
+        if (why != NULL)
+            g_clear_pointer (why, g_free);
+        return NULL;
+    }
+    return HENB_IPSEC_PROVIDER (plugin);
+}
+
 void
 henb_ipsec_backend_log_choice (HenbPluginManager *plugins, GKeyFile *config)
 {
     g_autoptr(GError) error = NULL;
     g_autofree gchar *why = NULL;
-    HenbIpsecProvider *backend = henb_ipsec_backend_choose (plugins, config, &why, &error);
+    /* said at start, loaded only when a tunnel is wanted */
+    HenbPluginEntry *backend = choose_entry (plugins, config, &why, &error);
 
     if (backend != NULL)
-        g_message ("IPsec backend %s: %s", henb_plugin_get_name (HENB_PLUGIN (backend)), why);
+        g_message ("IPsec backend %s: %s", henb_plugin_entry_get_name (backend), why);
     else if (config != NULL && g_key_file_has_key (config, GROUP, "Backend", NULL))
         g_warning ("%s", error->message);
     else

@@ -729,11 +729,26 @@ ipsec_cleaned_up (GObject *source, GAsyncResult *res, gpointer user_data)
     powered_up (self);
 }
 
+/* An earlier henbd may have left a tunnel up only where tunnels are made: the private domain,
+ * a Serving SeGW stored from the public variant, or an IPsec backend the operator chose. */
+static gboolean
+tunnel_may_be_left (HenbManager *self)
+{
+    HenbDataModel *dm = self->services.dm;
+
+    return self->services.config->variant == HENB_DISCOVERY_VARIANT_PRIVATE_DOMAIN ||
+           henb_data_model_is_set (dm, HENB_DM_GW_SECGW1) || henb_data_model_is_set (dm, HENB_DM_GW_SECGW2) ||
+           henb_data_model_is_set (dm, HENB_DM_GW_SECGW3) || self->services.config->ipsec_backend != NULL;
+}
+
 void
 henb_manager_power_up (HenbManager *self)
 {
-    HenbIpsecProvider *ipsec = henb_ipsec_backend_choose (self->services.plugins, self->services.config->keyfile,
-                                                          NULL, NULL);
+    /* a public-variant HeNB without a SeGW does not load an IPsec backend (libnm, VICI) at all */
+    HenbIpsecProvider *ipsec = tunnel_may_be_left (self)
+                                   ? henb_ipsec_backend_choose (self->services.plugins,
+                                                                self->services.config->keyfile, NULL, NULL)
+                                   : NULL;
 
     /* a tunnel a crashed henbd left up would stand in the way of the new one */
     if (ipsec != NULL) {
@@ -1119,17 +1134,25 @@ load_state (HenbManager *self)
 {
     g_autoptr(GError) error_local = NULL;
     gboolean fresh = FALSE;
+    gboolean damaged = FALSE;
 
     if (!henb_store_load (self->services.store, &fresh, &error_local)) {
         /* damaged state: reported, kept aside, and the HeNB starts over from the factory */
         g_warning ("%s", error_local->message);
         set_last_error (self, error_local);
-        fresh = TRUE;
+        fresh = damaged = TRUE;
     }
     if (fresh)
         henb_store_queue_event (self->services.store, "0 BOOTSTRAP", NULL);
     henb_store_queue_event (self->services.store, "1 BOOT", NULL);
-    henb_store_save (self->services.store, NULL);
+    /* The boot events need no durable write before the first Inform: a henbd that dies first
+     * queues them again at its next start. A write (temporary file, two fsyncs) is tens of ms
+     * on a busy flash, on the way to `registered`: it comes a second later, or with the
+     * procedure's first write, or at exit. A damaged file is replaced at once. */
+    if (damaged)
+        henb_store_save (self->services.store, NULL);
+    else
+        henb_store_save_soon (self->services.store);
 }
 
 static void
@@ -1151,6 +1174,7 @@ henb_manager_dispose (GObject *object)
 
         for (guint i = 0; i < plugins->len; i++)
             g_signal_handlers_disconnect_by_data (plugins->pdata[i], self);
+        g_signal_handlers_disconnect_by_data (self->services.plugins, self);
     }
     g_clear_object (&self->skel_management);
     g_clear_object (&self->skel_cr);
@@ -1176,6 +1200,15 @@ henb_manager_class_init (HenbManagerClass *klass)
     /* the same change as the bus's StateChanged, for a program that runs managers itself */
     signals[SIGNAL_STATE_CHANGED] = g_signal_new ("state-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
+}
+
+static void
+on_plugin_loaded (HenbPluginManager *plugins, HenbPlugin *plugin, HenbManager *self)
+{
+    if (HENB_IS_S1_HANDOFF (plugin)) {
+        g_signal_connect (plugin, "setup-requested", G_CALLBACK (on_s1_setup_requested), self);
+        g_signal_connect (plugin, "status-changed", G_CALLBACK (on_s1_status_changed), self);
+    }
 }
 
 static void
@@ -1235,13 +1268,11 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
         !henb_plugin_manager_configure (self->services.plugins, config->keyfile, error))
         return NULL;
     henb_ipsec_backend_log_choice (self->services.plugins, config->keyfile);
+    /* plugins load when first used: an S1 backend may come now or later */
     plugins = henb_plugin_manager_get_plugins (self->services.plugins);
-    for (guint i = 0; i < plugins->len; i++) {
-        if (HENB_IS_S1_HANDOFF (plugins->pdata[i])) {
-            g_signal_connect (plugins->pdata[i], "setup-requested", G_CALLBACK (on_s1_setup_requested), self);
-            g_signal_connect (plugins->pdata[i], "status-changed", G_CALLBACK (on_s1_status_changed), self);
-        }
-    }
+    for (guint i = 0; i < plugins->len; i++)
+        on_plugin_loaded (self->services.plugins, plugins->pdata[i], self);
+    g_signal_connect (self->services.plugins, "plugin-loaded", G_CALLBACK (on_plugin_loaded), self);
 
     trace_dir = options->trace_dir != NULL ? options->trace_dir : config->trace_dir;
     if (trace_dir != NULL) {

@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+
+#include "henb-errors.h"
 #include "henb-plugin.h"
 
 typedef struct {
@@ -112,4 +118,54 @@ henb_plugin_configure (HenbPlugin *self, GKeyFile *config, GError **error)
     if (klass->configure == NULL)
         return TRUE;
     return klass->configure (self, config, error);
+}
+
+gboolean
+henb_plugin_check_file (const gchar *path, GError **error)
+{
+    GStatBuf st;
+
+    if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode)) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_PLUGIN, "%s is not a regular file", path);
+        return FALSE;
+    }
+    if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_INSECURE,
+                     "%s is writable by group or others", path);
+        return FALSE;
+    }
+    if (st.st_uid != 0 && st.st_uid != geteuid ()) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_INSECURE,
+                     "%s belongs to uid %u, neither root nor henbd's user", path, (guint) st.st_uid);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+GModule *
+henb_plugin_open_backend (HenbPlugin *self, const gchar *module_name, GError **error)
+{
+    HenbPluginPrivate *priv = henb_plugin_get_instance_private (self);
+    g_autofree gchar *dir = NULL;
+    g_autofree gchar *path = NULL;
+    GModule *module;
+
+    g_return_val_if_fail (HENB_IS_PLUGIN (self), NULL);
+    if (priv->path == NULL) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_PLUGIN,
+                     "plugin %s was not loaded from a folder: no %s beside it", priv->name, module_name);
+        return NULL;
+    }
+    dir = g_path_get_dirname (priv->path);
+    path = g_build_filename (dir, module_name, NULL);
+    if (!henb_plugin_check_file (path, error))
+        return NULL;
+    module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+    if (module == NULL) {
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_PLUGIN, "%s", g_module_error ());
+        return NULL;
+    }
+    /* it registers GTypes: never unloaded */
+    g_module_make_resident (module);
+    return module;
 }

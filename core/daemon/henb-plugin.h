@@ -30,6 +30,17 @@ const gchar *henb_plugin_get_path (HenbPlugin *self);
 void         henb_plugin_set_path (HenbPlugin *self, const gchar *path);
 gboolean     henb_plugin_configure (HenbPlugin *self, GKeyFile *config, GError **error);
 
+/*
+ * A plugin keeps its heavy libraries in a backend module beside it (libNAME.so in the
+ * plugin's folder), opened when the plugin first needs it: the plugin itself loads cheaply
+ * when henbd starts to use it, and a HeNB that never turns the feature on never maps the
+ * libraries (as NetworkManager's device plugins do). The module is checked as a plugin is
+ * (a regular file of root or henbd's user, writable by nobody else) and stays loaded.
+ */
+GModule     *henb_plugin_open_backend (HenbPlugin *self, const gchar *module_name, GError **error);
+/* Only code nobody else could have replaced is loaded into a root daemon. */
+gboolean     henb_plugin_check_file (const gchar *path, GError **error);
+
 typedef HenbPlugin *(*HenbPluginCreateFunc) (void);
 
 /*

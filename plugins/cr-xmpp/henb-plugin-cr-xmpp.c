@@ -15,7 +15,7 @@
 
 #include "henb-cr-transport.h"
 #include "henb-plugin.h"
-#include "henb-xmpp-client.h"
+#include "henb-xmpp-client-module.h"
 #include "henb-xmpp-jid.h"
 
 #define XMPP_CONNECTION      "Device.XMPP.Connection.1."
@@ -41,7 +41,9 @@ G_DECLARE_FINAL_TYPE (HenbXmppTransport, henb_xmpp_transport, HENB, XMPP_TRANSPO
 struct _HenbXmppTransport {
     HenbCrTransport  parent_instance;
 
-    HenbXmppClient  *client;
+    HenbPlugin      *plugin;       /* the module opens beside it */
+    const HenbXmppClientApi *api;  /* with client: libhenb-xmpp-client.so, opened on first use */
+    HenbXmppClient  *client;       /* NULL until XMPP is first enabled */
     gchar           *settings;     /* what the session was started with; NULL: none */
     GStrv            allowed;      /* ConnReqAllowedJabberIDs */
     gchar           *jid;          /* Username@Domain */
@@ -109,7 +111,7 @@ publish (HenbXmppTransport *self, const gchar *status, gboolean off)
     }
     changed |= write_value (self, XMPP_CONNECTION "JabberID", jid);
     changed |= write_value (self, XMPP_CONNECTION "TLSEstablished",
-                            self->client != NULL && henb_xmpp_client_get_tls_established (self->client)
+                            self->client != NULL && self->api->get_tls_established (self->client)
                                 ? "true" : "false");
     if (off || self->jabber_id != NULL)
         changed |= write_value (self, HENB_DM_MS "ConnReqJabberID", jid);
@@ -199,12 +201,12 @@ on_connection_request (HenbXmppClient *client, const gchar *from, const gchar *u
 static void
 on_online (HenbXmppClient *client, HenbXmppTransport *self)
 {
-    g_autofree gchar *detail = g_strdup_printf ("%s on %s%s", henb_xmpp_client_get_bound_jid (client),
+    g_autofree gchar *detail = g_strdup_printf ("%s on %s%s", self->api->get_bound_jid (client),
                                                 self->server,
-                                                henb_xmpp_client_get_tls_established (client) ? " (TLS)" : "");
+                                                self->api->get_tls_established (client) ? " (TLS)" : "");
 
     self->failures = 0;
-    set_jabber_id (self, henb_xmpp_client_get_bound_jid (client));
+    set_jabber_id (self, self->api->get_bound_jid (client));
     publish (self, "Enabled", FALSE);
     g_message ("XMPP: online as %s", detail);
     henb_cr_transport_set_state (HENB_CR_TRANSPORT (self), HENB_CR_TRANSPORT_STATE_ACTIVE, detail);
@@ -271,6 +273,22 @@ on_offline (HenbXmppClient *client, gint reason, const gchar *detail, HenbXmppTr
     schedule_retry (self, why);
 }
 
+/* The client, its module opened the first time XMPP is used */
+static gboolean
+ensure_client (HenbXmppTransport *self, GError **error)
+{
+    if (self->client != NULL)
+        return TRUE;
+    self->api = henb_xmpp_client_api_get (self->plugin, error);
+    if (self->api == NULL)
+        return FALSE;
+    self->client = self->api->client_new ();
+    g_signal_connect (self->client, "online", G_CALLBACK (on_online), self);
+    g_signal_connect (self->client, "offline", G_CALLBACK (on_offline), self);
+    g_signal_connect (self->client, "connection-request", G_CALLBACK (on_connection_request), self);
+    return TRUE;
+}
+
 static void
 connect_to (HenbXmppTransport *self, const gchar *address, guint16 port)
 {
@@ -285,7 +303,7 @@ connect_to (HenbXmppTransport *self, const gchar *address, guint16 port)
         .ca_file = svc->config->root_ca, .keepalive = self->keepalive,
     };
 
-    if (!henb_xmpp_client_connect (self->client, &options, &error))
+    if (!ensure_client (self, &error) || !self->api->connect (self->client, &options, &error))
         schedule_retry (self, error->message);
 }
 
@@ -418,7 +436,8 @@ halt (HenbXmppTransport *self)
     g_clear_object (&self->cancellable);
     self->cancellable = g_cancellable_new ();
     g_clear_handle_id (&self->retry_id, g_source_remove);
-    henb_xmpp_client_disconnect (self->client);
+    if (self->client != NULL)
+        self->api->disconnect (self->client);
     g_clear_pointer (&self->settings, g_free);
     set_jabber_id (self, NULL);
     set_server (self, NULL);
@@ -595,9 +614,10 @@ henb_xmpp_transport_dispose (GObject *object)
 
     if (self->client != NULL) {
         g_signal_handlers_disconnect_by_data (self->client, self);
-        henb_xmpp_client_disconnect (self->client);
+        self->api->disconnect (self->client);
         g_clear_object (&self->client);
     }
+    g_clear_object (&self->plugin);
     g_cancellable_cancel (self->cancellable);
     g_clear_object (&self->cancellable);
     g_clear_handle_id (&self->retry_id, g_source_remove);
@@ -647,12 +667,8 @@ henb_xmpp_transport_class_init (HenbXmppTransportClass *klass)
 static void
 henb_xmpp_transport_init (HenbXmppTransport *self)
 {
-    self->client = henb_xmpp_client_new ();
     self->cancellable = g_cancellable_new ();
     self->servers = g_ptr_array_new_with_free_func ((GDestroyNotify) xmpp_server_free);
-    g_signal_connect (self->client, "online", G_CALLBACK (on_online), self);
-    g_signal_connect (self->client, "offline", G_CALLBACK (on_offline), self);
-    g_signal_connect (self->client, "connection-request", G_CALLBACK (on_connection_request), self);
 }
 
 /* ---------------------------------------------------------------------------------------- */
@@ -673,7 +689,10 @@ G_DEFINE_TYPE_WITH_CODE (HenbPluginCrXmpp, henb_plugin_cr_xmpp, HENB_TYPE_PLUGIN
 static HenbCrTransport *
 factory_create (HenbCrTransportFactory *factory, const HenbServices *services, GError **error)
 {
-    return g_object_new (HENB_TYPE_XMPP_TRANSPORT, "name", "xmpp", "services", services, NULL);
+    HenbXmppTransport *self = g_object_new (HENB_TYPE_XMPP_TRANSPORT, "name", "xmpp", "services", services, NULL);
+
+    self->plugin = g_object_ref (HENB_PLUGIN (factory));
+    return HENB_CR_TRANSPORT (self);
 }
 
 static void
