@@ -97,7 +97,8 @@ start_hems initial $INITIAL_IP:7547 --role initial $(tls_args hems-dns) \
     --delay $((8000 * HENB_TIMEOUT_SCALE))
 # a Serving HeMS that sets no S1 far end: the run fails after registration's session
 start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns)
-write_factory https://hems.henb.test:7547/cwmp
+# the Connection Request server on this test's own address (127.0.0.1:7547 is shared by tests running at once)
+write_factory https://hems.henb.test:7547/cwmp "[ConnectionRequest]" "Address=$NET.9"
 gdbus monitor --session -d org.henbd.HeNB1 >"$WORK/signals.log" 2>&1 &
 PIDS+=($!)
 start_henbd
