@@ -780,12 +780,24 @@ shutdown_tunnel_closed (GObject *source, GAsyncResult *res, gpointer user_data)
         shutdown_return (self);
 }
 
+static void
+shutdown_closes_waited (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(HenbManager) self = user_data;
+
+    henb_procedure_wait_closes_finish (HENB_PROCEDURE (source), res, NULL);
+    if (--self->shutdown_closing == 0)
+        shutdown_return (self);
+}
+
 /* The last part of the shutdown, once no procedure runs: every tunnel, the procedure's and
- * the one registration kept, is closed and waited for. */
+ * the one registration kept, is closed and waited for, and so is any close the procedure left
+ * running in the background. */
 static void
 shutdown_close_tunnels (HenbManager *self)
 {
     g_autoptr(GPtrArray) tunnels = g_ptr_array_new_with_free_func (g_object_unref);
+    g_autoptr(HenbProcedure) procedure = NULL;
 
     if (self->tunnel != NULL) {
         g_signal_handlers_disconnect_by_data (self->tunnel, self);
@@ -794,20 +806,25 @@ shutdown_close_tunnels (HenbManager *self)
     if (self->procedure != NULL) {
         HenbTunnel *tunnel;
 
+        procedure = g_object_ref (self->procedure);
         if ((tunnel = henb_procedure_steal_tunnel (self->procedure, HENB_HEMS_INITIAL)) != NULL)
             g_ptr_array_add (tunnels, tunnel);
         if ((tunnel = henb_procedure_steal_tunnel (self->procedure, HENB_HEMS_SERVING)) != NULL)
             g_ptr_array_add (tunnels, tunnel);
     }
     drop_procedure (self);
-    if (tunnels->len == 0) {
-        shutdown_return (self);
-        return;
-    }
-    self->shutdown_closing = tunnels->len;
+    /* one more for the procedure's background closes, and one for this function: the shutdown
+     * returns once all are done, even when each completes at once */
+    self->shutdown_closing = tunnels->len + 2;
     for (guint i = 0; i < tunnels->len; i++)
         henb_tunnel_close_async (g_ptr_array_index (tunnels, i), NULL, shutdown_tunnel_closed,
                                  g_object_ref (self));
+    if (procedure != NULL)
+        henb_procedure_wait_closes_async (procedure, NULL, shutdown_closes_waited, g_object_ref (self));
+    else
+        self->shutdown_closing--;
+    if (--self->shutdown_closing == 0)
+        shutdown_return (self);
 }
 
 /* Stops everything and takes every tunnel down: henbd leaves nothing behind. A running

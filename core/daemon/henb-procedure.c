@@ -13,6 +13,8 @@ struct _HenbProcedure {
     GPtrArray     *candidates[2]; /* HenbSegwCandidate */
     GError        *tunnel_error;  /* a tunnel dropped while a step ran */
     GCancellable  *step_cancellable; /* of the running step, to stop it when its tunnel drops */
+    guint          closing;       /* tunnels closing in the background */
+    GPtrArray     *close_waiters; /* GTask of henb_procedure_wait_closes_async () */
     guint          steps_done;
     GPtrArray     *steps;    /* HenbStep */
     GPtrArray     *records;  /* HenbStepRecord */
@@ -107,6 +109,8 @@ henb_procedure_finalize (GObject *object)
     g_ptr_array_unref (self->records);
     g_ptr_array_unref (self->candidates[0]);
     g_ptr_array_unref (self->candidates[1]);
+    /* every waiter and every background close holds a reference: none is left here */
+    g_ptr_array_unref (self->close_waiters);
     g_clear_error (&self->tunnel_error);
     g_free (self->detail);
     G_OBJECT_CLASS (henb_procedure_parent_class)->finalize (object);
@@ -146,6 +150,7 @@ henb_procedure_init (HenbProcedure *self)
     self->state = HENB_STATE_IDLE;
     self->candidates[0] = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
     self->candidates[1] = g_ptr_array_new_with_free_func ((GDestroyNotify) candidate_free);
+    self->close_waiters = g_ptr_array_new ();
 }
 
 HenbProcedure *
@@ -240,6 +245,126 @@ henb_procedure_steal_tunnel (HenbProcedure *self, HenbHemsRole role)
     }
     g_signal_emit (self, signals[SIGNAL_TUNNEL_CHANGED], 0, NULL);
     return tunnel;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Closes in the background */
+
+typedef struct {
+    GCancellable *cancellable;
+    gulong        cancelled_id;
+} CloseWaiter;
+
+static void
+close_waiter_free (CloseWaiter *w)
+{
+    g_clear_object (&w->cancellable);
+    g_free (w);
+}
+
+/* takes @task out of the waiters and completes it (its cancellable's handler is gone after) */
+static void
+close_waiter_return (GTask *task, GError *error)
+{
+    HenbProcedure *self = g_task_get_source_object (task);
+    CloseWaiter *w = g_task_get_task_data (task);
+
+    g_ptr_array_remove (self->close_waiters, task);
+    /* g_cancellable_disconnect waits for a running handler: never from inside it (see
+     * close_waiter_cancelled, which clears the id first) */
+    if (w->cancelled_id != 0)
+        g_cancellable_disconnect (w->cancellable, w->cancelled_id);
+    w->cancelled_id = 0;
+    if (error != NULL)
+        g_task_return_error (task, error);
+    else
+        g_task_return_boolean (task, TRUE);
+    g_object_unref (task);
+}
+
+static gboolean
+close_waiter_cancelled_idle (gpointer user_data)
+{
+    GTask *task = user_data;
+
+    /* the closes may have ended in the meantime: the task is then no waiter any more */
+    if (!g_ptr_array_find (HENB_PROCEDURE (g_task_get_source_object (task))->close_waiters, task, NULL))
+        return G_SOURCE_REMOVE;
+    close_waiter_return (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                    "cancelled while a tunnel was closing"));
+    return G_SOURCE_REMOVE;
+}
+
+static void
+close_waiter_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+    GTask *task = user_data;
+    CloseWaiter *w = g_task_get_task_data (task);
+
+    /* may run in the thread that cancelled, and inside g_cancellable_connect: complete the task
+     * from the task's own main context instead */
+    w->cancelled_id = 0;
+    g_main_context_invoke_full (g_task_get_context (task), G_PRIORITY_DEFAULT, close_waiter_cancelled_idle,
+                                g_object_ref (task), g_object_unref);
+}
+
+static void
+background_close_done (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(HenbProcedure) self = user_data;
+    g_autoptr(GError) error = NULL;
+
+    if (!henb_tunnel_close_finish (HENB_TUNNEL (source), res, &error))
+        g_warning ("closing the tunnel to %s: %s", henb_tunnel_get_gateway (HENB_TUNNEL (source)),
+                   error->message);
+    else
+        g_debug ("tunnel to %s closed", henb_tunnel_get_gateway (HENB_TUNNEL (source)));
+    g_return_if_fail (self->closing > 0);
+    if (--self->closing > 0)
+        return;
+    while (self->close_waiters->len > 0)
+        close_waiter_return (self->close_waiters->pdata[0], NULL);
+}
+
+void
+henb_procedure_close_tunnel_in_background (HenbProcedure *self, HenbTunnel *tunnel)
+{
+    g_return_if_fail (HENB_IS_PROCEDURE (self));
+    g_return_if_fail (HENB_IS_TUNNEL (tunnel));
+
+    self->closing++;
+    /* no cancellable: a close is never left half-done */
+    henb_tunnel_close_async (tunnel, NULL, background_close_done, g_object_ref (self));
+}
+
+void
+henb_procedure_wait_closes_async (HenbProcedure      *self,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
+{
+    GTask *task = g_task_new (self, cancellable, callback, user_data);
+    CloseWaiter *w;
+
+    g_task_set_source_tag (task, henb_procedure_wait_closes_async);
+    if (self->closing == 0) {
+        g_task_return_boolean (task, TRUE);
+        g_object_unref (task);
+        return;
+    }
+    w = g_new0 (CloseWaiter, 1);
+    g_task_set_task_data (task, w, (GDestroyNotify) close_waiter_free);
+    g_ptr_array_add (self->close_waiters, task);
+    if (cancellable != NULL) {
+        w->cancellable = g_object_ref (cancellable);
+        w->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (close_waiter_cancelled), task, NULL);
+    }
+}
+
+gboolean
+henb_procedure_wait_closes_finish (HenbProcedure *self, GAsyncResult *result, GError **error)
+{
+    return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 GPtrArray *

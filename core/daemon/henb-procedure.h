@@ -52,6 +52,17 @@ HenbTunnel         *henb_procedure_get_tunnel (HenbProcedure *self, HenbHemsRole
 void                henb_procedure_set_tunnel (HenbProcedure *self, HenbHemsRole role, HenbTunnel *tunnel);
 /* Takes the serving tunnel out of a finished run: it stays up after registration. */
 HenbTunnel         *henb_procedure_steal_tunnel (HenbProcedure *self, HenbHemsRole role);
+/* Closes @tunnel without waiting for it (5.1.2.2 step 5: the SeGW's answer to the deletion is
+ * no reason to hold the next steps back); henb_procedure_wait_closes_async() waits for every
+ * such close, e.g. before the next tunnel comes up. A failed close is logged. */
+void                henb_procedure_close_tunnel_in_background (HenbProcedure *self, HenbTunnel *tunnel);
+/* Completes once no tunnel closes in the background any more (at once when none does), or
+ * with G_IO_ERROR_CANCELLED when @cancellable fires first. */
+void                henb_procedure_wait_closes_async (HenbProcedure      *self,
+                                                      GCancellable       *cancellable,
+                                                      GAsyncReadyCallback callback,
+                                                      gpointer            user_data);
+gboolean            henb_procedure_wait_closes_finish (HenbProcedure *self, GAsyncResult *result, GError **error);
 /* Records one failed (or successful) attempt inside the running step, e.g. one SeGW of a
  * fail-over list; the step's own result follows when it completes. */
 void                henb_procedure_record_attempt (HenbProcedure *self,

@@ -889,6 +889,19 @@ tunnel_try_next (GTask *task)
 }
 
 static void
+closes_waited (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    GTask *task = user_data;
+    GError *error = NULL;
+
+    if (!henb_procedure_wait_closes_finish (HENB_PROCEDURE (source), res, &error)) {
+        return_error (task, error);
+        return;
+    }
+    tunnel_try_next (task);
+}
+
+static void
 tunnel_run (HenbStep *step, HenbProcedure *proc, GTask *task)
 {
     SegwRun *r = g_new0 (SegwRun, 1);
@@ -902,7 +915,10 @@ tunnel_run (HenbStep *step, HenbProcedure *proc, GTask *task)
         return_result (task, HENB_STEP_RESULT_SKIPPED);
         return;
     }
-    tunnel_try_next (task);
+    /* the previous tunnel's close ran alongside the SeGW's DNS lookup; it ends before the next
+     * tunnel starts: an IPsec backend may serve one tunnel at a time (charon-nm), or learn the
+     * DNS servers of every tunnel up from one place (charon's resolve file) */
+    henb_procedure_wait_closes_async (proc, g_task_get_cancellable (task), closes_waited, task);
 }
 
 HenbStep *
@@ -917,21 +933,6 @@ henb_step_tunnel_new (HenbProcedure *proc, const gchar *id, const gchar *name, H
 }
 
 static void
-tunnel_closed_done (GObject *source, GAsyncResult *res, gpointer user_data)
-{
-    GTask *task = user_data;
-    HenbProcedure *proc = g_task_get_source_object (task);
-    GError *error = NULL;
-
-    if (!henb_tunnel_close_finish (HENB_TUNNEL (source), res, &error)) {
-        return_error (task, error);
-        return;
-    }
-    henb_procedure_set_step_detail (proc, "tunnel to %s closed", henb_tunnel_get_gateway (HENB_TUNNEL (source)));
-    return_result (task, HENB_STEP_RESULT_OK);
-}
-
-static void
 close_tunnel_run (HenbStep *step, HenbProcedure *proc, GTask *task)
 {
     g_autoptr(HenbTunnel) tunnel = henb_procedure_steal_tunnel (proc, ROLE (step));
@@ -941,7 +942,12 @@ close_tunnel_run (HenbStep *step, HenbProcedure *proc, GTask *task)
         return_result (task, HENB_STEP_RESULT_SKIPPED);
         return;
     }
-    henb_tunnel_close_async (tunnel, g_task_get_cancellable (task), tunnel_closed_done, task);
+    /* The deletion is asked for here; waiting for the SeGW's answer would hold the serving
+     * stage back one round trip for nothing: the next tunnel step waits for it instead, by
+     * then long over. */
+    henb_procedure_close_tunnel_in_background (proc, tunnel);
+    henb_procedure_set_step_detail (proc, "tunnel to %s closing", henb_tunnel_get_gateway (tunnel));
+    return_result (task, HENB_STEP_RESULT_OK);
 }
 
 HenbStep *

@@ -110,6 +110,41 @@ _tb_wait 3000 listening || bail "listeners did not start"
 # tcp_hello IP -> the first line a listener sends (from inside the HeNB namespace)
 tcp_hello() { tb_exec_henb timeout 5 bash -c "exec 3<>/dev/tcp/$1/7547 && read -r l <&3 && echo \"\$l\""; }
 
+# --- latency on the access link (tb_delay_on / tb_delay_off) ---------------------------------------
+# connect_ms IP PORT -> milliseconds of a TCP handshake from the HeNB (SYN to SYN-ACK)
+connect_ms() {
+    tb_exec_henb timeout 5 bash -c "t0=\$EPOCHREALTIME; exec 3<>/dev/tcp/$1/$2 || exit 1; t1=\$EPOCHREALTIME
+        echo \$(( (\${t1/./} - \${t0/./}) / 1000 ))"
+}
+if [ ! -x "${TB_DELAY:-}" ]; then
+    ok "# SKIP latency: TB_DELAY does not name the tb-delay program (meson sets it)"
+else
+    check "tb_public_servers: public.henb.test on 192.0.2.20" tb_public_servers public.henb.test=192.0.2.20
+    check_eq "public DNS answers the public server's name" 192.0.2.20 \
+        "$(tb_exec_henb "$TB_DNSQ" 192.0.2.53 public.henb.test)"
+    tb_exec inet "$TB_LISTEN" 192.0.2.20 7547 "$WORK/listen-public.log" >"$WORK/listen-public.out" 2>&1 </dev/null &
+    disown
+    _tb_wait 3000 grep -q listening "$WORK/listen-public.log" || bail "the public listener did not start"
+    rules=$(ip -n "$TB_NS_INET" rule show)
+    # the delay can only lengthen a round trip: a lower bound that holds on a busy machine
+    check "tb_delay_on 200" tb_delay_on 200
+    t=$(connect_ms 192.0.2.20 7547)
+    check "one-way 200 ms: a TCP handshake with a server in $TB_NS_INET takes >= 400 ms (${t:-none} ms)" \
+        test "${t:-0}" -ge 400
+    t=$(connect_ms 10.100.0.20 7547 2>/dev/null)
+    check "one-way 200 ms: the private networks stay unreachable without a tunnel" test -z "$t"
+    check "tb_delay_on 50 changes the delay" tb_delay_on 50
+    t=$(connect_ms 192.0.2.20 7547)
+    check "one-way 50 ms: a TCP handshake takes 100 to 400 ms (${t:-none} ms)" \
+        test "${t:-0}" -ge 100 -a "${t:-0}" -lt 400
+    check "tb_delay_off" tb_delay_off
+    t=$(connect_ms 192.0.2.20 7547)
+    check "no delay: a TCP handshake takes < 100 ms (${t:-none} ms)" test -n "$t" -a "${t:-100}" -lt 100
+    check_eq "tb_delay_off restores $TB_NS_INET's policy rules" "$rules" "$(ip -n "$TB_NS_INET" rule show)"
+    check "tb-delay dropped no packet" bash -c "grep -q ' 0 dropped' '$TB_DIR/logs/delay.out' &&
+        ! grep -q ' [1-9][0-9]* dropped' '$TB_DIR/logs/delay.out'"
+fi
+
 # --- the HeNB charon with a test-local swanctl.conf -------------------------------------------------
 SW=$WORK/henb-swanctl
 mkdir -p "$SW"/{x509,x509ca,private}

@@ -72,6 +72,32 @@
 #   tb_exec_henb CMD...     runs CMD in $P-henb (with its resolv.conf).
 #   tb_exec NS CMD...       runs CMD in $P-NS (NS: henb inet segw1 segw2 priv1 priv2).
 #   tb_ns NAME              echoes $P-NAME;  tb_hems_ns N echoes $P-privN (where the HeMS runs).
+#   tb_public_servers NAME=IP...
+#                           public servers (e.g. a HeMS of the public variant) in $P-inet: each
+#                           IP (192.0.2.x, not one above) goes on its br0, and the public DNS is
+#                           restarted answering NAME with IP besides its own names. Servers bind
+#                           those addresses inside $P-inet (tb_exec inet ...).
+#   tb_delay_on MS / tb_delay_off
+#                           every packet on the HeNB's access link ($P-henb <-> $P-inet) is held
+#                           back MS milliseconds (a fraction allowed) in each direction, so every
+#                           round trip of the HeNB to anything beyond it (public DNS, SeGWs,
+#                           public servers, and through the tunnels the private networks) takes
+#                           2*MS longer. tb_delay_on again changes MS; tb_delay_off removes it.
+#                           Needs TB_DELAY (below). How: tb-delay in $P-inet owns the TUN "dly"
+#                           and writes every packet it reads back into it MS later; policy rules
+#                           (table 150) route into "dly" what comes in on "henb" and what goes
+#                           to 198.51.100.0/24 from br0 or from $P-inet itself, and the packet
+#                           written back comes in on "dly", which no rule sends round again. For
+#                           that: the local table's rule moves behind them (pref 0 -> 200), so
+#                           $P-inet's own addresses (DNS, public servers) are delayed too;
+#                           rp_filter is off and dly accepts local source addresses; TCP/UDP
+#                           early demux is off (it would attach $P-inet's own socket to an
+#                           incoming packet before routing, and forwarding drops such a packet:
+#                           connections to public servers would hang in SYN-RECV); and
+#                           198.51.100.1 keeps a rule into the local table first (ARP for it is
+#                           answered after a route lookup of that address, which must not end
+#                           in "dly": the HeNB would lose its gateway), so only packets *to* the
+#                           gateway address itself skip the delay one way.
 #   tb_swanctl INSTANCE SWANCTL-COMMAND [ARGS...]
 #                           swanctl against a charon of the testbed (henb, segw1, segw2), e.g.
 #                           tb_swanctl henb --list-sas. SWANCTL_DIR is that instance's folder
@@ -108,6 +134,8 @@
 #   SeGWs: TB_SEGW1_VICI_URI TB_SEGW2_VICI_URI TB_SEGW1_LOG TB_SEGW2_LOG
 #   NetworkManager: TB_NM_BUS (unix:path=$WORK/tb/run/nm-dbus.sock, for DBUS_SYSTEM_BUS_ADDRESS)
 #     TB_NM_LOG TB_CHARON_NM_LOG TB_NM_WAN_CON=tb-wan
+#   TB_DELAY: the tb-delay program (tests/testbed/tb-delay.c, built by meson as tests/tb-delay;
+#     meson sets TB_DELAY for the tests), needed by tb_delay_on only
 #   helpers beside this file: TB_DNSQ (tb-dnsq SERVER NAME [TIMEOUT]: one A query, prints the
 #     addresses; exit 0 answer, 1 NXDOMAIN, 2 timeout, 3 ICMP error, 4 other) and TB_LISTEN
 #     (tb-listen IP PORT LOGFILE: TCP listener logging "peer IP PORT", answering "hello IP").
@@ -136,7 +164,8 @@
 #
 # Logs: $WORK/tb/logs: segwN-charon.log, henb-charon.log, segwN-load.log (swanctl), dns-public.log,
 # dns-privN.log (dnsmasq with log-queries; NAME.log.old holds the part before a restart), nm.log,
-# charon-nm.log, nmcli.log, and NAME.out (stdout/stderr) of each daemon.
+# charon-nm.log, nmcli.log, and NAME.out (stdout/stderr) of each daemon (delay.out: tb-delay's
+# packet counts when it stopped).
 # TB_VERBOSE=1 prints the milliseconds of each step to stderr ("# tb: ...").
 
 _tb_vars() { # returns 1 (no exit of a `set -u` caller) when TB_PREFIX or WORK is missing
@@ -283,6 +312,7 @@ _tb_dnsmasq() { # _tb_dnsmasq NAME NETNS LISTEN-IP NAME=IP...
     # -k: stays a child of this shell; --pid-file= : no pid file (the default one is global)
     _tb_spawn "$name" "$ns" dnsmasq -k --conf-file="$TB_DIR/dns/$name.conf" --pid-file= --user=root
 }
+_TB_PUBLIC_RECORDS="segw1.henb.test=192.0.2.1 segw2.henb.test=192.0.2.2 segw-dead.henb.test=192.0.2.9"
 _tb_dnsmasq_ready() { local n; for n; do grep -q 'started, version' "$TB_DIR/logs/$n.log" || return 1; done; }
 _tb_start_private_dns() { # _tb_start_private_dns N
     case $1 in
@@ -365,8 +395,7 @@ EOF
         ip netns exec "$P-$n" sysctl -qw net.ipv4.ip_forward=1 || { _tb_err "ip_forward in $P-$n failed"; return 1; }
     done
     _tb_step "links, addresses, routes"
-    _tb_dnsmasq dns-public "$P-inet" 192.0.2.53 segw1.henb.test=192.0.2.1 segw2.henb.test=192.0.2.2 \
-        segw-dead.henb.test=192.0.2.9
+    _tb_dnsmasq dns-public "$P-inet" 192.0.2.53 $_TB_PUBLIC_RECORDS
     _tb_start_private_dns 1
     _tb_start_private_dns 2
     _tb_wait 5000 _tb_dnsmasq_ready dns-public dns-priv1 dns-priv2 ||
@@ -592,6 +621,74 @@ tb_dns_private_unblock() { # tb_dns_private_unblock N
         _tb_start_private_dns "$1"
         _tb_wait 5000 _tb_dnsmasq_ready "dns-priv$1" || { _tb_err "private DNS $1 did not restart"; return 1; }
     fi
+    return 0
+}
+
+tb_public_servers() { # tb_public_servers NAME=IP...
+    local r ip
+    _tb_vars || return 1
+    for r; do
+        ip=${r#*=}
+        case $ip in
+        192.0.2.1 | 192.0.2.2 | 192.0.2.9 | 192.0.2.53 | 192.0.2.254) _tb_err "tb_public_servers: $ip is taken"; return 1 ;;
+        192.0.2.[0-9]*) ;;
+        *) _tb_err "tb_public_servers: NAME=192.0.2.x, not '$r'"; return 1 ;;
+        esac
+        ip -n "$TB_PREFIX-inet" addr replace "$ip/24" dev br0 || { _tb_err "adding $ip to br0 failed"; return 1; }
+    done
+    _tb_stop dns-public
+    _tb_dnsmasq dns-public "$TB_PREFIX-inet" 192.0.2.53 $_TB_PUBLIC_RECORDS "$@"
+    _tb_wait 5000 _tb_dnsmasq_ready dns-public || { _tb_err "the public DNS did not restart"; return 1; }
+}
+
+# --- latency on the HeNB's access link -------------------------------------------------------------
+_TB_DELAY_TABLE=150
+_TB_DELAY_SYSCTLS="net.ipv4.conf.all.rp_filter net.ipv4.conf.default.rp_filter net.ipv4.tcp_early_demux net.ipv4.udp_early_demux"
+_tb_delay_link() { ip -n "$TB_PREFIX-inet" link show dly >/dev/null 2>&1; }
+
+tb_delay_on() { # tb_delay_on MS
+    local ms=${1:-} X k
+    _tb_vars || return 1
+    [[ $ms =~ ^[0-9]+(\.[0-9]+)?$ ]] || { _tb_err "tb_delay_on: milliseconds, not '$ms'"; return 1; }
+    [ -x "${TB_DELAY:-}" ] || { _tb_err "tb_delay_on: TB_DELAY must name the tb-delay program (meson builds tests/tb-delay)"; return 1; }
+    tb_delay_off
+    X=(ip netns exec "$TB_PREFIX-inet")
+    # the values before, for tb_delay_off
+    for k in $_TB_DELAY_SYSCTLS; do echo "$k=$("${X[@]}" sysctl -n "$k")"; done >"$TB_DIR/run/delay.sysctl" || return 1
+    _tb_spawn delay "$TB_PREFIX-inet" "$TB_DELAY" dly "$ms"
+    _tb_wait 5000 _tb_delay_link || { _tb_err "tb-delay did not make its TUN (see $TB_DIR/logs/delay.out)"; return 1; }
+    "${X[@]}" sysctl -qw net.ipv4.conf.all.rp_filter=0 net.ipv4.conf.default.rp_filter=0 \
+        net.ipv4.conf.dly.rp_filter=0 net.ipv4.conf.dly.accept_local=1 \
+        net.ipv4.tcp_early_demux=0 net.ipv4.udp_early_demux=0 || { _tb_err "tb_delay_on: sysctl failed"; return 1; }
+    ip -n "$TB_PREFIX-inet" -b - <<EOF || { _tb_err "tb_delay_on: the routes and rules failed"; tb_delay_off; return 1; }
+link set dly up
+route add default dev dly table $_TB_DELAY_TABLE
+rule add pref 99 to 198.51.100.1 lookup local
+rule add pref 100 iif henb lookup $_TB_DELAY_TABLE
+rule add pref 101 iif br0 to 198.51.100.0/24 lookup $_TB_DELAY_TABLE
+rule add pref 102 iif lo to 198.51.100.0/24 lookup $_TB_DELAY_TABLE
+rule add pref 200 lookup local
+rule del pref 0 lookup local
+EOF
+    echo "$ms" >"$TB_DIR/run/delay.ms"
+}
+
+tb_delay_off() {
+    local p line
+    _tb_vars || return 1
+    _tb_ns_exists "$TB_PREFIX-inet" || return 0
+    # the local table first again, before the rule behind ours goes
+    ip -n "$TB_PREFIX-inet" rule show pref 0 | grep -q . || ip -n "$TB_PREFIX-inet" rule add pref 0 lookup local
+    for p in 99 100 101 102 200; do
+        while ip -n "$TB_PREFIX-inet" rule del pref "$p" 2>/dev/null; do :; done
+    done
+    ip -n "$TB_PREFIX-inet" route flush table "$_TB_DELAY_TABLE" 2>/dev/null
+    _tb_stop delay
+    if [ -f "$TB_DIR/run/delay.sysctl" ]; then
+        while read -r line; do ip netns exec "$TB_PREFIX-inet" sysctl -qw "$line"; done <"$TB_DIR/run/delay.sysctl"
+        rm -f "$TB_DIR/run/delay.sysctl"
+    fi
+    rm -f "$TB_DIR/run/delay.ms"
     return 0
 }
 
