@@ -136,16 +136,25 @@ henb_ipsec_backend_choose (HenbPluginManager *plugins, GKeyFile *config, gchar *
 
     g_return_val_if_fail (HENB_IS_PLUGIN_MANAGER (plugins), NULL);
 
-    entry = choose_entry (plugins, config, why, error);
-    if (entry == NULL)
-        return NULL;
-    plugin = henb_plugin_manager_load (plugins, entry, error);
-    if (plugin == NULL) {
+    for (;;) {
+        g_autoptr(GError) error_load = NULL;
+
+        entry = choose_entry (plugins, config, why, error);
+        if (entry == NULL)
+            return NULL;
+        plugin = henb_plugin_manager_load (plugins, entry, &error_load);
+        if (plugin != NULL)
+            return HENB_IPSEC_PROVIDER (plugin);
         if (why != NULL)
             g_clear_pointer (why, g_free);
-        return NULL;
+        /* the operator's Backend= is that one or none; otherwise the next installed one (a
+         * module that failed to load is refused from now on, so the choice moves on) */
+        if (config != NULL && g_key_file_has_key (config, GROUP, "Backend", NULL)) {
+            g_propagate_error (error, g_steal_pointer (&error_load));
+            return NULL;
+        }
+        g_warning ("IPsec backend %s: %s", henb_plugin_entry_get_name (entry), error_load->message);
     }
-    return HENB_IPSEC_PROVIDER (plugin);
 }
 
 void

@@ -31,6 +31,7 @@ struct _HenbManager {
     HenbRadio           *radio;
 
     HenbProcedure       *procedure;    /* the running one, NULL when idle */
+    HenbProcedure       *closing;      /* a dropped one whose tunnel still closes in the background */
     gboolean             s1_run;       /* it hands S1 off again after registration */
     GVariant            *history;      /* CompletedSteps before that run, which it extends */
     HenbTunnel          *tunnel;       /* to the Serving SeGW, kept up once registered */
@@ -395,8 +396,15 @@ keep_tunnel (HenbManager *self, HenbTunnel *tunnel)
 static void
 drop_procedure (HenbManager *self)
 {
-    if (self->procedure != NULL)
+    if (self->procedure != NULL) {
         g_signal_handlers_disconnect_by_data (self->procedure, self);
+        /* a close it left running is waited for by the next run and by the shutdown */
+        if (henb_procedure_is_closing (self->procedure)) {
+            if (self->closing != NULL)
+                henb_procedure_inherit_closes (self->procedure, self->closing);
+            g_set_object (&self->closing, self->procedure);
+        }
+    }
     g_clear_object (&self->procedure);
     g_clear_object (&self->cancellable);
     self->s1_run = FALSE;
@@ -588,6 +596,8 @@ start_procedure (HenbManager *self, gboolean discover, GError **error)
         return FALSE;
     }
     proc = henb_procedure_new (&self->services);
+    if (self->closing != NULL)
+        henb_procedure_inherit_closes (proc, self->closing);
     /* LastError keeps the last failure while this run goes on (a retry, Start, Rediscover):
      * the run's success clears it, its failure replaces it */
     henb_gdbus_procedure_set_completed_steps (self->skel_procedure,
@@ -622,6 +632,8 @@ start_s1_run (HenbManager *self, const gchar *why)
     if (self->procedure != NULL || self->shutting_down)
         return;
     self->procedure = henb_procedure_new (&self->services);
+    if (self->closing != NULL)
+        henb_procedure_inherit_closes (self->procedure, self->closing);
     henb_plan_s1 (self->procedure, self->tunnel, why);
     self->s1_run = TRUE;
     self->history = henb_gdbus_procedure_dup_completed_steps (self->skel_procedure);
@@ -813,6 +825,9 @@ shutdown_close_tunnels (HenbManager *self)
             g_ptr_array_add (tunnels, tunnel);
     }
     drop_procedure (self);
+    /* the closes it, or a run dropped before it, left running in the background */
+    g_clear_object (&procedure);
+    procedure = g_steal_pointer (&self->closing);
     /* one more for the procedure's background closes, and one for this function: the shutdown
      * returns once all are done, even when each completes at once */
     self->shutdown_closing = tunnels->len + 2;
@@ -1178,6 +1193,7 @@ henb_manager_dispose (GObject *object)
     HenbManager *self = HENB_MANAGER (object);
 
     drop_procedure (self);
+    g_clear_object (&self->closing);
     g_clear_handle_id (&self->retry_timer, g_source_remove);
     g_clear_error (&self->fallback_why);
     if (self->agent != NULL)

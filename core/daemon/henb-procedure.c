@@ -309,6 +309,16 @@ close_waiter_cancelled (GCancellable *cancellable, gpointer user_data)
 }
 
 static void
+one_close_ended (HenbProcedure *self)
+{
+    g_return_if_fail (self->closing > 0);
+    if (--self->closing > 0)
+        return;
+    while (self->close_waiters->len > 0)
+        close_waiter_return (self->close_waiters->pdata[0], NULL);
+}
+
+static void
 background_close_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
     g_autoptr(HenbProcedure) self = user_data;
@@ -319,11 +329,7 @@ background_close_done (GObject *source, GAsyncResult *res, gpointer user_data)
                    error->message);
     else
         g_debug ("tunnel to %s closed", henb_tunnel_get_gateway (HENB_TUNNEL (source)));
-    g_return_if_fail (self->closing > 0);
-    if (--self->closing > 0)
-        return;
-    while (self->close_waiters->len > 0)
-        close_waiter_return (self->close_waiters->pdata[0], NULL);
+    one_close_ended (self);
 }
 
 void
@@ -365,6 +371,32 @@ gboolean
 henb_procedure_wait_closes_finish (HenbProcedure *self, GAsyncResult *result, GError **error)
 {
     return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+gboolean
+henb_procedure_is_closing (HenbProcedure *self)
+{
+    g_return_val_if_fail (HENB_IS_PROCEDURE (self), FALSE);
+    return self->closing > 0;
+}
+
+static void
+inherited_closes_waited (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    g_autoptr(HenbProcedure) self = user_data;
+
+    henb_procedure_wait_closes_finish (HENB_PROCEDURE (source), res, NULL);
+    one_close_ended (self);
+}
+
+void
+henb_procedure_inherit_closes (HenbProcedure *self, HenbProcedure *previous)
+{
+    g_return_if_fail (HENB_IS_PROCEDURE (self));
+    if (previous == NULL || previous == self || previous->closing == 0)
+        return;
+    self->closing++;
+    henb_procedure_wait_closes_async (previous, NULL, inherited_closes_waited, g_object_ref (self));
 }
 
 GPtrArray *

@@ -63,6 +63,10 @@ void                henb_procedure_wait_closes_async (HenbProcedure      *self,
                                                       GAsyncReadyCallback callback,
                                                       gpointer            user_data);
 gboolean            henb_procedure_wait_closes_finish (HenbProcedure *self, GAsyncResult *result, GError **error);
+gboolean            henb_procedure_is_closing (HenbProcedure *self);
+/* @previous's background closes count as @self's own: a run started while the one before it
+ * still closes a tunnel waits for that close before its first tunnel, like for its own. */
+void                henb_procedure_inherit_closes (HenbProcedure *self, HenbProcedure *previous);
 /* Records one failed (or successful) attempt inside the running step, e.g. one SeGW of a
  * fail-over list; the step's own result follows when it completes. */
 void                henb_procedure_record_attempt (HenbProcedure *self,

@@ -231,6 +231,12 @@ main (int argc, char **argv)
             fprintf (stderr, "tb-delay: poll: %s\n", strerror (errno));
             break;
         }
+        /* the device is gone (its namespace deleted before we were stopped): nothing more to do,
+         * and polling on would spin at real-time priority */
+        if (readable.revents & (POLLERR | POLLHUP | POLLNVAL)) {
+            fprintf (stderr, "tb-delay: the TUN device went away\n");
+            break;
+        }
         if (readable.revents & POLLIN)
             take_packets (&line, fd, delay_ns);
         release_due_packets (&line, fd);

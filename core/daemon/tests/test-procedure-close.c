@@ -295,6 +295,45 @@ test_wait_cancelled (Fixture *f, gconstpointer data)
     g_assert_cmpstr (f->events->str, ==, "close-started close-done ");
 }
 
+static void
+wait_inherited (GObject *source, GAsyncResult *res, gpointer user_data)
+{
+    Fixture *f = user_data;
+
+    f->run_ok = henb_procedure_wait_closes_finish (HENB_PROCEDURE (source), res, &f->run_error);
+    g_string_append (f->events, "next-run-waited ");
+}
+
+/* a run dropped while its tunnel still closes (Cancel, a failure, Rediscover): the next run
+ * waits for that close like for its own, and so does a run after that one */
+static void
+test_close_inherited (Fixture *f, gconstpointer data)
+{
+    g_autoptr(HenbProcedure) next = henb_procedure_new (&f->services);
+    g_autoptr(HenbProcedure) third = henb_procedure_new (&f->services);
+
+    henb_procedure_close_tunnel_in_background (f->proc, HENB_TUNNEL (f->tunnel));
+    g_assert_true (henb_procedure_is_closing (f->proc));
+    henb_procedure_inherit_closes (next, f->proc);
+    g_clear_object (&f->proc); /* dropped: its close goes on */
+    g_assert_true (henb_procedure_is_closing (next));
+    henb_procedure_inherit_closes (third, next);
+
+    henb_procedure_wait_closes_async (next, NULL, wait_inherited, f);
+    while (g_main_context_iteration (NULL, FALSE))
+        ;
+    g_assert_cmpstr (f->events->str, ==, "close-started ");
+
+    fake_tunnel_finish_close (f->tunnel);
+    while (g_main_context_iteration (NULL, FALSE))
+        ;
+    g_assert_no_error (f->run_error);
+    g_assert_true (f->run_ok);
+    g_assert_cmpstr (f->events->str, ==, "close-started close-done next-run-waited ");
+    g_assert_false (henb_procedure_is_closing (next));
+    g_assert_false (henb_procedure_is_closing (third));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -302,6 +341,8 @@ main (int argc, char **argv)
     g_test_add ("/procedure/close-in-background", Fixture, NULL, fixture_set_up, test_close_in_background,
                 fixture_tear_down);
     g_test_add ("/procedure/close-wait-cancelled", Fixture, NULL, fixture_set_up, test_wait_cancelled,
+                fixture_tear_down);
+    g_test_add ("/procedure/close-inherited", Fixture, NULL, fixture_set_up, test_close_inherited,
                 fixture_tear_down);
     return g_test_run ();
 }
