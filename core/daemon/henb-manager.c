@@ -1216,6 +1216,7 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     henb_data_model_set_strict (self->services.dm, config->strict);
     set_factory_defaults (self);
     self->services.store = henb_store_new (options->state_dir, self->services.dm);
+    henb_store_set_durable (self->services.store, !options->state_not_durable);
     g_signal_connect_swapped (self->services.store, "write-error-changed",
                               G_CALLBACK (update_state_file_write_error), self);
     load_state (self);

@@ -44,6 +44,7 @@ struct _HenbStore {
     gsize          written_len;
     struct stat    written_stat;
     guint          save_soon_source;
+    gboolean       durable;
 };
 
 #define RECORD_GROUP_PREFIX "Record "
@@ -203,7 +204,15 @@ henb_store_new (const gchar *state_dir, HenbDataModel *dm)
     self->dir = g_strdup (state_dir);
     self->path = g_build_filename (state_dir, HENB_STORE_FILE_NAME, NULL);
     self->dm = g_object_ref (dm);
+    self->durable = TRUE;
     return self;
+}
+
+void
+henb_store_set_durable (HenbStore *self, gboolean durable)
+{
+    g_return_if_fail (HENB_IS_STORE (self));
+    self->durable = durable;
 }
 
 const gchar *
@@ -480,7 +489,8 @@ write_all (int fd, const gchar *data, gsize len)
  * through writing the temporary file, so a kill can land inside a write.
  */
 static gboolean
-write_atomically (const gchar *dir, const gchar *path, const gchar *contents, gsize len, GError **error)
+write_atomically (const gchar *dir, const gchar *path, const gchar *contents, gsize len, gboolean durable,
+                  GError **error)
 {
     g_autofree gchar *tmp = g_strconcat (path, ".XXXXXX", NULL);
     const gchar *pause = g_getenv ("HENB_STATE_WRITE_PAUSE_MS");
@@ -494,7 +504,7 @@ write_atomically (const gchar *dir, const gchar *path, const gchar *contents, gs
         goto fail_fd;
     if (pause != NULL)
         g_usleep (g_ascii_strtoull (pause, NULL, 10) * 1000);
-    if (!write_all (fd, contents + half, len - half) || fsync (fd) != 0)
+    if (!write_all (fd, contents + half, len - half) || (durable && fsync (fd) != 0))
         goto fail_fd;
     if (close (fd) != 0) {
         fd = -1;
@@ -502,7 +512,7 @@ write_atomically (const gchar *dir, const gchar *path, const gchar *contents, gs
     }
     if (rename (tmp, path) != 0)
         goto fail;
-    dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    dir_fd = durable ? open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     if (dir_fd >= 0) {
         fsync (dir_fd);
         close (dir_fd);
@@ -586,7 +596,7 @@ try_write (HenbStore *self, GHashTable *changes, GPtrArray *events, GError **err
                      "henbd reads back", self->path, len, (guint) HENB_FILE_MAX_STATE);
         return FALSE;
     }
-    if (!write_atomically (self->dir, self->path, contents, len, error))
+    if (!write_atomically (self->dir, self->path, contents, len, self->durable, error))
         return FALSE;
     remember_written (self, g_steal_pointer (&contents), len);
     return TRUE;
