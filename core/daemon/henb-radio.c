@@ -28,28 +28,33 @@ struct _HenbRadio {
 
 G_DEFINE_TYPE (HenbRadio, henb_radio, G_TYPE_OBJECT)
 
+typedef struct {
+    GVariantBuilder *builder;
+    GHashTable      *table;
+} Collect;
+
+static void
+collect_parameter (HenbDataModel *dm, const HenbDmParameterInfo *info, gpointer user_data)
+{
+    Collect *c = user_data;
+    g_autofree gchar *value = henb_data_model_get (dm, info->name);
+
+    g_variant_builder_add (c->builder, "{ss}", info->name, (info->def->flags & HENB_DM_FLAG_HIDDEN) ? "" : value);
+    if (c->table != NULL)
+        g_hash_table_insert (c->table, g_strdup (info->name), g_steal_pointer (&value));
+}
+
 /* Every parameter carrying @flag, in model order (table instances included) with its value.
  * The bus is readable by anyone: a hidden value (a password) is "" there, as GetParameterValues
  * answers it; @out_table, for the backend, has it as set. */
 static GVariant *
 collect (HenbRadio *self, HenbDmFlags flag, GHashTable *out_table)
 {
-    HenbDataModel *dm = self->svc->dm;
-    g_autoptr(GPtrArray) names = henb_data_model_list_parameters (dm);
     GVariantBuilder b;
+    Collect c = { &b, out_table };
 
     g_variant_builder_init (&b, G_VARIANT_TYPE ("a{ss}"));
-    for (guint i = 0; i < names->len; i++) {
-        const HenbDmParamDef *def = henb_data_model_get_definition (dm, names->pdata[i]);
-        g_autofree gchar *value = NULL;
-
-        if (def == NULL || !(def->flags & flag))
-            continue;
-        value = henb_data_model_get (dm, names->pdata[i]);
-        g_variant_builder_add (&b, "{ss}", names->pdata[i], (def->flags & HENB_DM_FLAG_HIDDEN) ? "" : value);
-        if (out_table != NULL)
-            g_hash_table_insert (out_table, g_strdup (names->pdata[i]), g_steal_pointer (&value));
-    }
+    henb_data_model_foreach_parameter (self->svc->dm, flag, collect_parameter, &c);
     return g_variant_ref_sink (g_variant_builder_end (&b));
 }
 
