@@ -40,7 +40,7 @@ struct _HenbManager {
     /* the reason of the next run's first state change (retry, fallback, ...) */
     HenbStateChangeReason start_reason;
     guint                retry_timer;   /* the next bootstrap attempt after a failure */
-    guint                management_idle; /* the Management properties' update, due */
+    guint                management_idle; /* the Management properties' update, due soon */
     gint64               failing_since; /* monotonic µs of the first failure in a row; 0: none */
     GError              *fallback_why;  /* shown as LastError once the fallback run starts */
     gboolean             shutting_down;
@@ -1082,14 +1082,17 @@ flush_management (HenbManager *self)
     update_management_now (self);
 }
 
-/* A session changes these several times in one dispatch (an event queued, the Connection
- * Request transport busy, the session started): one update, and one PropertiesChanged, once
- * the main loop has dispatched what was due. */
+/* A session changes these at each of its stages (an event queued, the Connection Request
+ * transport busy, the events retired, the session counted): one update, and one
+ * PropertiesChanged per interface, for what changed in the next MANAGEMENT_UPDATE_MS, which
+ * on a LAN covers a whole session. A State, step or LastError change flushes it first. */
+#define MANAGEMENT_UPDATE_MS 50
+
 static void
 update_management (HenbManager *self)
 {
     if (self->management_idle == 0)
-        self->management_idle = g_idle_add_full (G_PRIORITY_DEFAULT, management_due, self, NULL);
+        self->management_idle = g_timeout_add (MANAGEMENT_UPDATE_MS, management_due, self);
 }
 
 static void
