@@ -289,6 +289,28 @@ henb_data_model_list_parameters (HenbDataModel *self)
     return names;
 }
 
+void
+henb_data_model_foreach_parameter (HenbDataModel *self, HenbDmFlags flags, HenbDmParameterFunc func,
+                                   gpointer user_data)
+{
+    g_return_if_fail (HENB_IS_DATA_MODEL (self));
+
+    for (guint i = 0; i < self->nodes->len; i++) {
+        const Node *node = g_ptr_array_index (self->nodes, i);
+        HenbDmParameterInfo info;
+
+        if (node->is_object || (node->def->flags & flags) != flags)
+            continue;
+        info.name = node->name;
+        info.def = node->def;
+        info.is_set = node->value != NULL;
+        info.notification = node->notification;
+        info.default_notification = default_notification (node);
+        info.n_access = node->access_list != NULL ? node->access_list->len : 0;
+        func (self, &info, user_data);
+    }
+}
+
 static const gchar *
 type_zero (HenbCwmpType type)
 {

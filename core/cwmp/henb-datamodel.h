@@ -157,6 +157,22 @@ const HenbDmParamDef *henb_data_model_get_definition (HenbDataModel *self, const
 /* Every parameter name in model order. */
 GPtrArray   *henb_data_model_list_parameters (HenbDataModel *self);
 
+/* What henb_data_model_foreach_parameter() tells of one parameter; valid during the call. */
+typedef struct {
+    const gchar          *name;
+    const HenbDmParamDef *def;
+    gboolean              is_set;               /* henb_data_model_is_set() */
+    gint                  notification;
+    gint                  default_notification;
+    guint                 n_access;             /* access list entries */
+} HenbDmParameterInfo;
+typedef void (*HenbDmParameterFunc) (HenbDataModel *dm, const HenbDmParameterInfo *info, gpointer user_data);
+/* Calls @func for every parameter carrying all of @flags (NONE: every one), in model order,
+ * without copying the names: the state file and the bus's views walk the model often. @func
+ * must not add or delete objects. */
+void         henb_data_model_foreach_parameter (HenbDataModel *self, HenbDmFlags flags, HenbDmParameterFunc func,
+                                                gpointer user_data);
+
 /* Current value, including computed ones; NULL for an unknown name. */
 gchar       *henb_data_model_get (HenbDataModel *self, const gchar *name);
 gboolean     henb_data_model_get_boolean (HenbDataModel *self, const gchar *name);

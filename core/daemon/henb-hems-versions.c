@@ -51,7 +51,6 @@ void
 henb_hems_version_remember (HenbStore *store, const gchar *url, HenbCwmpVersion version)
 {
     g_autoptr(GHashTable) fields = henb_store_dup_record (store, VERSIONS_RECORD);
-    g_autoptr(GError) error = NULL;
     g_autofree gchar *key = NULL;
     const gchar *oldest_key = NULL;
     guint64 next_seq = 1, oldest_seq = G_MAXUINT64;
@@ -89,7 +88,7 @@ henb_hems_version_remember (HenbStore *store, const gchar *url, HenbCwmpVersion 
                                           henb_cwmp_version_to_string (version), url));
     henb_store_set_record (store, VERSIONS_RECORD, fields);
     g_message ("CWMP %s for %s from now on", henb_cwmp_version_to_string (version), url);
-    /* the store logs a failed write once and retries it */
-    if (!henb_store_save (store, &error))
-        g_debug ("CWMP version not saved yet: %s", error->message);
+    /* with the write that follows an Inform (its events retired), or on its own soon: a
+     * version lost to a crash costs one fallback more */
+    henb_store_save_soon (store);
 }

@@ -15,7 +15,7 @@ G_BEGIN_DECLS
  * Never above @configured ([CWMP] Version).
  */
 HenbCwmpVersion henb_hems_version_lookup (HenbStore *store, const gchar *url, HenbCwmpVersion configured);
-/* Remembers @version for @url and saves the state file when it changed. */
+/* Remembers @version for @url; when it changed, the state file is saved soon (henb_store_save_soon). */
 void            henb_hems_version_remember (HenbStore *store, const gchar *url, HenbCwmpVersion version);
 
 G_END_DECLS

@@ -41,12 +41,15 @@ struct _HenbManager {
     /* the reason of the next run's first state change (retry, fallback, ...) */
     HenbStateChangeReason start_reason;
     guint                retry_timer;   /* the next bootstrap attempt after a failure */
+    guint                management_idle; /* the Management properties' update, due soon */
     gint64               failing_since; /* monotonic µs of the first failure in a row; 0: none */
     GError              *fallback_why;  /* shown as LastError once the fallback run starts */
     gboolean             shutting_down;
     GTask               *shutdown_task;
     guint                shutdown_closing; /* tunnels still closing at shutdown */
 };
+
+static void flush_management (HenbManager *self);
 
 G_DEFINE_TYPE (HenbManager, henb_manager, G_TYPE_OBJECT)
 
@@ -137,6 +140,7 @@ set_last_error (HenbManager *self, const GError *error)
 {
     g_autofree gchar *name = NULL;
 
+    flush_management (self);
     if (error == NULL) {
         henb_gdbus_manager_set_last_error (self->skel_manager, g_variant_new ("(ss)", "", ""));
         return;
@@ -153,6 +157,7 @@ update_state_file_write_error (HenbManager *self)
     const GError *error = henb_store_get_write_error (self->services.store);
     g_autofree gchar *name = NULL;
 
+    flush_management (self);
     if (error == NULL) {
         henb_gdbus_manager_set_state_file_write_error (self->skel_manager, g_variant_new ("(ss)", "", ""));
     } else {
@@ -175,6 +180,7 @@ set_state (HenbManager          *self,
     if (old == state &&
         henb_gdbus_manager_get_state_failed_reason (self->skel_manager) == (guint) failed_reason)
         return;
+    flush_management (self);
     self->state = state;
     henb_gdbus_manager_set_state (self->skel_manager, state);
     henb_gdbus_manager_set_state_failed_reason (self->skel_manager, failed_reason);
@@ -206,6 +212,7 @@ update_serving (HenbManager *self)
     g_autofree gchar *mode = henb_data_model_get (dm, HENB_DM_GW_S1_MODE);
     const gchar *segw_names[] = { HENB_DM_GW_SECGW1, HENB_DM_GW_SECGW2, HENB_DM_GW_SECGW3 };
 
+    flush_management (self);
     for (guint i = 0; i < G_N_ELEMENTS (segw_names); i++) {
         g_autofree gchar *v = henb_data_model_get (dm, segw_names[i]);
         if (v[0] != '\0')
@@ -285,6 +292,7 @@ update_steps (HenbManager *self, HenbProcedure *proc)
     gsize total = before + records->len;
     GVariantBuilder b;
 
+    flush_management (self);
     g_variant_builder_init (&b, G_VARIANT_TYPE ("a(sssxts)"));
     for (gsize i = total > STEP_HISTORY_MAX ? total - STEP_HISTORY_MAX : 0; i < before; i++) {
         g_autoptr(GVariant) r = g_variant_get_child_value (self->history, i);
@@ -305,6 +313,7 @@ on_step_started (HenbProcedure *proc, HenbManager *self)
 {
     const HenbStep *step = henb_procedure_get_current_step (proc);
 
+    flush_management (self);
     if (proc != self->procedure)
         return;
     henb_gdbus_procedure_set_current_step (self->skel_procedure,
@@ -343,6 +352,7 @@ update_tunnel (HenbManager *self, HenbTunnel *tunnel)
     HenbGdbusTunnel *t = self->skel_tunnel;
     gboolean up = tunnel != NULL && henb_tunnel_is_up (tunnel);
 
+    flush_management (self);
     henb_gdbus_tunnel_set_active (t, up);
     henb_gdbus_tunnel_set_purpose (t, up ? henb_tunnel_get_label (tunnel) : "");
     henb_gdbus_tunnel_set_backend (t, up ? henb_tunnel_get_backend (tunnel) : "");
@@ -1076,7 +1086,7 @@ set_factory_defaults (HenbManager *self)
 /* What the HeMS asks of the whole HeNB */
 
 static void
-update_management (HenbManager *self)
+update_management_now (HenbManager *self)
 {
     HenbGdbusManagement *m = self->skel_management;
     g_autoptr(GPtrArray) events = henb_store_dup_events (self->services.store);
@@ -1096,6 +1106,40 @@ update_management (HenbManager *self)
     henb_gdbus_management_set_tolerated_inputs (m, henb_data_model_get_tolerated_count (self->services.dm));
     g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (m));
     henb_cr_status_update (self->skel_cr, henb_agent_get_cr_transports (self->agent));
+}
+
+static gboolean
+management_due (gpointer user_data)
+{
+    HenbManager *self = user_data;
+
+    self->management_idle = 0;
+    update_management_now (self);
+    return G_SOURCE_REMOVE;
+}
+
+/* What is due goes out now: before the State, steps or LastError that come after it (a
+ * client such as henbctl wait reads NextAttempt when the state says failed). */
+static void
+flush_management (HenbManager *self)
+{
+    if (self->management_idle == 0)
+        return;
+    g_clear_handle_id (&self->management_idle, g_source_remove);
+    update_management_now (self);
+}
+
+/* A session changes these at each of its stages (an event queued, the Connection Request
+ * transport busy, the events retired, the session counted): one update, and one
+ * PropertiesChanged per interface, for what changed in the next MANAGEMENT_UPDATE_MS, which
+ * on a LAN covers a whole session. A State, step or LastError change flushes it first. */
+#define MANAGEMENT_UPDATE_MS 50
+
+static void
+update_management (HenbManager *self)
+{
+    if (self->management_idle == 0)
+        self->management_idle = g_timeout_add (MANAGEMENT_UPDATE_MS, management_due, self);
 }
 
 static void
@@ -1195,6 +1239,7 @@ henb_manager_dispose (GObject *object)
     drop_procedure (self);
     g_clear_object (&self->closing);
     g_clear_handle_id (&self->retry_timer, g_source_remove);
+    g_clear_handle_id (&self->management_idle, g_source_remove);
     g_clear_error (&self->fallback_why);
     if (self->agent != NULL)
         g_signal_handlers_disconnect_by_data (self->agent, self);
@@ -1282,6 +1327,7 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     henb_data_model_set_strict (self->services.dm, config->strict);
     set_factory_defaults (self);
     self->services.store = henb_store_new (options->state_dir, self->services.dm);
+    henb_store_set_durable (self->services.store, !options->state_not_durable);
     g_signal_connect_swapped (self->services.store, "write-error-changed",
                               G_CALLBACK (update_state_file_write_error), self);
     load_state (self);
@@ -1323,7 +1369,7 @@ henb_manager_new (HenbConfig *config, const HenbManagerOptions *options, GError 
     g_signal_connect (self->agent, "factory-reset", G_CALLBACK (on_agent_factory_reset), self);
     g_signal_connect (self->agent, "reregister", G_CALLBACK (on_agent_reregister), self);
     g_signal_connect (self->agent, "s1-changed", G_CALLBACK (on_agent_s1_changed), self);
-    update_management (self);
+    update_management_now (self);
 
     if (config->radio_backend != NULL) {
         HenbPlugin *backend = henb_plugin_manager_find (self->services.plugins, HENB_TYPE_RADIO_BACKEND,

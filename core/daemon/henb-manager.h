@@ -14,6 +14,8 @@ typedef struct {
     const gchar *trace_dir;  /* overrides [Daemon] TraceDir */
     /* load only these plugins (names as in HENB_PLUGIN_DEFINE); NULL: every one of plugin_dir */
     const gchar *const *plugin_names;
+    /* state writes without fsync (henb_store_set_durable): henb-fleet's simulated HeNBs */
+    gboolean     state_not_durable;
 } HenbManagerOptions;
 
 /*

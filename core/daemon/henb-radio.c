@@ -24,9 +24,26 @@ struct _HenbRadio {
     GHashTable         *reported;        /* name -> value the radio stack reported */
     GPtrArray          *open_sessions;   /* HeMS sessions whose end is still to come (weak) */
     GHashTable         *applied;         /* the configuration last applied, hidden values too */
+    GPtrArray          *status_values;   /* Status as last published: name, value, ... */
 };
 
 G_DEFINE_TYPE (HenbRadio, henb_radio, G_TYPE_OBJECT)
+
+typedef struct {
+    GVariantBuilder *builder;
+    GHashTable      *table;
+} Collect;
+
+static void
+collect_parameter (HenbDataModel *dm, const HenbDmParameterInfo *info, gpointer user_data)
+{
+    Collect *c = user_data;
+    g_autofree gchar *value = henb_data_model_get (dm, info->name);
+
+    g_variant_builder_add (c->builder, "{ss}", info->name, (info->def->flags & HENB_DM_FLAG_HIDDEN) ? "" : value);
+    if (c->table != NULL)
+        g_hash_table_insert (c->table, g_strdup (info->name), g_steal_pointer (&value));
+}
 
 /* Every parameter carrying @flag, in model order (table instances included) with its value.
  * The bus is readable by anyone: a hidden value (a password) is "" there, as GetParameterValues
@@ -34,33 +51,49 @@ G_DEFINE_TYPE (HenbRadio, henb_radio, G_TYPE_OBJECT)
 static GVariant *
 collect (HenbRadio *self, HenbDmFlags flag, GHashTable *out_table)
 {
-    HenbDataModel *dm = self->svc->dm;
-    g_autoptr(GPtrArray) names = henb_data_model_list_parameters (dm);
     GVariantBuilder b;
+    Collect c = { &b, out_table };
 
     g_variant_builder_init (&b, G_VARIANT_TYPE ("a{ss}"));
-    for (guint i = 0; i < names->len; i++) {
-        const HenbDmParamDef *def = henb_data_model_get_definition (dm, names->pdata[i]);
-        g_autofree gchar *value = NULL;
-
-        if (def == NULL || !(def->flags & flag))
-            continue;
-        value = henb_data_model_get (dm, names->pdata[i]);
-        g_variant_builder_add (&b, "{ss}", names->pdata[i], (def->flags & HENB_DM_FLAG_HIDDEN) ? "" : value);
-        if (out_table != NULL)
-            g_hash_table_insert (out_table, g_strdup (names->pdata[i]), g_steal_pointer (&value));
-    }
+    henb_data_model_foreach_parameter (self->svc->dm, flag, collect_parameter, &c);
     return g_variant_ref_sink (g_variant_builder_end (&b));
 }
 
+static void
+collect_status (HenbDataModel *dm, const HenbDmParameterInfo *info, gpointer user_data)
+{
+    GPtrArray *values = user_data;
+
+    g_ptr_array_add (values, g_strdup (info->name));
+    g_ptr_array_add (values, (info->def->flags & HENB_DM_FLAG_HIDDEN) ? g_strdup ("") : henb_data_model_get (dm, info->name));
+}
+
+static gboolean
+same_strings (GPtrArray *a, GPtrArray *b)
+{
+    if (a == NULL || b == NULL || a->len != b->len)
+        return FALSE;
+    for (guint i = 0; i < a->len; i++) {
+        if (g_strcmp0 (a->pdata[i], b->pdata[i]) != 0)
+            return FALSE;
+    }
+    return TRUE;
+}
+
+/* Called at every state change: the values are compared first, the bus's dictionary built
+ * only when one of them changed. */
 void
 henb_radio_update_status (HenbRadio *self)
 {
-    g_autoptr(GVariant) status = collect (self, HENB_DM_FLAG_RADIO_STATUS, NULL);
-    GVariant *old = henb_gdbus_radio_get_status (self->skel);
+    g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr(GVariant) status = NULL;
 
-    if (old != NULL && g_variant_equal (old, status))
+    henb_data_model_foreach_parameter (self->svc->dm, HENB_DM_FLAG_RADIO_STATUS, collect_status, values);
+    if (same_strings (values, self->status_values) && henb_gdbus_radio_get_status (self->skel) != NULL)
         return;
+    g_clear_pointer (&self->status_values, g_ptr_array_unref);
+    self->status_values = g_steal_pointer (&values);
+    status = collect (self, HENB_DM_FLAG_RADIO_STATUS, NULL);
     henb_gdbus_radio_set_status (self->skel, status);
     g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skel));
 }
@@ -371,6 +404,7 @@ henb_radio_finalize (GObject *object)
 
     g_free (self->admin_state_name);
     g_hash_table_unref (self->reported);
+    g_clear_pointer (&self->status_values, g_ptr_array_unref);
     g_ptr_array_unref (self->open_sessions);
     g_clear_pointer (&self->applied, g_hash_table_unref);
     G_OBJECT_CLASS (henb_radio_parent_class)->finalize (object);

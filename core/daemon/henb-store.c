@@ -44,6 +44,7 @@ struct _HenbStore {
     gsize          written_len;
     struct stat    written_stat;
     guint          save_soon_source;
+    gboolean       durable;
 };
 
 #define RECORD_GROUP_PREFIX "Record "
@@ -203,7 +204,15 @@ henb_store_new (const gchar *state_dir, HenbDataModel *dm)
     self->dir = g_strdup (state_dir);
     self->path = g_build_filename (state_dir, HENB_STORE_FILE_NAME, NULL);
     self->dm = g_object_ref (dm);
+    self->durable = TRUE;
     return self;
+}
+
+void
+henb_store_set_durable (HenbStore *self, gboolean durable)
+{
+    g_return_if_fail (HENB_IS_STORE (self));
+    self->durable = durable;
 }
 
 const gchar *
@@ -340,23 +349,26 @@ serialize_objects (HenbStore *self, GKeyFile *kf)
     }
 }
 
+static void
+serialize_attribute (HenbDataModel *dm, const HenbDmParameterInfo *info, gpointer user_data)
+{
+    GKeyFile *kf = user_data;
+
+    if (info->notification != info->default_notification)
+        g_key_file_set_integer (kf, "Notification", info->name, info->notification);
+    if (info->n_access > 0) {
+        g_auto(GStrv) access = henb_data_model_get_access_list (dm, info->name);
+        g_key_file_set_string_list (kf, "AccessList", info->name, (const gchar *const *) access,
+                                    g_strv_length (access));
+    }
+}
+
 /* Notification attributes other than their default (off, or active where TR-181 enables it
  * by default: then an off the HeMS set is kept), and access lists. */
 static void
 serialize_attributes (HenbStore *self, GKeyFile *kf)
 {
-    g_autoptr(GPtrArray) names = henb_data_model_list_parameters (self->dm);
-
-    for (guint i = 0; i < names->len; i++) {
-        gint notification = henb_data_model_get_notification (self->dm, names->pdata[i]);
-        g_auto(GStrv) access = henb_data_model_get_access_list (self->dm, names->pdata[i]);
-
-        if (notification != henb_data_model_get_default_notification (self->dm, names->pdata[i]))
-            g_key_file_set_integer (kf, "Notification", names->pdata[i], notification);
-        if (access[0] != NULL)
-            g_key_file_set_string_list (kf, "AccessList", names->pdata[i], (const gchar *const *) access,
-                                        g_strv_length (access));
-    }
+    henb_data_model_foreach_parameter (self->dm, HENB_DM_FLAG_NONE, serialize_attribute, kf);
 }
 
 static void
@@ -405,12 +417,32 @@ load_attributes (HenbStore *self, GKeyFile *kf)
     }
 }
 
+typedef struct {
+    GKeyFile   *kf;
+    GHashTable *changes;
+} SerializeParams;
+
+static void
+serialize_parameter (HenbDataModel *dm, const HenbDmParameterInfo *info, gpointer user_data)
+{
+    SerializeParams *p = user_data;
+    const gchar *changed = p->changes != NULL ? g_hash_table_lookup (p->changes, info->name) : NULL;
+
+    /* escaped: values set by the HeMS may hold newlines or leading blanks */
+    if (changed != NULL) {
+        g_key_file_set_string (p->kf, "Parameters", info->name, changed);
+    } else if (info->is_set) {
+        g_autofree gchar *value = henb_data_model_get (dm, info->name);
+        g_key_file_set_string (p->kf, "Parameters", info->name, value);
+    }
+}
+
 /* Serializes the persistent parameters (with @changes applied over them) and @events. */
 static gchar *
 serialize (HenbStore *self, GHashTable *changes, GPtrArray *events, gsize *out_len)
 {
     g_autoptr(GKeyFile) kf = g_key_file_new ();
-    g_autoptr(GPtrArray) names = henb_data_model_list_parameters (self->dm);
+    SerializeParams p = { kf, changes };
     g_autoptr(GPtrArray) codes = g_ptr_array_new ();
     g_autoptr(GPtrArray) keys = g_ptr_array_new ();
     g_autofree gchar *data = NULL;
@@ -419,21 +451,7 @@ serialize (HenbStore *self, GHashTable *changes, GPtrArray *events, gsize *out_l
     GString *out;
 
     g_key_file_set_integer (kf, "henbd", "Version", STATE_VERSION);
-    for (guint i = 0; i < names->len; i++) {
-        const gchar *name = names->pdata[i];
-        const HenbDmParamDef *def = henb_data_model_get_definition (self->dm, name);
-        const gchar *changed = changes != NULL ? g_hash_table_lookup (changes, name) : NULL;
-
-        if ((def->flags & HENB_DM_FLAG_PERSISTENT) == 0)
-            continue;
-        /* escaped: values set by the HeMS may hold newlines or leading blanks */
-        if (changed != NULL) {
-            g_key_file_set_string (kf, "Parameters", name, changed);
-        } else if (henb_data_model_is_set (self->dm, name)) {
-            g_autofree gchar *value = henb_data_model_get (self->dm, name);
-            g_key_file_set_string (kf, "Parameters", name, value);
-        }
-    }
+    henb_data_model_foreach_parameter (self->dm, HENB_DM_FLAG_PERSISTENT, serialize_parameter, &p);
     serialize_objects (self, kf);
     serialize_attributes (self, kf);
     serialize_records (self, kf);
@@ -480,7 +498,8 @@ write_all (int fd, const gchar *data, gsize len)
  * through writing the temporary file, so a kill can land inside a write.
  */
 static gboolean
-write_atomically (const gchar *dir, const gchar *path, const gchar *contents, gsize len, GError **error)
+write_atomically (const gchar *dir, const gchar *path, const gchar *contents, gsize len, gboolean durable,
+                  GError **error)
 {
     g_autofree gchar *tmp = g_strconcat (path, ".XXXXXX", NULL);
     const gchar *pause = g_getenv ("HENB_STATE_WRITE_PAUSE_MS");
@@ -494,7 +513,7 @@ write_atomically (const gchar *dir, const gchar *path, const gchar *contents, gs
         goto fail_fd;
     if (pause != NULL)
         g_usleep (g_ascii_strtoull (pause, NULL, 10) * 1000);
-    if (!write_all (fd, contents + half, len - half) || fsync (fd) != 0)
+    if (!write_all (fd, contents + half, len - half) || (durable && fsync (fd) != 0))
         goto fail_fd;
     if (close (fd) != 0) {
         fd = -1;
@@ -502,7 +521,7 @@ write_atomically (const gchar *dir, const gchar *path, const gchar *contents, gs
     }
     if (rename (tmp, path) != 0)
         goto fail;
-    dir_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    dir_fd = durable ? open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
     if (dir_fd >= 0) {
         fsync (dir_fd);
         close (dir_fd);
@@ -586,7 +605,7 @@ try_write (HenbStore *self, GHashTable *changes, GPtrArray *events, GError **err
                      "henbd reads back", self->path, len, (guint) HENB_FILE_MAX_STATE);
         return FALSE;
     }
-    if (!write_atomically (self->dir, self->path, contents, len, error))
+    if (!write_atomically (self->dir, self->path, contents, len, self->durable, error))
         return FALSE;
     remember_written (self, g_steal_pointer (&contents), len);
     return TRUE;
@@ -674,7 +693,10 @@ gboolean
 henb_store_save (HenbStore *self, GError **error)
 {
     g_return_val_if_fail (HENB_IS_STORE (self), FALSE);
-    return write_state (self, NULL, self->events, error);
+    if (!write_state (self, NULL, self->events, error))
+        return FALSE;
+    g_clear_handle_id (&self->save_soon_source, g_source_remove);
+    return TRUE;
 }
 
 static gboolean
@@ -728,13 +750,30 @@ henb_store_commit (HenbStore   *self,
     if (!write_state (self, changes, events, error))
         return FALSE;
     replace_events (self, g_steal_pointer (&events));
+    /* the file holds all of memory now */
+    g_clear_handle_id (&self->save_soon_source, g_source_remove);
     return TRUE;
 }
 
 gboolean
 henb_store_retire_events (HenbStore *self, GPtrArray *delivered, GError **error)
 {
-    g_autoptr(GPtrArray) remaining = copy_events (self->events);
+    g_autoptr(GPtrArray) remaining = NULL;
+    gboolean retiring = FALSE;
+
+    /* none of them queued: nothing changes (what waits to be written, a save_soon or the
+     * retry of a failed write, comes on its own) */
+    for (guint i = 0; i < delivered->len && !retiring; i++) {
+        const HenbCwmpEvent *d = delivered->pdata[i];
+
+        for (guint j = 0; j < self->events->len && !retiring; j++) {
+            Event *ev = self->events->pdata[j];
+            retiring = g_strcmp0 (ev->code, d->code) == 0 && g_strcmp0 (ev->command_key, d->command_key) == 0;
+        }
+    }
+    if (!retiring)
+        return TRUE;
+    remaining = copy_events (self->events);
 
     for (guint i = 0; i < delivered->len; i++) {
         const HenbCwmpEvent *d = delivered->pdata[i];
@@ -750,6 +789,7 @@ henb_store_retire_events (HenbStore *self, GPtrArray *delivered, GError **error)
     if (!write_state (self, NULL, remaining, error))
         return FALSE;
     replace_events (self, g_steal_pointer (&remaining));
+    g_clear_handle_id (&self->save_soon_source, g_source_remove);
     return TRUE;
 }
 

@@ -24,6 +24,13 @@ G_DECLARE_FINAL_TYPE (HenbStore, henb_store, HENB, STORE, GObject)
 
 HenbStore   *henb_store_new (const gchar *state_dir, HenbDataModel *dm);
 const gchar *henb_store_get_path (HenbStore *self);
+/*
+ * Whether a write is flushed to the disk (fsync of the file and its folder) before it counts
+ * as done: TRUE, the default, for a HeNB. henb-fleet turns it off for its simulated HeNBs,
+ * whose state need not survive a power cut, and whose flushes would queue in one process's
+ * main loop on one disk where each real HeNB has its own. Writes stay atomic (rename).
+ */
+void         henb_store_set_durable (HenbStore *self, gboolean durable);
 
 /*
  * Loads the state into the data model. @out_fresh is TRUE when there was no state (a HeNB

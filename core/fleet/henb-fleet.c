@@ -55,6 +55,7 @@ struct _Fleet {
     guint        concurrency;    /* HeNBs between start and registered; 0: no bound */
     gdouble      rate;           /* starts per second; 0: no bound */
     gdouble      duration;       /* seconds; 0: until every HeNB registered */
+    gboolean     fsync;          /* state writes flushed to the disk as a HeNB's are */
     gboolean     quiet;
     gboolean     verbose;
     gboolean     tsv;
@@ -245,6 +246,7 @@ start_henb (Fleet *f, FleetHenb *h)
     options.state_dir = state_dir;
     options.plugin_dir = f->plugin_dir;
     options.plugin_names = (const gchar *const *) f->plugin_names;
+    options.state_not_durable = !f->fsync;
     /* takes the configuration */
     h->manager = henb_manager_new (config, &options, &error);
     if (h->manager == NULL)
@@ -481,6 +483,9 @@ main (int argc, char **argv)
           "A henbd setting for every HeNB, e.g. CWMP.Version=1.0 (repeatable)", "GROUP.KEY=VALUE" },
         { "plugin-dir", 0, 0, G_OPTION_ARG_FILENAME, &f->plugin_dir, "Plugins (" HENB_PLUGIN_DIR ")", "DIR" },
         { "plugins", 0, 0, G_OPTION_ARG_STRING, &f->plugins, "Plugins to load (" DEFAULT_PLUGINS ")", "LIST" },
+        { "fsync", 0, 0, G_OPTION_ARG_NONE, &f->fsync,
+          "Flush every state write to the disk, as a HeNB does (off: a thousand HeNBs' flushes would "
+          "queue in one main loop on one disk)", NULL },
         { "tsv", 0, 0, G_OPTION_ARG_NONE, &f->tsv, "Print the figures as one tab-separated row under a header", NULL },
         { "quiet", 'q', 0, G_OPTION_ARG_NONE, &f->quiet, "No progress line", NULL },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &f->verbose, "Every HeNB's log and failures on stderr", NULL },

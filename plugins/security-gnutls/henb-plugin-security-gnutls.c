@@ -291,9 +291,17 @@ G_DECLARE_FINAL_TYPE (HenbSecurityGnutls, henb_security_gnutls, HENB, SECURITY_G
  */
 struct _HenbSecurityGnutls {
     HenbPlugin  parent_instance;
-    GHashTable *contexts;            /* "ca\ncert\nkey" -> CachedContext */
-    gchar      *default_database_ca; /* files_signature of the CA behind the default database */
 };
+
+/*
+ * Process-wide, not per plugin object: a context is immutable (trust list, certificate and
+ * key), so the HeNBs of henb-fleet that share their files share it too, rather than each
+ * parsing the same PEM files. The module is resident; the main thread uses it, the lock is
+ * for anyone else.
+ */
+G_LOCK_DEFINE_STATIC (contexts);
+static GHashTable *contexts;            /* "ca\ncert\nkey" -> CachedContext */
+static gchar      *default_database_ca; /* files_signature of the CA behind the default database */
 
 typedef struct {
     gchar          *signature;
@@ -396,13 +404,13 @@ files_signature (const gchar *const *files, guint n_files)
  * process's default, and henbd has no other use for one.
  */
 static void
-use_operator_ca_as_default_database (HenbSecurityGnutls *self, const gchar *ca_file)
+use_operator_ca_as_default_database (const gchar *ca_file)
 {
     g_autofree gchar *signature = files_signature (&ca_file, 1);
     g_autoptr(GTlsDatabase) database = NULL;
     g_autoptr(GError) error = NULL;
 
-    if (signature == NULL || g_strcmp0 (signature, self->default_database_ca) == 0)
+    if (signature == NULL || g_strcmp0 (signature, default_database_ca) == 0)
         return;
     database = g_tls_file_database_new (ca_file, &error);
     if (database == NULL) {
@@ -410,34 +418,47 @@ use_operator_ca_as_default_database (HenbSecurityGnutls *self, const gchar *ca_f
         return;
     }
     g_tls_backend_set_default_database (g_tls_backend_get_default (), database);
-    g_free (self->default_database_ca);
-    self->default_database_ca = g_steal_pointer (&signature);
+    g_free (default_database_ca);
+    default_database_ca = g_steal_pointer (&signature);
 }
 
 static HenbTlsContext *
-create_context (HenbTlsProvider *provider, const HenbTlsCredentials *creds, GError **error)
+create_context_locked (const HenbTlsCredentials *creds, GError **error)
 {
-    HenbSecurityGnutls *self = HENB_SECURITY_GNUTLS (provider);
     const gchar *files[] = { creds->root_ca_file, creds->certificate_file, creds->key_file };
     g_autofree gchar *key = g_strdup_printf ("%s\n%s\n%s", files[0], files[1], files[2]);
     g_autofree gchar *signature = files_signature (files, G_N_ELEMENTS (files));
-    CachedContext *cached = g_hash_table_lookup (self->contexts, key);
+    CachedContext *cached;
     HenbTlsContext *ctx;
 
+    if (contexts == NULL)
+        contexts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cached_context_free);
+    cached = g_hash_table_lookup (contexts, key);
     if (cached != NULL && signature != NULL && g_strcmp0 (cached->signature, signature) == 0)
         return g_object_ref (cached->context);
-    g_hash_table_remove (self->contexts, key);
+    g_hash_table_remove (contexts, key);
     ctx = load_context (creds, error);
     if (ctx == NULL)
         return NULL;
-    use_operator_ca_as_default_database (self, creds->root_ca_file);
+    use_operator_ca_as_default_database (creds->root_ca_file);
     if (signature == NULL)
         return ctx;
     g_debug ("TLS context made from %s, %s and %s", files[0], files[1], files[2]);
     cached = g_new0 (CachedContext, 1);
     cached->signature = g_steal_pointer (&signature);
     cached->context = g_object_ref (ctx);
-    g_hash_table_insert (self->contexts, g_steal_pointer (&key), cached);
+    g_hash_table_insert (contexts, g_steal_pointer (&key), cached);
+    return ctx;
+}
+
+static HenbTlsContext *
+create_context (HenbTlsProvider *provider, const HenbTlsCredentials *creds, GError **error)
+{
+    HenbTlsContext *ctx;
+
+    G_LOCK (contexts);
+    ctx = create_context_locked (creds, error);
+    G_UNLOCK (contexts);
     return ctx;
 }
 
@@ -448,28 +469,16 @@ henb_security_gnutls_tls_provider_init (HenbTlsProviderInterface *iface)
 }
 
 static void
-henb_security_gnutls_finalize (GObject *object)
-{
-    HenbSecurityGnutls *self = HENB_SECURITY_GNUTLS (object);
-
-    g_clear_pointer (&self->contexts, g_hash_table_unref);
-    g_clear_pointer (&self->default_database_ca, g_free);
-    G_OBJECT_CLASS (henb_security_gnutls_parent_class)->finalize (object);
-}
-
-static void
 henb_security_gnutls_class_init (HenbSecurityGnutlsClass *klass)
 {
     /* before any TLS connection exists; an administrator's own setting wins. Once per
      * process, not per plugin object: setenv beside other threads' getenv is a race */
     g_setenv ("G_TLS_GNUTLS_PRIORITY", PRIORITY_FLOOR, FALSE);
-    G_OBJECT_CLASS (klass)->finalize = henb_security_gnutls_finalize;
 }
 
 static void
 henb_security_gnutls_init (HenbSecurityGnutls *self)
 {
-    self->contexts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) cached_context_free);
 }
 
 HENB_PLUGIN_DEFINE (HENB_TYPE_SECURITY_GNUTLS, "security-gnutls")

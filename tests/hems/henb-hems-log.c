@@ -6,16 +6,43 @@
 static void
 log_line (FILE *log, const gchar *prefix, const gchar *format, va_list args) G_GNUC_PRINTF (3, 0);
 
+static FILE *unflushed;
+static guint flush_source;
+
+static gboolean
+flush_log (gpointer user_data)
+{
+    flush_source = 0;
+    if (unflushed != NULL)
+        fflush (unflushed);
+    unflushed = NULL;
+    return G_SOURCE_REMOVE;
+}
+
 static void
 log_line (FILE *log, const gchar *prefix, const gchar *format, va_list args)
 {
+    /* the zone once (the HeMS logs from its main thread only): g_date_time_new_now_local()
+     * reads /etc/localtime at every call */
+    static GTimeZone *local;
     g_autofree gchar *line = g_strdup_vprintf (format, args);
-    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-    g_autofree gchar *stamp = g_date_time_format (now, "%H:%M:%S.%f");
+    g_autoptr(GDateTime) now = NULL;
+    g_autofree gchar *stamp = NULL;
 
+    if (local == NULL)
+        local = g_time_zone_new_local ();
+    now = g_date_time_new_now (local);
+    stamp = g_date_time_format (now, "%H:%M:%S.%f");
     fprintf (log, "%.12s %s%s\n", stamp, prefix, line);
-    /* tests read the log while the HeMS runs */
-    fflush (log);
+    /* tests read the log while the HeMS runs: out once the main loop has dispatched what is due
+     * (a message's dozen lines in one write), or at once without a main loop running */
+    if (unflushed != NULL && unflushed != log)
+        fflush (unflushed);
+    unflushed = log;
+    if (flush_source == 0 && g_main_depth () > 0)
+        flush_source = g_idle_add_full (G_PRIORITY_DEFAULT, flush_log, NULL, NULL);
+    else if (g_main_depth () == 0)
+        flush_log (NULL);
 }
 
 void

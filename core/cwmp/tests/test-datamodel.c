@@ -1214,10 +1214,70 @@ test_cell_flags (void)
     g_assert_true (def->flags & HENB_DM_FLAG_CELL_CONFIG);
 }
 
+typedef struct {
+    GPtrArray *names;
+    gboolean   attributes_match;
+} Walk;
+
+static void
+walk_parameter (HenbDataModel *dm, const HenbDmParameterInfo *info, gpointer user_data)
+{
+    Walk *w = user_data;
+    g_auto(GStrv) access = henb_data_model_get_access_list (dm, info->name);
+
+    g_ptr_array_add (w->names, g_strdup (info->name));
+    if (info->def != henb_data_model_get_definition (dm, info->name) ||
+        info->is_set != henb_data_model_is_set (dm, info->name) ||
+        info->notification != henb_data_model_get_notification (dm, info->name) ||
+        info->default_notification != henb_data_model_get_default_notification (dm, info->name) ||
+        info->n_access != g_strv_length (access))
+        w->attributes_match = FALSE;
+}
+
+/* foreach_parameter walks what list_parameters lists, filtered by flags, and tells each
+ * parameter's attributes as the getters do */
+static void
+test_foreach_parameter (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(GPtrArray) all = henb_data_model_list_parameters (dm);
+    const gchar *const subscriber[] = { "Subscriber", NULL };
+    const HenbDmFlags filters[] = { HENB_DM_FLAG_NONE, HENB_DM_FLAG_PERSISTENT, HENB_DM_FLAG_RADIO_STATUS,
+                                    HENB_DM_FLAG_CELL_CONFIG, HENB_DM_FLAG_PERSISTENT | HENB_DM_FLAG_WRITABLE };
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (henb_data_model_set (dm, "Device.ManagementServer.PeriodicInformInterval", "600", &error));
+    g_assert_no_error (error);
+    g_assert_true (henb_data_model_set_notification (dm, "Device.ManagementServer.PeriodicInformInterval", 1, &error));
+    g_assert_no_error (error);
+    henb_data_model_set_access_list (dm, "Device.ManagementServer.PeriodicInformInterval", subscriber);
+
+    for (guint f = 0; f < G_N_ELEMENTS (filters); f++) {
+        Walk w = { g_ptr_array_new_with_free_func (g_free), TRUE };
+        guint expected = 0;
+
+        henb_data_model_foreach_parameter (dm, filters[f], walk_parameter, &w);
+        for (guint i = 0; i < all->len; i++) {
+            const HenbDmParamDef *def = henb_data_model_get_definition (dm, all->pdata[i]);
+
+            if ((def->flags & filters[f]) != filters[f])
+                continue;
+            g_assert_cmpuint (expected, <, w.names->len);
+            g_assert_cmpstr (w.names->pdata[expected], ==, all->pdata[i]);
+            expected++;
+        }
+        g_assert_cmpuint (w.names->len, ==, expected);
+        g_assert_cmpuint (expected, >, 0);
+        g_assert_true (w.attributes_match);
+        g_ptr_array_unref (w.names);
+    }
+}
+
 int
 main (int argc, char **argv)
 {
     g_test_init (&argc, &argv, NULL);
+    g_test_add_func ("/cwmp/datamodel/foreach-parameter", test_foreach_parameter);
     g_test_add_func ("/cwmp/datamodel/spv/applies", test_spv_applies_and_sets_key);
     g_test_add_func ("/cwmp/datamodel/spv/status-zero", test_spv_immediate_status_zero);
     g_test_add_func ("/cwmp/datamodel/spv/status-one-only-when-deferred", test_spv_status_one_only_when_deferred);

@@ -1679,6 +1679,80 @@ test_save_soon (void)
     remove_tree (dir);
 }
 
+/* Retiring events none of which is queued changes nothing and writes nothing; what waits
+ * for save_soon (a CWMP version remembered) still comes with it. */
+static void
+test_retire_not_queued (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autofree gchar *path = state_path (dir);
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbStore) store = henb_store_new (dir, dm);
+    g_autoptr(GPtrArray) delivered = g_ptr_array_new_with_free_func ((GDestroyNotify) cwmp_event_free);
+    g_autoptr(GHashTable) record = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) read_back = NULL;
+    g_autoptr(GError) error = NULL;
+    gboolean fresh = FALSE;
+    gint64 deadline;
+    ino_t first;
+
+    henb_store_queue_event (store, "1 BOOT", NULL);
+    g_assert_true (henb_store_save (store, &error));
+    first = state_inode (path);
+
+    henb_store_events_ensure (delivered, "2 PERIODIC");
+    g_hash_table_insert (record, "k", "v");
+    henb_store_set_record (store, "test", record);
+    henb_store_save_soon (store);
+    g_assert_true (henb_store_retire_events (store, delivered, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (state_inode (path), ==, first);
+    assert_events (store, "1 BOOT", "", NULL);
+    deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+    while (!inode_changed (path, first) && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+    g_assert_true (inode_changed (path, first));
+    g_clear_object (&store);
+
+    store = henb_store_new (dir, dm);
+    g_assert_true (henb_store_load (store, &fresh, &error));
+    g_assert_no_error (error);
+    read_back = henb_store_dup_record (store, "test");
+    g_assert_nonnull (read_back);
+    g_assert_cmpstr (g_hash_table_lookup (read_back, "k"), ==, "v");
+    assert_events (store, "1 BOOT", "", NULL);
+    remove_tree (dir);
+}
+
+/* A store that does not flush (henb-fleet's) still writes whole files that load back. */
+static void
+test_not_durable (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbDataModel) dm2 = henb_data_model_new (OUI);
+    g_autoptr(HenbStore) store = henb_store_new (dir, dm);
+    g_autoptr(GError) error = NULL;
+    g_autofree gchar *url = NULL;
+    gboolean fresh = TRUE;
+
+    henb_store_set_durable (store, FALSE);
+    set_value (dm, HENB_DM_MS_URL, SERVING_URL);
+    henb_store_queue_event (store, "0 BOOTSTRAP", NULL);
+    g_assert_true (henb_store_save (store, &error));
+    g_assert_no_error (error);
+    g_clear_object (&store);
+
+    store = henb_store_new (dir, dm2);
+    g_assert_true (henb_store_load (store, &fresh, &error));
+    g_assert_no_error (error);
+    g_assert_false (fresh);
+    url = henb_data_model_get (dm2, HENB_DM_MS_URL);
+    g_assert_cmpstr (url, ==, SERVING_URL);
+    assert_events (store, "0 BOOTSTRAP", "", NULL);
+    remove_tree (dir);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -1720,5 +1794,7 @@ main (int argc, char **argv)
     g_test_add_func ("/store/load/over-bound", test_load_over_bound);
     g_test_add_func ("/store/writes/unchanged-not-written", test_unchanged_not_written);
     g_test_add_func ("/store/writes/save-soon", test_save_soon);
+    g_test_add_func ("/store/writes/retire-not-queued", test_retire_not_queued);
+    g_test_add_func ("/store/writes/not-durable", test_not_durable);
     return g_test_run ();
 }
