@@ -92,13 +92,17 @@ EOF
 check "the doctored state file holds http://" grep -q "^Device.ManagementServer.URL=http://" "$WORK/state/henbd.state"
 LOG_MARK=$(( $(wc -l <"$WORK/henbd.log") + 1 ))
 ILOG_MARK=$(( $(wc -l <"$ILOG") + 1 ))
+# the failure lasts until the retry (about a second): the bus is watched from before the start
+# (a monitor attached after it may see only the retry)
+gdbus monitor --session -d org.henbd.HeNB1 >"$WORK/insecure-signals.log" 2>&1 &
+PIDS+=($!)
+wait_for 10 grep -q "does not have an owner" "$WORK/insecure-signals.log"
 start_henbd
-henbctl_ monitor --timeout 30 >"$WORK/insecure-monitor.out" 2>&1
 check "stored http:// URL: the run fails as no-serving-hems, not configuration" \
-    grep -qx "failed: no-serving-hems" "$WORK/insecure-monitor.out"
+    wait_for 30 bash -c "tail -n +$LOG_MARK '$WORK/henbd.log' | grep -q 'state connecting -> failed (no-serving-hems)'"
 check "stored http:// URL: LastError Procedure.InsecureUrl names the parameter" \
-    grep -q "org.henbd.HeNB1.Error.Procedure.InsecureUrl: .*Device.ManagementServer.URL.*is not https" \
-    "$WORK/insecure-monitor.out"
+    wait_for 10 grep -q "'LastError': <('org.henbd.HeNB1.Error.Procedure.InsecureUrl', .*Device.ManagementServer.URL.*is not https" \
+    "$WORK/insecure-signals.log"
 check "stored http:// URL: henbd retries from the Initial HeMS and registers" \
     wait_eval 30 '[ "$(prop "" State)" = 6 ]'
 check "the retry was a discovery: 0 BOOTSTRAP to the Initial HeMS" \
