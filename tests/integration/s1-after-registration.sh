@@ -54,7 +54,9 @@ start_henbd
 check "registered" wait_final 30
 calls() { [ -f "$WORK/s1.calls" ] && wc -l <"$WORK/s1.calls" || echo 0; }
 step() { json "' | '.join(s['steps'][$1][k] for k in ('id', 'name', 'result', 'detail')) if len(s['steps']) > $1 else ''"; }
-check_eq "registration handed S1 off once" "10.50.0.1 36412 One 0" "$(cat "$WORK/s1.calls")"
+# the first hand-off is the registration's (session 2 follows a second later and may have
+# handed off again by now, on a slow machine: the count is checked after it)
+check_eq "registration handed S1 off with its far end" "10.50.0.1 36412 One 0" "$(sed -n 1p "$WORK/s1.calls")"
 
 # session 2 changes the S1 far end
 check "a later session changed S1SigLinkServerList: S1 handed off again" wait_eval 20 '[ "$(calls)" = 2 ]'
