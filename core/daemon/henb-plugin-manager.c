@@ -137,13 +137,9 @@ load_module (const gchar *path, GError **error)
     gpointer major = NULL, minor = NULL, create = NULL;
     HenbPlugin *plugin;
 
-    if (!henb_plugin_check_file (path, error))
+    module = henb_plugin_open_module (path, error);
+    if (module == NULL)
         return NULL;
-    module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-    if (module == NULL) {
-        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_PLUGIN, "%s", g_module_error ());
-        return NULL;
-    }
     if (!g_module_symbol (module, "henb_plugin_major_version", &major) ||
         !g_module_symbol (module, "henb_plugin_minor_version", &minor) ||
         !g_module_symbol (module, "henb_plugin_create", &create)) {

@@ -143,6 +143,19 @@ henb_plugin_check_file (const gchar *path, GError **error)
 }
 
 GModule *
+henb_plugin_open_module (const gchar *path, GError **error)
+{
+    GModule *module;
+
+    if (!henb_plugin_check_file (path, error))
+        return NULL;
+    module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+    if (module == NULL)
+        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_PLUGIN, "%s", g_module_error ());
+    return module;
+}
+
+GModule *
 henb_plugin_open_backend (HenbPlugin *self, const gchar *module_name, GError **error)
 {
     HenbPluginPrivate *priv = henb_plugin_get_instance_private (self);
@@ -158,13 +171,9 @@ henb_plugin_open_backend (HenbPlugin *self, const gchar *module_name, GError **e
     }
     dir = g_path_get_dirname (priv->path);
     path = g_build_filename (dir, module_name, NULL);
-    if (!henb_plugin_check_file (path, error))
+    module = henb_plugin_open_module (path, error);
+    if (module == NULL)
         return NULL;
-    module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
-    if (module == NULL) {
-        g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_PLUGIN, "%s", g_module_error ());
-        return NULL;
-    }
     /* it registers GTypes: never unloaded */
     g_module_make_resident (module);
     return module;

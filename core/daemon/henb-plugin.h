@@ -40,6 +40,8 @@ gboolean     henb_plugin_configure (HenbPlugin *self, GKeyFile *config, GError *
 GModule     *henb_plugin_open_backend (HenbPlugin *self, const gchar *module_name, GError **error);
 /* Only code nobody else could have replaced is loaded into a root daemon. */
 gboolean     henb_plugin_check_file (const gchar *path, GError **error);
+/* Opens the module at @path once henb_plugin_check_file() accepts it (lazy, local symbols). */
+GModule     *henb_plugin_open_module (const gchar *path, GError **error);
 
 typedef HenbPlugin *(*HenbPluginCreateFunc) (void);
 

@@ -1632,6 +1632,17 @@ inode_changed (const gchar *path, ino_t before)
     return g_stat (path, &st) == 0 && st.st_ino != before;
 }
 
+/* the main loop runs until the file at @path is another one (a deferred write came), 10 s at most */
+static gboolean
+wait_inode_changed (const gchar *path, ino_t before)
+{
+    gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (!inode_changed (path, before) && g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+    return inode_changed (path, before);
+}
+
 static void
 test_save_soon (void)
 {
@@ -1641,7 +1652,6 @@ test_save_soon (void)
     g_autoptr(HenbStore) store = henb_store_new (dir, dm);
     g_autoptr(GError) error = NULL;
     gboolean fresh = FALSE;
-    gint64 deadline;
     ino_t first;
 
     g_assert_true (henb_store_save (store, &error));
@@ -1659,10 +1669,7 @@ test_save_soon (void)
     henb_store_queue_event (store, "2 PERIODIC", NULL);
     henb_store_save_soon (store);
     g_assert_cmpuint (state_inode (path), ==, first);
-    deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-    while (!inode_changed (path, first) && g_get_monotonic_time () < deadline)
-        g_main_context_iteration (NULL, TRUE);
-    g_assert_true (inode_changed (path, first));
+    g_assert_true (wait_inode_changed (path, first));
     g_clear_object (&store);
 
     store = henb_store_new (dir, dm);
@@ -1693,7 +1700,6 @@ test_retire_not_queued (void)
     g_autoptr(GHashTable) read_back = NULL;
     g_autoptr(GError) error = NULL;
     gboolean fresh = FALSE;
-    gint64 deadline;
     ino_t first;
 
     henb_store_queue_event (store, "1 BOOT", NULL);
@@ -1708,10 +1714,7 @@ test_retire_not_queued (void)
     g_assert_no_error (error);
     g_assert_cmpuint (state_inode (path), ==, first);
     assert_events (store, "1 BOOT", "", NULL);
-    deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-    while (!inode_changed (path, first) && g_get_monotonic_time () < deadline)
-        g_main_context_iteration (NULL, TRUE);
-    g_assert_true (inode_changed (path, first));
+    g_assert_true (wait_inode_changed (path, first));
     g_clear_object (&store);
 
     store = henb_store_new (dir, dm);
