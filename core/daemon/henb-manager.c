@@ -924,6 +924,8 @@ handle_cancel (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbMa
         /* NextAttempt on the bus goes with the planned retry */
         henb_agent_stop (self->agent);
         g_message ("Cancel: no retry");
+        /* the caller reads NextAttempt 0 as soon as Cancel returns */
+        flush_management (self);
         henb_gdbus_manager_complete_cancel (skel, invocation);
         return TRUE;
     }
