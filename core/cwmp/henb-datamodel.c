@@ -47,6 +47,7 @@ struct _HenbDataModel {
     gboolean         strict;
     guint            tolerated_count;
     guint            tolerated_logged; /* HenbCwmpTolerance flags logged in this session */
+    guint64          generation;       /* henb_data_model_get_generation() */
 };
 
 G_DEFINE_TYPE (HenbDataModel, henb_data_model, G_TYPE_OBJECT)
@@ -405,6 +406,7 @@ henb_data_model_set_default (HenbDataModel *self, const gchar *name, const gchar
     g_return_if_fail (node != NULL);
     g_free (node->default_value);
     node->default_value = g_strdup (value);
+    self->generation++;
 }
 
 gboolean
@@ -427,6 +429,7 @@ henb_data_model_set (HenbDataModel *self, const gchar *name, const gchar *value,
     }
     g_free (node->value);
     node->value = g_steal_pointer (&normalized);
+    self->generation++;
     return TRUE;
 }
 
@@ -437,6 +440,14 @@ henb_data_model_reset (HenbDataModel *self, const gchar *name)
 
     g_return_if_fail (node != NULL);
     g_clear_pointer (&node->value, g_free);
+    self->generation++;
+}
+
+guint64
+henb_data_model_get_generation (HenbDataModel *self)
+{
+    g_return_val_if_fail (HENB_IS_DATA_MODEL (self), 0);
+    return self->generation;
 }
 
 gboolean
@@ -456,8 +467,11 @@ henb_data_model_set_getter (HenbDataModel *self,
     Node *node = lookup_param (self, name);
 
     g_return_if_fail (node != NULL);
+    /* the state file holds stored values, and its writer trusts the generation */
+    g_return_if_fail (!(node->def->flags & HENB_DM_FLAG_PERSISTENT));
     node->getter = getter;
     node->getter_data = user_data;
+    self->generation++;
 }
 
 void
@@ -1018,6 +1032,7 @@ henb_data_model_set_parameter_values (HenbDataModel  *self,
         }
         g_free (node->value);
         node->value = g_strdup (val);
+        self->generation++;
         /* the HeMS made this change: it is not notified back to it */
         if (node->notification > 0) {
             g_free (node->reported);
@@ -1208,6 +1223,7 @@ insert_node (HenbDataModel *self, guint index, Node *node)
 {
     g_ptr_array_insert (self->nodes, (gint) index, node);
     g_hash_table_insert (self->by_name, node->name, node);
+    self->generation++;
 }
 
 static void
@@ -1261,6 +1277,7 @@ detach_instance (HenbDataModel *self, Node *table, const gchar *prefix, guint *o
         g_ptr_array_add (detached, g_ptr_array_steal_index (self->nodes, i));
     }
     table->n_instances--;
+    self->generation++;
     return detached;
 }
 
@@ -1340,8 +1357,10 @@ henb_data_model_set_next_instance (HenbDataModel *self, const gchar *object_name
 {
     Node *table = lookup_table (self, object_name);
 
-    if (table != NULL)
-        table->next_instance = MAX (table->next_instance, next);
+    if (table != NULL && next > table->next_instance) {
+        table->next_instance = next;
+        self->generation++;
+    }
 }
 
 /* Persists a change already made in memory; FALSE (and a 9002 fault) when that failed. */
@@ -1379,6 +1398,7 @@ set_parameter_key (HenbDataModel *self, const gchar *parameter_key)
 
     g_free (node->value);
     node->value = g_strdup (parameter_key != NULL ? parameter_key : "");
+    self->generation++;
 }
 
 gboolean
@@ -1627,6 +1647,7 @@ henb_data_model_set_parameter_attributes (HenbDataModel *self, GPtrArray *attrs,
             }
         }
     }
+    self->generation++;
     if (!commit_applied (self, NULL, out_fault)) {
         /* newest first, so a parameter named twice ends with its original attributes */
         for (guint i = undo->len; i > 0; i--) {
@@ -1703,6 +1724,7 @@ henb_data_model_set_notification (HenbDataModel *self, const gchar *name, gint n
         return FALSE;
     }
     set_notification (node, notification);
+    self->generation++;
     return TRUE;
 }
 
@@ -1735,8 +1757,10 @@ henb_data_model_set_access_list (HenbDataModel *self, const gchar *name, const g
 {
     Node *node = lookup_param (self, name);
 
-    if (node != NULL)
+    if (node != NULL) {
         set_access_list (node, list);
+        self->generation++;
+    }
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -1870,6 +1894,7 @@ henb_data_model_reset_all (HenbDataModel *self)
 {
     g_return_if_fail (HENB_IS_DATA_MODEL (self));
 
+    self->generation++;
     for (guint i = 0; i < self->nodes->len;) {
         Node *n = g_ptr_array_index (self->nodes, i);
 

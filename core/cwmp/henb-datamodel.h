@@ -195,6 +195,13 @@ void         henb_data_model_set_getter (HenbDataModel *self,
                                          HenbDmGetter   getter,
                                          gpointer       user_data);
 /*
+ * A number that changes whenever a stored value, a factory value, an attribute or the set of
+ * table instances changes (a getter's value is not stored and not covered; persistent
+ * parameters have no getter): who keeps what it derived from the model (the state file, the
+ * cell configuration) need not read the model again while the number is the same.
+ */
+guint64      henb_data_model_get_generation (HenbDataModel *self);
+/*
  * What SetParameterValues accepts as a HeMS URL (HENB_DM_SYNTAX_HEMS_URL), as the procedure
  * will: https only on the public internet unless @allow_plain_http. A new data model requires
  * TLS. Values restored from the state file are not held to it: the procedure refuses them.

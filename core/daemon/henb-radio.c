@@ -24,6 +24,7 @@ struct _HenbRadio {
     GHashTable         *reported;        /* name -> value the radio stack reported */
     GPtrArray          *open_sessions;   /* HeMS sessions whose end is still to come (weak) */
     GHashTable         *applied;         /* the configuration last applied, hidden values too */
+    guint64             applied_generation; /* the data model's when it was last compared */
     GPtrArray          *status_values;   /* Status as last published: name, value, ... */
 };
 
@@ -134,13 +135,22 @@ tables_equal (GHashTable *a, GHashTable *b)
 static void
 apply (HenbRadio *self, const gchar *parameter_key, gboolean force)
 {
-    g_autoptr(GHashTable) table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-    g_autoptr(GVariant) configuration = collect (self, HENB_DM_FLAG_CELL_CONFIG, table);
-    g_autoptr(GHashTable) record = g_hash_table_new (g_str_hash, g_str_equal);
+    guint64 generation = henb_data_model_get_generation (self->svc->dm);
+    g_autoptr(GHashTable) table = NULL;
+    g_autoptr(GVariant) configuration = NULL;
+    g_autoptr(GHashTable) record = NULL;
 
+    /* nothing stored changed since the last look (most sessions only read): the cell
+     * configuration is stored values, none comes from a getter */
+    if (!force && generation == self->applied_generation)
+        return;
+    self->applied_generation = generation;
+    table = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+    configuration = collect (self, HENB_DM_FLAG_CELL_CONFIG, table);
     /* compared with the values themselves: a new password is a change the bus cannot show */
     if (!force && tables_equal (table, self->applied))
         return;
+    record = g_hash_table_new (g_str_hash, g_str_equal);
     g_hash_table_unref (self->applied);
     self->applied = g_hash_table_ref (table);
     g_hash_table_insert (record, "ConfigurationKey", (gpointer) parameter_key);
@@ -441,6 +451,7 @@ henb_radio_new (const HenbServices *services, HenbAgent *agent, HenbRadioBackend
     /* what the state file holds is what the last session applied */
     configuration = collect (self, HENB_DM_FLAG_CELL_CONFIG, table);
     self->applied = g_hash_table_ref (table);
+    self->applied_generation = henb_data_model_get_generation (services->dm);
     henb_gdbus_radio_set_configuration (self->skel, configuration);
     henb_gdbus_radio_set_configuration_key (self->skel, key != NULL && g_utf8_validate (key, -1, NULL) ? key : "");
     henb_gdbus_radio_set_admin_state (self->skel,

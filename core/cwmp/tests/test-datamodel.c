@@ -883,6 +883,48 @@ test_add_delete_object (void)
     assert_value (dm, "Device.ManagementServer.ParameterKey", "add-3");
 }
 
+/* The generation moves with every stored change, and only then: a reader that keeps what it
+ * derived from the model (the cell configuration) may skip the model while it stands still. */
+static void
+test_generation (void)
+{
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(GPtrArray) params = params_new ();
+    g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func ((GDestroyNotify) henb_cwmp_param_value_free);
+    g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+    g_autoptr(HenbCwmpFault) fault = NULL;
+    g_autofree gchar *value = NULL;
+    guint64 g = henb_data_model_get_generation (dm);
+    guint status = 0, instance = 0;
+
+    /* reading changes nothing */
+    value = henb_data_model_get (dm, "Device.ManagementServer.URL");
+    g_ptr_array_add (names, g_strdup ("Device."));
+    g_assert_true (henb_data_model_get_parameter_values (dm, names, values, &fault));
+    g_assert_cmpuint (henb_data_model_get_generation (dm), ==, g);
+
+#define MOVED() G_STMT_START { \
+        g_assert_cmpuint (henb_data_model_get_generation (dm), >, g); \
+        g = henb_data_model_get_generation (dm); \
+    } G_STMT_END
+    g_assert_true (henb_data_model_set (dm, "Device.ManagementServer.PeriodicInformInterval", "60", NULL));
+    MOVED ();
+    henb_data_model_reset (dm, "Device.ManagementServer.PeriodicInformInterval");
+    MOVED ();
+    henb_data_model_set_default (dm, "Device.ManagementServer.PeriodicInformInterval", "120");
+    MOVED ();
+    add (params, "Device.ManagementServer.PeriodicInformInterval", "600", HENB_CWMP_TYPE_UNSIGNED_INT);
+    g_assert_true (henb_data_model_set_parameter_values (dm, params, "k", &status, &fault));
+    MOVED ();
+    g_assert_true (henb_data_model_add_object (dm, IP, "add", &instance, &fault));
+    MOVED ();
+    g_assert_true (henb_data_model_delete_object (dm, IP "1.", "del", &fault));
+    MOVED ();
+    henb_data_model_reset_all (dm);
+    MOVED ();
+#undef MOVED
+}
+
 static void
 test_add_object_limits_and_failure (void)
 {
@@ -1306,6 +1348,7 @@ main (int argc, char **argv)
     g_test_add_func ("/cwmp/datamodel/value-changes", test_value_changes);
     g_test_add_func ("/cwmp/datamodel/objects/add-delete", test_add_delete_object);
     g_test_add_func ("/cwmp/datamodel/objects/limits-failure", test_add_object_limits_and_failure);
+    g_test_add_func ("/cwmp/datamodel/generation", test_generation);
     g_test_add_func ("/cwmp/datamodel/inform-parameters", test_inform_parameters);
     g_test_add_func ("/cwmp/datamodel/rpc-response-methods", test_response_methods);
     g_test_add_func ("/cwmp/datamodel/spv/tolerances", test_spv_tolerances);
