@@ -43,6 +43,12 @@ struct _HenbStore {
     gchar         *written;
     gsize          written_len;
     struct stat    written_stat;
+    /* and what it was made from: while the data model's generation, the records and the
+     * events are those again, serializing would give the same contents */
+    guint64        written_generation;
+    guint          written_records_serial;
+    gchar         *written_events;
+    guint          records_serial;   /* bumped by every change of the records */
     guint          save_soon_source;
     gboolean       durable;
 };
@@ -67,6 +73,7 @@ henb_store_finalize (GObject *object)
     g_clear_handle_id (&self->retry_source, g_source_remove);
     g_clear_error (&self->write_error);
     g_free (self->written);
+    g_free (self->written_events);
     g_free (self->aside_pending);
     g_free (self->dir);
     g_free (self->path);
@@ -151,6 +158,7 @@ henb_store_set_record (HenbStore *self, const gchar *name, GHashTable *fields)
         g_hash_table_remove (self->records, name);
     else
         g_hash_table_insert (self->records, g_strdup (name), copy_fields (fields));
+    self->records_serial++;
 }
 
 GHashTable *
@@ -274,6 +282,7 @@ henb_store_clear (HenbStore *self)
     g_return_if_fail (HENB_IS_STORE (self));
     g_ptr_array_set_size (self->events, 0);
     g_hash_table_remove_all (self->records);
+    self->records_serial++;
     g_signal_emit (self, signals[SIGNAL_EVENTS_CHANGED], 0);
 }
 
@@ -542,18 +551,61 @@ fail:
 
 static gboolean move_aside (HenbStore *self, const gchar *why, GError **error);
 
+/* The file is still the one the last write made, untouched. */
 static gboolean
-same_as_written (HenbStore *self, const gchar *contents, gsize len)
+file_as_written (HenbStore *self)
 {
     struct stat st;
 
-    return self->written != NULL && len == self->written_len && memcmp (contents, self->written, len) == 0 &&
+    return self->written != NULL &&
            lstat (self->path, &st) == 0 && S_ISREG (st.st_mode) && st.st_dev == self->written_stat.st_dev &&
            st.st_ino == self->written_stat.st_ino && st.st_mode == self->written_stat.st_mode &&
            st.st_size == self->written_stat.st_size && st.st_mtim.tv_sec == self->written_stat.st_mtim.tv_sec &&
            st.st_mtim.tv_nsec == self->written_stat.st_mtim.tv_nsec &&
            st.st_ctim.tv_sec == self->written_stat.st_ctim.tv_sec &&
            st.st_ctim.tv_nsec == self->written_stat.st_ctim.tv_nsec;
+}
+
+static gboolean
+same_as_written (HenbStore *self, const gchar *contents, gsize len)
+{
+    return self->written != NULL && len == self->written_len && memcmp (contents, self->written, len) == 0 &&
+           file_as_written (self);
+}
+
+/* The events as one string, to compare with those of the last write. */
+static gchar *
+events_signature (GPtrArray *events)
+{
+    GString *sig = g_string_new (NULL);
+
+    for (guint i = 0; i < events->len; i++) {
+        const Event *ev = events->pdata[i];
+        g_string_append_printf (sig, "%s\037%s\036", ev->code, ev->command_key != NULL ? ev->command_key : "");
+    }
+    return g_string_free (sig, FALSE);
+}
+
+/* What the file's contents were made from; @changes (applied over the model) spoil it. */
+static void
+remember_sources (HenbStore *self, GHashTable *changes, gchar *events_sig)
+{
+    g_clear_pointer (&self->written_events, g_free);
+    if (changes != NULL) {
+        g_free (events_sig);
+        return;
+    }
+    self->written_generation = henb_data_model_get_generation (self->dm);
+    self->written_records_serial = self->records_serial;
+    self->written_events = events_sig;
+}
+
+static gboolean
+sources_as_written (HenbStore *self, const gchar *events_sig)
+{
+    return self->written_events != NULL && g_str_equal (events_sig, self->written_events) &&
+           self->written_generation == henb_data_model_get_generation (self->dm) &&
+           self->written_records_serial == self->records_serial && file_as_written (self);
 }
 
 /* Takes @contents. */
@@ -576,6 +628,7 @@ static gboolean
 try_write (HenbStore *self, GHashTable *changes, GPtrArray *events, GError **error)
 {
     g_autofree gchar *contents = NULL;
+    g_autofree gchar *events_sig = NULL;
     gsize len;
 
     if (g_mkdir_with_parents (self->dir, 0700) != 0) {
@@ -595,9 +648,15 @@ try_write (HenbStore *self, GHashTable *changes, GPtrArray *events, GError **err
         g_message ("%s", error_aside->message);
     }
     g_clear_pointer (&self->aside_pending, g_free);
-    contents = serialize (self, changes, events, &len);
-    if (same_as_written (self, contents, len))
+    events_sig = events_signature (events);
+    /* most saves change nothing (a session that only read): not even serialized then */
+    if (changes == NULL && sources_as_written (self, events_sig))
         return TRUE;
+    contents = serialize (self, changes, events, &len);
+    if (same_as_written (self, contents, len)) {
+        remember_sources (self, changes, g_steal_pointer (&events_sig));
+        return TRUE;
+    }
     /* a larger file would not be read back at the next start (henb_store_load) */
     if (len > HENB_FILE_MAX_STATE) {
         g_set_error (error, HENB_CORE_ERROR, HENB_CORE_ERROR_STATE_NOT_SAVED,
@@ -608,6 +667,7 @@ try_write (HenbStore *self, GHashTable *changes, GPtrArray *events, GError **err
     if (!write_atomically (self->dir, self->path, contents, len, self->durable, error))
         return FALSE;
     remember_written (self, g_steal_pointer (&contents), len);
+    remember_sources (self, changes, g_steal_pointer (&events_sig));
     return TRUE;
 }
 
@@ -922,6 +982,7 @@ henb_store_load (HenbStore *self, gboolean *out_fresh, GError **error)
     /* attributes last: notification starts from the restored values */
     load_attributes (self, kf);
     load_records (self, kf);
+    self->records_serial++;
     codes = g_key_file_get_string_list (kf, "Events", "Codes", NULL, NULL);
     keys = g_key_file_get_string_list (kf, "Events", "CommandKeys", NULL, NULL);
     for (guint i = 0; codes != NULL && codes[i] != NULL; i++) {

@@ -1624,6 +1624,73 @@ test_unchanged_not_written (void)
     remove_tree (dir);
 }
 
+/* After saves that changed nothing (the store then skips even serializing), each kind of
+ * change still reaches the file, and a new store reads it back. */
+static void
+test_every_change_written_after_unchanged (void)
+{
+    g_autofree gchar *dir = make_tmp_dir ();
+    g_autofree gchar *path = state_path (dir);
+    g_autoptr(HenbDataModel) dm = henb_data_model_new (OUI);
+    g_autoptr(HenbStore) store = henb_store_new (dir, dm);
+    g_autoptr(HenbDataModel) dm2 = NULL;
+    g_autoptr(HenbStore) store2 = NULL;
+    g_autoptr(HenbCwmpFault) fault = NULL;
+    g_autoptr(GHashTable) record = g_hash_table_new (g_str_hash, g_str_equal);
+    g_autoptr(GHashTable) read_back = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree gchar *instance_enable = NULL;
+    const gchar *subscriber[] = { "Subscriber", NULL };
+    g_auto(GStrv) access = NULL;
+    guint instance = 0;
+    ino_t ino;
+
+    g_assert_true (henb_store_save (store, &error));
+    g_assert_no_error (error);
+#define SAVED_ONCE() G_STMT_START { \
+        ino = state_inode (path); \
+        g_assert_true (henb_store_save (store, &error)); \
+        g_assert_no_error (error); \
+        g_assert_cmpuint (state_inode (path), !=, ino); \
+        ino = state_inode (path); \
+        g_assert_true (henb_store_save (store, &error)); \
+        g_assert_cmpuint (state_inode (path), ==, ino); \
+    } G_STMT_END
+    set_value (dm, "Device.ManagementServer.PeriodicInformInterval", "600");
+    SAVED_ONCE ();
+    g_assert_true (henb_data_model_set_notification (dm, "Device.ManagementServer.PeriodicInformInterval", 1, &error));
+    SAVED_ONCE ();
+    henb_data_model_set_access_list (dm, "Device.ManagementServer.PeriodicInformInterval", subscriber);
+    SAVED_ONCE ();
+    g_assert_true (henb_data_model_add_object (dm, HENB_DM_MS_INFORM_PARAMETER, "a1", &instance, &fault));
+    SAVED_ONCE ();
+    henb_data_model_set_next_instance (dm, HENB_DM_MS_INFORM_PARAMETER, 7);
+    SAVED_ONCE ();
+    g_hash_table_insert (record, "Key", "value");
+    henb_store_set_record (store, "test", record);
+    SAVED_ONCE ();
+    henb_store_queue_event (store, "6 CONNECTION REQUEST", NULL);
+    SAVED_ONCE ();
+    henb_data_model_reset (dm, "Device.ManagementServer.PeriodicInformInterval");
+    set_value (dm, "Device.ManagementServer.PeriodicInformInterval", "900");
+    SAVED_ONCE ();
+#undef SAVED_ONCE
+
+    store2 = load_new (dir, &dm2, NULL);
+    assert_value (dm2, "Device.ManagementServer.PeriodicInformInterval", "900");
+    g_assert_cmpint (henb_data_model_get_notification (dm2, "Device.ManagementServer.PeriodicInformInterval"), ==, 1);
+    access = henb_data_model_get_access_list (dm2, "Device.ManagementServer.PeriodicInformInterval");
+    g_assert_cmpstrv (access, subscriber);
+    instance_enable = g_strdup_printf ("%s%u.Enable", HENB_DM_MS_INFORM_PARAMETER, instance);
+    g_assert_true (henb_data_model_has_parameter (dm2, instance_enable));
+    g_assert_cmpuint (henb_data_model_get_next_instance (dm2, HENB_DM_MS_INFORM_PARAMETER), ==, 7);
+    read_back = henb_store_dup_record (store2, "test");
+    g_assert_nonnull (read_back);
+    g_assert_cmpstr (g_hash_table_lookup (read_back, "Key"), ==, "value");
+    assert_events (store2, "6 CONNECTION REQUEST", "", NULL);
+    remove_tree (dir);
+}
+
 static gboolean
 inode_changed (const gchar *path, ino_t before)
 {
@@ -1796,6 +1863,7 @@ main (int argc, char **argv)
     g_test_add_func ("/store/load/symlink-to-dev-zero", test_load_dev_zero_link);
     g_test_add_func ("/store/load/over-bound", test_load_over_bound);
     g_test_add_func ("/store/writes/unchanged-not-written", test_unchanged_not_written);
+    g_test_add_func ("/store/writes/every-change-after-unchanged", test_every_change_written_after_unchanged);
     g_test_add_func ("/store/writes/save-soon", test_save_soon);
     g_test_add_func ("/store/writes/retire-not-queued", test_retire_not_queued);
     g_test_add_func ("/store/writes/not-durable", test_not_durable);
