@@ -7,6 +7,7 @@
 
 #include "henb-agent.h"
 #include "henb-cr-transport.h"
+#include "henb-main-context.h"
 #include "henb-resolved-address.h"
 #include "henb-download-dir.h"
 #include "henb-errors.h"
@@ -333,7 +334,7 @@ action_factory_reset (gpointer user_data, HenbCwmpFault **out_fault)
 static void
 scheduled_inform_free (ScheduledInform *s)
 {
-    g_clear_handle_id (&s->source, g_source_remove);
+    g_clear_handle_id (&s->source, henb_source_remove);
     g_free (s->command_key);
     g_free (s);
 }
@@ -379,7 +380,7 @@ action_schedule_inform (guint delay, const gchar *command_key, gpointer user_dat
     s = g_new0 (ScheduledInform, 1);
     s->agent = self;
     s->command_key = g_strdup (command_key);
-    s->source = g_timeout_add_seconds (delay, scheduled_inform_due, s);
+    s->source = henb_timeout_add_seconds (delay, scheduled_inform_due, s);
     self->scheduled = g_list_append (self->scheduled, s);
     g_message ("ScheduleInform in %u s (CommandKey '%s')", delay, command_key);
     return TRUE;
@@ -972,7 +973,7 @@ static void
 run_free (Run *r)
 {
     if (r->timeout_id != 0)
-        g_source_remove (r->timeout_id);
+        henb_source_remove (r->timeout_id);
     if (r->session != NULL)
         henb_cwmp_session_close (r->session);
     g_clear_object (&r->session);
@@ -1004,7 +1005,7 @@ session_timer_fired (gpointer user_data)
 static void
 plan_session (HenbAgent *self, gint64 deadline)
 {
-    g_clear_handle_id (&self->session_timer, g_source_remove);
+    g_clear_handle_id (&self->session_timer, henb_source_remove);
     self->session_timer = henb_timeout_add_deadline (deadline, session_timer_fired, self);
     emit_changed (self);
 }
@@ -1250,7 +1251,7 @@ start_session (HenbAgent *self)
     r->cancellable = g_cancellable_new ();
     g_set_object (&self->cancellable, r->cancellable);
     /* a HeMS that never releases the session does not hold the HeNB forever */
-    r->timeout_id = g_timeout_add_seconds (self->svc->config->session_timeout, session_timed_out, r);
+    r->timeout_id = henb_timeout_add_seconds (self->svc->config->session_timeout, session_timed_out, r);
     emit_changed (self);
 
     uri = g_uri_parse (r->url, G_URI_FLAGS_NONE, NULL);
@@ -1321,10 +1322,10 @@ periodic_delay (HenbAgent *self)
 static void
 schedule_periodic (HenbAgent *self)
 {
-    g_clear_handle_id (&self->periodic_timer, g_source_remove);
+    g_clear_handle_id (&self->periodic_timer, henb_source_remove);
     if (!self->running || !henb_data_model_get_boolean (self->svc->dm, HENB_DM_MS_PERIODIC_ENABLE))
         return;
-    self->periodic_timer = g_timeout_add_seconds (periodic_delay (self), periodic_due, self);
+    self->periodic_timer = henb_timeout_add_seconds (periodic_delay (self), periodic_due, self);
 }
 
 static gboolean
@@ -1453,7 +1454,7 @@ carry_out_requests (HenbAgent *self)
         return;
     }
     if (self->running && self->transfer.state == TRANSFER_WAITING && self->transfer_timer == 0)
-        self->transfer_timer = g_timeout_add_seconds (self->transfer.delay, transfer_start, self);
+        self->transfer_timer = henb_timeout_add_seconds (self->transfer.delay, transfer_start, self);
 }
 
 void
@@ -1481,7 +1482,7 @@ henb_agent_start (HenbAgent *self, HenbTunnel *tunnel)
         plan_session (self, henb_agent_note_failure (self, G_MAXINT64));
     }
     if (self->poll_timer == 0)
-        self->poll_timer = g_timeout_add_seconds (VALUE_CHANGE_POLL_S, poll_value_changes, self);
+        self->poll_timer = henb_timeout_add_seconds (VALUE_CHANGE_POLL_S, poll_value_changes, self);
     emit_changed (self);
     carry_out_requests (self);
     /* events that came up during registration (a Connection Request, a value change) */
@@ -1497,10 +1498,10 @@ henb_agent_stop (HenbAgent *self)
     g_return_if_fail (HENB_IS_AGENT (self));
 
     self->running = FALSE;
-    g_clear_handle_id (&self->session_timer, g_source_remove);
-    g_clear_handle_id (&self->periodic_timer, g_source_remove);
-    g_clear_handle_id (&self->poll_timer, g_source_remove);
-    g_clear_handle_id (&self->transfer_timer, g_source_remove);
+    g_clear_handle_id (&self->session_timer, henb_source_remove);
+    g_clear_handle_id (&self->periodic_timer, henb_source_remove);
+    g_clear_handle_id (&self->poll_timer, henb_source_remove);
+    g_clear_handle_id (&self->transfer_timer, henb_source_remove);
     if (self->transfer.state == TRANSFER_RUNNING)
         self->transfer.state = TRANSFER_WAITING;
     self->next_session = 0;

@@ -8,6 +8,7 @@
 #include "henb-gdbus.h"
 #include "henb-ipsec-backend.h"
 #include "henb-log.h"
+#include "henb-main-context.h"
 #include "henb-manager.h"
 #include "henb-names.h"
 #include "henb-plans.h"
@@ -476,8 +477,8 @@ fall_back (HenbManager *self, const GError *error)
     g_clear_error (&self->fallback_why);
     self->fallback_why = g_steal_pointer (&why);
     /* the failed run is still being wound up: start over from the main loop */
-    g_clear_handle_id (&self->retry_timer, g_source_remove);
-    self->retry_timer = g_idle_add (fallback_due, self);
+    g_clear_handle_id (&self->retry_timer, henb_source_remove);
+    self->retry_timer = henb_idle_add (fallback_due, self);
     return TRUE;
 }
 
@@ -536,7 +537,7 @@ fail (HenbManager *self, const GError *error, const HenbStep *step)
                     henb_agent_postpone_next_session (self->agent, deadline);
                 }
             }
-            g_clear_handle_id (&self->retry_timer, g_source_remove);
+            g_clear_handle_id (&self->retry_timer, henb_source_remove);
             self->retry_timer = henb_timeout_add_deadline (deadline, retry_due, self);
         }
     }
@@ -682,7 +683,7 @@ restart_procedure (HenbManager *self, gboolean discover, GError **error)
                              "the bootstrap procedure is already running");
         return FALSE;
     }
-    g_clear_handle_id (&self->retry_timer, g_source_remove);
+    g_clear_handle_id (&self->retry_timer, henb_source_remove);
     henb_agent_stop (self->agent);
     if (self->tunnel == NULL)
         return start_procedure (self, discover, error);
@@ -861,7 +862,7 @@ henb_manager_shutdown_async (HenbManager *self, GAsyncReadyCallback callback, gp
     g_return_if_fail (self->shutdown_task == NULL);
     self->shutdown_task = g_task_new (self, NULL, callback, user_data);
     self->shutting_down = TRUE;
-    g_clear_handle_id (&self->retry_timer, g_source_remove);
+    g_clear_handle_id (&self->retry_timer, henb_source_remove);
     henb_agent_stop (self->agent);
     if (self->procedure != NULL) {
         /* procedure_done goes on with shutdown_close_tunnels() */
@@ -920,7 +921,7 @@ handle_cancel (HenbGdbusManager *skel, GDBusMethodInvocation *invocation, HenbMa
 {
     if (self->procedure == NULL && self->retry_timer != 0) {
         /* no retry then: the HeNB waits for Start */
-        g_clear_handle_id (&self->retry_timer, g_source_remove);
+        g_clear_handle_id (&self->retry_timer, henb_source_remove);
         /* NextAttempt on the bus goes with the planned retry */
         henb_agent_stop (self->agent);
         g_message ("Cancel: no retry");
@@ -1127,7 +1128,7 @@ flush_management (HenbManager *self)
 {
     if (self->management_idle == 0)
         return;
-    g_clear_handle_id (&self->management_idle, g_source_remove);
+    g_clear_handle_id (&self->management_idle, henb_source_remove);
     update_management_now (self);
 }
 
@@ -1141,7 +1142,7 @@ static void
 update_management (HenbManager *self)
 {
     if (self->management_idle == 0)
-        self->management_idle = g_timeout_add (MANAGEMENT_UPDATE_MS, management_due, self);
+        self->management_idle = henb_timeout_add (MANAGEMENT_UPDATE_MS, management_due, self);
 }
 
 static void
@@ -1240,8 +1241,8 @@ henb_manager_dispose (GObject *object)
 
     drop_procedure (self);
     g_clear_object (&self->closing);
-    g_clear_handle_id (&self->retry_timer, g_source_remove);
-    g_clear_handle_id (&self->management_idle, g_source_remove);
+    g_clear_handle_id (&self->retry_timer, henb_source_remove);
+    g_clear_handle_id (&self->management_idle, henb_source_remove);
     g_clear_error (&self->fallback_why);
     if (self->agent != NULL)
         g_signal_handlers_disconnect_by_data (self->agent, self);

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "henb-errors.h"
+#include "henb-main-context.h"
 #include "henb-procedure.h"
 
 struct _HenbProcedure {
@@ -563,7 +564,7 @@ step_done (GObject *source, GAsyncResult *res, gpointer user_data)
     gssize result;
 
     if (ctx->timeout_id != 0) {
-        g_source_remove (ctx->timeout_id);
+        henb_source_remove (ctx->timeout_id);
         ctx->timeout_id = 0;
     }
     g_cancellable_disconnect (g_task_get_cancellable (task), ctx->cancelled_id);
@@ -635,7 +636,7 @@ run_next_step (GTask *task)
     ctx->cancelled_id = g_cancellable_connect (g_task_get_cancellable (task),
                                                G_CALLBACK (on_run_cancelled),
                                                g_object_ref (ctx->step_cancellable), g_object_unref);
-    ctx->timeout_id = g_timeout_add_seconds (step_timeout (self, step), step_timed_out, task);
+    ctx->timeout_id = henb_timeout_add_seconds (step_timeout (self, step), step_timed_out, task);
     g_set_object (&self->step_cancellable, ctx->step_cancellable);
     g_signal_emit (self, signals[SIGNAL_STEP_STARTED], 0);
     g_debug ("step %s %s started", step->id, step->name);

@@ -3,6 +3,7 @@
 
 #include <math.h>
 
+#include "henb-main-context.h"
 #include "henb-retry.h"
 
 /* The ranges of TR-181 ManagementServer.CWMPRetryMinimumWaitInterval and
@@ -71,7 +72,7 @@ henb_timeout_add_deadline (gint64 deadline_us, GSourceFunc func, gpointer user_d
     g_source_set_name (source, "henb deadline");
     g_source_set_ready_time (source, MAX (deadline_us, 0));
     g_source_set_callback (source, func, user_data, NULL);
-    return g_source_attach (source, NULL);
+    return henb_source_attach (source);
 }
 
 guint

@@ -12,6 +12,7 @@
 
 #include "henb-errors.h"
 #include "henb-file.h"
+#include "henb-main-context.h"
 #include "henb-store.h"
 
 #define STATE_VERSION 1
@@ -70,7 +71,7 @@ henb_store_finalize (GObject *object)
 {
     HenbStore *self = HENB_STORE (object);
 
-    g_clear_handle_id (&self->retry_source, g_source_remove);
+    g_clear_handle_id (&self->retry_source, henb_source_remove);
     g_clear_error (&self->write_error);
     g_free (self->written);
     g_free (self->written_events);
@@ -99,7 +100,7 @@ henb_store_dispose (GObject *object)
 
     /* a save that was to come soon comes now */
     if (self->save_soon_source != 0) {
-        g_clear_handle_id (&self->save_soon_source, g_source_remove);
+        g_clear_handle_id (&self->save_soon_source, henb_source_remove);
         write_state (self, NULL, self->events, NULL);
     }
     G_OBJECT_CLASS (henb_store_parent_class)->dispose (object);
@@ -688,7 +689,7 @@ write_state (HenbStore *self, GHashTable *changes, GPtrArray *events, GError **e
             g_message ("state saved to %s again after %u failed attempt%s", self->path, self->failed_writes,
                        self->failed_writes == 1 ? "" : "s");
             g_clear_error (&self->write_error);
-            g_clear_handle_id (&self->retry_source, g_source_remove);
+            g_clear_handle_id (&self->retry_source, henb_source_remove);
             self->failed_writes = 0;
             self->retry_delay_ms = 0;
             g_signal_emit (self, signals[SIGNAL_WRITE_ERROR_CHANGED], 0);
@@ -730,7 +731,7 @@ schedule_retry (HenbStore *self)
     self->retry_delay_ms = self->retry_delay_ms == 0 ? self->retry_min_ms
                                                      : MIN ((guint64) self->retry_delay_ms * 2, self->retry_max_ms);
     g_debug ("state write retry in %u ms", self->retry_delay_ms);
-    self->retry_source = g_timeout_add (self->retry_delay_ms, retry_due, self);
+    self->retry_source = henb_timeout_add (self->retry_delay_ms, retry_due, self);
 }
 
 const GError *
@@ -755,7 +756,7 @@ henb_store_save (HenbStore *self, GError **error)
     g_return_val_if_fail (HENB_IS_STORE (self), FALSE);
     if (!write_state (self, NULL, self->events, error))
         return FALSE;
-    g_clear_handle_id (&self->save_soon_source, g_source_remove);
+    g_clear_handle_id (&self->save_soon_source, henb_source_remove);
     return TRUE;
 }
 
@@ -774,8 +775,8 @@ henb_store_save_soon (HenbStore *self)
 {
     g_return_if_fail (HENB_IS_STORE (self));
     /* from the last call: back-to-back sessions each retire what they deliver */
-    g_clear_handle_id (&self->save_soon_source, g_source_remove);
-    self->save_soon_source = g_timeout_add (HENB_STORE_SAVE_SOON_MS, save_soon_due, self);
+    g_clear_handle_id (&self->save_soon_source, henb_source_remove);
+    self->save_soon_source = henb_timeout_add (HENB_STORE_SAVE_SOON_MS, save_soon_due, self);
 }
 
 static GPtrArray *
@@ -811,7 +812,7 @@ henb_store_commit (HenbStore   *self,
         return FALSE;
     replace_events (self, g_steal_pointer (&events));
     /* the file holds all of memory now */
-    g_clear_handle_id (&self->save_soon_source, g_source_remove);
+    g_clear_handle_id (&self->save_soon_source, henb_source_remove);
     return TRUE;
 }
 
@@ -849,7 +850,7 @@ henb_store_retire_events (HenbStore *self, GPtrArray *delivered, GError **error)
     if (!write_state (self, NULL, remaining, error))
         return FALSE;
     replace_events (self, g_steal_pointer (&remaining));
-    g_clear_handle_id (&self->save_soon_source, g_source_remove);
+    g_clear_handle_id (&self->save_soon_source, henb_source_remove);
     return TRUE;
 }
 

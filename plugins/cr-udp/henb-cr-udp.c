@@ -5,6 +5,7 @@
 
 #include "henb-cr-udp.h"
 #include "henb-errors.h"
+#include "henb-main-context.h"
 #include "henb-stun.h"
 #include "henb-udp-cr.h"
 
@@ -96,7 +97,7 @@ write_status (HenbCrUdp *self)
     gboolean changed = FALSE;
     g_autofree gchar *nat_now = NULL;
 
-    g_clear_handle_id (&self->publish_id, g_source_remove);
+    g_clear_handle_id (&self->publish_id, henb_source_remove);
     if (dm == NULL)
         return;
     nat_now = henb_data_model_get (dm, HENB_DM_MS_NAT_DETECTED);
@@ -142,7 +143,7 @@ publish (HenbCrUdp *self)
     }
     if (self->publish_id == 0) {
         g_debug ("UDPConnectionRequestAddress: held back %.1f s (notification limit)", (next - now) / 1e6);
-        self->publish_id = g_timeout_add ((guint) ((next - now) / 1000) + 1, publish_due, self);
+        self->publish_id = henb_timeout_add ((guint) ((next - now) / 1000) + 1, publish_due, self);
     }
 }
 
@@ -192,8 +193,8 @@ keepalive_due (gpointer user_data)
 static void
 schedule_next (HenbCrUdp *self, guint seconds)
 {
-    g_clear_handle_id (&self->keepalive_id, g_source_remove);
-    self->keepalive_id = g_timeout_add_seconds (seconds, keepalive_due, self);
+    g_clear_handle_id (&self->keepalive_id, henb_source_remove);
+    self->keepalive_id = henb_timeout_add_seconds (seconds, keepalive_due, self);
 }
 
 static gboolean
@@ -243,8 +244,8 @@ send_binding_request (HenbCrUdp *self, gboolean fresh)
     else if (self->sends > 0)
         g_debug ("STUN Binding Request sent again (%u)", self->sends + 1);
     self->sends++;
-    g_clear_handle_id (&self->retransmit_id, g_source_remove);
-    self->retransmit_id = g_timeout_add (STUN_RTO_MS << MIN (self->sends - 1, 6), retransmit_due, self);
+    g_clear_handle_id (&self->retransmit_id, henb_source_remove);
+    self->retransmit_id = henb_timeout_add (STUN_RTO_MS << MIN (self->sends - 1, 6), retransmit_due, self);
 }
 
 /* The address this host uses toward @remote (connecting a UDP socket sends nothing). */
@@ -296,7 +297,7 @@ handle_stun (HenbCrUdp *self, const guint8 *data, gsize size)
         g_debug ("STUN answer without a valid MESSAGE-INTEGRITY ignored");
         return;
     }
-    g_clear_handle_id (&self->retransmit_id, g_source_remove);
+    g_clear_handle_id (&self->retransmit_id, henb_source_remove);
     self->in_transaction = FALSE;
     if (m->type != HENB_STUN_BINDING_RESPONSE || m->mapped == NULL) {
         detail = m->type == HENB_STUN_BINDING_ERROR
@@ -429,8 +430,8 @@ stop_binding (HenbCrUdp *self)
     if (self->cancellable != NULL)
         g_cancellable_cancel (self->cancellable);
     g_clear_object (&self->cancellable);
-    g_clear_handle_id (&self->retransmit_id, g_source_remove);
-    g_clear_handle_id (&self->keepalive_id, g_source_remove);
+    g_clear_handle_id (&self->retransmit_id, henb_source_remove);
+    g_clear_handle_id (&self->keepalive_id, henb_source_remove);
     self->in_transaction = FALSE;
     self->use_integrity = FALSE;
     if (self->stun_server != NULL) {
@@ -457,7 +458,7 @@ open_socket (HenbCrUdp *self, GError **error)
     self->socket = g_steal_pointer (&socket);
     self->receive_source = g_socket_create_source (self->socket, G_IO_IN, NULL);
     g_source_set_callback (self->receive_source, G_SOURCE_FUNC (on_readable), self, NULL);
-    g_source_attach (self->receive_source, NULL);
+    henb_source_attach (self->receive_source);
     return TRUE;
 }
 
@@ -651,7 +652,7 @@ henb_cr_udp_dispose (GObject *object)
 
     stop_binding (self);
     close_socket (self);
-    g_clear_handle_id (&self->publish_id, g_source_remove);
+    g_clear_handle_id (&self->publish_id, henb_source_remove);
     G_OBJECT_CLASS (henb_cr_udp_parent_class)->dispose (object);
 }
 

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "henb-cr-transport.h"
+#include "henb-main-context.h"
 #include "henb-plugin.h"
 #include "henb-xmpp-client-module.h"
 #include "henb-xmpp-jid.h"
@@ -191,7 +192,7 @@ on_connection_request (HenbXmppClient *client, const gchar *from, const gchar *u
     }
     g_message ("XMPP Connection Request from \"%s\" accepted", shown);
     /* the result goes out when this returns: the session after it */
-    g_idle_add_full (G_PRIORITY_DEFAULT, report_accepted_idle, g_object_ref (self), g_object_unref);
+    henb_idle_add_full (G_PRIORITY_DEFAULT, report_accepted_idle, g_object_ref (self), g_object_unref);
     return HENB_XMPP_CR_ACCEPT;
 }
 
@@ -247,8 +248,8 @@ schedule_retry (HenbXmppTransport *self, const gchar *why)
     detail = g_strdup_printf ("%s; next attempt in %u s", why, wait);
     g_message ("XMPP: %s", detail);
     henb_cr_transport_set_state (HENB_CR_TRANSPORT (self), HENB_CR_TRANSPORT_STATE_FAILED, detail);
-    g_clear_handle_id (&self->retry_id, g_source_remove);
-    self->retry_id = g_timeout_add_seconds (MAX (wait, 1), on_retry, self);
+    g_clear_handle_id (&self->retry_id, henb_source_remove);
+    self->retry_id = henb_timeout_add_seconds (MAX (wait, 1), on_retry, self);
 }
 
 static void
@@ -435,7 +436,7 @@ halt (HenbXmppTransport *self)
     g_cancellable_cancel (self->cancellable);
     g_clear_object (&self->cancellable);
     self->cancellable = g_cancellable_new ();
-    g_clear_handle_id (&self->retry_id, g_source_remove);
+    g_clear_handle_id (&self->retry_id, henb_source_remove);
     if (self->client != NULL)
         self->api->disconnect (self->client);
     g_clear_pointer (&self->settings, g_free);
@@ -620,7 +621,7 @@ henb_xmpp_transport_dispose (GObject *object)
     g_clear_object (&self->plugin);
     g_cancellable_cancel (self->cancellable);
     g_clear_object (&self->cancellable);
-    g_clear_handle_id (&self->retry_id, g_source_remove);
+    g_clear_handle_id (&self->retry_id, henb_source_remove);
     G_OBJECT_CLASS (henb_xmpp_transport_parent_class)->dispose (object);
 }
 

@@ -16,6 +16,7 @@
 
 #include "henb-errors.h"
 #include "henb-gnutls-verify.h"
+#include "henb-main-context.h"
 #include "henb-xmpp-client.h"
 #include "henb-xmpp-starttls.h"
 
@@ -278,8 +279,8 @@ on_tick (gpointer user_data)
 static void
 stop_driving (HenbXmppClient *self)
 {
-    g_clear_handle_id (&self->poll_id, g_source_remove);
-    g_clear_handle_id (&self->tick_id, g_source_remove);
+    g_clear_handle_id (&self->poll_id, henb_source_remove);
+    g_clear_handle_id (&self->tick_id, henb_source_remove);
     if (self->fd_source != NULL) {
         g_source_destroy (self->fd_source);
         g_clear_pointer (&self->fd_source, g_source_unref);
@@ -290,7 +291,7 @@ static void
 drive_setup (HenbXmppClient *self)
 {
     stop_driving (self);
-    self->poll_id = g_timeout_add (SETUP_POLL_MS, on_setup_poll, self);
+    self->poll_id = henb_timeout_add (SETUP_POLL_MS, on_setup_poll, self);
 }
 
 static void
@@ -300,9 +301,9 @@ drive_online (HenbXmppClient *self)
     if (self->fd >= 0) {
         self->fd_source = g_unix_fd_source_new (self->fd, G_IO_IN | G_IO_PRI | G_IO_ERR | G_IO_HUP);
         g_source_set_callback (self->fd_source, G_SOURCE_FUNC (on_readable), self, NULL);
-        g_source_attach (self->fd_source, NULL);
+        henb_source_attach (self->fd_source);
     }
-    self->tick_id = g_timeout_add_seconds (1, on_tick, self);
+    self->tick_id = henb_timeout_add_seconds (1, on_tick, self);
 }
 
 static int
@@ -341,7 +342,7 @@ on_keepalive (xmpp_conn_t *conn, void *user_data)
 static void
 drop_conn (HenbXmppClient *self)
 {
-    g_clear_handle_id (&self->release_id, g_source_remove);
+    g_clear_handle_id (&self->release_id, henb_source_remove);
     if (self->conn != NULL && !self->online) {
         /* releasing a connection that is still closing reports its end (on_conn_event), which
          * must not take it for the current one */
@@ -372,7 +373,7 @@ disarm (HenbXmppClient *self)
 static void
 stop_setup (HenbXmppClient *self)
 {
-    g_clear_handle_id (&self->setup_timer_id, g_source_remove);
+    g_clear_handle_id (&self->setup_timer_id, henb_source_remove);
     if (self->setup_cancellable != NULL)
         g_cancellable_cancel (self->setup_cancellable);
     g_clear_object (&self->setup_cancellable);
@@ -394,7 +395,7 @@ go_offline (HenbXmppClient *self, HenbXmppOfflineReason reason, const gchar *det
     g_clear_pointer (&self->bound_jid, g_free);
     self->tls_established = FALSE;
     if (self->release_id == 0)
-        self->release_id = g_idle_add (release_conn, self);
+        self->release_id = henb_idle_add (release_conn, self);
     g_signal_emit (self, signals[SIGNAL_OFFLINE], 0, reason, detail);
 }
 
@@ -627,7 +628,7 @@ on_server_stream (GObject *source, GAsyncResult *result, gpointer user_data)
     }
     self->server_stream = g_steal_pointer (&stream);
     self->starting_tls = FALSE;
-    g_clear_handle_id (&self->setup_timer_id, g_source_remove);
+    g_clear_handle_id (&self->setup_timer_id, henb_source_remove);
     g_socket_listener_accept_async (self->listener, self->setup_cancellable, on_libstrophe_accepted,
                                     g_object_ref (self->setup_cancellable));
     if (xmpp_connect_client (self->conn, "127.0.0.1", g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound)),
@@ -688,7 +689,7 @@ henb_xmpp_client_connect (HenbXmppClient *self, const HenbXmppClientOptions *opt
     self->starting_tls = TRUE;
     self->setup_cancellable = g_cancellable_new ();
     g_object_set_data (G_OBJECT (self->setup_cancellable), CLIENT_KEY, self);
-    self->setup_timer_id = g_timeout_add_seconds (self->setup_timeout, on_setup_timer, self);
+    self->setup_timer_id = henb_timeout_add_seconds (self->setup_timeout, on_setup_timer, self);
     henb_xmpp_starttls_connect_async (options->address, options->port, self->domain, g_steal_pointer (&trust),
                                       options->require_tls, self->setup_cancellable, on_server_stream,
                                       g_object_ref (self->setup_cancellable));
@@ -745,7 +746,7 @@ henb_xmpp_client_dispose (GObject *object)
         henb_xmpp_client_disconnect (self);
     }
     stop_setup (self);
-    g_clear_handle_id (&self->release_id, g_source_remove);
+    g_clear_handle_id (&self->release_id, henb_source_remove);
     disarm (self);
     stop_driving (self);
     if (self->conn != NULL)

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include "henb-errors.h"
+#include "henb-main-context.h"
 #include "henb-plugin.h"
 #include "henb-retry.h"
 #include "henb-s1.h"
@@ -57,7 +58,7 @@ static void slot_attempt (Slot *slot);
 static void
 slot_free (Slot *slot)
 {
-    g_clear_handle_id (&slot->retry_timer, g_source_remove);
+    g_clear_handle_id (&slot->retry_timer, henb_source_remove);
     if (slot->peer != NULL) {
         g_signal_handlers_disconnect_by_data (slot->peer, slot);
         henb_s1_peer_stop (slot->peer);
@@ -174,7 +175,7 @@ check_all_settled (HenbS1Sctp *self)
     }
     /* the step fails: nothing goes on trying behind the procedure's back */
     for (guint i = 0; i < self->slots->len; i++)
-        g_clear_handle_id (&((Slot *) self->slots->pdata[i])->retry_timer, g_source_remove);
+        g_clear_handle_id (&((Slot *) self->slots->pdata[i])->retry_timer, henb_source_remove);
     update_status (self, HENB_S1_LINK_NONE, self->last_error->message);
     finish_pending (self, g_error_copy (self->last_error));
 }
@@ -202,7 +203,7 @@ plan_retry (Slot *slot, guint time_to_wait)
 
     wait_ms = MAX (wait_ms, (guint64) time_to_wait * 1000);
     g_message ("S1: next attempt in %.1f s", wait_ms / 1000.0);
-    g_clear_handle_id (&slot->retry_timer, g_source_remove);
+    g_clear_handle_id (&slot->retry_timer, henb_source_remove);
     slot->retry_timer = henb_timeout_add_deadline (g_get_monotonic_time () + (gint64) wait_ms * 1000, retry_due, slot);
 }
 
@@ -313,7 +314,7 @@ slot_attempt (Slot *slot)
         /* from the main loop: the caller may be iterating the slots */
         g_free (slot->start_error);
         slot->start_error = g_strdup_printf ("%s: %s", henb_s1_peer_get_far_end (slot->peer), error->message);
-        slot->retry_timer = g_idle_add (fail_later, slot);
+        slot->retry_timer = henb_idle_add (fail_later, slot);
     }
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 #include "config.h"
 
+#include "henb-main-context.h"
 #include "henb-s1-peer.h"
 #include "henb-sctp-kernel.h"
 #include "henb-sctp-usrsctp.h"
@@ -27,7 +28,7 @@ static guint signals[N_SIGNALS];
 static void
 release_link (HenbS1Peer *self)
 {
-    g_clear_handle_id (&self->timer, g_source_remove);
+    g_clear_handle_id (&self->timer, henb_source_remove);
     if (self->link != NULL) {
         g_signal_handlers_disconnect_by_data (self->link, self);
         henb_sctp_link_close (self->link);
@@ -103,7 +104,7 @@ on_message (HenbSctpLink *link, GBytes *message, guint stream, guint ppid, HenbS
             g_message ("S1: %s sent another S1SetupResponse: ignored", self->far_end);
             return;
         }
-        g_clear_handle_id (&self->timer, g_source_remove);
+        g_clear_handle_id (&self->timer, henb_source_remove);
         self->response = g_steal_pointer (&pdu->setup_response);
         g_message ("S1: S1SetupResponse from %s: MME %s, relative capacity %u", self->far_end,
                    self->response->mme_name != NULL ? self->response->mme_name : "(no name)",
@@ -178,7 +179,7 @@ henb_s1_peer_start (HenbS1Peer *self, GBytes *setup_request, GError **error)
         release_link (self);
         return FALSE;
     }
-    self->timer = g_timeout_add_seconds (self->transport.response_timeout, answer_overdue, self);
+    self->timer = henb_timeout_add_seconds (self->transport.response_timeout, answer_overdue, self);
     return TRUE;
 }
 

@@ -11,6 +11,7 @@
 
 #include "henb-errors.h"
 #include "henb-ipsec.h"
+#include "henb-main-context.h"
 #include "henb-plugin.h"
 
 #define STRONGSWAN_SERVICE "org.freedesktop.NetworkManager.strongswan"
@@ -102,8 +103,8 @@ static void
 take_down_free (TakeDown *t)
 {
     g_clear_signal_handler (&t->state_id, t->active);
-    g_clear_handle_id (&t->timeout_id, g_source_remove);
-    g_clear_handle_id (&t->poll_id, g_source_remove);
+    g_clear_handle_id (&t->timeout_id, henb_source_remove);
+    g_clear_handle_id (&t->poll_id, henb_source_remove);
     g_clear_object (&t->active);
     g_clear_object (&t->bus);
     g_free (t);
@@ -127,8 +128,8 @@ take_down_return (GTask *task, GError *error)
     }
     t->returned = TRUE;
     g_clear_signal_handler (&t->state_id, t->active);
-    g_clear_handle_id (&t->timeout_id, g_source_remove);
-    g_clear_handle_id (&t->poll_id, g_source_remove);
+    g_clear_handle_id (&t->timeout_id, henb_source_remove);
+    g_clear_handle_id (&t->poll_id, henb_source_remove);
     if (error != NULL)
         g_task_return_error (task, error);
     else
@@ -167,7 +168,7 @@ plugin_state_ready (GObject *source, GAsyncResult *res, gpointer user_data)
     }
     if (state == NM_VPN_SERVICE_STATE_STARTING || state == NM_VPN_SERVICE_STATE_STARTED ||
         state == NM_VPN_SERVICE_STATE_STOPPING) {
-        t->poll_id = g_timeout_add_full (G_PRIORITY_DEFAULT, PLUGIN_POLL_INTERVAL_MS, poll_plugin_again,
+        t->poll_id = henb_timeout_add_full (G_PRIORITY_DEFAULT, PLUGIN_POLL_INTERVAL_MS, poll_plugin_again,
                                          g_object_ref (task), g_object_unref);
         return;
     }
@@ -252,7 +253,7 @@ vpn_take_down_async (NMClient *client, NMActiveConnection *active, GAsyncReadyCa
     t->active = g_object_ref (active);
     t->bus = g_object_ref (nm_client_get_dbus_connection (client));
     g_task_set_task_data (task, t, (GDestroyNotify) take_down_free);
-    t->timeout_id = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, TAKE_DOWN_TIMEOUT_S, take_down_timed_out,
+    t->timeout_id = henb_timeout_add_seconds_full (G_PRIORITY_DEFAULT, TAKE_DOWN_TIMEOUT_S, take_down_timed_out,
                                                 g_object_ref (task), g_object_unref);
     if (is_gone (active)) {
         connection_gone (task);
@@ -462,9 +463,9 @@ static void
 establish_free (Establish *e)
 {
     if (e->timeout_id != 0)
-        g_source_remove (e->timeout_id);
+        henb_source_remove (e->timeout_id);
     if (e->poll_id != 0)
-        g_source_remove (e->poll_id);
+        henb_source_remove (e->poll_id);
     if (e->ip4config_id != 0)
         g_dbus_connection_signal_unsubscribe (e->bus, e->ip4config_id);
     g_clear_object (&e->bus);
@@ -611,7 +612,7 @@ on_vpn_state (NMVpnConnection *vpn, guint state, guint reason, GTask *task)
 
     g_debug ("VPN to %s: state %u reason %u", e->gateway, state, reason);
     if (state == NM_VPN_CONNECTION_STATE_ACTIVATED && e->poll_id == 0) {
-        e->poll_id = g_timeout_add (25, poll_ip4, task);
+        e->poll_id = henb_timeout_add (25, poll_ip4, task);
     } else if (state == NM_VPN_CONNECTION_STATE_FAILED || state == NM_VPN_CONNECTION_STATE_DISCONNECTED) {
         establish_return (task, NULL, failure_error (e, reason));
     }
@@ -644,7 +645,7 @@ establish_cancelled_idle (gpointer user_data)
 static void
 on_establish_cancelled (GCancellable *cancellable, GTask *task)
 {
-    g_idle_add_full (G_PRIORITY_DEFAULT, establish_cancelled_idle, g_object_ref (task), g_object_unref);
+    henb_idle_add_full (G_PRIORITY_DEFAULT, establish_cancelled_idle, g_object_ref (task), g_object_unref);
 }
 
 /* The add's answer; @user_data is the add's own reference to the task. */
@@ -745,7 +746,7 @@ establish_client_ready (GObject *source, GAsyncResult *res, gpointer user_data)
     /* removed by NetworkManager when it goes down, and taken down if henbd disappears */
     g_variant_builder_add (&options, "{sv}", "persist", g_variant_new_string ("volatile"));
     g_variant_builder_add (&options, "{sv}", "bind-activation", g_variant_new_string ("dbus-client"));
-    e->timeout_id = g_timeout_add_seconds (e->params.timeout, establish_timed_out, task);
+    e->timeout_id = henb_timeout_add_seconds (e->params.timeout, establish_timed_out, task);
     if (g_task_get_cancellable (task) != NULL)
         e->cancelled_id = g_cancellable_connect (g_task_get_cancellable (task), G_CALLBACK (on_establish_cancelled),
                                                  task, NULL);

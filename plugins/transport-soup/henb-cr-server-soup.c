@@ -21,6 +21,7 @@
 #include "henb-cr-server-soup.h"
 #include "henb-digest.h"
 #include "henb-errors.h"
+#include "henb-main-context.h"
 
 #define CR_REALM "henbd"
 /* long enough for the ACS's answer to the challenge, short enough that a captured request
@@ -89,7 +90,7 @@ report_accepted_idle (gpointer user_data)
 static void
 on_accepted_finished (SoupServerMessage *msg, HenbSoupCrServer *self)
 {
-    g_idle_add_full (G_PRIORITY_DEFAULT, report_accepted_idle, g_object_ref (self), g_object_unref);
+    henb_idle_add_full (G_PRIORITY_DEFAULT, report_accepted_idle, g_object_ref (self), g_object_unref);
 }
 
 typedef enum {
@@ -188,7 +189,7 @@ on_connection_idle (gpointer data)
 static void
 connection_stop_waiting (Connection *c)
 {
-    g_clear_handle_id (&c->idle_id, g_source_remove);
+    g_clear_handle_id (&c->idle_id, henb_source_remove);
     if (c->readable != NULL) {
         g_source_destroy (c->readable);
         g_clear_pointer (&c->readable, g_source_unref);
@@ -216,12 +217,12 @@ static void
 connection_wait_for_request (Connection *c)
 {
     connection_stop_waiting (c);
-    c->idle_id = g_timeout_add_seconds (IDLE_TIMEOUT, on_connection_idle, c);
+    c->idle_id = henb_timeout_add_seconds (IDLE_TIMEOUT, on_connection_idle, c);
     if (c->held != NULL) {
         c->readable = g_socket_create_source (g_socket_connection_get_socket (c->held),
                                               G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
         g_source_set_callback (c->readable, G_SOURCE_FUNC (on_connection_readable), c, NULL);
-        g_source_attach (c->readable, NULL);
+        henb_source_attach (c->readable);
     }
 }
 
@@ -371,7 +372,7 @@ connection_release (gpointer data)
 
     if (c->connection != NULL)
         g_object_weak_unref (G_OBJECT (c->connection), on_connection_finalized, c);
-    g_clear_handle_id (&c->deadline_id, g_source_remove);
+    g_clear_handle_id (&c->deadline_id, henb_source_remove);
     connection_stop_waiting (c);
     g_clear_object (&c->held);
     g_clear_object (&c->local);
@@ -423,7 +424,7 @@ on_incoming (GSocketService *service, GSocketConnection *connection, GObject *so
     c->local = g_steal_pointer (&local);
     c->remote = g_steal_pointer (&remote);
     g_object_weak_ref (G_OBJECT (connection), on_connection_finalized, c);
-    c->deadline_id = g_timeout_add_seconds (CONNECTION_LIFETIME, on_connection_deadline, c);
+    c->deadline_id = henb_timeout_add_seconds (CONNECTION_LIFETIME, on_connection_deadline, c);
     connection_wait_for_request (c);
     g_ptr_array_add (self->connections, c);
     if (!soup_server_accept_iostream (self->server, G_IO_STREAM (connection), c->local, c->remote, &error)) {

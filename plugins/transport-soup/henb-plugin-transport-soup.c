@@ -12,6 +12,7 @@
 #include "henb-cr-server-soup.h"
 #include "henb-cwmp-codec.h"
 #include "henb-errors.h"
+#include "henb-main-context.h"
 #include "henb-plugin.h"
 #include "henb-resolved-address.h"
 #include "henb-transport.h"
@@ -646,7 +647,7 @@ static void
 download_free (Download *d)
 {
     if (d->timeout_id != 0)
-        g_source_remove (d->timeout_id);
+        henb_source_remove (d->timeout_id);
     g_clear_object (&d->out);
     g_clear_pointer (&d->chunk, g_bytes_unref);
     g_clear_pointer (&d->r, request_free);
@@ -813,7 +814,7 @@ factory_download_async (HenbTransportFactory      *factory,
     }
     d->r = request_new_full (d->transport, SOUP_METHOD_GET, NULL, cancellable);
     if (options->timeout > 0)
-        d->timeout_id = g_timeout_add_seconds (options->timeout, download_timed_out, task);
+        d->timeout_id = henb_timeout_add_seconds (options->timeout, download_timed_out, task);
     soup_session_send_async (d->transport->session, d->r->msg, G_PRIORITY_DEFAULT, d->r->cancellable,
                              download_sent, task);
 }
