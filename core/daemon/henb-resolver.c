@@ -228,9 +228,17 @@ dns_lookup (const gchar *const      *servers,
     options.tries = 2;
     options.flags = ARES_FLAG_NOSEARCH | ARES_FLAG_NOALIASES;
     options.ndomains = 0;
+    /* everything /etc/resolv.conf and nsswitch.conf could say is given (the servers come
+     * next): c-ares reads neither for each lookup then */
+    options.ndots = 1;
+    options.lookups = (char *) "b";
+    options.nservers = 0;
+    options.nsort = 0;
     if (GPOINTER_TO_INT (g_once (&cares_once, init_cares, NULL)) != ARES_SUCCESS ||
         ares_init_options (&channel, &options,
-                           ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS | ARES_OPT_DOMAINS) != ARES_SUCCESS) {
+                           ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES | ARES_OPT_FLAGS | ARES_OPT_DOMAINS |
+                               ARES_OPT_NDOTS | ARES_OPT_LOOKUPS | ARES_OPT_SERVERS |
+                               ARES_OPT_SORTLIST) != ARES_SUCCESS) {
         g_set_error_literal (error, HENB_NETWORK_ERROR, HENB_NETWORK_ERROR_DNS_FAILED,
                              "cannot initialise the DNS resolver");
         return NULL;
