@@ -89,12 +89,18 @@ henb_radio_update_status (HenbRadio *self)
     g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func (g_free);
     g_autoptr(GVariant) status = NULL;
 
+    GVariantBuilder b;
+
     henb_data_model_foreach_parameter (self->svc->dm, HENB_DM_FLAG_RADIO_STATUS, collect_status, values);
     if (same_strings (values, self->status_values) && henb_gdbus_radio_get_status (self->skel) != NULL)
         return;
     g_clear_pointer (&self->status_values, g_ptr_array_unref);
     self->status_values = g_steal_pointer (&values);
-    status = collect (self, HENB_DM_FLAG_RADIO_STATUS, NULL);
+    /* the pairs as collected (hidden values "" already), in model order */
+    g_variant_builder_init (&b, G_VARIANT_TYPE ("a{ss}"));
+    for (guint i = 0; i + 1 < self->status_values->len; i += 2)
+        g_variant_builder_add (&b, "{ss}", self->status_values->pdata[i], self->status_values->pdata[i + 1]);
+    status = g_variant_ref_sink (g_variant_builder_end (&b));
     henb_gdbus_radio_set_status (self->skel, status);
     g_dbus_interface_skeleton_flush (G_DBUS_INTERFACE_SKELETON (self->skel));
 }
