@@ -5,6 +5,10 @@
  * agent) running the real bootstrap against a HeMS. Operators load-test their HeMS with it;
  * the project measures its per-HeNB cost with it. No D-Bus: the fleet reads each manager's
  * state directly.
+ *
+ * The HeNBs are shared out among worker threads (--threads), each running its own main
+ * context: a HeNB lives, and ends, in its thread (the core puts its timers in the calling
+ * thread's context, henb-main-context.h). The main thread shows progress and handles signals.
  */
 #include "config.h"
 
@@ -18,16 +22,20 @@
 
 #include <glib-unix.h>
 #include <glib/gstdio.h>
+#include <libxml/parser.h>
 
 #include "henb-errors.h"
+#include "henb-main-context.h"
 #include "henb-manager.h"
 
 #define DEFAULT_PLUGINS "discovery-public,security-gnutls,transport-soup,s1-handoff"
 
 typedef struct _Fleet Fleet;
+typedef struct _FleetWorker FleetWorker;
 
 typedef struct {
     Fleet       *fleet;
+    FleetWorker *worker;
     guint        index;
     gchar       *serial;
     HenbManager *manager;
@@ -59,27 +67,52 @@ struct _Fleet {
     gboolean     quiet;
     gboolean     verbose;
     gboolean     tsv;
+    guint        n_threads;
 
-    /* run */
+    /* run: the main thread's */
     GMainLoop   *loop;
     GPtrArray   *henbs;          /* FleetHenb, in start order */
+    GPtrArray   *workers;        /* FleetWorker */
     GStrv        plugin_names;
     guint        cr_base;        /* 0: no Connection Request server */
-    guint        next;           /* the next HeNB to start */
-    guint        in_flight;
-    guint        registered;
-    guint        failed_attempts;
-    guint        start_errors;
-    GHashTable  *failures;       /* "reason: LastError" -> count (GUINT_TO_POINTER) */
     gint64       t0_us;
-    gint64       last_registered_us;
     struct rusage usage0;
     glong        rss0_kb;
-    guint        pump_id;
+    struct rusage usage1;        /* when every HeNB registered (or the run was stopped) */
+    glong        rss1_kb;
+    gboolean     stopped;
     guint        progress_id;
     guint        deadline_id;
     gboolean     tty;
     gboolean     interrupted;
+
+    /* what every worker adds to (atomics, or under the lock) */
+    gint         started;
+    gint         in_flight;
+    gint         registered;
+    gint         failed_attempts;
+    gint         start_errors;
+    gint         workers_busy;   /* with HeNBs still to register */
+    gint         workers_running;
+    GMutex       lock;
+    GHashTable  *failures;       /* "reason: LastError" -> count (GUINT_TO_POINTER); lock */
+    gint64       last_registered_us; /* lock */
+};
+
+/* A thread and its main context, with its share of the HeNBs, the concurrency and the rate. */
+struct _FleetWorker {
+    Fleet        *fleet;
+    GThread      *thread;
+    GMainContext *context;
+    GMainLoop    *loop;
+    GPtrArray    *henbs;         /* FleetHenb, borrowed from the fleet's */
+    guint         next;          /* the next of its HeNBs to start */
+    guint         in_flight;
+    guint         ended;         /* registered or not started */
+    guint         concurrency;   /* 0: no bound */
+    gdouble       rate;          /* 0: no bound */
+    guint         pump_id;
+    gboolean      done;          /* its HeNBs all ended; told the main thread */
 };
 
 /* ------------------------------------------------------------------------------------------ */
@@ -172,34 +205,49 @@ henb_overlay (Fleet *f, FleetHenb *h, GError **error)
 static void
 count_failure (Fleet *f, const gchar *what)
 {
-    guint n = GPOINTER_TO_UINT (g_hash_table_lookup (f->failures, what));
+    guint n;
 
+    g_mutex_lock (&f->lock);
+    n = GPOINTER_TO_UINT (g_hash_table_lookup (f->failures, what));
     g_hash_table_insert (f->failures, g_strdup (what), GUINT_TO_POINTER (n + 1));
+    g_mutex_unlock (&f->lock);
 }
 
-static void pump (Fleet *f);
+static void worker_pump (FleetWorker *w);
+static gboolean on_all_ended (gpointer user_data);
 
-/* Without --duration the run ends once every HeNB registered or could not be started. */
-static gboolean
-all_done (Fleet *f)
+/* Without --duration the run ends once each HeNB registered or could not be started: each
+ * worker tells the main thread once its own did, and the registered HeNBs go on running till
+ * the last worker's (the figures are taken with all of them alive). */
+static void
+worker_check_done (FleetWorker *w)
 {
-    return f->duration <= 0 && f->registered + f->start_errors == f->count;
+    Fleet *f = w->fleet;
+
+    if (w->done || f->duration > 0 || w->ended < w->henbs->len)
+        return;
+    w->done = TRUE;
+    if (g_atomic_int_dec_and_test (&f->workers_busy))
+        g_main_context_invoke (NULL, on_all_ended, f);
 }
 
 static void
 on_state_changed (HenbManager *manager, guint old, guint state, FleetHenb *h)
 {
     Fleet *f = h->fleet;
+    FleetWorker *w = h->worker;
 
     if (state == (guint) HENB_STATE_REGISTERED && h->registered_us == 0) {
         h->registered_us = g_get_monotonic_time ();
-        f->last_registered_us = h->registered_us;
-        f->registered++;
-        f->in_flight--;
-        if (all_done (f))
-            g_main_loop_quit (f->loop);
-        else
-            pump (f);
+        g_mutex_lock (&f->lock);
+        f->last_registered_us = MAX (f->last_registered_us, h->registered_us);
+        g_mutex_unlock (&f->lock);
+        g_atomic_int_inc (&f->registered);
+        g_atomic_int_add (&f->in_flight, -1);
+        w->in_flight--;
+        w->ended++;
+        worker_pump (w);
+        worker_check_done (w);
     } else if (state == (guint) HENB_STATE_FAILED) {
         HenbStateFailedReason reason;
         g_autofree gchar *message = NULL;
@@ -210,7 +258,7 @@ on_state_changed (HenbManager *manager, guint old, guint state, FleetHenb *h)
         name = henb_manager_dup_last_error (manager, &message);
         what = g_strdup_printf ("%s (%s)", henb_state_failed_reason_to_string (reason), name);
         count_failure (f, what);
-        f->failed_attempts++;
+        g_atomic_int_inc (&f->failed_attempts);
         h->failures++;
         if (f->verbose)
             g_printerr ("%s: failed: %s\n", h->serial, message);
@@ -252,48 +300,116 @@ start_henb (Fleet *f, FleetHenb *h)
     if (h->manager == NULL)
         goto failed;
     g_signal_connect (h->manager, "state-changed", G_CALLBACK (on_state_changed), h);
-    f->in_flight++;
+    h->worker->in_flight++;
+    g_atomic_int_inc (&f->in_flight);
     henb_manager_power_up (h->manager);
     return TRUE;
 
 failed:
     g_printerr ("henb-fleet: %s: %s\n", h->serial, error->message);
     count_failure (f, "start");
-    f->start_errors++;
+    g_atomic_int_inc (&f->start_errors);
+    h->worker->ended++;
     return FALSE;
 }
 
-/* Starts what the concurrency and the rate allow now. */
+/* Starts what the worker's share of the concurrency and the rate allows now. */
 static void
-pump (Fleet *f)
+worker_pump (FleetWorker *w)
 {
+    Fleet *f = w->fleet;
     gdouble elapsed = (g_get_monotonic_time () - f->t0_us) / (gdouble) G_USEC_PER_SEC;
 
-    while (f->next < f->count) {
+    while (w->next < w->henbs->len) {
         FleetHenb *h;
 
-        if (f->concurrency > 0 && f->in_flight >= f->concurrency)
+        if (w->concurrency > 0 && w->in_flight >= w->concurrency)
             return;
-        if (f->rate > 0 && f->next >= (guint) (f->rate * elapsed) + 1)
+        if (w->rate > 0 && w->next >= (guint) (w->rate * elapsed) + 1)
             return;
-        h = f->henbs->pdata[f->next++];
-        if (!start_henb (f, h) && all_done (f)) {
-            g_main_loop_quit (f->loop);
-            return;
-        }
+        h = w->henbs->pdata[w->next++];
+        g_atomic_int_inc (&f->started);
+        if (!start_henb (f, h))
+            worker_check_done (w);
     }
 }
 
 static gboolean
-on_pump (gpointer user_data)
+on_worker_pump (gpointer user_data)
+{
+    FleetWorker *w = user_data;
+
+    worker_pump (w);
+    if (w->next < w->henbs->len)
+        return G_SOURCE_CONTINUE;
+    w->pump_id = 0;
+    return G_SOURCE_REMOVE;
+}
+
+static gboolean
+quit_main (gpointer user_data)
 {
     Fleet *f = user_data;
 
-    pump (f);
-    if (f->next < f->count)
-        return G_SOURCE_CONTINUE;
-    f->pump_id = 0;
+    g_main_loop_quit (f->loop);
     return G_SOURCE_REMOVE;
+}
+
+static gboolean
+quit_worker (gpointer user_data)
+{
+    FleetWorker *w = user_data;
+
+    g_main_loop_quit (w->loop);
+    return G_SOURCE_REMOVE;
+}
+
+static void
+fleet_henb_stop (FleetHenb *h)
+{
+    if (h->manager != NULL)
+        g_signal_handlers_disconnect_by_data (h->manager, h);
+    g_clear_object (&h->manager);
+}
+
+/* A worker thread: its HeNBs start, run and end in its own main context. */
+static gpointer
+worker_run (gpointer data)
+{
+    FleetWorker *w = data;
+    Fleet *f = w->fleet;
+
+    g_main_context_push_thread_default (w->context);
+    worker_pump (w);
+    if (w->next < w->henbs->len)
+        w->pump_id = henb_timeout_add (10, on_worker_pump, w);
+    /* till the main thread says so (quit_worker) */
+    g_main_loop_run (w->loop);
+    g_clear_handle_id (&w->pump_id, henb_source_remove);
+    /* their timers and sockets belong to this context */
+    for (guint i = 0; i < w->henbs->len; i++)
+        fleet_henb_stop (w->henbs->pdata[i]);
+    g_main_context_pop_thread_default (w->context);
+    /* queued, not called: the main loop may not be running yet */
+    if (g_atomic_int_dec_and_test (&f->workers_running))
+        g_main_context_invoke (NULL, quit_main, f);
+    return NULL;
+}
+
+static void
+worker_free (FleetWorker *w)
+{
+    g_ptr_array_unref (w->henbs);
+    g_main_loop_unref (w->loop);
+    g_main_context_unref (w->context);
+    g_free (w);
+}
+
+/* Shares N out of @total among @n workers, the remainder to the first ones; 0 stays 0. */
+static guint
+share (guint total, guint n, guint i)
+{
+    return total == 0 ? 0 : MAX (1, total / n + (i < total % n ? 1 : 0));
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -305,9 +421,12 @@ on_progress (gpointer user_data)
     Fleet *f = user_data;
     gdouble elapsed = (g_get_monotonic_time () - f->t0_us) / (gdouble) G_USEC_PER_SEC;
 
-    g_printerr ("%s[%6.1f s] started %u/%u, registered %u, in flight %u, failed attempts %u, %.1f registrations/s%s",
-                f->tty ? "\r" : "", elapsed, f->next, f->count, f->registered, f->in_flight,
-                f->failed_attempts, elapsed > 0 ? f->registered / elapsed : 0.0, f->tty ? "\033[K" : "\n");
+    gint registered = g_atomic_int_get (&f->registered);
+
+    g_printerr ("%s[%6.1f s] started %d/%u, registered %d, in flight %d, failed attempts %d, %.1f registrations/s%s",
+                f->tty ? "\r" : "", elapsed, g_atomic_int_get (&f->started), f->count, registered,
+                g_atomic_int_get (&f->in_flight), g_atomic_int_get (&f->failed_attempts),
+                elapsed > 0 ? registered / elapsed : 0.0, f->tty ? "\033[K" : "\n");
     return G_SOURCE_CONTINUE;
 }
 
@@ -335,15 +454,13 @@ static void
 report (Fleet *f)
 {
     g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
-    struct rusage usage;
     gdouble cpu, span, rate;
-    glong rss = rss_kb ();
+    glong rss = f->rss1_kb;
     guint started = 0;
     GHashTableIter it;
     gpointer key, value;
 
-    getrusage (RUSAGE_SELF, &usage);
-    cpu = cpu_seconds (&usage) - cpu_seconds (&f->usage0);
+    cpu = cpu_seconds (&f->usage1) - cpu_seconds (&f->usage0);
     for (guint i = 0; i < f->henbs->len; i++) {
         FleetHenb *h = f->henbs->pdata[i];
 
@@ -357,6 +474,7 @@ report (Fleet *f)
     g_array_sort (latencies, compare_gint64);
     span = f->registered > 0 ? (f->last_registered_us - f->t0_us) / (gdouble) G_USEC_PER_SEC : 0;
     rate = span > 0 ? f->registered / span : 0;
+    /* the workers have ended: the counters are final */
 
     if (f->tsv) {
         g_autoptr(GString) reasons = g_string_new (NULL);
@@ -367,15 +485,15 @@ report (Fleet *f)
                                     GPOINTER_TO_UINT (value));
         g_print ("count\tregistered\tseconds\tregistrations_per_s\tp50_ms\tp90_ms\tp99_ms\tmax_ms\t"
                  "failed_attempts\tcpu_ms_per_henb\trss_kb\trss_kb_per_henb\tfailures\n");
-        g_print ("%u\t%u\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%u\t%.2f\t%ld\t%.1f\t%s\n", f->count, f->registered,
+        g_print ("%u\t%d\t%.3f\t%.1f\t%.1f\t%.1f\t%.1f\t%.1f\t%d\t%.2f\t%ld\t%.1f\t%s\n", f->count, f->registered,
                  span, rate, percentile_ms (latencies, 50), percentile_ms (latencies, 90),
                  percentile_ms (latencies, 99), percentile_ms (latencies, 100), f->failed_attempts,
                  started > 0 ? cpu * 1000 / started : 0.0, rss,
                  started > 0 ? (rss - f->rss0_kb) / (gdouble) started : 0.0, reasons->len > 0 ? reasons->str : "-");
         return;
     }
-    g_print ("HeNBs:            %u started, %u registered%s\n", started, f->registered,
-             f->interrupted ? " (interrupted)" : "");
+    g_print ("HeNBs:            %u started, %d registered%s, in %u threads\n", started, f->registered,
+             f->interrupted ? " (interrupted)" : "", f->n_threads);
     g_print ("time:             %.2f s to the last registration, %.1f registrations/s\n", span, rate);
     g_print ("start->registered p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms\n",
              percentile_ms (latencies, 50), percentile_ms (latencies, 90), percentile_ms (latencies, 99),
@@ -383,7 +501,7 @@ report (Fleet *f)
     if (g_hash_table_size (f->failures) == 0) {
         g_print ("failures:         none\n");
     } else {
-        g_print ("failures:         %u failed attempts (each retried on TR-069's schedule), by reason:\n",
+        g_print ("failures:         %d failed attempts (each retried on TR-069's schedule), by reason:\n",
                  f->failed_attempts);
         g_hash_table_iter_init (&it, f->failures);
         while (g_hash_table_iter_next (&it, &key, &value))
@@ -396,13 +514,37 @@ report (Fleet *f)
 
 /* ------------------------------------------------------------------------------------------ */
 
+/* The figures of the run are taken now, with every HeNB alive; then each worker ends its
+ * HeNBs and returns, and the last one ends the main loop. */
+static void
+stop_workers (Fleet *f)
+{
+    if (f->stopped)
+        return;
+    f->stopped = TRUE;
+    getrusage (RUSAGE_SELF, &f->usage1);
+    f->rss1_kb = rss_kb ();
+    for (guint i = 0; i < f->workers->len; i++) {
+        FleetWorker *w = f->workers->pdata[i];
+        /* queued: a worker that has not entered its loop yet still sees it */
+        g_main_context_invoke (w->context, quit_worker, w);
+    }
+}
+
+static gboolean
+on_all_ended (gpointer user_data)
+{
+    stop_workers (user_data);
+    return G_SOURCE_REMOVE;
+}
+
 static gboolean
 on_signal (gpointer user_data)
 {
     Fleet *f = user_data;
 
     f->interrupted = TRUE;
-    g_main_loop_quit (f->loop);
+    stop_workers (f);
     return G_SOURCE_CONTINUE;
 }
 
@@ -412,7 +554,7 @@ on_deadline (gpointer user_data)
     Fleet *f = user_data;
 
     f->deadline_id = 0;
-    g_main_loop_quit (f->loop);
+    stop_workers (f);
     return G_SOURCE_REMOVE;
 }
 
@@ -442,9 +584,8 @@ raise_fd_limit (void)
 static void
 fleet_henb_free (FleetHenb *h)
 {
-    if (h->manager != NULL)
-        g_signal_handlers_disconnect_by_data (h->manager, h);
-    g_clear_object (&h->manager);
+    /* its worker ended it */
+    g_assert (h->manager == NULL);
     g_free (h->serial);
     g_free (h);
 }
@@ -476,6 +617,8 @@ main (int argc, char **argv)
           "Connection Request server of HeNB n on PORT+n, or none (none)", "PORT|none" },
         { "concurrency", 0, 0, G_OPTION_ARG_INT, &f->concurrency,
           "At most N HeNBs between start and registered; 0: no bound (100)", "N" },
+        { "threads", 0, 0, G_OPTION_ARG_INT, &f->n_threads,
+          "Worker threads the HeNBs are shared out among (the number of processors)", "N" },
         { "rate", 0, 0, G_OPTION_ARG_STRING, &rate, "Start at most R HeNBs per second; 0: no bound (0)", "R" },
         { "duration", 0, 0, G_OPTION_ARG_STRING, &duration,
           "Stop after S seconds (default: once every HeNB registered)", "S" },
@@ -512,10 +655,13 @@ main (int argc, char **argv)
         g_printerr ("henb-fleet: --state-dir, and --config or all of --hems, --ca, --cert and --key, are required\n");
         return EXIT_FAILURE;
     }
-    if ((gint) f->count <= 0 || (gint) f->concurrency < 0) {
-        g_printerr ("henb-fleet: --count must be positive and --concurrency not negative\n");
+    if ((gint) f->count <= 0 || (gint) f->concurrency < 0 || (gint) f->n_threads < 0) {
+        g_printerr ("henb-fleet: --count must be positive, --concurrency and --threads not negative\n");
         return EXIT_FAILURE;
     }
+    if (f->n_threads == 0)
+        f->n_threads = g_get_num_processors ();
+    f->n_threads = MIN (f->n_threads, f->count);
     f->rate = rate != NULL ? g_ascii_strtod (rate, NULL) : 0;
     f->duration = duration != NULL ? g_ascii_strtod (duration, NULL) : 0;
     if (f->rate < 0 || f->duration < 0) {
@@ -543,12 +689,26 @@ main (int argc, char **argv)
 
     g_log_set_writer_func (log_writer, f, NULL);
     henb_errors_register ();
+    /* libxml2 is thread-safe once initialised, and that must happen before the threads */
+    xmlInitParser ();
     raise_fd_limit ();
     if (g_mkdir_with_parents (f->state_dir, 0700) != 0) {
         g_printerr ("henb-fleet: cannot create %s: %s\n", f->state_dir, g_strerror (errno));
         return EXIT_FAILURE;
     }
 
+    f->workers = g_ptr_array_new_with_free_func ((GDestroyNotify) worker_free);
+    for (guint i = 0; i < f->n_threads; i++) {
+        FleetWorker *w = g_new0 (FleetWorker, 1);
+
+        w->fleet = f;
+        w->context = g_main_context_new ();
+        w->loop = g_main_loop_new (w->context, FALSE);
+        w->henbs = g_ptr_array_new ();
+        w->concurrency = share (f->concurrency, f->n_threads, i);
+        w->rate = f->rate / f->n_threads;
+        g_ptr_array_add (f->workers, w);
+    }
     f->henbs = g_ptr_array_new_with_free_func ((GDestroyNotify) fleet_henb_free);
     for (guint i = 1; i <= f->count; i++) {
         FleetHenb *h = g_new0 (FleetHenb, 1);
@@ -556,8 +716,12 @@ main (int argc, char **argv)
         h->fleet = f;
         h->index = i;
         h->serial = g_strdup_printf ("%s-%06u", f->serial_prefix, i);
+        /* in turn: each worker's HeNBs start in the fleet's order */
+        h->worker = f->workers->pdata[(i - 1) % f->n_threads];
+        g_ptr_array_add (h->worker->henbs, h);
         g_ptr_array_add (f->henbs, h);
     }
+    g_mutex_init (&f->lock);
     f->failures = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     loop = g_main_loop_new (NULL, FALSE);
     f->loop = loop;
@@ -568,28 +732,35 @@ main (int argc, char **argv)
     getrusage (RUSAGE_SELF, &f->usage0);
     f->rss0_kb = rss_kb ();
     f->t0_us = g_get_monotonic_time ();
-    pump (f);
-    if (f->next < f->count)
-        f->pump_id = g_timeout_add (10, on_pump, f);
+    f->workers_running = (gint) f->workers->len;
+    f->workers_busy = (gint) f->workers->len;
+    for (guint i = 0; i < f->workers->len; i++) {
+        FleetWorker *w = f->workers->pdata[i];
+        w->thread = g_thread_new ("henb-fleet", worker_run, w);
+    }
     if (!f->quiet)
         f->progress_id = g_timeout_add (f->tty ? 250 : 1000, on_progress, f);
     if (f->duration > 0)
         f->deadline_id = g_timeout_add ((guint) (f->duration * 1000), on_deadline, f);
-    if (!all_done (f))
-        g_main_loop_run (loop);
+    g_main_loop_run (loop);
+    for (guint i = 0; i < f->workers->len; i++) {
+        FleetWorker *w = f->workers->pdata[i];
+        g_thread_join (g_steal_pointer (&w->thread));
+    }
     if (!f->quiet) {
         on_progress (f);
         if (f->tty)
             g_printerr ("\n");
     }
     report (f);
-    exit_code = f->registered == f->count ? EXIT_SUCCESS : EXIT_FAILURE;
+    exit_code = (guint) f->registered == f->count ? EXIT_SUCCESS : EXIT_FAILURE;
 
-    g_clear_handle_id (&f->pump_id, g_source_remove);
     g_clear_handle_id (&f->progress_id, g_source_remove);
     g_clear_handle_id (&f->deadline_id, g_source_remove);
     g_ptr_array_unref (f->henbs);
+    g_ptr_array_unref (f->workers);
     g_hash_table_unref (f->failures);
+    g_mutex_clear (&f->lock);
     g_strfreev (f->plugin_names);
     g_strfreev (f->dns);
     g_strfreev (f->settings);

@@ -15,18 +15,18 @@ start_hems initial $INITIAL_IP:7547 --role initial $(tls_args hems-dns) \
 start_hems serving $SERVING_IP:7548 --role serving $(tls_args hems-dns) \
     --s1 10.11.0.1 --s1-port 36412 --s1-mode One --s1-ipsec false
 
-fleet() {
-    timeout "$(scaled 120)" "$HENB_FLEET" --count "$N" --hems https://hems.henb.test:7547/cwmp \
-        --ca "$WORK/pki/ca.pem" --cert "$WORK/pki/device.pem" --key "$WORK/pki/device.key" \
-        --dns "$DNS_IP:$DNS_PORT" --state-dir "$WORK/fleet" --plugin-dir "$HENB_PLUGIN_DIR" \
-        --serial-prefix "SN$HENB_TEST_NET" --concurrency 25 "$@"
-}
+FLEET=(timeout "$(scaled 120)" "$HENB_FLEET" --count "$N" --hems https://hems.henb.test:7547/cwmp
+    --ca "$WORK/pki/ca.pem" --cert "$WORK/pki/device.pem" --key "$WORK/pki/device.key"
+    --dns "$DNS_IP:$DNS_PORT" --state-dir "$WORK/fleet" --plugin-dir "$HENB_PLUGIN_DIR"
+    --serial-prefix "SN$HENB_TEST_NET" --concurrency 25)
+fleet() { "${FLEET[@]}" "$@"; }
 distinct_serials() { grep -o "DeviceId 00005A-HeNB-SN$HENB_TEST_NET-[0-9]*" "$WORK/$1.log" | sort -u | wc -l; }
 
-fleet >"$WORK/fleet.out" 2>"$WORK/fleet.log"; rc=$?
+# two worker threads, each with its own main context and its share of the HeNBs
+fleet --threads 2 >"$WORK/fleet.out" 2>"$WORK/fleet.log"; rc=$?
 tap_comment <"$WORK/fleet.out"
 check_eq "henb-fleet exits 0 (every HeNB registered)" "0" "$rc"
-check "it reports $N registered" grep -q "^HeNBs: *$N started, $N registered" "$WORK/fleet.out"
+check "it reports $N registered, in 2 threads" grep -q "^HeNBs: *$N started, $N registered, in 2 threads" "$WORK/fleet.out"
 # a starved machine may time a step out: the HeNB retries it on TR-069's schedule and still
 # registers (checked above), so failed attempts are reported, not failed
 check "it reports failed attempts by reason, or none" grep -Eq "^failures: *(none|[0-9]+ failed attempts)" "$WORK/fleet.out"
@@ -46,9 +46,21 @@ check_eq "no event left undelivered" "$N" "$(grep -l '^Codes=$' "${states[@]}" |
 
 # from the stored state: registration only, with 1 BOOT, and no Initial HeMS
 initial_informs=$(grep -c "Inform (" "$WORK/initial.log")
-fleet --quiet >"$WORK/fleet2.out" 2>>"$WORK/fleet.log"; rc=$?
+fleet --quiet --threads 1 >"$WORK/fleet2.out" 2>>"$WORK/fleet.log"; rc=$?
 check_eq "second run: every HeNB registered again" "0" "$rc"
 check_eq "second run: the Initial HeMS was not contacted" "$initial_informs" "$(grep -c "Inform (" "$WORK/initial.log")"
 check_eq "second run: $N Informs with 1 BOOT at the Serving HeMS" "$N" \
     "$(grep "events: 1 BOOT; RetryCount 0" "$WORK/serving.log" | grep -o "SN$HENB_TEST_NET-[0-9]*" | sort -u | wc -l)"
+# stopped (SIGTERM, as SIGINT) half-way: every worker ends its HeNBs, the figures so far are
+# printed (exec: $! is timeout's, which passes the signal on)
+rm -rf "$WORK/fleet"
+(exec "${FLEET[@]}" --threads 2 --rate 5 --serial-prefix "INT$HENB_TEST_NET" >"$WORK/fleet3.out" 2>"$WORK/fleet3.log") &
+FLEET_PID=$!
+PIDS+=($FLEET_PID)
+check "interrupted run: a first HeNB registers" \
+    wait_for 60 grep -q "registered [1-9]" "$WORK/fleet3.log"
+kill -TERM "$FLEET_PID"
+wait "$FLEET_PID"; rc=$?
+check_eq "interrupted run: exit 1 (not every HeNB registered)" "1" "$rc"
+check "interrupted run: reported as interrupted" grep -q "^HeNBs: .* (interrupted), in 2 threads" "$WORK/fleet3.out"
 finish
