@@ -593,7 +593,7 @@ fleet_henb_free (FleetHenb *h)
 int
 main (int argc, char **argv)
 {
-    Fleet fleet = { .concurrency = 100, .count = 10 };
+    Fleet fleet = { .concurrency = 100, .count = 10, .n_threads = 1 };
     Fleet *f = &fleet;
     g_autofree gchar *dns = NULL;
     g_autofree gchar *rate = NULL;
@@ -618,7 +618,8 @@ main (int argc, char **argv)
         { "concurrency", 0, 0, G_OPTION_ARG_INT, &f->concurrency,
           "At most N HeNBs between start and registered; 0: no bound (100)", "N" },
         { "threads", 0, 0, G_OPTION_ARG_INT, &f->n_threads,
-          "Worker threads the HeNBs are shared out among (the number of processors)", "N" },
+          "Worker threads the HeNBs are shared out among (1); 0: one per processor, for a HeMS on "
+          "other machines", "N" },
         { "rate", 0, 0, G_OPTION_ARG_STRING, &rate, "Start at most R HeNBs per second; 0: no bound (0)", "R" },
         { "duration", 0, 0, G_OPTION_ARG_STRING, &duration,
           "Stop after S seconds (default: once every HeNB registered)", "S" },
