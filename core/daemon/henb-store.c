@@ -574,7 +574,8 @@ same_as_written (HenbStore *self, const gchar *contents, gsize len)
            file_as_written (self);
 }
 
-/* The events as one string, to compare with those of the last write. */
+/* The events as one string, to compare with those of the last write; lengths first, so that
+ * no command key (the HeMS chooses them) can make two lists look alike. */
 static gchar *
 events_signature (GPtrArray *events)
 {
@@ -582,7 +583,9 @@ events_signature (GPtrArray *events)
 
     for (guint i = 0; i < events->len; i++) {
         const Event *ev = events->pdata[i];
-        g_string_append_printf (sig, "%s\037%s\036", ev->code, ev->command_key != NULL ? ev->command_key : "");
+        const gchar *key = ev->command_key != NULL ? ev->command_key : "";
+
+        g_string_append_printf (sig, "%zu:%s%zu:%s", strlen (ev->code), ev->code, strlen (key), key);
     }
     return g_string_free (sig, FALSE);
 }
