@@ -450,6 +450,7 @@ percentile_ms (GArray *sorted, gdouble p)
     return g_array_index (sorted, gint64, MIN (rank, sorted->len) - 1) / 1000.0;
 }
 
+/* After the workers ended: the counters are final. */
 static void
 report (Fleet *f)
 {
@@ -474,7 +475,6 @@ report (Fleet *f)
     g_array_sort (latencies, compare_gint64);
     span = f->registered > 0 ? (f->last_registered_us - f->t0_us) / (gdouble) G_USEC_PER_SEC : 0;
     rate = span > 0 ? f->registered / span : 0;
-    /* the workers have ended: the counters are final */
 
     if (f->tsv) {
         g_autoptr(GString) reasons = g_string_new (NULL);

@@ -11,9 +11,21 @@
 #include "henb-file.h"
 #include "henb-gnutls-verify.h"
 
+/* Chains verified already (a HeMS shows the same one at every session), by a digest of the
+ * host and every certificate's DER, with the wall-clock second they stay good until: the
+ * earliest expiry of the chain, an hour at most. The TLS handshake still checks that the peer
+ * holds the key; what is skipped is the chain's signatures and checks, which cannot come out
+ * otherwise for the same bytes before then (henbd checks no revocation). Contexts, and so
+ * trusts, are shared by henb-fleet's threads: the lock. */
+#define VERIFIED_MAX         64
+#define VERIFIED_MAX_SECONDS 3600
+
 struct _HenbGnutlsTrust {
     gnutls_x509_trust_list_t list;
     gchar                   *ca_file;
+    gint64                   anchors_expire; /* the earliest expiry of the CA file's certificates */
+    GMutex                   lock;
+    GHashTable              *verified; /* digest -> gint64 good-until (unix seconds) */
 };
 
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_crt_t, gnutls_x509_crt_deinit, NULL)
@@ -29,6 +41,8 @@ henb_gnutls_trust_new (const gchar *ca_file, GError **error)
     int n;
 
     trust->ca_file = g_strdup (ca_file);
+    g_mutex_init (&trust->lock);
+    trust->verified = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
     if (gnutls_x509_trust_list_init (&trust->list, 0) < 0) {
         g_set_error_literal (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_CREDENTIALS,
                              "cannot create a GnuTLS trust list");
@@ -52,6 +66,20 @@ henb_gnutls_trust_new (const gchar *ca_file, GError **error)
         henb_gnutls_trust_free (trust);
         return NULL;
     }
+    trust->anchors_expire = G_MAXINT64;
+    {
+        gnutls_x509_crt_t *anchors = NULL;
+        unsigned int n_anchors = 0;
+
+        /* unparsable here (it parsed above): nothing verified is remembered */
+        if (gnutls_x509_crt_list_import2 (&anchors, &n_anchors, &datum, GNUTLS_X509_FMT_PEM, 0) < 0)
+            trust->anchors_expire = 0;
+        for (unsigned int i = 0; i < n_anchors; i++) {
+            trust->anchors_expire = MIN (trust->anchors_expire, (gint64) gnutls_x509_crt_get_expiration_time (anchors[i]));
+            gnutls_x509_crt_deinit (anchors[i]);
+        }
+        gnutls_free (anchors);
+    }
     return trust;
 }
 
@@ -62,8 +90,60 @@ henb_gnutls_trust_free (HenbGnutlsTrust *trust)
         return;
     if (trust->list != NULL)
         gnutls_x509_trust_list_deinit (trust->list, 1);
+    g_hash_table_unref (trust->verified);
+    g_mutex_clear (&trust->lock);
     g_free (trust->ca_file);
     g_free (trust);
+}
+
+/* The host and each certificate, length first: no two (host, chain) give the same input. */
+static gchar *
+chain_digest (GPtrArray *chain, const gchar *host)
+{
+    g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+    g_autofree gchar *host_len = g_strdup_printf ("%zu:", host != NULL ? strlen (host) : 0);
+
+    g_checksum_update (sum, (const guchar *) host_len, -1);
+    if (host != NULL)
+        g_checksum_update (sum, (const guchar *) host, -1);
+    for (guint i = 0; i < chain->len; i++) {
+        gsize len;
+        const guchar *data = g_bytes_get_data (chain->pdata[i], &len);
+        g_autofree gchar *prefix = g_strdup_printf (";%zu:", len);
+
+        g_checksum_update (sum, (const guchar *) prefix, -1);
+        g_checksum_update (sum, data, (gssize) len);
+    }
+    return g_strdup (g_checksum_get_string (sum));
+}
+
+static gboolean
+verified_already (HenbGnutlsTrust *trust, const gchar *digest)
+{
+    gint64 *until;
+    gboolean good;
+
+    g_mutex_lock (&trust->lock);
+    until = g_hash_table_lookup (trust->verified, digest);
+    good = until != NULL && g_get_real_time () / G_USEC_PER_SEC < *until;
+    if (until != NULL && !good)
+        g_hash_table_remove (trust->verified, digest);
+    g_mutex_unlock (&trust->lock);
+    return good;
+}
+
+static void
+remember_verified (HenbGnutlsTrust *trust, gchar *digest, gnutls_x509_crt_t *crts, guint n)
+{
+    gint64 until = MIN (g_get_real_time () / G_USEC_PER_SEC + VERIFIED_MAX_SECONDS, trust->anchors_expire);
+
+    for (guint i = 0; i < n; i++)
+        until = MIN (until, (gint64) gnutls_x509_crt_get_expiration_time (crts[i]));
+    g_mutex_lock (&trust->lock);
+    if (g_hash_table_size (trust->verified) >= VERIFIED_MAX)
+        g_hash_table_remove_all (trust->verified);
+    g_hash_table_insert (trust->verified, digest, g_memdup2 (&until, sizeof until));
+    g_mutex_unlock (&trust->lock);
 }
 
 static gnutls_x509_crt_t
@@ -242,6 +322,7 @@ henb_gnutls_verify_server (HenbGnutlsTrust *trust,
                            GError         **error)
 {
     g_autofree gnutls_x509_crt_t *crts = NULL;
+    g_autofree gchar *digest = NULL;
     unsigned int status = 0;
     gnutls_typed_vdata_st vdata = {
         .type = GNUTLS_DT_KEY_PURPOSE_OID,
@@ -256,6 +337,12 @@ henb_gnutls_verify_server (HenbGnutlsTrust *trust,
         g_set_error_literal (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_BAD_CERTIFICATE,
                              "the peer sent no certificate");
         return FALSE;
+    }
+    /* with the clock pinned (tests), always in full */
+    if (now == 0) {
+        digest = chain_digest (chain, host);
+        if (verified_already (trust, digest))
+            return TRUE;
     }
     crts = g_new0 (gnutls_x509_crt_t, n);
     for (guint i = 0; i < n; i++) {
@@ -320,6 +407,8 @@ henb_gnutls_verify_server (HenbGnutlsTrust *trust,
     if (host != NULL && !match_identity (crts[0], host, error))
         goto out;
     ok = TRUE;
+    if (digest != NULL)
+        remember_verified (trust, g_steal_pointer (&digest), crts, n);
 out:
     for (guint i = 0; i < n; i++) {
         if (crts[i] != NULL)

@@ -425,6 +425,57 @@ test_match_identity (void)
     g_assert_error (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_BAD_CERTIFICATE);
 }
 
+/* A chain verified once is remembered (by the host and the exact certificates): nothing else
+ * rides on it, not another chain for the same host, nor the same chain for another host. */
+static void
+test_remembered_chains (void)
+{
+    g_autoptr(HenbGnutlsTrust) trust = NULL;
+    g_autoptr(GPtrArray) good = NULL;
+    g_autoptr(GPtrArray) rogue = NULL;
+    g_autoptr(GPtrArray) with_root = NULL;
+    g_autoptr(GPtrArray) garbage = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+    g_autoptr(GError) error = NULL;
+
+    if (!have_pki ())
+        return;
+    trust = operator_trust ();
+    good = chain_of ("hems-dns", NULL);
+    rogue = chain_of ("hems-rogue", "rogue-ca", NULL);
+    with_root = chain_of ("hems-dns", "ca", NULL);
+    for (guint i = 0; i < 3; i++) {
+        g_assert_true (henb_gnutls_verify_server (trust, good, "hems.henb.test", 0, &error));
+        g_assert_no_error (error);
+    }
+    g_assert_false (henb_gnutls_verify_server (trust, rogue, "hems.henb.test", 0, &error));
+    g_assert_error (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_UNKNOWN_CA);
+    g_clear_error (&error);
+    g_assert_false (henb_gnutls_verify_server (trust, good, "other.henb.test", 0, &error));
+    g_assert_error (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_IDENTITY_MISMATCH);
+    g_clear_error (&error);
+    g_assert_false (henb_gnutls_verify_server (trust, good, "127.0.0.1", 0, &error));
+    g_assert_error (error, HENB_SECURITY_ERROR, HENB_SECURITY_ERROR_IDENTITY_MISMATCH);
+    g_clear_error (&error);
+    g_assert_true (henb_gnutls_verify_server (trust, with_root, "hems.henb.test", 0, &error));
+    g_assert_no_error (error);
+    /* the leaf's bytes with one more byte are another chain, and not a certificate */
+    {
+        gsize len;
+        const guint8 *der = g_bytes_get_data (good->pdata[0], &len);
+        g_autofree guint8 *longer = g_malloc (len + 1);
+
+        memcpy (longer, der, len);
+        longer[len] = 0;
+        g_ptr_array_add (garbage, g_bytes_new (longer, len + 1));
+    }
+    g_assert_false (henb_gnutls_verify_server (trust, garbage, "hems.henb.test", 0, &error));
+    g_assert_nonnull (error);
+    /* and still the first one */
+    g_clear_error (&error);
+    g_assert_true (henb_gnutls_verify_server (trust, good, "hems.henb.test", 0, &error));
+    g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -445,6 +496,7 @@ main (int argc, char **argv)
     g_test_add_func ("/gnutls-verify/key-usage", test_key_usage);
     g_test_add_func ("/gnutls-verify/trust-errors", test_trust_errors);
     g_test_add_func ("/gnutls-verify/match-identity", test_match_identity);
+    g_test_add_func ("/gnutls-verify/remembered-chains", test_remembered_chains);
     ret = g_test_run ();
     remove_pki ();
     g_free (pki_skip_reason);
