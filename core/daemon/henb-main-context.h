@@ -22,7 +22,8 @@ guint    henb_idle_add (GSourceFunc func, gpointer data);
 guint    henb_idle_add_full (gint priority, GSourceFunc func, gpointer data, GDestroyNotify notify);
 /* Attaches @source to the thread's context; returns its id (the caller keeps its reference). */
 guint    henb_source_attach (GSource *source);
-/* g_source_remove() for the sources above: the id is looked up in the thread's context. */
+/* g_source_remove() for the sources above: the id is looked up in the thread's context, so
+ * it must be called in the thread that added the source (ids are per context). */
 gboolean henb_source_remove (guint id);
 
 G_END_DECLS

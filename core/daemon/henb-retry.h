@@ -30,10 +30,10 @@ guint64 henb_retry_wait_max_ms (guint n, guint min_wait_s, guint multiplier_perm
 guint64 henb_retry_wait_ms (guint n, guint min_wait_s, guint multiplier_permille, GRand *rand);
 
 /*
- * Runs @func on the default main context (as g_timeout_add() does) at the monotonic time @deadline_us
- * (g_get_monotonic_time ()), however far ahead; once, unless it returns G_SOURCE_CONTINUE
- * (then it never runs again). Unlike g_timeout_add() nothing is cut to 32 bits of
- * milliseconds. Returns the source id, for g_source_remove().
+ * Runs @func on the calling thread's main context (as henb_timeout_add() does) at the
+ * monotonic time @deadline_us (g_get_monotonic_time ()), however far ahead; once, unless it
+ * returns G_SOURCE_CONTINUE (then it never runs again). Unlike g_timeout_add() nothing is cut
+ * to 32 bits of milliseconds. Returns the source id, for henb_source_remove() in that thread.
  */
 guint   henb_timeout_add_deadline (gint64 deadline_us, GSourceFunc func, gpointer user_data);
 

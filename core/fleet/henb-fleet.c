@@ -111,6 +111,7 @@ struct _FleetWorker {
     guint         ended;         /* registered or not started */
     guint         concurrency;   /* 0: no bound */
     gdouble       rate;          /* 0: no bound */
+    gboolean      first;         /* starts one HeNB at once; the others wait for their share */
     guint         pump_id;
     gboolean      done;          /* its HeNBs all ended; told the main thread */
 };
@@ -325,7 +326,7 @@ worker_pump (FleetWorker *w)
 
         if (w->concurrency > 0 && w->in_flight >= w->concurrency)
             return;
-        if (w->rate > 0 && w->next >= (guint) (w->rate * elapsed) + 1)
+        if (w->rate > 0 && w->next >= (guint) (w->rate * elapsed) + (w->first ? 1 : 0))
             return;
         h = w->henbs->pdata[w->next++];
         g_atomic_int_inc (&f->started);
@@ -386,9 +387,12 @@ worker_run (gpointer data)
     /* till the main thread says so (quit_worker) */
     g_main_loop_run (w->loop);
     g_clear_handle_id (&w->pump_id, henb_source_remove);
-    /* their timers and sockets belong to this context */
+    /* their timers and sockets belong to this context, and what their ends queued runs here
+     * too (source ids are per context: removed in another thread they would miss) */
     for (guint i = 0; i < w->henbs->len; i++)
         fleet_henb_stop (w->henbs->pdata[i]);
+    for (guint i = 0; i < 1000 && g_main_context_iteration (w->context, FALSE); i++)
+        ;
     g_main_context_pop_thread_default (w->context);
     /* queued, not called: the main loop may not be running yet */
     if (g_atomic_int_dec_and_test (&f->workers_running))
@@ -662,7 +666,8 @@ main (int argc, char **argv)
     }
     if (f->n_threads == 0)
         f->n_threads = g_get_num_processors ();
-    f->n_threads = MIN (f->n_threads, f->count);
+    /* each thread has one HeNB in flight at least */
+    f->n_threads = MIN (f->n_threads, f->concurrency > 0 ? MIN (f->count, f->concurrency) : f->count);
     f->rate = rate != NULL ? g_ascii_strtod (rate, NULL) : 0;
     f->duration = duration != NULL ? g_ascii_strtod (duration, NULL) : 0;
     if (f->rate < 0 || f->duration < 0) {
@@ -708,6 +713,7 @@ main (int argc, char **argv)
         w->henbs = g_ptr_array_new ();
         w->concurrency = share (f->concurrency, f->n_threads, i);
         w->rate = f->rate / f->n_threads;
+        w->first = i == 0;
         g_ptr_array_add (f->workers, w);
     }
     f->henbs = g_ptr_array_new_with_free_func ((GDestroyNotify) fleet_henb_free);

@@ -145,8 +145,21 @@ static guint signals[N_SIGNALS];
 
 G_DEFINE_TYPE (HenbXmppClient, henb_xmpp_client, G_TYPE_OBJECT)
 
-/* libstrophe's certfail handler has no user data: its context (one per client) leads to it */
+/* libstrophe's certfail handler has no user data: its context (one per client) leads to it;
+ * henb-fleet's worker threads each have clients */
+G_LOCK_DEFINE_STATIC (clients_by_ctx);
 static GHashTable *clients_by_ctx;
+
+static HenbXmppClient *
+client_of_ctx (xmpp_ctx_t *ctx)
+{
+    HenbXmppClient *self;
+
+    G_LOCK (clients_by_ctx);
+    self = g_hash_table_lookup (clients_by_ctx, ctx);
+    G_UNLOCK (clients_by_ctx);
+    return self;
+}
 
 static void drive_setup (HenbXmppClient *self);
 static void stop_driving (HenbXmppClient *self);
@@ -309,7 +322,7 @@ drive_online (HenbXmppClient *self)
 static int
 on_socket (xmpp_conn_t *conn, void *sock)
 {
-    HenbXmppClient *self = g_hash_table_lookup (clients_by_ctx, xmpp_conn_get_context (conn));
+    HenbXmppClient *self = client_of_ctx (xmpp_conn_get_context (conn));
 
     if (self != NULL) {
         struct sockaddr_in local = { .sin_family = AF_INET, .sin_addr.s_addr = htonl (INADDR_LOOPBACK) };
@@ -759,7 +772,9 @@ henb_xmpp_client_finalize (GObject *object)
 {
     HenbXmppClient *self = HENB_XMPP_CLIENT (object);
 
+    G_LOCK (clients_by_ctx);
     g_hash_table_remove (clients_by_ctx, self->ctx);
+    G_UNLOCK (clients_by_ctx);
     xmpp_ctx_free (self->ctx);
     g_free (self->domain);
     g_free (self->tls_refusal);
@@ -808,7 +823,9 @@ henb_xmpp_client_init (HenbXmppClient *self)
     self->log.handler = on_log;
     self->log.userdata = self;
     self->ctx = xmpp_ctx_new (NULL, &self->log);
+    G_LOCK (clients_by_ctx);
     g_hash_table_insert (clients_by_ctx, self->ctx, self);
+    G_UNLOCK (clients_by_ctx);
 }
 
 HenbXmppClient *

@@ -12,11 +12,12 @@
 #include "henb-gnutls-verify.h"
 
 /* Chains verified already (a HeMS shows the same one at every session), by a digest of the
- * host and every certificate's DER, with the wall-clock second they stay good until: the
- * earliest expiry of the chain, an hour at most. The TLS handshake still checks that the peer
- * holds the key; what is skipped is the chain's signatures and checks, which cannot come out
- * otherwise for the same bytes before then (henbd checks no revocation). Contexts, and so
- * trusts, are shared by henb-fleet's threads: the lock. */
+ * host and every certificate's DER, with the wall-clock seconds they are good between: the
+ * chain's latest start and its (or the CA's) earliest expiry, an hour from now at most. The
+ * TLS handshake still checks that the peer holds the key; what is skipped is the chain's
+ * signatures and checks, which cannot come out otherwise for the same bytes in that window
+ * (henbd checks no revocation). Contexts, and so trusts, are shared by henb-fleet's
+ * threads: the lock. */
 #define VERIFIED_MAX         64
 #define VERIFIED_MAX_SECONDS 3600
 
@@ -25,7 +26,7 @@ struct _HenbGnutlsTrust {
     gchar                   *ca_file;
     gint64                   anchors_expire; /* the earliest expiry of the CA file's certificates */
     GMutex                   lock;
-    GHashTable              *verified; /* digest -> gint64 good-until (unix seconds) */
+    GHashTable              *verified; /* digest -> gint64[2] good from, until (unix seconds) */
 };
 
 G_DEFINE_AUTO_CLEANUP_FREE_FUNC (gnutls_x509_crt_t, gnutls_x509_crt_deinit, NULL)
@@ -101,7 +102,8 @@ static gchar *
 chain_digest (GPtrArray *chain, const gchar *host)
 {
     g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-    g_autofree gchar *host_len = g_strdup_printf ("%zu:", host != NULL ? strlen (host) : 0);
+    /* no host (no identity check) is not the empty host */
+    g_autofree gchar *host_len = host != NULL ? g_strdup_printf ("%zu:", strlen (host)) : g_strdup ("-:");
 
     g_checksum_update (sum, (const guchar *) host_len, -1);
     if (host != NULL)
@@ -120,13 +122,15 @@ chain_digest (GPtrArray *chain, const gchar *host)
 static gboolean
 verified_already (HenbGnutlsTrust *trust, const gchar *digest)
 {
-    gint64 *until;
+    gint64 *window; /* from, until */
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
     gboolean good;
 
     g_mutex_lock (&trust->lock);
-    until = g_hash_table_lookup (trust->verified, digest);
-    good = until != NULL && g_get_real_time () / G_USEC_PER_SEC < *until;
-    if (until != NULL && !good)
+    window = g_hash_table_lookup (trust->verified, digest);
+    /* a clock set back before a certificate's start is a new verification */
+    good = window != NULL && window[0] <= now && now < window[1];
+    if (window != NULL && !good)
         g_hash_table_remove (trust->verified, digest);
     g_mutex_unlock (&trust->lock);
     return good;
@@ -135,14 +139,16 @@ verified_already (HenbGnutlsTrust *trust, const gchar *digest)
 static void
 remember_verified (HenbGnutlsTrust *trust, gchar *digest, gnutls_x509_crt_t *crts, guint n)
 {
-    gint64 until = MIN (g_get_real_time () / G_USEC_PER_SEC + VERIFIED_MAX_SECONDS, trust->anchors_expire);
+    gint64 window[2] = { 0, MIN (g_get_real_time () / G_USEC_PER_SEC + VERIFIED_MAX_SECONDS, trust->anchors_expire) };
 
-    for (guint i = 0; i < n; i++)
-        until = MIN (until, (gint64) gnutls_x509_crt_get_expiration_time (crts[i]));
+    for (guint i = 0; i < n; i++) {
+        window[0] = MAX (window[0], (gint64) gnutls_x509_crt_get_activation_time (crts[i]));
+        window[1] = MIN (window[1], (gint64) gnutls_x509_crt_get_expiration_time (crts[i]));
+    }
     g_mutex_lock (&trust->lock);
     if (g_hash_table_size (trust->verified) >= VERIFIED_MAX)
         g_hash_table_remove_all (trust->verified);
-    g_hash_table_insert (trust->verified, digest, g_memdup2 (&until, sizeof until));
+    g_hash_table_insert (trust->verified, digest, g_memdup2 (window, sizeof window));
     g_mutex_unlock (&trust->lock);
 }
 

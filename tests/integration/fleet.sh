@@ -54,7 +54,9 @@ check_eq "second run: $N Informs with 1 BOOT at the Serving HeMS" "$N" \
 # stopped (SIGTERM, as SIGINT) half-way: every worker ends its HeNBs, the figures so far are
 # printed (exec: $! is timeout's, which passes the signal on)
 rm -rf "$WORK/fleet"
-(exec "${FLEET[@]}" --threads 2 --rate 5 --serial-prefix "INT$HENB_TEST_NET" >"$WORK/fleet3.out" 2>"$WORK/fleet3.log") &
+# (1000 at 2/s: it cannot finish before the signal, however fast the machine)
+(exec "${FLEET[@]}" --threads 2 --count 1000 --rate 2 --serial-prefix "INT$HENB_TEST_NET" \
+    >"$WORK/fleet3.out" 2>"$WORK/fleet3.log") &
 FLEET_PID=$!
 PIDS+=($FLEET_PID)
 check "interrupted run: a first HeNB registers" \

@@ -470,6 +470,12 @@ test_remembered_chains (void)
     }
     g_assert_false (henb_gnutls_verify_server (trust, garbage, "hems.henb.test", 0, &error));
     g_assert_nonnull (error);
+    /* no identity to check is not an empty identity */
+    g_clear_error (&error);
+    g_assert_true (henb_gnutls_verify_server (trust, good, NULL, 0, &error));
+    g_assert_no_error (error);
+    g_assert_false (henb_gnutls_verify_server (trust, good, "", 0, &error));
+    g_assert_nonnull (error);
     /* and still the first one */
     g_clear_error (&error);
     g_assert_true (henb_gnutls_verify_server (trust, good, "hems.henb.test", 0, &error));
