@@ -113,6 +113,9 @@ struct _FleetWorker {
     gdouble       rate;          /* 0: no bound */
     gboolean      first;         /* starts one HeNB at once; the others wait for their share */
     guint         pump_id;
+    guint         shutting_down; /* HeNBs whose shutdown has not finished */
+    guint         shutdown_timer;
+    gboolean      shutdown_overdue;
     gboolean      done;          /* its HeNBs all ended; told the main thread */
 };
 
@@ -373,6 +376,48 @@ fleet_henb_stop (FleetHenb *h)
     g_clear_object (&h->manager);
 }
 
+static void
+henb_shut_down (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+    FleetWorker *w = user_data;
+
+    henb_manager_shutdown_finish (HENB_MANAGER (source), result, NULL);
+    w->shutting_down--;
+}
+
+static gboolean
+shutdown_overdue (gpointer user_data)
+{
+    FleetWorker *w = user_data;
+
+    w->shutdown_timer = 0;
+    w->shutdown_overdue = TRUE;
+    return G_SOURCE_REMOVE;
+}
+
+/* Ends every HeNB as henbd ends at SIGTERM (a procedure under way is cancelled and waited
+ * for), 10 s at most, then drops them: nothing of theirs is left to run afterwards. */
+static void
+worker_end_henbs (FleetWorker *w)
+{
+    for (guint i = 0; i < w->henbs->len; i++) {
+        FleetHenb *h = w->henbs->pdata[i];
+
+        if (h->manager == NULL)
+            continue;
+        w->shutting_down++;
+        henb_manager_shutdown_async (h->manager, henb_shut_down, w);
+    }
+    w->shutdown_timer = henb_timeout_add_seconds (10, shutdown_overdue, w);
+    while (w->shutting_down > 0 && !w->shutdown_overdue)
+        g_main_context_iteration (w->context, TRUE);
+    g_clear_handle_id (&w->shutdown_timer, henb_source_remove);
+    if (w->shutting_down > 0)
+        g_printerr ("henb-fleet: %u HeNBs did not shut down within 10 s\n", w->shutting_down);
+    for (guint i = 0; i < w->henbs->len; i++)
+        fleet_henb_stop (w->henbs->pdata[i]);
+}
+
 /* A worker thread: its HeNBs start, run and end in its own main context. */
 static gpointer
 worker_run (gpointer data)
@@ -387,12 +432,9 @@ worker_run (gpointer data)
     /* till the main thread says so (quit_worker) */
     g_main_loop_run (w->loop);
     g_clear_handle_id (&w->pump_id, henb_source_remove);
-    /* their timers and sockets belong to this context, and what their ends queued runs here
-     * too (source ids are per context: removed in another thread they would miss) */
-    for (guint i = 0; i < w->henbs->len; i++)
-        fleet_henb_stop (w->henbs->pdata[i]);
-    for (guint i = 0; i < 1000 && g_main_context_iteration (w->context, FALSE); i++)
-        ;
+    /* their timers and sockets belong to this context (source ids are per context: removed
+     * in another thread they would miss) */
+    worker_end_henbs (w);
     g_main_context_pop_thread_default (w->context);
     /* queued, not called: the main loop may not be running yet */
     if (g_atomic_int_dec_and_test (&f->workers_running))
