@@ -17,11 +17,15 @@ henb_source_attach (GSource *source)
     return g_source_attach (source, thread_context ());
 }
 
+/* Takes @source. */
 static guint
-attach_func (GSource *source, GSourceFunc func, gpointer data, GDestroyNotify notify)
+attach_func (GSource *source, gint priority, const gchar *name, GSourceFunc func, gpointer data,
+             GDestroyNotify notify)
 {
     guint id;
 
+    g_source_set_priority (source, priority);
+    g_source_set_static_name (source, name);
     g_source_set_callback (source, func, data, notify);
     id = henb_source_attach (source);
     g_source_unref (source);
@@ -31,11 +35,7 @@ attach_func (GSource *source, GSourceFunc func, gpointer data, GDestroyNotify no
 guint
 henb_timeout_add_full (gint priority, guint interval_ms, GSourceFunc func, gpointer data, GDestroyNotify notify)
 {
-    GSource *source = g_timeout_source_new (interval_ms);
-
-    g_source_set_priority (source, priority);
-    g_source_set_static_name (source, "[henbd] timeout");
-    return attach_func (source, func, data, notify);
+    return attach_func (g_timeout_source_new (interval_ms), priority, "[henbd] timeout", func, data, notify);
 }
 
 guint
@@ -48,11 +48,7 @@ guint
 henb_timeout_add_seconds_full (gint priority, guint interval_s, GSourceFunc func, gpointer data,
                                GDestroyNotify notify)
 {
-    GSource *source = g_timeout_source_new_seconds (interval_s);
-
-    g_source_set_priority (source, priority);
-    g_source_set_static_name (source, "[henbd] timeout (seconds)");
-    return attach_func (source, func, data, notify);
+    return attach_func (g_timeout_source_new_seconds (interval_s), priority, "[henbd] timeout (seconds)", func, data, notify);
 }
 
 guint
@@ -64,11 +60,7 @@ henb_timeout_add_seconds (guint interval_s, GSourceFunc func, gpointer data)
 guint
 henb_idle_add_full (gint priority, GSourceFunc func, gpointer data, GDestroyNotify notify)
 {
-    GSource *source = g_idle_source_new ();
-
-    g_source_set_priority (source, priority);
-    g_source_set_static_name (source, "[henbd] idle");
-    return attach_func (source, func, data, notify);
+    return attach_func (g_idle_source_new (), priority, "[henbd] idle", func, data, notify);
 }
 
 guint
